@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CogwgConfig(AppConfig):
+    name = "cogwg"
+    verbose_name = _("Working group")

@@ -1,0 +1,11 @@
+"""The Celery app. Broker from CELERY_BROKER_URL; with none, tasks run eagerly in-process."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cogwg.settings.local")
+
+app = Celery("cogwg")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

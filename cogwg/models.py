@@ -1,0 +1,212 @@
+"""The working group itself: meetings, next steps, status reports, and the about page's
+texts; plus the abstract models every app shares (timestamps, publication state)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import MeetingKind, PublicationState, RenderStatus, ReportFormat, StatusReportState
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    modified_at = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: the one filter every public read goes through."""
+        return self.filter(publication_state=PublicationState.PUBLISHED)
+
+
+class PublishableModel(TimeStampedModel):
+    publication_state = models.CharField(
+        _("publication state"),
+        max_length=16,
+        choices=PublicationState.choices,
+        default=PublicationState.DRAFT,
+        db_index=True,
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.publication_state == PublicationState.PUBLISHED
+
+
+def lines(text):
+    """A translated text field that holds a list keeps one item per line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class Meeting(TimeStampedModel):
+    """A meeting of the Joint Councils or of the working group."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=MeetingKind.choices)
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    purpose = models.TextField(_("purpose"), blank=True, help_text=_("One point per line."))
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "date"], name="%(app_label)s_%(class)s_one_per_kind_and_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%Y-%m-%d})"
+
+    @property
+    def purpose_list(self):
+        return lines(self.purpose)
+
+
+class NextStep(TimeStampedModel):
+    """An action agreed at a meeting; ``parent`` holds the sub-points of a step."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="next_steps", verbose_name=_("meeting"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("part of")
+    )
+    text = models.TextField(_("text"))
+    owner = models.ForeignKey(
+        "jurisdictions.Jurisdiction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_steps",
+        verbose_name=_("owner"),
+    )
+    due = models.DateField(_("due"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name = _("next step")
+        verbose_name_plural = _("next steps")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class InfoSection(TimeStampedModel):
+    """A block of text about the working group (the about page): what COGWG is, why open
+    government matters. ``body`` keeps one paragraph or bullet per line."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    intro = models.TextField(_("introduction"), blank=True)
+    body = models.TextField(_("points"), blank=True, help_text=_("One point per line."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("about-page section")
+        verbose_name_plural = _("about-page sections")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def points(self):
+        return lines(self.body)
+
+
+class StatusReportQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=StatusReportState.PUBLISHED)
+
+
+class StatusReport(TimeStampedModel):
+    """The working group's status for the Joint Councils as of a date. Once frozen, its
+    ``content`` (everything the report shows) never changes."""
+
+    title = models.CharField(_("title"), max_length=200)
+    work_plan = models.ForeignKey(
+        "workplan.WorkPlan", on_delete=models.PROTECT, related_name="status_reports", verbose_name=_("work plan")
+    )
+    as_of = models.DateField(_("as of"))
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_reports",
+        verbose_name=_("meeting"),
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=StatusReportState.choices, default=StatusReportState.DRAFT, db_index=True
+    )
+    content = models.JSONField(_("frozen content"), null=True, blank=True, editable=False)
+    checksum = models.CharField(_("checksum (SHA-256)"), max_length=64, blank=True, editable=False)
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True, editable=False)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="frozen_status_reports",
+        verbose_name=_("frozen by"),
+    )
+
+    objects = StatusReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of", "-pk"]
+        verbose_name = _("status report")
+        verbose_name_plural = _("status reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state=StatusReportState.DRAFT)
+                | (models.Q(content__isnull=False) & models.Q(frozen_at__isnull=False)),
+                name="%(app_label)s_%(class)s_frozen_unless_draft",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_frozen(self):
+        return self.state != StatusReportState.DRAFT
+
+
+class StatusReportFile(TimeStampedModel):
+    """One rendered file of a frozen report, in one format and one language."""
+
+    report = models.ForeignKey(StatusReport, on_delete=models.CASCADE, related_name="files", verbose_name=_("report"))
+    format = models.CharField(_("format"), max_length=8, choices=ReportFormat.choices)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RenderStatus.choices, default=RenderStatus.PENDING, db_index=True
+    )
+    file = models.FileField(_("file"), upload_to="reports/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["report", "format", "language"]
+        verbose_name = _("status report file")
+        verbose_name_plural = _("status report files")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "format", "language"], name="%(app_label)s_%(class)s_one_per_format_and_language"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} — {self.get_format_display()} ({self.language})"

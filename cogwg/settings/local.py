@@ -1,0 +1,9 @@
+"""Development settings: ``make run`` uses these. Never for a server others can reach."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "true")
+# A fixed key is acceptable only because DEBUG is on and the site is bound to 127.0.0.1.
+os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-development-key-not-for-production")
+
+from .base import *  # noqa: F403

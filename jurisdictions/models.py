@@ -1,0 +1,151 @@
+"""Member governments, what they accomplished and what holds them back."""
+
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+from cogwg.models import PublishableModel, PublishableQuerySet, TimeStampedModel
+
+from .choices import AccomplishmentCategory, ChallengeCategory, ChallengeStatus, JurisdictionKind
+
+
+class Jurisdiction(TimeStampedModel):
+    """A government (federal, provincial, territorial, municipal) or organization.
+    Jurisdictions are public reference data: there is no draft jurisdiction."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True, help_text=_("For example CA, BC, ON."))
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=JurisdictionKind.choices)
+    website = models.URLField(_("website"), blank=True)
+    open_data_url = models.URLField(_("open data portal"), blank=True)
+    open_government_url = models.URLField(_("open government page"), blank=True)
+    is_member = models.BooleanField(_("member of COGWG"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code=Upper("code")), name="%(app_label)s_%(class)s_code_upper"),
+            models.CheckConstraint(condition=~models.Q(code=""), name="%(app_label)s_%(class)s_code_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class AccomplishmentQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        return self.select_related("jurisdiction", "priority", "meeting").prefetch_related("links")
+
+
+class Accomplishment(PublishableModel):
+    """Something a jurisdiction achieved, reported to the working group."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="accomplishments", verbose_name=_("jurisdiction")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("When it happened, if known."))
+    category = models.CharField(_("category"), max_length=16, choices=AccomplishmentCategory.choices)
+    priority = models.ForeignKey(
+        "workplan.Priority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accomplishments",
+        verbose_name=_("priority advanced"),
+    )
+    meeting = models.ForeignKey(
+        "cogwg.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accomplishments",
+        verbose_name=_("reported at"),
+    )
+
+    objects = AccomplishmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["jurisdiction__order", "-date", "pk"]
+        verbose_name = _("accomplishment")
+        verbose_name_plural = _("accomplishments")
+
+    def __str__(self):
+        return self.title
+
+
+class AccomplishmentLink(models.Model):
+    """A web page that documents an accomplishment."""
+
+    accomplishment = models.ForeignKey(
+        Accomplishment, on_delete=models.CASCADE, related_name="links", verbose_name=_("accomplishment")
+    )
+    url = models.URLField(_("URL"), max_length=500)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["accomplishment", "order", "pk"]
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        constraints = [
+            models.UniqueConstraint(fields=["accomplishment", "url"], name="%(app_label)s_%(class)s_unique_url"),
+        ]
+
+    def __str__(self):
+        return self.label or self.url
+
+
+class ChallengeQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        return self.select_related("first_reported_at").prefetch_related("jurisdictions")
+
+
+class Challenge(PublishableModel):
+    """Something that holds jurisdictions back. No jurisdiction means across jurisdictions."""
+
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=24, choices=ChallengeCategory.choices)
+    jurisdictions = models.ManyToManyField(
+        Jurisdiction, blank=True, related_name="challenges", verbose_name=_("jurisdictions")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ChallengeStatus.choices, default=ChallengeStatus.OPEN, db_index=True
+    )
+    mitigation = models.TextField(_("mitigation"), blank=True)
+    first_reported_at = models.ForeignKey(
+        "cogwg.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="challenges",
+        verbose_name=_("first reported at"),
+    )
+    first_reported_on = models.DateField(_("first reported on"), null=True, blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+
+    objects = ChallengeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-first_reported_on", "pk"]
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status=ChallengeStatus.RESOLVED) | models.Q(resolved_on__isnull=True),
+                name="%(app_label)s_%(class)s_resolved_on_only_when_resolved",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,109 @@
+"""The open data user stories inventory (priority 1) and the datasets stories used."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cogwg.models import TimeStampedModel
+
+from .choices import Impact, StoryState, UserType
+
+
+class Theme(models.Model):
+    """A subject a story is about (health, transportation…)."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+
+class Dataset(TimeStampedModel):
+    """A dataset on a CKAN portal, referenced by the portal's base URL and its id or name.
+    Metadata comes from the portal's Action API (``package_show``)."""
+
+    portal_url = models.URLField(_("portal (CKAN base URL)"))
+    ckan_id = models.CharField(_("CKAN id or name"), max_length=200)
+    title = models.CharField(_("title"), max_length=500)
+    url = models.URLField(_("page URL"), max_length=500, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    metadata = models.JSONField(_("harvested metadata"), default=dict, blank=True)
+    last_harvested = models.DateTimeField(_("last harvested"), null=True, blank=True)
+    harvest_error = models.TextField(_("last harvest error"), blank=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("dataset")
+        verbose_name_plural = _("datasets")
+        constraints = [
+            models.UniqueConstraint(fields=["portal_url", "ckan_id"], name="%(app_label)s_%(class)s_unique_on_portal"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class UserStoryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=StoryState.PUBLISHED)
+
+    def for_listing(self):
+        return self.select_related("jurisdiction", "release").prefetch_related("themes", "datasets")
+
+
+class UserStory(TimeStampedModel):
+    """How someone used open data. Submitter name and e-mail are private: they never
+    leave the admin."""
+
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    summary = models.TextField(_("summary"))
+    story = models.TextField(_("story"), blank=True)
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stories",
+        verbose_name=_("jurisdiction"),
+    )
+    user_type = models.CharField(_("who used the data"), max_length=16, choices=UserType.choices)
+    impact = models.CharField(_("impact"), max_length=16, choices=Impact.choices)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="stories", verbose_name=_("themes"))
+    datasets = models.ManyToManyField(Dataset, blank=True, related_name="stories", verbose_name=_("datasets"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=StoryState.choices, default=StoryState.SUBMITTED, db_index=True
+    )
+    release = models.ForeignKey(
+        "workplan.Milestone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="released_stories",
+        verbose_name=_("released under"),
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    portal_url = models.URLField(_("page on the open government portal"), blank=True)
+    submitter_name = models.CharField(_("submitter's name"), max_length=200, blank=True)
+    submitter_email = models.EmailField(_("submitter's e-mail"), blank=True)
+
+    objects = UserStoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "-created_at", "pk"]
+        verbose_name = _("user story")
+        verbose_name_plural = _("user stories")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state=StoryState.PUBLISHED) | models.Q(published_on__isnull=False),
+                name="%(app_label)s_%(class)s_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

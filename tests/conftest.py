@@ -1,0 +1,46 @@
+import os
+import shutil
+import socket
+
+import pytest
+
+REQUIRE_SERVICES = os.environ.get("COGWG_REQUIRE_SERVICES") == "1"
+
+
+def skip_or_fail(reason):
+    """A test that needs a missing service skips with a visible reason; in CI
+    (COGWG_REQUIRE_SERVICES=1) the missing service fails the run instead."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def port_open(host, port):
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+@pytest.fixture
+def require_redis():
+    if not port_open("127.0.0.1", 6379):
+        skip_or_fail("Redis is not answering on 127.0.0.1:6379")
+
+
+@pytest.fixture
+def require_chromium():
+    if not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
+        skip_or_fail("Chromium is not installed (apt-get install -y chromium)")
+
+
+@pytest.fixture
+def staff(db):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(username="secretariat")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client

@@ -1,0 +1,195 @@
+"""factory_boy factories for every model, shared by the whole suite."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from cogwg.choices import MeetingKind, PublicationState
+from cogwg.models import Meeting, NextStep, StatusReport
+from jurisdictions.choices import AccomplishmentCategory, ChallengeCategory, JurisdictionKind
+from jurisdictions.models import Accomplishment, AccomplishmentLink, Challenge, Jurisdiction
+from stories.choices import Impact, StoryState, UserType
+from stories.models import Dataset, Theme, UserStory
+from workplan.choices import SeatRole, WorkPlanStatus
+from workplan.models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("correct-horse-battery-staple")
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class JurisdictionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Jurisdiction
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"J{n}")
+    name_en = factory.Sequence(lambda n: f"Jurisdiction {n}")
+    name_fr = factory.Sequence(lambda n: f"Administration {n}")
+    kind = JurisdictionKind.PROVINCIAL
+    order = factory.Sequence(lambda n: n)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    kind = MeetingKind.COGWG
+    date = factory.Sequence(lambda n: datetime.date(2020, 1, 1) + datetime.timedelta(days=n))
+    title_en = "Working group meeting"
+    title_fr = "Réunion du groupe de travail"
+
+
+class NextStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NextStep
+
+    meeting = factory.SubFactory(MeetingFactory)
+    text_en = factory.Sequence(lambda n: f"Next step {n}")
+    text_fr = factory.Sequence(lambda n: f"Prochaine étape {n}")
+
+
+class WorkPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkPlan
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: str(2030 + n))
+    title_en = factory.LazyAttribute(lambda o: f"Work plan {o.slug}")
+    title_fr = factory.LazyAttribute(lambda o: f"Plan de travail {o.slug}")
+    start_date = datetime.date(2020, 1, 1)
+    end_date = datetime.date(2020, 12, 31)
+    status = WorkPlanStatus.ACTIVE
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Priority
+
+    work_plan = factory.SubFactory(WorkPlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    slug = factory.LazyAttribute(lambda o: f"priority-{o.number}")
+    title_en = factory.LazyAttribute(lambda o: f"Priority {o.number}")
+    title_fr = factory.LazyAttribute(lambda o: f"Priorité {o.number}")
+    issue_en = "An issue"
+    issue_fr = "Un enjeu"
+    outcome_en = "An outcome"
+    outcome_fr = "Un résultat"
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    priority = factory.SubFactory(PriorityFactory)
+    role = SeatRole.LEAD
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    priority = factory.SubFactory(PriorityFactory)
+    due_date = datetime.date(2020, 6, 30)
+    description_en = factory.Sequence(lambda n: f"Milestone {n}")
+    description_fr = factory.Sequence(lambda n: f"Jalon {n}")
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    milestone = factory.SubFactory(MilestoneFactory)
+    reported_on = datetime.date(2020, 4, 1)
+    status = "on_track"
+    progress = 50
+    note_en = "Going well"
+    note_fr = "Tout va bien"
+    publication_state = PublicationState.PUBLISHED
+
+
+class AccomplishmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Accomplishment
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    title_en = factory.Sequence(lambda n: f"Accomplishment {n}")
+    title_fr = factory.Sequence(lambda n: f"Réalisation {n}")
+    category = AccomplishmentCategory.PORTAL
+    publication_state = PublicationState.PUBLISHED
+
+
+class AccomplishmentLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccomplishmentLink
+
+    accomplishment = factory.SubFactory(AccomplishmentFactory)
+    url = factory.Sequence(lambda n: f"https://example.org/news/{n}")
+
+
+class ChallengeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Challenge
+
+    title_en = factory.Sequence(lambda n: f"Challenge {n}")
+    title_fr = factory.Sequence(lambda n: f"Défi {n}")
+    category = ChallengeCategory.RESOURCES
+    publication_state = PublicationState.PUBLISHED
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    name_en = factory.Sequence(lambda n: f"Theme {n}")
+    name_fr = factory.Sequence(lambda n: f"Thème {n}")
+
+
+class DatasetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dataset
+
+    portal_url = "https://open.canada.ca/data"
+    ckan_id = factory.Sequence(lambda n: f"dataset-{n}")
+    title_en = factory.Sequence(lambda n: f"Dataset {n}")
+    title_fr = factory.Sequence(lambda n: f"Jeu de données {n}")
+
+
+class UserStoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UserStory
+
+    slug = factory.Sequence(lambda n: f"story-{n}")
+    title_en = factory.Sequence(lambda n: f"Story {n}")
+    title_fr = factory.Sequence(lambda n: f"Récit {n}")
+    summary_en = "How open data helped"
+    summary_fr = "Comment les données ouvertes ont aidé"
+    user_type = UserType.RESEARCHER
+    impact = Impact.SOCIAL
+    state = StoryState.PUBLISHED
+    published_on = datetime.date(2020, 6, 15)
+
+
+class StatusReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusReport
+
+    work_plan = factory.SubFactory(WorkPlanFactory)
+    title_en = "Status report"
+    title_fr = "Rapport d'étape"
+    as_of = datetime.date(2020, 2, 27)

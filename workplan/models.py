@@ -1,0 +1,265 @@
+"""The yearly work plan: priorities, their seats (leads and partners), dated milestones,
+and the log of progress updates that makes "as of a date" possible."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from cogwg.models import PublishableModel, PublishableQuerySet, TimeStampedModel, lines
+
+from .choices import CLOSED_STATUSES, MilestoneKind, MilestoneStatus, SeatRole, WorkPlanStatus
+
+
+class WorkPlanQuerySet(models.QuerySet):
+    def published(self):
+        """A plan is public once it is no longer a draft."""
+        return self.exclude(status=WorkPlanStatus.DRAFT)
+
+
+class WorkPlan(TimeStampedModel):
+    """The working group's plan for a year (or a span of years)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), unique=True, help_text=_('For example "2020".'))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=WorkPlanStatus.choices, default=WorkPlanStatus.DRAFT, db_index=True
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    source_url = models.URLField(_("source"), blank=True, help_text=_("Where the full plan is kept (GCcollab)."))
+
+    objects = WorkPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class PriorityQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(work_plan__in=WorkPlan.objects.published())
+
+    def with_seats(self):
+        return self.select_related("work_plan").prefetch_related(
+            models.Prefetch("seats", queryset=Assignment.objects.select_related("jurisdiction"))
+        )
+
+
+class Priority(TimeStampedModel):
+    """One of the plan's priorities: the problem, the expected outcome, who carries it."""
+
+    work_plan = models.ForeignKey(
+        WorkPlan, on_delete=models.CASCADE, related_name="priorities", verbose_name=_("work plan")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=100)
+    issue = models.TextField(_("issue"))
+    consequences = models.TextField(_("consequences"), blank=True, help_text=_("One per line."))
+    outcome = models.TextField(_("expected outcome"))
+    results = models.TextField(_("results"), blank=True, help_text=_("One per line."))
+
+    objects = PriorityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["work_plan", "number"]
+        verbose_name = _("priority")
+        verbose_name_plural = _("priorities")
+        constraints = [
+            models.UniqueConstraint(fields=["work_plan", "number"], name="%(app_label)s_%(class)s_unique_number"),
+            models.UniqueConstraint(fields=["work_plan", "slug"], name="%(app_label)s_%(class)s_unique_slug"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="%(app_label)s_%(class)s_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    @property
+    def consequence_list(self):
+        return lines(self.consequences)
+
+    @property
+    def result_list(self):
+        return lines(self.results)
+
+
+class Assignment(TimeStampedModel):
+    """A seat on a priority: a lead or a partner. No jurisdiction means the seat is still to
+    be determined; an unconfirmed seat shows "(TBD)" after its holder."""
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="seats", verbose_name=_("priority"))
+    role = models.CharField(_("role"), max_length=8, choices=SeatRole.choices)
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="seats",
+        verbose_name=_("jurisdiction"),
+    )
+    organization = models.CharField(
+        _("lead organization"), max_length=200, blank=True, help_text=_("The body within the jurisdiction.")
+    )
+    confirmed = models.BooleanField(_("confirmed"), default=True)
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["priority", "role", "order", "pk"]
+        verbose_name = _("seat")
+        verbose_name_plural = _("seats")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority", "role", "jurisdiction"],
+                condition=models.Q(jurisdiction__isnull=False),
+                name="%(app_label)s_%(class)s_one_seat_per_role",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.holder} ({self.get_role_display()})"
+
+    @property
+    def is_open(self):
+        return self.jurisdiction_id is None
+
+    @property
+    def holder(self):
+        if self.jurisdiction_id is None:
+            return _("TBD")
+        name = self.organization or self.jurisdiction.display_name
+        return name if self.confirmed else f"{name} ({_('TBD')})"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(priority__work_plan__in=WorkPlan.objects.published())
+
+    def overdue(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(due_date__lt=on).exclude(status__in=CLOSED_STATUSES)
+
+
+class Milestone(TimeStampedModel):
+    """A dated activity of a priority. The seed gives months: a milestone is due at the
+    month's end and shown as "June 2020". Status and progress are the latest published
+    update's; they change only through ``workplan.services.milestone_post_update``."""
+
+    priority = models.ForeignKey(
+        Priority, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("priority")
+    )
+    due_date = models.DateField(_("due date"))
+    description = models.TextField(_("description"))
+    kind = models.CharField(_("kind"), max_length=16, choices=MilestoneKind.choices, default=MilestoneKind.DELIVERABLE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.NOT_STARTED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority", "due_date", "order", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0, progress__lte=100), name="%(app_label)s_%(class)s_progress_0_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=MilestoneStatus.COMPLETED) | models.Q(completed_on__isnull=True),
+                name="%(app_label)s_%(class)s_completed_on_only_when_completed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.due_label}: {self.description[:60]}"
+
+    @property
+    def due_label(self):
+        return formats.date_format(self.due_date, "YEAR_MONTH_FORMAT")
+
+    @property
+    def quarter(self):
+        return (self.due_date.month - 1) // 3 + 1
+
+    @property
+    def quarter_label(self):
+        return f"Q{self.quarter} {self.due_date.year}"
+
+    def is_overdue(self, on=None):
+        on = on or timezone.localdate()
+        return self.due_date < on and self.status not in CLOSED_STATUSES
+
+    @property
+    def overdue(self):
+        return self.is_overdue()
+
+
+class ProgressUpdateQuerySet(PublishableQuerySet):
+    def latest_first(self):
+        return self.order_by("-reported_on", "-created_at", "-pk")
+
+
+class ProgressUpdate(PublishableModel):
+    """A dated report on a milestone. The log of published updates is the milestone's
+    history: "as of D" reads the latest published one on or before D."""
+
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, related_name="updates", verbose_name=_("milestone")
+    )
+    reported_on = models.DateField(_("reported on"))
+    status = models.CharField(_("status"), max_length=16, choices=MilestoneStatus.choices)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"))
+    note = models.TextField(_("note"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        verbose_name=_("author"),
+    )
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        verbose_name=_("reporting jurisdiction"),
+    )
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["milestone", "-reported_on", "-created_at", "-pk"]
+        get_latest_by = ["reported_on", "created_at", "pk"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0, progress__lte=100), name="%(app_label)s_%(class)s_progress_0_100"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=MilestoneStatus.COMPLETED) | models.Q(progress=100),
+                name="%(app_label)s_%(class)s_completed_is_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.milestone} — {self.reported_on:%Y-%m-%d}: {self.get_status_display()}"
