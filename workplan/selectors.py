@@ -1,0 +1,187 @@
+"""Read queries on the work plan that pages, the API and reports share, and the progress
+maths of DESIGN.md. Nothing else computes progress: one number, everywhere.
+
+Rules:
+- a milestone's status and progress "as of D" are those of its latest published update
+  reported on or before D ("not started", 0 % when there is none); with no date, its
+  current status and progress (which services keep equal to the latest published update);
+- a priority's progress is the mean of its non-cancelled milestones' progress, and its
+  status the worst of theirs (delayed > at risk > on track > not started > completed);
+- a plan's progress is the mean of its priorities' progress, its status the worst of theirs.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .choices import CLOSED_STATUSES, STATUS_SEVERITY, MilestoneStatus, WorkPlanStatus
+from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
+
+
+@dataclass(frozen=True)
+class MilestoneState:
+    milestone: Milestone
+    status: str
+    progress: int
+    overdue: bool
+    note_en: str = ""
+    note_fr: str = ""
+    reported_on: datetime.date | None = None
+
+
+@dataclass
+class Rollup:
+    progress: float | None
+    status: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class PriorityStatus:
+    priority: Priority
+    progress: float | None
+    status: str
+    counts: dict[str, int]
+    milestones: list[MilestoneState]
+
+    @property
+    def overdue(self):
+        return [state for state in self.milestones if state.overdue]
+
+
+@dataclass
+class PlanStatus:
+    work_plan: WorkPlan
+    as_of: datetime.date
+    progress: float | None
+    status: str
+    counts: dict[str, int]
+    priorities: list[PriorityStatus]
+
+    @property
+    def milestones(self):
+        return [state for priority in self.priorities for state in priority.milestones]
+
+    @property
+    def overdue(self):
+        return [state for state in self.milestones if state.overdue]
+
+
+def _mean(values):
+    values = [value for value in values if value is not None]
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def _worst(statuses):
+    present = set(statuses)
+    for status in STATUS_SEVERITY:
+        if status in present:
+            return status
+    return MilestoneStatus.CANCELLED if MilestoneStatus.CANCELLED in present else MilestoneStatus.NOT_STARTED
+
+
+def _counts(statuses):
+    counted = Counter(statuses)
+    return {status: counted.get(status, 0) for status in MilestoneStatus.values}
+
+
+def rollup(statuses_and_progress) -> Rollup:
+    """Progress and status of a group from its members' (status, progress) pairs."""
+    pairs = list(statuses_and_progress)
+    active = [(status, progress) for status, progress in pairs if status != MilestoneStatus.CANCELLED]
+    return Rollup(
+        progress=_mean(progress for _, progress in active),
+        status=_worst(status for status, _ in pairs),
+        counts=_counts(status for status, _ in pairs),
+    )
+
+
+def milestones_as_of(*, as_of: datetime.date | None = None, queryset: QuerySet | None = None) -> QuerySet:
+    """Milestones annotated with ``status_as_of``, ``progress_as_of`` and the latest
+    published note (``note_en_as_of``, ``note_fr_as_of``, ``reported_on_as_of``)."""
+    queryset = Milestone.objects.all() if queryset is None else queryset
+    latest = ProgressUpdate.objects.published().filter(milestone=OuterRef("pk")).latest_first()
+    if as_of is not None:
+        latest = latest.filter(reported_on__lte=as_of)
+    annotations = {
+        "note_en_as_of": Subquery(latest.values("note_en")[:1]),
+        "note_fr_as_of": Subquery(latest.values("note_fr")[:1]),
+        "reported_on_as_of": Subquery(latest.values("reported_on")[:1]),
+    }
+    if as_of is None:
+        annotations |= {"status_as_of": F("status"), "progress_as_of": F("progress")}
+    else:
+        annotations |= {
+            "status_as_of": Coalesce(Subquery(latest.values("status")[:1]), Value(MilestoneStatus.NOT_STARTED.value)),
+            "progress_as_of": Coalesce(Subquery(latest.values("progress")[:1]), Value(0)),
+        }
+    return queryset.annotate(**annotations)
+
+
+def milestone_state(milestone: Milestone, *, on: datetime.date) -> MilestoneState:
+    """The state of a milestone annotated by ``milestones_as_of``."""
+    status = milestone.status_as_of
+    return MilestoneState(
+        milestone=milestone,
+        status=status,
+        progress=milestone.progress_as_of,
+        overdue=milestone.due_date < on and status not in CLOSED_STATUSES,
+        note_en=milestone.note_en_as_of or "",
+        note_fr=milestone.note_fr_as_of or "",
+        reported_on=milestone.reported_on_as_of,
+    )
+
+
+def priorities_with_seats() -> QuerySet:
+    return Priority.objects.select_related("work_plan").prefetch_related(
+        Prefetch("seats", queryset=Assignment.objects.select_related("jurisdiction"))
+    )
+
+
+def _priority_statuses(priorities, milestones, *, on):
+    by_priority = {}
+    for milestone in milestones:
+        by_priority.setdefault(milestone.priority_id, []).append(milestone_state(milestone, on=on))
+    result = []
+    for priority in priorities:
+        states = by_priority.get(priority.pk, [])
+        summary = rollup((state.status, state.progress) for state in states)
+        result.append(PriorityStatus(priority, summary.progress, summary.status, summary.counts, states))
+    return result
+
+
+def work_plan_status(*, work_plan: WorkPlan, as_of: datetime.date | None = None) -> PlanStatus:
+    """The plan's progress and status, and each priority's, as of a date (default: now).
+    Three queries whatever the plan's size."""
+    on = as_of or timezone.localdate()
+    priorities = list(priorities_with_seats().filter(work_plan=work_plan).order_by("number"))
+    milestones = milestones_as_of(as_of=as_of, queryset=Milestone.objects.filter(priority__work_plan=work_plan))
+    priority_statuses = _priority_statuses(priorities, milestones, on=on)
+    plan = rollup(
+        (p.status, p.progress) for p in priority_statuses if p.milestones and p.status != MilestoneStatus.CANCELLED
+    )
+    return PlanStatus(
+        work_plan=work_plan,
+        as_of=on,
+        progress=plan.progress,
+        status=plan.status,
+        counts=_counts(state.status for p in priority_statuses for state in p.milestones),
+        priorities=priority_statuses,
+    )
+
+
+def priority_status(*, priority: Priority, as_of: datetime.date | None = None) -> PriorityStatus:
+    """One priority's progress, status and milestones as of a date (default: now)."""
+    on = as_of or timezone.localdate()
+    milestones = milestones_as_of(as_of=as_of, queryset=Milestone.objects.filter(priority=priority))
+    return _priority_statuses([priority], milestones, on=on)[0]
+
+
+def current_work_plan() -> WorkPlan | None:
+    """The plan the public sees first: the latest active one, else the latest published."""
+    published = WorkPlan.objects.published().order_by("-start_date")
+    return published.filter(status=WorkPlanStatus.ACTIVE).first() or published.first()
