@@ -35,3 +35,21 @@ class RenderStatus(models.TextChoices):
     RUNNING = "running", _("Rendering")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+class LinkStatus(models.TextChoices):
+    """What the last check of an external link found."""
+
+    OK = "ok", _("OK")
+    REDIRECTED = "redirected", _("Redirected")
+    BROKEN = "broken", _("Broken")
+    TIMEOUT = "timeout", _("Timed out")
+    ERROR = "error", _("Error")
+
+
+# A link that answered (possibly after redirects); anything else has failed its last check.
+REACHABLE_LINK_STATUSES = frozenset({LinkStatus.OK, LinkStatus.REDIRECTED})
+# Failed in a way that says the page is gone or not answering. ERROR (TLS failures, too
+# many redirects, 401/403/429 refusals aimed at robots) is not shown to the public as
+# unreachable: a browser may well reach the page.
+UNREACHABLE_LINK_STATUSES = frozenset({LinkStatus.BROKEN, LinkStatus.TIMEOUT})

@@ -6,7 +6,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import MeetingKind, PublicationState, RenderStatus, ReportFormat, StatusReportState
+from .choices import (
+    REACHABLE_LINK_STATUSES,
+    UNREACHABLE_LINK_STATUSES,
+    LinkStatus,
+    MeetingKind,
+    PublicationState,
+    RenderStatus,
+    ReportFormat,
+    StatusReportState,
+)
 
 
 class TimeStampedModel(models.Model):
@@ -210,3 +219,49 @@ class StatusReportFile(TimeStampedModel):
 
     def __str__(self):
         return f"{self.report} — {self.get_format_display()} ({self.language})"
+
+
+class LinkCheckQuerySet(models.QuerySet):
+    def failing(self):
+        return self.exclude(status__in=REACHABLE_LINK_STATUSES)
+
+    def unreachable(self):
+        return self.filter(status__in=UNREACHABLE_LINK_STATUSES)
+
+
+class LinkCheck(models.Model):
+    """The last check of one external link held in the data (accomplishment links,
+    jurisdictions' pages, stories, datasets). ``first_failed_at`` says since when a link
+    has been failing; it is cleared once the link answers again."""
+
+    url = models.URLField(_("URL"), max_length=500, unique=True)
+    status = models.CharField(_("status"), max_length=16, choices=LinkStatus.choices, db_index=True)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status code"), null=True, blank=True)
+    final_url = models.URLField(_("final URL after redirects"), max_length=2000, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    checked_at = models.DateTimeField(_("checked at"))
+    first_failed_at = models.DateTimeField(_("failing since"), null=True, blank=True)
+
+    objects = LinkCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["url"]
+        verbose_name = _("link check")
+        verbose_name_plural = _("link checks")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status_code__isnull=True) | models.Q(status_code__gte=100, status_code__lte=599),
+                name="%(app_label)s_%(class)s_status_code_http",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=REACHABLE_LINK_STATUSES) | models.Q(first_failed_at__isnull=True),
+                name="%(app_label)s_%(class)s_failing_since_only_when_failing",
+            ),
+        ]
+
+    def __str__(self):
+        return self.url
+
+    @property
+    def is_unreachable(self):
+        return self.status in UNREACHABLE_LINK_STATUSES

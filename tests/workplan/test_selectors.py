@@ -51,7 +51,7 @@ def post(milestone, day, status, progress):
 
 
 def test_plan_status_now_uses_current_milestone_state():
-    plan, first, second, m = make_plan()
+    plan, _first, _second, m = make_plan()
     post(m["a"], datetime.date(2020, 3, 20), S.COMPLETED, 100)
     post(m["b"], datetime.date(2020, 4, 10), S.ON_TRACK, 40)
     post(m["c"], datetime.date(2020, 4, 10), S.AT_RISK, 10)
@@ -69,7 +69,7 @@ def test_plan_status_now_uses_current_milestone_state():
 
 
 def test_as_of_ignores_updates_after_the_date_and_drafts():
-    plan, first, second, m = make_plan()
+    plan, _first, _second, m = make_plan()
     post(m["a"], datetime.date(2020, 3, 1), S.ON_TRACK, 50)
     post(m["a"], datetime.date(2020, 3, 25), S.COMPLETED, 100)
     ProgressUpdateFactory(
@@ -102,7 +102,7 @@ def test_as_of_a_date_before_any_update_is_not_started():
 
 
 def test_overdue_as_of_a_date():
-    plan, first, second, m = make_plan()
+    plan, _first, _second, m = make_plan()
     post(m["c"], datetime.date(2020, 6, 1), S.COMPLETED, 100)
 
     status = selectors.work_plan_status(work_plan=plan, as_of=datetime.date(2020, 7, 1))
@@ -112,7 +112,7 @@ def test_overdue_as_of_a_date():
 
 
 def test_latest_note_as_of_a_date_in_both_languages():
-    plan, first, second, m = make_plan()
+    plan, _first, _second, m = make_plan()
     milestone_post_update(
         milestone=m["a"],
         reported_on=datetime.date(2020, 3, 1),
@@ -131,7 +131,7 @@ def test_latest_note_as_of_a_date_in_both_languages():
 
 
 def test_current_and_today_agree():
-    plan, first, second, m = make_plan()
+    plan, _first, _second, m = make_plan()
     post(m["b"], datetime.date(2020, 4, 10), S.ON_TRACK, 40)
 
     now = selectors.work_plan_status(work_plan=plan)
@@ -141,7 +141,7 @@ def test_current_and_today_agree():
 
 
 def test_priority_status_matches_plan_status():
-    plan, first, second, m = make_plan()
+    plan, first, _second, m = make_plan()
     post(m["a"], datetime.date(2020, 3, 1), S.AT_RISK, 30)
 
     alone = selectors.priority_status(priority=first, as_of=datetime.date(2020, 3, 31))
