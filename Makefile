@@ -20,11 +20,17 @@ messages: install
 	@if command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=$(VENV) -v0; \
 	else echo "msgfmt not found: using the committed .mo catalogues"; fi
 
-setup: install messages
+# The embedded database is made once, with the 2020 demo data and the local admin;
+# later runs only apply new migrations and keep what you edited. Delete
+# var/db.sqlite3 to start over.
+var/db.sqlite3:
 	mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_cogwg_2020
 	$(PY) manage.py create_local_admin
+
+setup: install messages var/db.sqlite3
+	$(PY) manage.py migrate --noinput -v0
 
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/en/admin/)"
