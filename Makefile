@@ -7,6 +7,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .PHONY: run test setup install messages lint format check clean
+# A half-made database (a failed migrate or load) is removed, so the next run starts clean.
+.DELETE_ON_ERROR:
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
