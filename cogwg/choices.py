@@ -48,8 +48,8 @@ class LinkStatus(models.TextChoices):
 
 
 # A link that answered (possibly after redirects); anything else has failed its last check.
-REACHABLE_LINK_STATUSES = frozenset({LinkStatus.OK, LinkStatus.REDIRECTED})
+REACHABLE_LINK_STATUSES = (LinkStatus.OK, LinkStatus.REDIRECTED)
 # Failed in a way that says the page is gone or not answering. ERROR (TLS failures, too
 # many redirects, 401/403/429 refusals aimed at robots) is not shown to the public as
 # unreachable: a browser may well reach the page.
-UNREACHABLE_LINK_STATUSES = frozenset({LinkStatus.BROKEN, LinkStatus.TIMEOUT})
+UNREACHABLE_LINK_STATUSES = (LinkStatus.BROKEN, LinkStatus.TIMEOUT)

@@ -25,15 +25,23 @@ class Theme(models.Model):
 
 class Dataset(TimeStampedModel):
     """A dataset on a CKAN portal, referenced by the portal's base URL and its id or name.
-    Metadata comes from the portal's Action API (``package_show``)."""
+    Metadata comes from the portal's Action API (``package_show``, see stories/ckan.py);
+    ``metadata`` keeps the harvested subset (resources, organization, licence, tags).
+    A failed harvest is recorded in ``harvest_error`` and ``last_harvest_attempt`` and
+    leaves the last good metadata in place."""
 
     portal_url = models.URLField(_("portal (CKAN base URL)"))
     ckan_id = models.CharField(_("CKAN id or name"), max_length=200)
     title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
     url = models.URLField(_("page URL"), max_length=500, blank=True)
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    formats = models.JSONField(_("resource formats"), default=list, blank=True)
+    license_title = models.CharField(_("licence"), max_length=200, blank=True)
+    metadata_modified = models.DateTimeField(_("modified on the portal"), null=True, blank=True)
     metadata = models.JSONField(_("harvested metadata"), default=dict, blank=True)
     last_harvested = models.DateTimeField(_("last harvested"), null=True, blank=True)
+    last_harvest_attempt = models.DateTimeField(_("last harvest attempt"), null=True, blank=True)
     harvest_error = models.TextField(_("last harvest error"), blank=True)
 
     class Meta:

@@ -13,7 +13,7 @@ class ThemeTranslation(TranslationOptions):
 
 @register(Dataset)
 class DatasetTranslation(TranslationOptions):
-    fields = ("title",)
+    fields = ("title", "description", "publisher")
 
 
 @register(UserStory)

@@ -6,6 +6,9 @@ import pytest
 
 REQUIRE_SERVICES = os.environ.get("COGWG_REQUIRE_SERVICES") == "1"
 
+# Fixtures shared by the suite: a fake CKAN portal and link server on 127.0.0.1.
+pytest_plugins = ["tests.fakes.ckan_server"]
+
 
 def skip_or_fail(reason):
     """A test that needs a missing service skips with a visible reason; in CI

@@ -1,0 +1,193 @@
+"""Writes on stories and datasets.
+
+Datasets come from CKAN portals (stories/ckan.py). The portal is asked before any
+transaction opens, so that no database transaction waits on the network; each dataset is
+then written in its own transaction. A harvest that fails is recorded on the dataset
+(``harvest_error``, ``last_harvest_attempt``) and never stops the others.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from .ckan import CkanClient, CkanError, NotADatasetUrl, Package, parse_dataset_url
+from .models import Dataset
+
+logger = logging.getLogger(__name__)
+
+# Dataset fields that come from the portal, named as on stories.ckan.Package.
+HARVESTED_FIELDS = (
+    "title_en",
+    "title_fr",
+    "description_en",
+    "description_fr",
+    "publisher_en",
+    "publisher_fr",
+    "formats",
+    "license_title",
+    "metadata_modified",
+    "metadata",
+)
+
+
+@dataclass
+class HarvestSummary:
+    harvested: int = 0
+    failed: dict[int, str] = field(default_factory=dict)
+
+    def as_dict(self):
+        return {"harvested": self.harvested, "failed": len(self.failed)}
+
+
+def dataset_add_from_url(*, url: str, ckan_id: str = "", by=None) -> tuple[Dataset, bool]:
+    """Add (or refresh) the dataset a page URL names, or the dataset ``ckan_id`` on the
+    portal whose base URL is ``url``. Returns the dataset and whether it was created.
+
+    Raises ``stories.ckan.NotADatasetUrl`` for a URL that names no dataset and
+    ``stories.ckan.CkanError`` when the portal does not give the dataset: nothing is
+    stored then."""
+    ref = parse_dataset_url(url, ckan_id)
+    package = CkanClient(ref.portal_url).package_show(ref.ckan_id)
+    page_url = ref.page_url or f"{ref.portal_url}/dataset/{package.name}"
+    return _dataset_store(portal_url=ref.portal_url, asked_id=ref.ckan_id, page_url=page_url, package=package, by=by)
+
+
+@transaction.atomic
+def _dataset_store(*, portal_url, asked_id, page_url, package: Package, by) -> tuple[Dataset, bool]:
+    # The stable id is stored; a dataset added earlier by its name (or by its id) is the same one.
+    dataset = (
+        Dataset.objects.select_for_update()
+        .filter(portal_url=portal_url, ckan_id__in={asked_id, package.id, package.name})
+        .order_by("pk")
+        .first()
+    )
+    created = dataset is None
+    if created:
+        dataset = Dataset(portal_url=portal_url, ckan_id=package.id, url=page_url[:500])
+    now = timezone.now()
+    for name in HARVESTED_FIELDS:
+        setattr(dataset, name, getattr(package, name))
+    dataset.last_harvested = now
+    dataset.last_harvest_attempt = now
+    dataset.harvest_error = ""
+    dataset._history_user = by
+    dataset._change_reason = "Added from the portal"
+    dataset.save()
+    return dataset, created
+
+
+def dataset_harvest(*, dataset: Dataset, client: CkanClient | None = None) -> bool:
+    """Refresh ``dataset`` from its portal; True when it was harvested. A failure is
+    recorded on the dataset and the last good metadata is kept."""
+    try:
+        client = client or CkanClient(dataset.portal_url)
+        package = client.package_show(dataset.ckan_id)
+    except (CkanError, NotADatasetUrl) as exc:
+        _dataset_record_failure(dataset=dataset, error=str(exc))
+        return False
+    _dataset_apply(dataset=dataset, package=package)
+    return True
+
+
+@transaction.atomic
+def _dataset_apply(*, dataset: Dataset, package: Package) -> None:
+    now = timezone.now()
+    changed = [name for name in HARVESTED_FIELDS if getattr(dataset, name) != getattr(package, name)]
+    for name in changed:
+        setattr(dataset, name, getattr(package, name))
+    dataset.last_harvested = now
+    dataset.last_harvest_attempt = now
+    dataset.harvest_error = ""
+    if changed:
+        dataset._change_reason = "Harvested from the portal"
+        dataset.save(update_fields=[*changed, "last_harvested", "last_harvest_attempt", "harvest_error", "modified_at"])
+    else:
+        # Nothing the portal says has changed: no new history record for a weekly check.
+        Dataset.objects.filter(pk=dataset.pk).update(last_harvested=now, last_harvest_attempt=now, harvest_error="")
+
+
+@transaction.atomic
+def _dataset_record_failure(*, dataset: Dataset, error: str) -> None:
+    now = timezone.now()
+    dataset.harvest_error = error
+    dataset.last_harvest_attempt = now
+    Dataset.objects.filter(pk=dataset.pk).update(harvest_error=error, last_harvest_attempt=now)
+
+
+def datasets_harvest_all(*, queryset=None) -> HarvestSummary:
+    """Refresh every dataset (or those of ``queryset``) from its portal, one at a time,
+    one HTTP session per portal. Nothing a dataset does stops the others."""
+    summary = HarvestSummary()
+    clients: dict[str, CkanClient] = {}
+    datasets = (queryset if queryset is not None else Dataset.objects.all()).order_by("pk")
+    for dataset in datasets.iterator():
+        try:
+            if dataset.portal_url not in clients:
+                clients[dataset.portal_url] = CkanClient(dataset.portal_url)
+            harvested = dataset_harvest(dataset=dataset, client=clients[dataset.portal_url])
+        except Exception as exc:  # one bad dataset must not stop the harvest
+            logger.exception("Harvest of dataset %s failed", dataset.pk)
+            _dataset_record_failure(dataset=dataset, error=f"{type(exc).__name__}: {exc}")
+            harvested = False
+        if harvested:
+            summary.harvested += 1
+        else:
+            summary.failed[dataset.pk] = dataset.harvest_error
+    return summary
+
+
+# Public submissions (the "Submit a user story" form).
+
+
+@transaction.atomic
+def story_submit(
+    *,
+    title: str,
+    summary: str,
+    story: str = "",
+    language: str,
+    user_type: str,
+    impact: str,
+    jurisdiction=None,
+    themes=(),
+    dataset_urls=(),
+    submitter_name: str = "",
+    submitter_email: str = "",
+):
+    """Store a story sent by the public, as submitted: nothing is public until the
+    secretariat approves and publishes it. The text goes into the columns of the language
+    it was written in (``language``); the secretariat adds the translation in review. The
+    datasets named by the submitter are listed at the end of the story for the secretariat
+    to link. Returns the new ``UserStory``."""
+    import secrets
+
+    from django.utils import translation
+    from django.utils.text import slugify
+    from django.utils.translation import gettext
+
+    from .choices import StoryState
+    from .models import UserStory
+
+    base = slugify(title)[:100].strip("-") or "story"
+    slug = base
+    while UserStory.objects.filter(slug=slug).exists():
+        slug = f"{base}-{secrets.token_hex(3)}"
+    if dataset_urls:
+        with translation.override(language):
+            heading = gettext("Datasets used:")
+        story = "\n".join([story.strip(), "", heading, *dataset_urls]).strip()
+    submission = UserStory(
+        slug=slug,
+        state=StoryState.SUBMITTED,
+        user_type=user_type,
+        impact=impact,
+        jurisdiction=jurisdiction,
+        submitter_name=submitter_name,
+        submitter_email=submitter_email,
+        **{f"title_{language}": title, f"summary_{language}": summary, f"story_{language}": story},
+    )
+    submission.save()
+    submission.themes.set(themes)
+    return submission

@@ -1,0 +1,19 @@
+"""Thin Celery tasks: they load rows and call services."""
+
+from celery import shared_task
+
+from .models import Dataset
+from .services import dataset_harvest, datasets_harvest_all
+
+
+# One dataset at a time against slow portals: longer than the default task time limit.
+@shared_task(soft_time_limit=60 * 60, time_limit=60 * 60 + 60)
+def harvest_datasets():
+    """Weekly (Celery beat): refresh every dataset from its portal. Idempotent."""
+    return datasets_harvest_all().as_dict()
+
+
+@shared_task
+def harvest_dataset(dataset_id: int):
+    dataset = Dataset.objects.filter(pk=dataset_id).first()
+    return dataset_harvest(dataset=dataset) if dataset else False
