@@ -6,6 +6,15 @@ from django.utils import timezone
 from .choices import PublicationState
 
 
+def _locked(queryset):
+    """The rows of ``queryset`` re-selected by primary key and locked. PostgreSQL refuses
+    SELECT … FOR UPDATE on a DISTINCT (a many-to-many filter) or on the nullable side of
+    an outer join (select_related), so the lock is taken on a plain query."""
+    return queryset.model._default_manager.filter(
+        pk__in=list(queryset.values_list("pk", flat=True))
+    ).select_for_update()
+
+
 @transaction.atomic
 def records_publish(*, queryset, by=None) -> int:
     """Publish every record of ``queryset`` (a PublishableModel queryset) that is not yet
@@ -13,7 +22,7 @@ def records_publish(*, queryset, by=None) -> int:
     history shows who published it."""
     changed = 0
     now = timezone.now()
-    for record in queryset.select_for_update().exclude(publication_state=PublicationState.PUBLISHED):
+    for record in _locked(queryset).exclude(publication_state=PublicationState.PUBLISHED):
         record.publication_state = PublicationState.PUBLISHED
         record.published_at = now
         record._history_user = by
@@ -26,7 +35,7 @@ def records_publish(*, queryset, by=None) -> int:
 def records_unpublish(*, queryset, by=None) -> int:
     """Take published records back to draft; returns how many changed."""
     changed = 0
-    for record in queryset.select_for_update().filter(publication_state=PublicationState.PUBLISHED):
+    for record in _locked(queryset).filter(publication_state=PublicationState.PUBLISHED):
         record.publication_state = PublicationState.DRAFT
         record.published_at = None
         record._history_user = by

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from .choices import StoryState
 from .ckan import CkanClient, CkanError, NotADatasetUrl, Package, parse_dataset_url
-from .models import Dataset
+from .models import Dataset, UserStory
 
 logger = logging.getLogger(__name__)
 
@@ -191,3 +192,27 @@ def story_submit(
     submission.save()
     submission.themes.set(themes)
     return submission
+
+
+# Where the moderation actions apply; a published or rejected story is left alone.
+REVIEWABLE_STATES = (StoryState.SUBMITTED, StoryState.IN_REVIEW, StoryState.APPROVED)
+
+
+@transaction.atomic
+def stories_moderate(*, queryset, state, by=None) -> int:
+    """Move the reviewable stories of ``queryset`` to ``state`` (published or rejected),
+    one save each so that the history shows who did it; returns how many moved."""
+    pks = list(queryset.values_list("pk", flat=True))
+    stories = UserStory.objects.filter(pk__in=pks, state__in=REVIEWABLE_STATES).select_for_update()
+    today = timezone.localdate()
+    changed = 0
+    for story in stories:
+        story.state = state
+        update_fields = ["state", "modified_at"]
+        if state == StoryState.PUBLISHED:
+            story.published_on = today
+            update_fields.append("published_on")
+        story._history_user = by
+        story.save(update_fields=update_fields)
+        changed += 1
+    return changed

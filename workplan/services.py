@@ -13,13 +13,15 @@ from .choices import MilestoneStatus
 from .models import Milestone, ProgressUpdate
 
 
-def _validate_update(*, milestone, reported_on, status, progress):
+def progress_update_validate(*, milestone, reported_on, status, progress):
+    """Raise ValidationError with field messages for an update that must not be posted."""
     errors = {}
     if status not in MilestoneStatus.values:
         errors["status"] = _("Choose a valid status.")
     if not isinstance(progress, int) or not 0 <= progress <= 100:
         errors["progress"] = _("Progress must be a whole number between 0 and 100.")
     elif status == MilestoneStatus.COMPLETED and progress != 100:
+        # xgettext:no-python-format
         errors["progress"] = _("A completed milestone is 100% done.")
     if reported_on > timezone.localdate():
         errors["reported_on"] = _("An update cannot be dated in the future.")
@@ -55,7 +57,7 @@ def milestone_post_update(
 ) -> ProgressUpdate:
     """Record a progress update on a milestone. A published update moves the milestone's
     current status and progress in the same transaction; a draft waits for review."""
-    _validate_update(milestone=milestone, reported_on=reported_on, status=status, progress=progress)
+    progress_update_validate(milestone=milestone, reported_on=reported_on, status=status, progress=progress)
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     update = ProgressUpdate(
         milestone=milestone,

@@ -81,3 +81,20 @@ def test_translated_fields_follow_the_active_language():
         assert jurisdiction.name == "Colombie-Britannique"
     with translation.override("en"):
         assert jurisdiction.name == "British Columbia"
+
+
+def test_publishing_accepts_a_distinct_queryset_with_outer_joins():
+    """The admin's changelist hands the services DISTINCT querysets (a many-to-many filter)
+    with outer joins; PostgreSQL refuses to lock those directly."""
+    from tests.factories import PriorityFactory
+
+    ontario = JurisdictionFactory(code="ON")
+    challenge = ChallengeFactory(publication_state=PublicationState.DRAFT)
+    challenge.jurisdictions.add(ontario)
+    AccomplishmentFactory(publication_state=PublicationState.DRAFT, priority=PriorityFactory())
+    challenges = Challenge.objects.filter(jurisdictions=ontario).distinct()
+    accomplishments = Accomplishment.objects.select_related("priority", "meeting")
+
+    assert services.records_publish(queryset=challenges) == 1
+    assert services.records_publish(queryset=accomplishments) == 1
+    assert services.records_unpublish(queryset=challenges) == 1

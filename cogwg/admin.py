@@ -1,0 +1,133 @@
+"""The secretariat's admin for the working group itself: meetings and their next steps,
+the about page, status reports, link health (cogwg/admin_links.py); and the site's titles."""
+
+import json
+
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationTabularInline
+
+from .admin_base import COMPACT_TEXT, TrackedTranslationAdmin
+from .admin_links import LinkCheckAdmin
+from .choices import StatusReportState
+from .models import InfoSection, LinkCheck, Meeting, NextStep, StatusReport, StatusReportFile
+
+admin.site.site_header = _("COGWG Work-Plan Tracker")
+admin.site.site_title = _("COGWG Work-Plan Tracker")
+admin.site.index_title = _("Secretariat")
+
+
+class NextStepInline(TranslationTabularInline):
+    model = NextStep
+    fields = ("order", "text_en", "text_fr", "owner", "due", "done", "parent")
+    autocomplete_fields = ("owner", "parent")
+    formfield_overrides = COMPACT_TEXT
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(TrackedTranslationAdmin):
+    list_display = ("date", "title", "kind")
+    list_filter = ("kind",)
+    search_fields = ("title_en", "title_fr", "purpose_en", "purpose_fr")
+    date_hierarchy = "date"
+    ordering = ("-date",)
+    fieldsets = ((None, {"fields": ("kind", "date", ("title_en", "title_fr"), ("purpose_en", "purpose_fr"))}),)
+    inlines = (NextStepInline,)
+
+
+@admin.register(NextStep)
+class NextStepAdmin(TrackedTranslationAdmin):
+    list_display = ("__str__", "meeting", "owner", "due", "done")
+    list_filter = ("done", "meeting__kind", ("owner", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("meeting", "owner")
+    search_fields = ("text_en", "text_fr", "meeting__title_en", "meeting__title_fr")
+    autocomplete_fields = ("meeting", "parent", "owner")
+    date_hierarchy = "due"
+    ordering = ("-meeting__date", "order", "pk")
+    fieldsets = ((None, {"fields": ("meeting", "parent", ("text_en", "text_fr"), "owner", "due", "done", "order")}),)
+
+
+@admin.register(InfoSection)
+class InfoSectionAdmin(TrackedTranslationAdmin):
+    list_display = ("title", "slug", "order")
+    search_fields = ("slug", "title_en", "title_fr", "body_en", "body_fr")
+    prepopulated_fields = {"slug": ("title_en",)}
+    ordering = ("order", "slug")
+    fieldsets = (
+        (
+            None,
+            {"fields": ("slug", "order", ("title_en", "title_fr"), ("intro_en", "intro_fr"), ("body_en", "body_fr"))},
+        ),
+    )
+
+
+class StatusReportFileInline(admin.TabularInline):
+    """Rendered files are written by the rendering tasks, never by hand."""
+
+    model = StatusReportFile
+    fields = ("format", "language", "status", "file", "attempts", "rendered_at", "error")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatusReport)
+class StatusReportAdmin(TrackedTranslationAdmin):
+    """A draft report's title, date and meeting can be edited; freezing is a service, and
+    a frozen report (final or published) can be viewed only."""
+
+    list_display = ("title", "work_plan", "as_of", "meeting", "state", "frozen_at")
+    list_filter = ("state", "work_plan")
+    list_select_related = ("work_plan", "meeting")
+    search_fields = ("title_en", "title_fr")
+    autocomplete_fields = ("work_plan", "meeting")
+    date_hierarchy = "as_of"
+    ordering = ("-as_of", "-pk")
+    readonly_fields = ("state", "frozen_at", "frozen_by", "checksum", "frozen_content")
+    fieldsets = (
+        (None, {"fields": (("title_en", "title_fr"), "work_plan", "as_of", "meeting")}),
+        (_("Frozen report"), {"fields": ("state", "frozen_at", "frozen_by", "checksum", "frozen_content")}),
+    )
+    service_fields = ("state", "content", "checksum", "frozen_at", "frozen_by")
+    inlines = (StatusReportFileInline,)
+
+    @admin.display(description=_("frozen content"))
+    def frozen_content(self, obj):
+        if obj.content is None:
+            return "—"
+        return format_html("<pre>{}</pre>", json.dumps(obj.content, indent=2, ensure_ascii=False, sort_keys=True))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_frozen:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_frozen:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # Bulk deletion would not look at each report: frozen ones must stay.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def revert_disabled(self, request, obj=None):
+        # A version of a report is judged by the report as it is now: once frozen, no
+        # earlier draft can be brought back.
+        if obj is not None and StatusReport.objects.filter(pk=obj.pk).exclude(state=StatusReportState.DRAFT).exists():
+            return True
+        return super().revert_disabled(request, obj)
+
+
+admin.site.register(LinkCheck, LinkCheckAdmin)

@@ -1,0 +1,107 @@
+"""The secretariat's admin for jurisdictions, their accomplishments and challenges."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationTabularInline
+
+from cogwg.admin_base import HTTPS_URLS, PublicationAdminMixin, TrackedTranslationAdmin
+
+from .models import Accomplishment, AccomplishmentLink, Challenge, Jurisdiction
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(TrackedTranslationAdmin):
+    list_display = ("code", "name", "short_name", "kind", "is_member", "order")
+    list_filter = ("kind", "is_member")
+    search_fields = ("code", "name_en", "name_fr", "short_name_en", "short_name_fr")
+    ordering = ("order", "code")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "code",
+                    ("name_en", "name_fr"),
+                    ("short_name_en", "short_name_fr"),
+                    "kind",
+                    "is_member",
+                    "order",
+                )
+            },
+        ),
+        (_("Web pages"), {"fields": ("website", "open_data_url", "open_government_url")}),
+    )
+
+
+class AccomplishmentLinkInline(TranslationTabularInline):
+    model = AccomplishmentLink
+    fields = ("order", "url", "label_en", "label_fr")
+    formfield_overrides = HTTPS_URLS
+    extra = 0
+
+
+@admin.register(Accomplishment)
+class AccomplishmentAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
+    list_display = ("title", "jurisdiction", "category", "date", "priority", "publication_state")
+    list_filter = ("publication_state", "category", ("jurisdiction", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("jurisdiction", "priority")
+    search_fields = ("title_en", "title_fr", "description_en", "description_fr", "jurisdiction__code")
+    autocomplete_fields = ("jurisdiction", "priority", "meeting")
+    date_hierarchy = "date"
+    ordering = ("jurisdiction__order", "-date", "pk")
+    readonly_fields = ("published_at",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "jurisdiction",
+                    ("title_en", "title_fr"),
+                    ("description_en", "description_fr"),
+                    "date",
+                    "category",
+                    "priority",
+                    "meeting",
+                )
+            },
+        ),
+        (_("Publication"), {"fields": ("publication_state", "published_at")}),
+    )
+    inlines = (AccomplishmentLinkInline,)
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
+    list_display = ("title", "category", "status", "first_reported_on", "resolved_on", "publication_state")
+    list_filter = ("publication_state", "status", "category", ("jurisdictions", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title_en", "title_fr", "description_en", "description_fr")
+    autocomplete_fields = ("jurisdictions", "first_reported_at")
+    date_hierarchy = "first_reported_on"
+    ordering = ("-first_reported_on", "pk")
+    readonly_fields = ("published_at",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("title_en", "title_fr"),
+                    ("description_en", "description_fr"),
+                    "category",
+                    "jurisdictions",
+                )
+            },
+        ),
+        (
+            _("Status"),
+            {
+                "fields": (
+                    "status",
+                    ("mitigation_en", "mitigation_fr"),
+                    "first_reported_at",
+                    "first_reported_on",
+                    "resolved_on",
+                )
+            },
+        ),
+        (_("Publication"), {"fields": ("publication_state", "published_at")}),
+    )

@@ -1,0 +1,103 @@
+"""The secretariat's admin for the user stories inventory: moderation (publish, reject),
+themes, and the datasets stories used. A submitter's name and e-mail appear in a story's
+change form only: never in the list, its search, or the History page."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import model_ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from cogwg.admin_base import TrackedTranslationAdmin
+
+from .admin_ckan import DatasetCkanAdminMixin
+from .choices import StoryState
+from .models import Dataset, Theme, UserStory
+from .services import stories_moderate
+
+
+@admin.register(Theme)
+class ThemeAdmin(TrackedTranslationAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("slug", "name_en", "name_fr")
+    prepopulated_fields = {"slug": ("name_en",)}
+    ordering = ("slug",)
+    fieldsets = ((None, {"fields": (("name_en", "name_fr"), "slug")}),)
+
+
+@admin.register(Dataset)
+class DatasetAdmin(DatasetCkanAdminMixin, TrackedTranslationAdmin):
+    """A dataset is identified by its portal and CKAN id; the rest is harvested from the
+    portal's Action API (the "Refresh from portal" action, the "Add from the portal" page:
+    stories/admin_ckan.py) and shown read-only."""
+
+    list_display = ("title", "publisher", "portal_url", "ckan_id", "last_harvested")
+    list_filter = ("portal_url",)
+    search_fields = ("title_en", "title_fr", "ckan_id", "publisher_en", "publisher_fr")
+    ordering = ("title", "pk")
+    harvested_fields = (
+        "description_en",
+        "description_fr",
+        "publisher_en",
+        "publisher_fr",
+        "formats",
+        "license_title",
+        "metadata_modified",
+        "metadata",
+        "last_harvested",
+        "last_harvest_attempt",
+        "harvest_error",
+    )
+    readonly_fields = harvested_fields
+    fieldsets = (
+        (None, {"fields": ("portal_url", "ckan_id", ("title_en", "title_fr"), "url")}),
+        (_("Harvested from the portal"), {"fields": harvested_fields}),
+    )
+
+
+@admin.register(UserStory)
+class UserStoryAdmin(TrackedTranslationAdmin):
+    list_display = ("title", "jurisdiction", "user_type", "impact", "state", "published_on")
+    list_filter = ("state", "user_type", "impact", ("jurisdiction", admin.RelatedOnlyFieldListFilter), "themes")
+    list_select_related = ("jurisdiction",)
+    search_fields = ("title_en", "title_fr", "summary_en", "summary_fr", "slug")
+    autocomplete_fields = ("jurisdiction", "themes", "datasets", "release")
+    prepopulated_fields = {"slug": ("title_en",)}
+    date_hierarchy = "published_on"
+    ordering = ("-published_on", "-created_at", "pk")
+    fieldsets = (
+        (None, {"fields": (("title_en", "title_fr"), "slug", ("summary_en", "summary_fr"), ("story_en", "story_fr"))}),
+        (_("Use of the data"), {"fields": ("jurisdiction", "user_type", "impact", "themes", "datasets")}),
+        (_("Publication"), {"fields": ("state", "published_on", "release", "portal_url")}),
+        (
+            _("Submitter (private)"),
+            {"fields": ("submitter_name", "submitter_email"), "description": _("Never shown outside this form.")},
+        ),
+    )
+    history_hidden_fields = ("submitter_name", "submitter_email")
+    actions = ["publish_selected", "reject_selected"]
+
+    @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        changed = stories_moderate(queryset=queryset, state=StoryState.PUBLISHED, by=request.user)
+        message = ngettext("%(count)d %(items)s was published.", "%(count)d %(items)s were published.", changed)
+        items = model_ngettext(self.opts, changed)
+        self.message_user(request, message % {"count": changed, "items": items}, messages.SUCCESS)
+        self._report_left_alone(request, queryset, changed)
+
+    @admin.action(description=_("Reject selected %(verbose_name_plural)s"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        changed = stories_moderate(queryset=queryset, state=StoryState.REJECTED, by=request.user)
+        message = ngettext("%(count)d %(items)s was rejected.", "%(count)d %(items)s were rejected.", changed)
+        items = model_ngettext(self.opts, changed)
+        self.message_user(request, message % {"count": changed, "items": items}, messages.SUCCESS)
+        self._report_left_alone(request, queryset, changed)
+
+    def _report_left_alone(self, request, queryset, changed):
+        left_alone = queryset.count() - changed
+        if left_alone:
+            message = ngettext(
+                "%(count)d story was already published or rejected and was left as it was.",
+                "%(count)d stories were already published or rejected and were left as they were.",
+                left_alone,
+            ) % {"count": left_alone}
+            self.message_user(request, message, messages.WARNING)

@@ -1,0 +1,356 @@
+"""The secretariat's admin for the work plan.
+
+A milestone's status, progress and completion date follow its published progress
+updates: they are read-only here. A new update, added under its milestone or on its own
+page, is saved by ``milestone_post_update``; publishing or withdrawing one goes through
+``progress_update_publish`` / ``progress_update_unpublish``.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
+
+from cogwg.admin_base import COMPACT_TEXT, PublicationAdminMixin, TrackedTranslationAdmin
+from cogwg.choices import PublicationState
+
+from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
+
+# The service's own checks, so that a bad update is a form error rather than a failed save.
+from .services import (
+    milestone_post_update,
+    progress_update_publish,
+    progress_update_unpublish,
+    progress_update_validate,
+)
+
+
+class ProgressUpdatePostForm(forms.ModelForm):
+    """A new progress update: parsed and checked here, saved by the service."""
+
+    publish = forms.BooleanField(
+        label=_("publish now"),
+        required=False,
+        initial=True,
+        help_text=_("A published update moves the milestone's status and progress; a draft waits for review."),
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ("milestone", "reported_on", "status", "progress", "note_en", "note_fr", "jurisdiction")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.initial.get("reported_on"):
+            self.initial["reported_on"] = timezone.localdate()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if {"reported_on", "status", "progress"} <= cleaned_data.keys():
+            try:
+                progress_update_validate(
+                    milestone=cleaned_data.get("milestone"),
+                    reported_on=cleaned_data["reported_on"],
+                    status=cleaned_data["status"],
+                    progress=cleaned_data["progress"],
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned_data
+
+    def post(self, *, milestone, by):
+        data = self.cleaned_data
+        return milestone_post_update(
+            milestone=milestone,
+            reported_on=data["reported_on"],
+            status=data["status"],
+            progress=data["progress"],
+            note_en=data.get("note_en") or "",
+            note_fr=data.get("note_fr") or "",
+            by=by,
+            jurisdiction=data.get("jurisdiction"),
+            publish=data["publish"],
+        )
+
+
+class PriorityInline(TranslationTabularInline):
+    """The plan's priorities at a glance; a priority (with its issue and outcome) is
+    added and edited on its own page."""
+
+    model = Priority
+    fields = ("number", "title_en", "title_fr", "slug")
+    show_change_link = True
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkPlan)
+class WorkPlanAdmin(TrackedTranslationAdmin):
+    list_display = ("title", "slug", "start_date", "end_date", "status")
+    list_filter = ("status",)
+    search_fields = ("title_en", "title_fr", "slug")
+    date_hierarchy = "start_date"
+    ordering = ("-start_date",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("title_en", "title_fr"),
+                    "slug",
+                    ("start_date", "end_date"),
+                    "status",
+                    ("summary_en", "summary_fr"),
+                    "source_url",
+                )
+            },
+        ),
+    )
+    inlines = (PriorityInline,)
+
+
+class SeatInline(TranslationTabularInline):
+    model = Assignment
+    fields = ("role", "jurisdiction", "organization_en", "organization_fr", "confirmed", "order")
+    autocomplete_fields = ("jurisdiction",)
+    extra = 0
+
+
+class MilestoneInline(TranslationTabularInline):
+    model = Milestone
+    fields = ("due_date", "description_en", "description_fr", "kind", "order", "status", "progress")
+    readonly_fields = ("status", "progress")
+    formfield_overrides = COMPACT_TEXT
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Priority)
+class PriorityAdmin(TrackedTranslationAdmin):
+    list_display = ("number", "title", "work_plan")
+    list_display_links = ("number", "title")
+    list_filter = ("work_plan",)
+    list_select_related = ("work_plan",)
+    search_fields = ("title_en", "title_fr", "slug")
+    autocomplete_fields = ("work_plan",)
+    prepopulated_fields = {"slug": ("title_en",)}
+    ordering = ("work_plan", "number")
+    fieldsets = (
+        (None, {"fields": ("work_plan", "number", ("title_en", "title_fr"), "slug")}),
+        (_("The problem"), {"fields": (("issue_en", "issue_fr"), ("consequences_en", "consequences_fr"))}),
+        (_("Expected outcome"), {"fields": (("outcome_en", "outcome_fr"), ("results_en", "results_fr"))}),
+    )
+    inlines = (SeatInline, MilestoneInline)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(TrackedTranslationAdmin):
+    list_display = ("priority", "role", "seat_holder", "jurisdiction", "confirmed")
+    list_filter = ("role", "confirmed", "priority__work_plan", ("jurisdiction", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("priority", "jurisdiction")
+    search_fields = (
+        "organization_en",
+        "organization_fr",
+        "jurisdiction__code",
+        "jurisdiction__name_en",
+        "jurisdiction__name_fr",
+        "priority__title_en",
+        "priority__title_fr",
+    )
+    autocomplete_fields = ("priority", "jurisdiction")
+    ordering = ("priority__work_plan", "priority__number", "role", "order", "pk")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "priority",
+                    "role",
+                    "jurisdiction",
+                    ("organization_en", "organization_fr"),
+                    "confirmed",
+                    "order",
+                )
+            },
+        ),
+        (_("Contact"), {"fields": ("contact_name", "contact_email")}),
+    )
+
+    @admin.display(description=_("holder"))
+    def seat_holder(self, obj):
+        return obj.holder
+
+
+class ProgressLogInline(TranslationTabularInline):
+    """The milestone's updates as they were posted, newest first. Each is published or
+    withdrawn on its own page."""
+
+    model = ProgressUpdate
+    verbose_name_plural = _("progress log")
+    fields = ("reported_on", "status", "progress", "note_en", "note_fr", "jurisdiction", "author", "publication_state")
+    readonly_fields = fields
+    ordering = ("-reported_on", "-created_at", "-pk")
+    show_change_link = True
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("jurisdiction", "author")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ProgressPostInline(TranslationStackedInline):
+    """Posting new updates: saved by ``MilestoneAdmin.save_formset`` through the service."""
+
+    model = ProgressUpdate
+    form = ProgressUpdatePostForm
+    verbose_name = _("new progress update")
+    verbose_name_plural = _("post a progress update")
+    fields = ("reported_on", ("status", "progress"), ("note_en", "note_fr"), "jurisdiction", "publish")
+    autocomplete_fields = ("jurisdiction",)
+    extra = 1
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(TrackedTranslationAdmin):
+    list_display = ("__str__", "priority", "due_date", "kind", "status", "progress", "is_overdue")
+    list_filter = ("status", "kind", "priority__work_plan", "priority")
+    list_select_related = ("priority",)
+    search_fields = ("description_en", "description_fr", "priority__title_en", "priority__title_fr")
+    autocomplete_fields = ("priority",)
+    date_hierarchy = "due_date"
+    ordering = ("priority__work_plan", "priority__number", "due_date", "order", "pk")
+    readonly_fields = ("status", "progress", "completed_on")
+    service_fields = ("status", "progress", "completed_on")
+    fieldsets = (
+        (None, {"fields": ("priority", ("description_en", "description_fr"), "due_date", "kind", "order")}),
+        (_("Current status (from the latest published update)"), {"fields": ("status", "progress", "completed_on")}),
+    )
+    inlines = (ProgressLogInline, ProgressPostInline)
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def is_overdue(self, obj):
+        return obj.is_overdue()
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()
+
+    def save_formset(self, request, form, formset, change):
+        if not issubclass(formset.form, ProgressUpdatePostForm):
+            return super().save_formset(request, form, formset, change)
+        # The service saves each new update and moves the milestone; the admin's change
+        # message reads what the formset would have recorded.
+        formset.new_objects = [
+            update_form.post(milestone=form.instance, by=request.user)
+            for update_form in formset.extra_forms
+            if update_form.has_changed()
+        ]
+        formset.changed_objects, formset.deleted_objects = [], []
+        return None
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
+    """An update's date, status and progress are its record in the log: a wrong one is
+    withdrawn (unpublished) and a new one posted."""
+
+    list_display = ("milestone", "reported_on", "status", "progress", "jurisdiction", "author", "publication_state")
+    list_filter = (
+        "publication_state",
+        "status",
+        "milestone__priority__work_plan",
+        ("jurisdiction", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("milestone", "jurisdiction", "author")
+    search_fields = ("note_en", "note_fr", "milestone__description_en", "milestone__description_fr")
+    autocomplete_fields = ("milestone", "jurisdiction")
+    date_hierarchy = "reported_on"
+    ordering = ("-reported_on", "-created_at", "-pk")
+    add_fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "milestone",
+                    "reported_on",
+                    ("status", "progress"),
+                    ("note_en", "note_fr"),
+                    "jurisdiction",
+                    "publish",
+                )
+            },
+        ),
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "milestone",
+                    "reported_on",
+                    ("status", "progress"),
+                    ("note_en", "note_fr"),
+                    "jurisdiction",
+                    "author",
+                )
+            },
+        ),
+        (_("Publication"), {"fields": ("publication_state", "published_at")}),
+    )
+    logged_fields = ("milestone", "reported_on", "status", "progress", "author")
+    service_fields = ("published_at", *logged_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return (*self.logged_fields, "published_at")
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ProgressUpdatePostForm
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        update = form.post(milestone=form.cleaned_data["milestone"], by=request.user)
+        obj.pk, obj.author = update.pk, update.author
+        obj._state.adding = False
+
+    def publish_records(self, request, queryset):
+        updates = list(queryset.exclude(publication_state=PublicationState.PUBLISHED))
+        for update in updates:
+            progress_update_publish(update=update, by=request.user)
+        return len(updates)
+
+    def unpublish_records(self, request, queryset):
+        updates = list(queryset.filter(publication_state=PublicationState.PUBLISHED))
+        for update in updates:
+            progress_update_unpublish(update=update, by=request.user)
+        return len(updates)
+
+    def has_delete_permission(self, request, obj=None):
+        # A published update carries its milestone's status: withdraw it before deleting.
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
