@@ -1,27 +1,73 @@
-"""Production settings. Secrets have no defaults here: a missing one stops the start."""
+"""Production settings, behind nginx (deploy/nginx.conf) under gunicorn, with PostgreSQL,
+Redis and Celery workers (docker-compose.yml).
+
+Secrets have no defaults: without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS or
+DATABASE_URL the process refuses to start. ``manage.py check --deploy --fail-level
+WARNING`` finds nothing to report with these settings (tests/ops/test_settings.py).
+"""
+
+from whitenoise.compress import Compressor
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import CACHES, CONTENT_SECURITY_POLICY, LOGGING, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# Persistent connections, checked before reuse: after a database outage the first request
+# finds the dead connection, drops it and opens a new one, with no restart. A short
+# connect timeout makes an unreachable server a quick 503 (cogwg.middleware), not a hang.
+DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES["default"].update(
+    ATOMIC_REQUESTS=False,
+    CONN_MAX_AGE=env.int("DJANGO_CONN_MAX_AGE", default=60),
+    CONN_HEALTH_CHECKS=True,
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=5)
+    )
+
+# With CACHE_URL=redis://…, a Redis cache whose outage only costs misses (cogwg/cache.py):
+# pages keep answering 200 without it.
+if env("CACHE_URL", default="").startswith(("redis://", "rediss://")):
+    CACHES = {**CACHES, "default": env.cache_url("CACHE_URL", backend="cogwg.cache.ResilientRedisCache")}
+
+# HTTPS: nginx (or the load balancer before it) says which scheme the client used.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Probes from inside the network speak plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
+# The policy of base.py, plus: browsers fetch every http:// sub-resource over https.
+CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY,
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},
+}
+
+# Hashed, compressed static files served by WhiteNoise (and by nginx from the same
+# directory): a changed file gets a new name, so every static file can be cached forever.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# One JSON object per log line, with the request id; Celery workers log the same way
+# instead of installing their own handlers.
+LOGGING["handlers"]["console"]["formatter"] = env("DJANGO_LOG_FORMAT", default="json")
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Source maps are for developers' tools: not worth compressing (brotli is slow on them).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]

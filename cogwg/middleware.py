@@ -1,0 +1,96 @@
+"""Project middleware: a request id on every request and its logs, and a friendly 503
+instead of a 500 when the database cannot be reached."""
+
+import logging
+import re
+import sys
+import uuid
+
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
+
+from .logging import request_id_var
+
+logger = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# An id that a proxy in front (nginx) or a client sends is kept when it is a plain token;
+# anything else is replaced, so that logs cannot be forged through the header.
+VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+class RequestIdMiddleware:
+    """Give each request an id (``request.request_id``), keep it for the log records made
+    while it runs (cogwg.logging), and return it in the ``X-Request-ID`` header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request.request_id = incoming if VALID_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response[REQUEST_ID_HEADER] = request.request_id
+        return response
+
+
+def database_unavailable_response(request):
+    """The 503 answered while the database is unreachable: in the request's language,
+    with ``Retry-After``, and built without touching the database."""
+    language = translation.get_language_from_request(request, check_path=True)
+    with translation.override(language):
+        if request.accepts("text/html"):
+            content = loader.render_to_string("503.html", {"path": request.get_full_path()})
+            response = HttpResponse(content, status=503)
+        else:
+            detail = gettext("The service is temporarily unavailable. Please try again in a few minutes.")
+            response = JsonResponse({"detail": detail}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Content-Language"] = language
+    add_never_cache_headers(response)
+    return response
+
+
+def _flag_database_error(sender, request=None, **kwargs):
+    # Django turns an exception raised in a middleware (a session saved while the
+    # database is down) into a 500 before the outer middleware sees it; this signal is
+    # sent while the exception is being handled, so it can still be recognized.
+    if request is not None and isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        request.database_unavailable = True
+
+
+class DatabaseUnavailableMiddleware:
+    """A database outage answers 503 + ``Retry-After``, never 500. Views raising
+    ``OperationalError``/``InterfaceError`` are caught in ``process_exception``; errors
+    raised by the middleware inside this one are recognized through Django's
+    ``got_request_exception`` signal. Recovery needs nothing: the broken connection is
+    closed at the end of the request and ``CONN_HEALTH_CHECKS`` has the next request open
+    a new one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        got_request_exception.connect(_flag_database_error, dispatch_uid="cogwg.database_unavailable")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, "database_unavailable", False):
+            return database_unavailable_response(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            logger.warning("database unavailable, answering 503: %s", exception)
+            return database_unavailable_response(request)
+        return None

@@ -1,0 +1,95 @@
+"""Production settings (cogwg.settings.production), loaded in a subprocess as a server
+would load them."""
+
+import json
+
+import pytest
+
+from tests.ops.conftest import BASE_DIR, manage, production_env
+
+SHOW = "import django, json; django.setup(); from django.conf import settings as s; print(json.dumps({}))"
+
+
+def show(expression, env):
+    result = manage("shell", "--no-imports", "-c", SHOW.format(expression), env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_check_deploy_reports_nothing():
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.core.management import call_command; call_command('check', deploy=True, fail_level='WARNING')",
+        env=production_env(),
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+    assert result.stderr == ""
+
+
+def test_check_deploy_fails_on_a_weak_secret_key():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(DJANGO_SECRET_KEY="change-me"))
+
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without_a_secret(missing):
+    if (BASE_DIR / ".env").exists():
+        pytest.skip("a .env file supplies settings to every process; move it away to run this test")
+    result = manage("check", env=production_env(**{missing: None}))
+
+    assert result.returncode != 0
+    assert f"Set the {missing} environment variable" in result.stderr
+
+
+def test_production_keeps_database_connections_and_checks_them():
+    database = show('s.DATABASES["default"]', production_env())
+
+    assert database["CONN_MAX_AGE"] == 60
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert database["OPTIONS"]["connect_timeout"] == 5
+
+
+def test_production_security_settings():
+    shown = show(
+        '{"csp": s.CONTENT_SECURITY_POLICY["DIRECTIVES"], "hsts": s.SECURE_HSTS_SECONDS, '
+        '"static": s.STORAGES["staticfiles"]["BACKEND"], "log": s.LOGGING["handlers"]["console"]["formatter"]}',
+        production_env(),
+    )
+
+    csp = shown["csp"]
+    assert "'unsafe-inline'" not in json.dumps(csp)
+    assert csp["script-src"] == ["'self'"]
+    assert csp["style-src"] == ["'self'"]
+    assert csp["frame-ancestors"] == ["'none'"]
+    assert csp["upgrade-insecure-requests"] is True
+    assert shown["hsts"] == 31536000
+    assert shown["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert shown["log"] == "json"
+
+
+def test_cache_url_selects_the_cache_that_survives_redis_outages():
+    backend = show('s.CACHES["default"]', production_env(CACHE_URL="redis://127.0.0.1:6379/2"))
+
+    assert backend["BACKEND"] == "cogwg.cache.ResilientRedisCache"
+    assert backend["LOCATION"] == "redis://127.0.0.1:6379/2"
+
+
+def test_without_cache_url_the_cache_stays_in_process_memory():
+    backend = show('s.CACHES["default"]["BACKEND"]', production_env())
+
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_collectstatic_writes_hashed_compressed_files(collected_static):
+    manifest = json.loads((collected_static / "staticfiles.json").read_text())
+
+    hashed = manifest["paths"]["admin/css/base.css"]
+    assert hashed != "admin/css/base.css"
+    assert (collected_static / hashed).is_file()
+    assert (collected_static / f"{hashed}.gz").is_file()
