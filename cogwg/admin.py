@@ -8,10 +8,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
+from . import admin_cycles  # noqa: F401  (registers the reporting periods)
 from .admin_base import COMPACT_TEXT, TrackedTranslationAdmin
 from .admin_links import LinkCheckAdmin
 from .choices import StatusReportState
 from .models import InfoSection, LinkCheck, Meeting, NextStep, StatusReport, StatusReportFile
+from .reports.admin import StatusReportAdminActionsMixin
 
 admin.site.site_header = _("COGWG Work-Plan Tracker")
 admin.site.site_title = _("COGWG Work-Plan Tracker")
@@ -81,7 +83,7 @@ class StatusReportFileInline(admin.TabularInline):
 
 
 @admin.register(StatusReport)
-class StatusReportAdmin(TrackedTranslationAdmin):
+class StatusReportAdmin(StatusReportAdminActionsMixin, TrackedTranslationAdmin):
     """A draft report's title, date and meeting can be edited; freezing is a service, and
     a frozen report (final or published) can be viewed only."""
 

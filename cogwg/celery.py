@@ -9,3 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cogwg.settings.local")
 app = Celery("cogwg")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Not an app of its own: the status reports' tasks live in a package of the cogwg app.
+app.autodiscover_tasks(["cogwg.reports"])
+# The reporting cycles' reminders (cogwg/cycle_tasks.py).
+app.autodiscover_tasks(["cogwg"], related_name="cycle_tasks")

@@ -17,7 +17,9 @@ from modeltranslation.settings import AVAILABLE_LANGUAGES, DEFAULT_LANGUAGE
 from modeltranslation.translator import NotRegistered, translator
 
 from cogwg.choices import PublicationState
-from cogwg.models import InfoSection, Meeting, NextStep
+from cogwg.models import InfoSection, Meeting, NextStep, StatusReport
+from cogwg.reports.demo import AS_OF as DEMO_REPORT_DATE
+from cogwg.reports.demo import freeze_demo_report
 from jurisdictions.choices import ChallengeStatus
 from jurisdictions.models import Accomplishment, AccomplishmentLink, Challenge, Jurisdiction
 from workplan.choices import MilestoneStatus, WorkPlanStatus
@@ -279,4 +281,10 @@ def load_cogwg_2020() -> dict:
     # modeltranslation fills each translated field's original column from the active
     # language: keep it in the default language, whatever locale the caller runs in.
     with translation.override(DEFAULT_LANGUAGE):
-        return _Loader().run()
+        counts = _Loader().run()
+    # The report the working group gave that day, frozen as of the meeting: frozen once,
+    # never changed by a later run.
+    had_report = StatusReport.objects.filter(work_plan__slug="2020", as_of=DEMO_REPORT_DATE).exists()
+    freeze_demo_report()
+    counts["status_reports"] = {CREATED: 0 if had_report else 1, UPDATED: 0, UNCHANGED: 1 if had_report else 0}
+    return counts

@@ -15,3 +15,28 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+from .base import DATABASES, VAR_DIR  # noqa: E402
+
+# SQLite keeps the test database in a file (one per run), not in memory: the Celery worker
+# of the integration test (tests/reports/test_worker.py) is another process and shares it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+
+# That worker runs with these settings; the test points it at a dedicated Redis database
+# (keys prefixed by the run), the test database, and a media folder the two processes share.
+if os.environ.get("COGWG_TEST_WORKER_BROKER_URL"):
+    CELERY_BROKER_URL = os.environ["COGWG_TEST_WORKER_BROKER_URL"]
+    CELERY_TASK_ALWAYS_EAGER = False
+    DATABASES["default"]["NAME"] = os.environ["COGWG_TEST_WORKER_DATABASE"]
+    MEDIA_ROOT = os.environ["COGWG_TEST_WORKER_MEDIA_ROOT"]
+    STORAGES["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": os.environ["COGWG_TEST_WORKER_KEY_PREFIX"]}
+
+COGWG_LINKCHECK_DELAY = 0
+COGWG_HTTP_TIMEOUT = 0.5
+
+# Tests sign staff in with force_login; the second factor is tested on its own
+# (tests/security/test_otp.py, with override_settings).
+COGWG_REQUIRE_STAFF_OTP = False

@@ -456,6 +456,8 @@ def test_command_prints_a_summary():
     assert lines[0] == "COGWG 2020 demo data (Joint Councils, 2020-02-27):"
     assert "  milestones: 21 created, 0 updated, 0 unchanged" in lines
     assert "  milestones: 0 created, 0 updated, 21 unchanged" in lines
-    assert lines[12] == "Done: 79 created, 0 updated, 0 unchanged."
-    assert lines[-1] == "Done: 0 created, 0 updated, 79 unchanged."
+    assert "  status reports: 1 created, 0 updated, 0 unchanged" in lines
+    assert "  status reports: 0 created, 0 updated, 1 unchanged" in lines
+    assert lines[13] == "Done: 80 created, 0 updated, 0 unchanged."
+    assert lines[-1] == "Done: 0 created, 0 updated, 80 unchanged."
     assert Milestone.objects.count() == 21

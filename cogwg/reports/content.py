@@ -1,0 +1,238 @@
+"""The frozen content of a status report: everything the report shows, as of its date,
+in a JSON-ready dict.
+
+Its structure follows the Joint Councils deck of 27 February 2020: purpose; background;
+progress on each priority (status, progress, milestones completed / due / overdue, the
+latest notes); the jurisdictions' accomplishments and the challenges reported since the
+previous report (or since the plan's start for the first one); next steps; and, as an
+annex, the work plan table of each priority.
+
+Progress comes from ``workplan.selectors.work_plan_status``, the numbers the pages and the
+API show: nothing here computes progress. Every text is kept in both languages
+(``{"en": …, "fr": …}``, as stored: a missing French text stays empty), so that a
+renderer in either language reads the JSON and nothing else. Choices are kept as their
+codes and dates in ISO format; a renderer labels them in its own language.
+"""
+
+import datetime
+
+from django.utils import formats, translation
+
+from cogwg.models import InfoSection, NextStep, StatusReport, lines
+from jurisdictions.choices import ChallengeStatus
+from workplan.choices import CLOSED_STATUSES, MilestoneStatus
+from workplan.selectors import MilestoneState, PriorityStatus, work_plan_status
+
+from .selectors import accomplishments_reported, challenges_reported, previous_frozen_report
+
+SCHEMA_VERSION = 1
+LANGUAGES = ("en", "fr")
+# An open milestone due within this many days of the report's date is "due".
+DUE_WINDOW_DAYS = 90
+# How many of a priority's latest progress notes the report shows.
+LATEST_NOTES = 3
+
+
+def text(obj, name) -> dict:
+    """A translated field in both languages, as stored."""
+    return {language: getattr(obj, f"{name}_{language}") or "" for language in LANGUAGES}
+
+
+def text_lines(obj, name) -> dict:
+    """A translated field that keeps one item per line, as a list in each language."""
+    return {language: lines(getattr(obj, f"{name}_{language}")) for language in LANGUAGES}
+
+
+def in_each_language(function) -> dict:
+    """``function()`` evaluated in each language: for texts built from translated parts."""
+    result = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            result[language] = str(function())
+    return result
+
+
+def iso(date: datetime.date | None) -> str | None:
+    return date.isoformat() if date else None
+
+
+def _jurisdiction(jurisdiction) -> dict | None:
+    if jurisdiction is None:
+        return None
+    return {
+        "code": jurisdiction.code,
+        "name": text(jurisdiction, "name"),
+        "short_name": text(jurisdiction, "short_name"),
+    }
+
+
+def _activity(state: MilestoneState) -> dict:
+    milestone = state.milestone
+    return {
+        "id": milestone.pk,
+        "due_date": iso(milestone.due_date),
+        "month": in_each_language(lambda: formats.date_format(milestone.due_date, "YEAR_MONTH_FORMAT")),
+        "description": text(milestone, "description"),
+        "kind": milestone.kind,
+        "status": state.status,
+        "progress": state.progress,
+        "overdue": state.overdue,
+        "note": {"en": state.note_en, "fr": state.note_fr},
+        "reported_on": iso(state.reported_on),
+    }
+
+
+def _priority(status: PriorityStatus, *, as_of: datetime.date) -> dict:
+    priority = status.priority
+    due_until = as_of + datetime.timedelta(days=DUE_WINDOW_DAYS)
+    states = status.milestones
+    noted = sorted(
+        (state for state in states if state.reported_on and (state.note_en or state.note_fr)),
+        key=lambda state: (state.reported_on, state.milestone.pk),
+        reverse=True,
+    )
+    return {
+        "id": priority.pk,
+        "number": priority.number,
+        "slug": priority.slug,
+        "title": text(priority, "title"),
+        "status": status.status,
+        "progress": status.progress,
+        "counts": status.counts,
+        "completed": [state.milestone.pk for state in states if state.status == MilestoneStatus.COMPLETED],
+        "due": [
+            state.milestone.pk
+            for state in states
+            if state.status not in CLOSED_STATUSES and as_of <= state.milestone.due_date <= due_until
+        ],
+        "overdue": [state.milestone.pk for state in states if state.overdue],
+        "latest_notes": [
+            {"milestone_id": state.milestone.pk, "reported_on": iso(state.reported_on)}
+            for state in noted[:LATEST_NOTES]
+        ],
+        "issue": text(priority, "issue"),
+        "consequences": text_lines(priority, "consequences"),
+        "outcome": text(priority, "outcome"),
+        "results": text_lines(priority, "results"),
+        "seats": [
+            {
+                "role": seat.role,
+                "jurisdiction": seat.jurisdiction.code if seat.jurisdiction_id else None,
+                "confirmed": seat.confirmed,
+                "holder": in_each_language(lambda seat=seat: seat.holder),
+            }
+            for seat in priority.seats.all()
+        ],
+        "activities": [_activity(state) for state in states],
+    }
+
+
+def _accomplishment(accomplishment) -> dict:
+    return {
+        "id": accomplishment.pk,
+        "jurisdiction": _jurisdiction(accomplishment.jurisdiction),
+        "title": text(accomplishment, "title"),
+        "description": text(accomplishment, "description"),
+        "category": accomplishment.category,
+        "date": iso(accomplishment.date),
+        "reported_on": iso(accomplishment.reported_on),
+        "priority": accomplishment.priority.number if accomplishment.priority_id else None,
+        "links": [{"url": link.url, "label": text(link, "label")} for link in accomplishment.links.all()],
+    }
+
+
+def _challenge(challenge, *, start: datetime.date, end: datetime.date) -> dict:
+    resolved_on = challenge.resolved_on
+    if resolved_on is not None and resolved_on > end:
+        # Resolved after the report's date: as of that date it was still open.
+        status, resolved_on = ChallengeStatus.OPEN, None
+    else:
+        status = challenge.status
+    return {
+        "id": challenge.pk,
+        "title": text(challenge, "title"),
+        "description": text(challenge, "description"),
+        "category": challenge.category,
+        "status": status,
+        "new": challenge.reported_on >= start,
+        "jurisdictions": [_jurisdiction(jurisdiction) for jurisdiction in challenge.jurisdictions.all()],
+        "mitigation": text(challenge, "mitigation"),
+        "reported_on": iso(challenge.reported_on),
+        "resolved_on": iso(resolved_on),
+    }
+
+
+def _next_steps(meeting) -> list:
+    if meeting is None:
+        return []
+    steps = list(NextStep.objects.filter(meeting=meeting).select_related("owner").order_by("order", "pk"))
+    children = {}
+    for step in steps:
+        children.setdefault(step.parent_id, []).append(step)
+
+    def entry(step):
+        return {
+            "text": text(step, "text"),
+            "owner": step.owner.code if step.owner_id else None,
+            "due": iso(step.due),
+            "done": step.done,
+            "children": [entry(child) for child in children.get(step.pk, [])],
+        }
+
+    return [entry(step) for step in children.get(None, [])]
+
+
+def build_content(*, report: StatusReport, previous: StatusReport | None = None) -> dict:
+    """Everything ``report`` shows as of its date. ``previous`` is the frozen report the
+    period starts after (default: the previous frozen report of the same plan)."""
+    if previous is None:
+        previous = previous_frozen_report(report)
+    work_plan, meeting, as_of = report.work_plan, report.meeting, report.as_of
+    start = previous.as_of + datetime.timedelta(days=1) if previous else work_plan.start_date
+    plan = work_plan_status(work_plan=work_plan, as_of=as_of)
+    return {
+        "schema": SCHEMA_VERSION,
+        "report": {
+            "id": report.pk,
+            "title": text(report, "title"),
+            "as_of": iso(as_of),
+            "period_start": iso(start),
+            "previous_report": (
+                {"id": previous.pk, "title": text(previous, "title"), "as_of": iso(previous.as_of)}
+                if previous
+                else None
+            ),
+        },
+        "meeting": (
+            {"id": meeting.pk, "kind": meeting.kind, "date": iso(meeting.date), "title": text(meeting, "title")}
+            if meeting
+            else None
+        ),
+        "work_plan": {
+            "id": work_plan.pk,
+            "slug": work_plan.slug,
+            "title": text(work_plan, "title"),
+            "start_date": iso(work_plan.start_date),
+            "end_date": iso(work_plan.end_date),
+            "source_url": work_plan.source_url,
+            "status": plan.status,
+            "progress": plan.progress,
+            "counts": plan.counts,
+        },
+        "purpose": text_lines(meeting, "purpose") if meeting else {language: [] for language in LANGUAGES},
+        "background": [
+            {
+                "slug": section.slug,
+                "title": text(section, "title"),
+                "intro": text(section, "intro"),
+                "points": text_lines(section, "body"),
+            }
+            for section in InfoSection.objects.order_by("order", "slug")
+        ],
+        "priorities": [_priority(status, as_of=as_of) for status in plan.priorities],
+        "accomplishments": [_accomplishment(item) for item in accomplishments_reported(start=start, end=as_of)],
+        "challenges": [
+            _challenge(item, start=start, end=as_of) for item in challenges_reported(start=start, end=as_of)
+        ],
+        "next_steps": _next_steps(meeting),
+    }

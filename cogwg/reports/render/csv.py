@@ -1,0 +1,53 @@
+"""The report as CSV: one row per activity of the work plan, with its priority's status
+and progress and its own as of the report's date. UTF-8 with a byte-order mark, so that
+spreadsheet programs read the accents right."""
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+
+from .view import report_view
+
+
+def render(content: dict, *, language: str) -> bytes:
+    r = report_view(content, language)
+    output = io.StringIO()
+    writer = csv.writer(output, lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Priority number"),
+            _("Priority"),
+            _("Priority status"),
+            _("Priority progress (%)"),
+            _("Month"),
+            _("Due date"),
+            _("Activity"),
+            _("Kind"),
+            _("Status"),
+            _("Progress (%)"),
+            _("Overdue"),
+            _("Latest note"),
+            _("Reported on"),
+        ]
+    )
+    for priority in r["priorities"]:
+        for activity in priority["activities"]:
+            writer.writerow(
+                [
+                    priority["number"],
+                    priority["title"],
+                    priority["status_label"],
+                    "" if priority["progress"] is None else priority["progress"],
+                    activity["month"],
+                    activity["due_date"],
+                    activity["description"],
+                    activity["kind_label"],
+                    activity["status_label"],
+                    activity["progress"],
+                    _("Yes") if activity["overdue"] else _("No"),
+                    activity["note"],
+                    activity["reported_on"] or "",
+                ]
+            )
+    return output.getvalue().encode("utf-8-sig")

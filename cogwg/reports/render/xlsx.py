@@ -1,0 +1,158 @@
+"""The report as an XLSX workbook: a summary sheet (the plan, the priorities, the
+accomplishments, the challenges and the next steps), then one sheet per priority (its
+work plan table and its activities with their status)."""
+
+import io
+import re
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .view import report_view
+
+HEADING = Font(bold=True, size=14, color="26374A")
+SUBHEADING = Font(bold=True, size=12, color="26374A")
+HEADER = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="26374A")
+WRAP = Alignment(wrap_text=True, vertical="top")
+# Excel refuses these in a sheet's name, and names longer than 31 characters.
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(text, taken):
+    name = SHEET_NAME_FORBIDDEN.sub(" ", text)[:31].strip()
+    base, n = name, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
+
+
+class SheetWriter:
+    def __init__(self, sheet, widths):
+        self.sheet = sheet
+        self.row = 1
+        for index, width in enumerate(widths, 1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+
+    def heading(self, text, font=HEADING):
+        self.sheet.cell(row=self.row, column=1, value=text).font = font
+        self.row += 1
+
+    def line(self, *values, bold_first=False):
+        for column, value in enumerate(values, 1):
+            cell = self.sheet.cell(row=self.row, column=column, value=value)
+            cell.alignment = WRAP
+            if bold_first and column == 1:
+                cell.font = Font(bold=True)
+        self.row += 1
+
+    def header(self, *labels):
+        for column, label in enumerate(labels, 1):
+            cell = self.sheet.cell(row=self.row, column=column, value=label)
+            cell.font, cell.fill, cell.alignment = HEADER, HEADER_FILL, WRAP
+        self.row += 1
+
+    def gap(self):
+        self.row += 1
+
+
+def _summary(writer, r):
+    writer.heading(r["report"]["title"])
+    writer.line(_("Canada Open Government Working Group"))
+    if r["meeting"]:
+        writer.line(_("Meeting"), r["meeting"]["title"], bold_first=True)
+    writer.line(_("As of"), r["report"]["as_of_label"], bold_first=True)
+    writer.line(_("Work plan"), r["work_plan"]["title"], bold_first=True)
+    writer.line(_("Overall status"), r["work_plan"]["status_label"], bold_first=True)
+    writer.line(_("Progress (%)"), r["work_plan"]["progress"], bold_first=True)
+    writer.gap()
+
+    writer.heading(_("Purpose"), SUBHEADING)
+    for point in r["purpose"]:
+        writer.line(point)
+    writer.gap()
+
+    writer.heading(_("Progress on the work plan priorities"), SUBHEADING)
+    writer.header(_("Priority"), _("Status"), _("Progress (%)"), _("Completed"), _("Due"), _("Overdue"))
+    for priority in r["priorities"]:
+        writer.line(
+            priority["heading"],
+            priority["status_label"],
+            priority["progress"],
+            len(priority["completed"]),
+            len(priority["due"]),
+            len(priority["overdue"]),
+        )
+    writer.gap()
+
+    writer.heading(_("Jurisdictional accomplishments"), SUBHEADING)
+    writer.header(_("Jurisdiction"), _("Accomplishment"), _("Category"), _("Links"))
+    for item in r["accomplishments"]:
+        writer.line(
+            item["jurisdiction_name"],
+            item["title"],
+            item["category_label"],
+            "\n".join(link["url"] for link in item["links"]),
+        )
+    writer.gap()
+
+    writer.heading(_("Ongoing challenges"), SUBHEADING)
+    writer.header(_("Challenge"), _("Status"), _("Jurisdictions"), _("Mitigation"))
+    for item in r["challenges"]:
+        writer.line(item["title"], item["status_label"], item["jurisdiction_names"], item["mitigation"])
+    writer.gap()
+
+    if r["next_steps"]:
+        writer.heading(_("Some immediate next steps"), SUBHEADING)
+        for step in r["next_steps"]:
+            writer.line(step["text"])
+            for child in step["children"]:
+                writer.line(f"    • {child['text']}")
+
+
+def _priority(writer, priority):
+    writer.heading(priority["heading"])
+    writer.line(_("Status"), priority["status_label"], bold_first=True)
+    writer.line(_("Progress (%)"), priority["progress"], bold_first=True)
+    writer.line(
+        _("Issue"), "\n".join([priority["issue"], *(f"→ {c}" for c in priority["consequences"])]), bold_first=True
+    )
+    writer.line(
+        _("Expected outcome"),
+        "\n".join([priority["outcome"], *(f"→ {c}" for c in priority["results"])]),
+        bold_first=True,
+    )
+    writer.line(_("Leads (L) and partners (P)"), priority["seats_label"], bold_first=True)
+    writer.gap()
+    writer.heading(_("Activities"), SUBHEADING)
+    writer.header(_("Month"), _("Activity"), _("Status"), _("Progress (%)"), _("Overdue"), _("Latest note"))
+    for activity in priority["activities"]:
+        writer.line(
+            activity["month"],
+            activity["description"],
+            activity["status_label"],
+            activity["progress"],
+            _("Yes") if activity["overdue"] else _("No"),
+            activity["note"],
+        )
+
+
+def render(content: dict, *, language: str) -> bytes:
+    r = report_view(content, language)
+    workbook = Workbook()
+    taken = set()
+    summary = workbook.active
+    summary.title = sheet_name(_("Summary"), taken)
+    _summary(SheetWriter(summary, [38, 60, 18, 40, 12, 12]), r)
+    for priority in r["priorities"]:
+        sheet = workbook.create_sheet(sheet_name(priority["heading"], taken))
+        _priority(SheetWriter(sheet, [24, 70, 16, 14, 12, 50]), priority)
+    workbook.properties.title = r["report"]["title"]
+    workbook.properties.language = language
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

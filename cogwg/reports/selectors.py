@@ -1,0 +1,81 @@
+"""Read queries of the status reports, shared by the content builder, the services, the
+API and the pages."""
+
+import datetime
+
+from django.db.models import DateField, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+
+from cogwg.choices import RenderStatus, StatusReportState
+from cogwg.models import StatusReport, StatusReportFile
+from jurisdictions.models import Accomplishment, Challenge
+
+FROZEN_STATES = (StatusReportState.FINAL, StatusReportState.PUBLISHED)
+
+
+def frozen_reports() -> QuerySet:
+    return StatusReport.objects.filter(state__in=FROZEN_STATES)
+
+
+def previous_frozen_report(report: StatusReport) -> StatusReport | None:
+    """The frozen report of the same plan that came just before ``report``: an earlier
+    as-of date, or the same date frozen earlier. For a draft, any frozen report up to its
+    date counts, since the draft will come after it once frozen."""
+    if report.frozen_at is None:
+        before = Q(as_of__lte=report.as_of)
+    else:
+        before = Q(as_of__lt=report.as_of) | Q(as_of=report.as_of, frozen_at__lt=report.frozen_at)
+    return (
+        frozen_reports()
+        .filter(before, work_plan_id=report.work_plan_id)
+        .exclude(pk=report.pk)
+        .order_by("-as_of", "-frozen_at", "-pk")
+        .first()
+    )
+
+
+def published_reports() -> QuerySet:
+    """What the public sees: published reports, latest first, with their meeting, plan and
+    ready files (``ready_files``)."""
+    ready = StatusReportFile.objects.filter(status=RenderStatus.READY).order_by("language", "format")
+    return (
+        StatusReport.objects.published()
+        .select_related("meeting", "work_plan")
+        .prefetch_related(Prefetch("files", queryset=ready, to_attr="ready_files"))
+        .order_by("-as_of", "-pk")
+    )
+
+
+def report_files(report: StatusReport) -> QuerySet:
+    return StatusReportFile.objects.filter(report=report).order_by("format", "language")
+
+
+def accomplishments_reported(*, start: datetime.date, end: datetime.date) -> QuerySet:
+    """Published accomplishments reported between two dates, both included. An
+    accomplishment is dated by the meeting it was reported at, else by when it happened,
+    else by when it was published."""
+    reported_on = Coalesce(F("meeting__date"), F("date"), TruncDate("published_at"), output_field=DateField())
+    return (
+        Accomplishment.objects.published()
+        .for_listing()
+        .annotate(reported_on=reported_on)
+        .filter(reported_on__gte=start, reported_on__lte=end)
+        .order_by("jurisdiction__order", "jurisdiction__code", "reported_on", "pk")
+    )
+
+
+def challenges_reported(*, start: datetime.date, end: datetime.date) -> QuerySet:
+    """Published challenges known by ``end`` and not resolved before ``start``: those still
+    holding jurisdictions back, and those resolved during the period. A challenge is dated
+    by when it was first reported, else by the meeting, else by its publication."""
+    reported_on = Coalesce(
+        F("first_reported_on"), F("first_reported_at__date"), TruncDate("published_at"), output_field=DateField()
+    )
+    return (
+        Challenge.objects.published()
+        .for_listing()
+        .annotate(reported_on=reported_on)
+        .filter(reported_on__lte=end)
+        .exclude(resolved_on__lt=start)
+        .order_by("reported_on", "pk")
+    )

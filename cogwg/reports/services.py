@@ -1,0 +1,272 @@
+"""Writes with rules on status reports: freezing, publishing, rendering their files and
+re-queuing a failed one; and the scheduled work on milestones (marking the overdue ones
+delayed, reminding the seats of what falls due)."""
+
+import datetime
+import hashlib
+import json
+import logging
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
+
+from cogwg.choices import RenderStatus, ReportFormat, StatusReportState
+from cogwg.models import StatusReport, StatusReportFile
+from workplan.choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
+from workplan.models import Milestone
+from workplan.services import milestone_post_update
+
+from .content import LANGUAGES, build_content
+from .diff import compare
+from .render import render_file
+from .selectors import previous_frozen_report
+
+logger = logging.getLogger(__name__)
+
+# Every frozen report gets one file per format and language.
+REPORT_FILES = [(format, language) for format in ReportFormat.values for language in LANGUAGES]
+# A reminder covers the milestones due within this many days.
+REMINDER_WINDOW_DAYS = 30
+
+
+class RenderRetry(Exception):
+    """Rendering failed and will be tried again: the file is back to pending."""
+
+
+def content_checksum(content: dict) -> str:
+    """SHA-256 of the content's canonical JSON (sorted keys, no spaces, UTF-8)."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _enqueue_render(file_id: int) -> None:
+    """Hand a file to the workers. With the broker down, the file stays pending and the
+    sweeper (``sweep_pending_report_files``) enqueues it again later."""
+    from .tasks import render_report_file
+
+    try:
+        render_report_file.delay(file_id)
+    except BrokerError:
+        logger.exception("Could not enqueue the rendering of status report file %s; the sweeper will retry", file_id)
+
+
+def _enqueue_on_commit(file_ids) -> None:
+    for file_id in file_ids:
+        transaction.on_commit(lambda file_id=file_id: _enqueue_render(file_id))
+
+
+@transaction.atomic
+def report_freeze(*, report: StatusReport, by=None) -> StatusReport:
+    """Compute the report's content once, as of its date, and keep it for good: content,
+    checksum, who froze it and when; the report becomes final. One file per format and
+    language is created pending, and its rendering is enqueued once the freeze commits."""
+    # Locks the report row only: the meeting is an outer join, which PostgreSQL cannot lock.
+    locked = StatusReport.objects.select_for_update(of=("self",)).select_related("work_plan", "meeting")
+    report = locked.get(pk=report.pk)
+    if report.state != StatusReportState.DRAFT:
+        raise ValidationError(_("This report is already frozen."))
+    # Through JSON and back: the stored content is exactly what was checksummed.
+    content = json.loads(json.dumps(build_content(report=report, previous=previous_frozen_report(report))))
+    report.content = content
+    report.checksum = content_checksum(content)
+    report.frozen_at = timezone.now()
+    report.frozen_by = by
+    report.state = StatusReportState.FINAL
+    report._history_user = by
+    report.save(update_fields=["content", "checksum", "frozen_at", "frozen_by", "state", "modified_at"])
+    files = StatusReportFile.objects.bulk_create(
+        [StatusReportFile(report=report, format=format, language=language) for format, language in REPORT_FILES]
+    )
+    _enqueue_on_commit(file.pk for file in files)
+    return report
+
+
+@transaction.atomic
+def report_publish(*, report: StatusReport, by=None) -> StatusReport:
+    """Make a frozen report public. A draft must be frozen first."""
+    report = StatusReport.objects.select_for_update().get(pk=report.pk)
+    if report.state == StatusReportState.DRAFT:
+        raise ValidationError(_("Freeze the report before publishing it."))
+    if report.state != StatusReportState.PUBLISHED:
+        report.state = StatusReportState.PUBLISHED
+        report._history_user = by
+        report.save(update_fields=["state", "modified_at"])
+    return report
+
+
+@transaction.atomic
+def report_file_requeue(*, file: StatusReportFile, by=None) -> StatusReportFile:
+    """Render a file again: a failed one after its error was fixed, a pending one the
+    workers never got, or a ready one on request. A file being rendered is left alone."""
+    file = StatusReportFile.objects.select_for_update().get(pk=file.pk)
+    if file.status == RenderStatus.RUNNING:
+        raise ValidationError(_("This file is being rendered."))
+    file.status = RenderStatus.PENDING
+    file.error = ""
+    file.save(update_fields=["status", "error", "modified_at"])
+    _enqueue_on_commit([file.pk])
+    return file
+
+
+def report_files_requeue_failed(*, report: StatusReport, by=None) -> int:
+    """Re-queue every failed file of a report; returns how many."""
+    files = list(StatusReportFile.objects.filter(report=report, status=RenderStatus.FAILED))
+    for file in files:
+        report_file_requeue(file=file, by=by)
+    return len(files)
+
+
+def report_changes(report: StatusReport) -> dict:
+    """What changed since the previous frozen report of the same plan (``diff.compare``)."""
+    if report.content is None:
+        raise ValidationError(_("A draft report has no content yet: freeze it first."))
+    previous = previous_frozen_report(report)
+    return compare(previous.content if previous else None, report.content)
+
+
+def report_file_name(file: StatusReportFile) -> str:
+    report = file.report
+    slug = slugify(report.title_en or report.title)[:60] or "status-report"
+    return f"{slug}-{report.as_of:%Y-%m-%d}-{file.language}.{file.format}"
+
+
+def report_file_render(*, file_id: int, final_attempt: bool = True) -> StatusReportFile | None:
+    """Render one file of a frozen report, at most once at a time: the file is claimed by
+    moving it from pending to running in one conditional update, so a task delivered
+    twice renders once. On failure the error is kept, and the file goes back to pending
+    (``RenderRetry`` is raised for the task to retry) or, on the final attempt, to failed.
+    Returns the file, or None when it was not pending."""
+    now = timezone.now()
+    claimed = StatusReportFile.objects.filter(pk=file_id, status=RenderStatus.PENDING).update(
+        status=RenderStatus.RUNNING, attempts=F("attempts") + 1, modified_at=now
+    )
+    if not claimed:
+        return None
+    file = StatusReportFile.objects.select_related("report").get(pk=file_id)
+    try:
+        data = render_file(file.report.content, format=file.format, language=file.language)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        status = RenderStatus.FAILED if final_attempt else RenderStatus.PENDING
+        StatusReportFile.objects.filter(pk=file_id, status=RenderStatus.RUNNING).update(
+            status=status, error=error, modified_at=timezone.now()
+        )
+        logger.warning("Rendering status report file %s failed: %s", file_id, error, exc_info=True)
+        if not final_attempt:
+            raise RenderRetry(error) from exc
+        file.refresh_from_db()
+        return file
+    previous_name = file.file.name
+    name = file.file.storage.save(file.file.field.generate_filename(file, report_file_name(file)), ContentFile(data))
+    updated = StatusReportFile.objects.filter(pk=file_id, status=RenderStatus.RUNNING).update(
+        file=name, status=RenderStatus.READY, error="", rendered_at=timezone.now(), modified_at=timezone.now()
+    )
+    if not updated:
+        # Taken back meanwhile (re-queued by the sweeper): this rendering is not the file's.
+        file.file.storage.delete(name)
+    elif previous_name and previous_name != name:
+        file.file.storage.delete(previous_name)
+    file.refresh_from_db()
+    return file
+
+
+def report_files_sweep(*, pending_for: datetime.timedelta, running_for: datetime.timedelta) -> int:
+    """Enqueue again the files left pending longer than ``pending_for`` (the broker was
+    down when they were created) and take back those running longer than ``running_for``
+    (their worker died after claiming them). Returns how many were enqueued."""
+    now = timezone.now()
+    stale = StatusReportFile.objects.filter(status=RenderStatus.RUNNING, modified_at__lt=now - running_for)
+    stale.update(status=RenderStatus.PENDING, modified_at=now - pending_for)
+    file_ids = list(
+        StatusReportFile.objects.filter(status=RenderStatus.PENDING, modified_at__lte=now - pending_for).values_list(
+            "pk", flat=True
+        )
+    )
+    # Touched so that the next sweep waits ``pending_for`` again before enqueuing twice.
+    StatusReportFile.objects.filter(pk__in=file_ids, status=RenderStatus.PENDING).update(modified_at=now)
+    for file_id in file_ids:
+        _enqueue_render(file_id)
+    return len(file_ids)
+
+
+# Scheduled work on milestones
+
+
+def _active_milestones():
+    return Milestone.objects.filter(priority__work_plan__status=WorkPlanStatus.ACTIVE).exclude(
+        status__in=CLOSED_STATUSES
+    )
+
+
+def milestones_mark_overdue(*, on: datetime.date | None = None) -> int:
+    """Mark delayed the milestones of active plans that are past due and not finished,
+    through a progress update (the log stays the milestone's history; the progress is
+    kept). A milestone already delayed is left alone, so a second run changes nothing.
+    Returns how many were marked."""
+    on = on or timezone.localdate()
+    marked = 0
+    for milestone in _active_milestones().filter(due_date__lt=on).exclude(status=MilestoneStatus.DELAYED):
+        notes = {}
+        for language in LANGUAGES:
+            with translation.override(language):
+                notes[language] = _("Marked delayed automatically: due on %(date)s and not completed.") % {
+                    "date": milestone.due_date.isoformat()
+                }
+        milestone_post_update(
+            milestone=milestone,
+            reported_on=on,
+            status=MilestoneStatus.DELAYED,
+            progress=milestone.progress,
+            note_en=notes["en"],
+            note_fr=notes["fr"],
+        )
+        marked += 1
+    return marked
+
+
+def milestones_remind_upcoming(*, on: datetime.date | None = None, days: int = REMINDER_WINDOW_DAYS) -> int:
+    """E-mail the contacts of the seats (leads and partners) of the priorities whose open
+    milestones fall due within ``days``: one message per address, in both languages.
+    Returns how many messages were sent."""
+    on = on or timezone.localdate()
+    milestones = (
+        _active_milestones()
+        .filter(due_date__gte=on, due_date__lte=on + datetime.timedelta(days=days))
+        .select_related("priority")
+        .prefetch_related("priority__seats")
+        .order_by("due_date", "priority__number", "order", "pk")
+    )
+    by_address = defaultdict(list)
+    for milestone in milestones:
+        for seat in milestone.priority.seats.all():
+            if seat.contact_email and milestone not in by_address[seat.contact_email.lower()]:
+                by_address[seat.contact_email.lower()].append(milestone)
+    messages = [_reminder(address, items, days=days) for address, items in sorted(by_address.items())]
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+def _reminder(address, milestones, *, days):
+    subject, bodies = [], []
+    for language in LANGUAGES:
+        with translation.override(language):
+            subject.append(_("COGWG: milestones due in the next %(days)s days") % {"days": days})
+            lines = [_("These milestones of your priorities fall due in the next %(days)s days:") % {"days": days}]
+            for milestone in milestones:
+                lines.append(
+                    f"- {milestone.due_date.isoformat()} · {milestone.priority.number}. "
+                    f"{getattr(milestone.priority, f'title_{language}') or milestone.priority.title_en}: "
+                    f"{getattr(milestone, f'description_{language}') or milestone.description_en} "
+                    f"({MilestoneStatus(milestone.status).label})"
+                )
+            bodies.append("\n".join(lines))
+    return EmailMessage(subject=" / ".join(subject), body="\n\n---\n\n".join(bodies), to=[address])

@@ -1,0 +1,78 @@
+"""Celery tasks of the status reports and of the scheduled work on milestones. Thin: each
+takes ids or plain values, calls one service and owns its retries.
+
+``render_report_file`` may run twice for one file (a redelivery after a lost worker, the
+sweeper): the service claims the file before working, so the second run does nothing.
+That is what makes ``acks_late`` with ``reject_on_worker_lost`` safe.
+"""
+
+import datetime
+
+from celery import shared_task
+
+from . import services
+
+RENDER_MAX_RETRIES = 3
+RENDER_TIME_LIMIT = 300
+RENDER_SOFT_TIME_LIMIT = 240
+# The sweeper waits this long before enqueuing a pending file again.
+SWEEP_PENDING_MINUTES = 10
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(services.RenderRetry,),
+    max_retries=RENDER_MAX_RETRIES,
+    retry_backoff=10,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=RENDER_TIME_LIMIT,
+    soft_time_limit=RENDER_SOFT_TIME_LIMIT,
+)
+def render_report_file(self, file_id: int) -> str | None:
+    """Render one file of a frozen report; returns its status, or None when it was not
+    pending (already rendered, or being rendered elsewhere)."""
+    # Run eagerly (no broker), a retry would come at once and its exception reach the
+    # caller: the first failure is final there, and the file can be re-queued.
+    final_attempt = bool(self.request.is_eager) or self.request.retries >= self.max_retries
+    file = services.report_file_render(file_id=file_id, final_attempt=final_attempt)
+    return file.status if file else None
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=120, soft_time_limit=100)
+def sweep_pending_report_files(pending_minutes: int = SWEEP_PENDING_MINUTES) -> int:
+    """Enqueue again the files pending for more than ``pending_minutes`` (the broker was
+    down) and take back those a dead worker left running."""
+    return services.report_files_sweep(
+        pending_for=datetime.timedelta(minutes=pending_minutes),
+        running_for=datetime.timedelta(seconds=RENDER_TIME_LIMIT + 60),
+    )
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    max_retries=3,
+    retry_backoff=60,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
+def mark_overdue_milestones() -> int:
+    """Daily: mark delayed the milestones past due and not finished (idempotent)."""
+    return services.milestones_mark_overdue()
+
+
+@shared_task(
+    autoretry_for=(OSError,),
+    max_retries=3,
+    retry_backoff=300,
+    time_limit=600,
+    soft_time_limit=540,
+)
+def remind_upcoming_milestones(days: int = services.REMINDER_WINDOW_DAYS) -> int:
+    """Weekly: e-mail the seats' contacts about the milestones due in the next ``days``.
+    Not ``acks_late``: a redelivery would send the reminders twice."""
+    return services.milestones_remind_upcoming(days=days)

@@ -1,0 +1,105 @@
+"""Public pages of the status reports: the published reports with their downloads, one
+report as a page (the same template as its PDF), what changed since the previous report,
+and the download of a rendered file. Every page reads the frozen content only."""
+
+import os
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView
+
+from cogwg import permissions
+from cogwg.choices import RenderStatus, StatusReportState
+from cogwg.models import StatusReportFile
+from cogwg.views import Crumb, PublicPageMixin
+
+from .render import CONTENT_TYPES
+from .render.view import diff_view, report_view
+from .selectors import frozen_reports, published_reports
+from .services import report_changes
+
+
+def downloadable_reports(user):
+    """The public downloads the files of published reports; the secretariat also those of
+    the frozen reports not yet published."""
+    return frozen_reports() if permissions.can_view_unpublished(user) else published_reports()
+
+
+class StatusReportListView(PublicPageMixin, ListView):
+    template_name = "cogwg/reports/report_list.html"
+    context_object_name = "reports"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return published_reports()
+
+    def get_date_modified(self, context):
+        stamps = [report.modified_at for report in context["reports"]]
+        return timezone.localdate(max(stamps)) if stamps else None
+
+
+class ReportPageMixin(PublicPageMixin):
+    context_object_name = "report"
+
+    def get_queryset(self):
+        # Published only, whoever asks: shared caches revalidate these pages by ETag.
+        return published_reports()
+
+    def get_breadcrumbs(self, context):
+        return [Crumb(_("Status reports"), reverse("reports:list"))]
+
+    def get_date_modified(self, context):
+        return timezone.localdate(context["report"].modified_at)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["files"] = self.object.ready_files
+        return context
+
+
+class StatusReportDetailView(ReportPageMixin, DetailView):
+    template_name = "cogwg/reports/report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        language = translation.get_language()
+        return super().get_context_data(r=report_view(self.object.content, language), **kwargs)
+
+
+class StatusReportChangesView(ReportPageMixin, DetailView):
+    template_name = "cogwg/reports/report_changes.html"
+
+    def get_breadcrumbs(self, context):
+        return [
+            *super().get_breadcrumbs(context),
+            Crumb(self.object.title, reverse("reports:detail", args=[self.object.pk])),
+        ]
+
+    def get_context_data(self, **kwargs):
+        language = translation.get_language()
+        return super().get_context_data(changes=diff_view(report_changes(self.object), language), **kwargs)
+
+
+def status_report_file_download(request, pk, language, format):
+    """A ready file of a report the reader may see, as an attachment."""
+    file = get_object_or_404(
+        StatusReportFile.objects.select_related("report"),
+        report__in=downloadable_reports(request.user),
+        report_id=pk,
+        language=language,
+        format=format,
+        status=RenderStatus.READY,
+    )
+    if not file.file:
+        raise Http404
+    response = FileResponse(
+        file.file.open("rb"),
+        as_attachment=True,
+        filename=os.path.basename(file.file.name),
+        content_type=CONTENT_TYPES[format],
+    )
+    if file.report.state != StatusReportState.PUBLISHED:
+        response["Cache-Control"] = "private, no-store"
+    return response
