@@ -1,0 +1,107 @@
+"""Serializer building blocks shared by every app's API.
+
+- Translated fields: a read gives ``title`` in the response's language (modeltranslation
+  falls back to the other one); a write takes ``title_en`` and ``title_fr``. List them
+  all in ``Meta.fields``: the base class marks which side each one is on.
+- Related records are read as short objects and written as their key
+  (``SummaryRelatedField``).
+- Before anything is saved the model's own validation runs (``full_clean``: choices,
+  lengths, check and unique constraints), so bad input is a 400 naming the field, never a
+  database error.
+"""
+
+import copy
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from .language import language_codes
+
+
+def translated_fields(model) -> list[str]:
+    if model not in translator.get_registered_models():
+        return []
+    return list(translator.get_options_for_model(model).all_fields.keys())
+
+
+def api_validation_error(error: DjangoValidationError) -> serializers.ValidationError:
+    """A model or service ValidationError as the API's 400, with errors that concern the
+    record as a whole under ``non_field_errors``."""
+    detail = serializers.as_serializer_error(error)
+    if "__all__" in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop("__all__")
+    return serializers.ValidationError(detail)
+
+
+class SummaryRelatedField(serializers.RelatedField):
+    """A related record, read as ``summary_serializer``'s short object and written as its
+    id (or ``slug_field``, e.g. a jurisdiction's code)."""
+
+    default_error_messages = {
+        "does_not_exist": _("No record has the {lookup} {value}."),
+        "invalid": _("Invalid value."),
+    }
+
+    def __init__(self, summary_serializer, slug_field=None, **kwargs):
+        self.summary_serializer, self.slug_field = summary_serializer, slug_field
+        super().__init__(**kwargs)
+
+    def use_pk_only_optimization(self):
+        return False
+
+    def to_internal_value(self, data):
+        key = self.slug_field or "pk"
+        if isinstance(data, bool) or not isinstance(data, str | int):
+            self.fail("invalid")
+        try:
+            return self.get_queryset().get(**{key: data})
+        except ObjectDoesNotExist:
+            self.fail("does_not_exist", lookup=self.slug_field or "id", value=data)
+        except (TypeError, ValueError, OverflowError, DjangoValidationError):
+            self.fail("invalid")
+
+    def to_representation(self, value):
+        return self.summary_serializer(value, context=self.context).data
+
+
+class ApiModelSerializer(serializers.ModelSerializer):
+    """Base of the API's model serializers (see the module's docstring)."""
+
+    # Off where a service validates and writes instead (progress updates).
+    clean_model = True
+
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        model = self.Meta.model
+        for name in translated_fields(model):
+            extra.setdefault(name, {}).setdefault("read_only", True)
+            required = not model._meta.get_field(name).blank
+            for code in language_codes():
+                kwargs = extra.setdefault(f"{name}_{code}", {})
+                kwargs.setdefault("write_only", True)
+                kwargs.setdefault("allow_null", False)
+                in_default_language = code == settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+                kwargs.setdefault("required", required and in_default_language)
+                kwargs.setdefault("allow_blank", not (required and in_default_language))
+        return extra
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if not self.clean_model:
+            return attrs
+        model = self.Meta.model
+        many_to_many = [field.name for field in model._meta.many_to_many]
+        record = copy.copy(self.instance) if self.instance is not None else model()
+        for name, value in attrs.items():
+            if name not in many_to_many:
+                setattr(record, name, value)
+        try:
+            record.full_clean(exclude=many_to_many)
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from error
+        return attrs

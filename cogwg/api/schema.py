@@ -1,0 +1,188 @@
+"""OpenAPI 3 description of the API (drf-spectacular): the language parameter and headers
+on every operation, the conditional-GET headers and the error responses each kind of
+operation can give, with examples, and the short nested objects of related records."""
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent, build_basic_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+from .language import LANG_PARAMETER, language_codes
+
+JSON = "application/json"
+
+# Shown beside the query parameters of that name, wherever they appear (a parameter with
+# choices shows its first one).
+PARAMETER_EXAMPLES = {
+    "as_of": "2020-06-30",
+    "as_of_after": "2020-01-01",
+    "as_of_before": "2020-12-31",
+    "dataset": [1],
+    "date_after": "2020-01-01",
+    "date_before": "2020-12-31",
+    "due_after": "2020-04-01",
+    "due_before": "2020-06-30",
+    "jurisdiction": ["BC"],
+    "lead": ["CA"],
+    "milestone": [1],
+    "overdue": True,
+    "page": 1,
+    "page_size": 50,
+    "partner": ["ON"],
+    "priority": [1],
+    "published_after": "2020-01-01",
+    "published_before": "2020-12-31",
+    "q": "open data",
+    "quarter": "2020-Q2",
+    "reported_after": "2020-01-01",
+    "reported_before": "2020-06-30",
+    "theme": ["health"],
+    "work_plan": ["2020"],
+}
+
+ERROR_DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string", "description": "What went wrong, in the response's language."}},
+    "required": ["detail"],
+}
+VALIDATION_ERROR = {
+    "type": "object",
+    "description": (
+        "Each invalid parameter or field, named, with its messages (`non_field_errors` for the record as a "
+        "whole); a body that cannot be parsed gets a `detail` instead."
+    ),
+    "additionalProperties": {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]},
+}
+
+ERRORS = {
+    "400": (
+        "ValidationError",
+        "Invalid query parameter or field: the body names each one.",
+        {"status": ["Select a valid choice. finished is not one of the available choices."]},
+    ),
+    "401": (
+        "Error",
+        "Not authenticated: writing needs a session or a token.",
+        {"detail": "Authentication credentials were not provided."},
+    ),
+    "403": (
+        "Error",
+        "Authenticated, but not allowed to do this.",
+        {"detail": "You do not have permission to perform this action."},
+    ),
+    "404": ("Error", "No such record (or not published), page or format.", {"detail": "Not found."}),
+    "409": (
+        "Error",
+        "The record is still referred to by others.",
+        {"detail": "This record is still in use and cannot be deleted."},
+    ),
+    "429": (
+        "Error",
+        "Too many anonymous requests from this address: wait and retry.",
+        {"detail": "Request was throttled. Expected available in 42 seconds."},
+    ),
+}
+
+READ_HEADERS = {
+    "ETag": {
+        "schema": {"type": "string"},
+        "description": "Send it back in If-None-Match to get a 304 when nothing changed.",
+    },
+    "Last-Modified": {"schema": {"type": "string"}, "description": "When the data shown last changed (HTTP date)."},
+    "Content-Language": {
+        "schema": {"type": "string", "enum": language_codes()},
+        "description": "The language of the translated fields.",
+    },
+}
+
+
+class ApiAutoSchema(AutoSchema):
+    def get_override_parameters(self):
+        return [
+            *super().get_override_parameters(),
+            OpenApiParameter(
+                LANG_PARAMETER,
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                enum=language_codes(),
+                description="Language of the translated fields; overrides Accept-Language. Anything else is a 400.",
+            ),
+            OpenApiParameter(
+                "Accept-Language",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Preferred language (en or fr) when `lang` is not given; English by default.",
+            ),
+        ]
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter["in"] != "query" or "example" in parameter:
+                continue
+            schema = parameter.get("schema", {})
+            choices = schema.get("enum") or schema.get("items", {}).get("enum")
+            if choices:
+                parameter["example"] = [choices[0]] if schema.get("type") == "array" else choices[0]
+            elif parameter["name"] in PARAMETER_EXAMPLES:
+                parameter["example"] = PARAMETER_EXAMPLES[parameter["name"]]
+        return parameters
+
+    def _error_component(self, name):
+        schema = VALIDATION_ERROR if name == "ValidationError" else ERROR_DETAIL
+        component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name)
+        self.registry.register_on_missing(component)
+        return component.ref
+
+    def _error_response(self, code):
+        name, description, example = ERRORS[code]
+        return {
+            "description": description,
+            "content": {JSON: {"schema": self._error_component(name), "examples": {"error": {"value": example}}}},
+        }
+
+    def _error_codes(self):
+        if self.method == "GET":
+            return ["400", "404", "429"]
+        codes = ["400", "401", "403", "404"]
+        if self.method == "DELETE":
+            codes.append("409")
+        return codes
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code, response in responses.items():
+            # Files are files: only JSON bodies follow the serializer's schema.
+            for media_type, content in response.get("content", {}).items():
+                if media_type != JSON:
+                    content["schema"] = build_basic_type(
+                        OpenApiTypes.BINARY if "sheet" in media_type else OpenApiTypes.STR
+                    )
+                    content.pop("examples", None)
+            if self.method == "GET" and code == "200":
+                response["headers"] = {**response.get("headers", {}), **READ_HEADERS}
+        if self.method == "GET":
+            responses["304"] = {
+                "description": "Not modified: the If-None-Match ETag (or If-Modified-Since date) is still current.",
+                "headers": {"ETag": READ_HEADERS["ETag"]},
+            }
+        for code in self._error_codes():
+            responses.setdefault(code, self._error_response(code))
+        return responses
+
+
+class SummaryRelatedFieldExtension(OpenApiSerializerFieldExtension):
+    """Read as the related record's short object, written as its key."""
+
+    target_class = "cogwg.api.base.SummaryRelatedField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        if direction == "response":
+            return auto_schema.resolve_serializer(field.summary_serializer, direction).ref
+        key = field.slug_field if getattr(field, "slug_field", None) else None
+        schema = build_basic_type(OpenApiTypes.STR if key else OpenApiTypes.INT)
+        schema["description"] = f"The related record's {key or 'id'}."
+        return schema

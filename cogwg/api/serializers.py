@@ -1,0 +1,75 @@
+"""Representations of meetings and status reports."""
+
+from rest_framework import serializers
+
+from ..models import Meeting, NextStep, StatusReport, StatusReportFile
+from .base import ApiModelSerializer
+from .summaries import JurisdictionSummarySerializer, MeetingSummarySerializer, WorkPlanSummarySerializer
+
+
+class NextStepSerializer(serializers.ModelSerializer):
+    """An action agreed at the meeting; ``parent`` is the step it is a sub-point of."""
+
+    owner = JurisdictionSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = NextStep
+        fields = ("id", "parent", "text", "owner", "due", "done", "order")
+        read_only_fields = fields
+
+
+class MeetingSerializer(ApiModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:meeting-detail")
+    purpose = serializers.ListField(child=serializers.CharField(), source="purpose_list", read_only=True)
+    next_steps = NextStepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = (
+            "url",
+            "id",
+            "kind",
+            "date",
+            "title",
+            "title_en",
+            "title_fr",
+            "purpose",
+            "purpose_en",
+            "purpose_fr",
+            "next_steps",
+            "created_at",
+            "modified_at",
+        )
+
+
+class StatusReportFileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StatusReportFile
+        fields = ("format", "language", "status", "file", "rendered_at")
+        read_only_fields = fields
+
+
+class StatusReportSerializer(ApiModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:status-report-detail")
+    work_plan = WorkPlanSummarySerializer(read_only=True)
+    meeting = MeetingSummarySerializer(read_only=True, allow_null=True)
+    files = StatusReportFileSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = StatusReport
+        fields = (
+            "url",
+            "id",
+            "title",
+            "work_plan",
+            "as_of",
+            "meeting",
+            "state",
+            "content",
+            "checksum",
+            "frozen_at",
+            "files",
+            "created_at",
+            "modified_at",
+        )
+        read_only_fields = fields

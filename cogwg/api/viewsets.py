@@ -1,0 +1,125 @@
+"""Base viewsets of the API. An app's viewset declares ``queryset`` (everything, with the
+select/prefetch its serializer needs), ``serializer_class`` and ``filterset_class``; this
+base narrows the queryset to published records for readers who may not see drafts, sets
+the response's language, answers conditional GETs and keeps writes all-or-nothing."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status, viewsets
+from rest_framework.exceptions import APIException, NotFound
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from cogwg import permissions
+
+from .base import api_validation_error
+from .caching import not_modified_response, set_validators, validators
+from .language import activate_requested_language
+from .pagination import FILE_FORMATS
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This record is still in use and cannot be deleted.")
+    default_code = "conflict"
+
+
+class ApiViewSetMixin:
+    # Models whose records appear nested in this resource: their edits change its ETag.
+    etag_dependencies = ()
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # Records without a publication workflow (jurisdictions, meetings, datasets) are public.
+        if hasattr(queryset, "published") and not permissions.can_view_unpublished(self.request.user):
+            queryset = queryset.published()
+        return queryset
+
+    def initial(self, request, *args, **kwargs):
+        activate_requested_language(request)
+        super().initial(request, *args, **kwargs)
+
+    def handle_exception(self, exc):
+        # Django's 404 message names the model and is not translated.
+        if isinstance(exc, Http404):
+            exc = NotFound()
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and getattr(renderer, "format", None) in FILE_FORMATS:
+            # An error is never a spreadsheet.
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Content-Language"] = translation.get_language()
+        # The language, and whether the reader sees drafts, shape the content.
+        patch_vary_headers(response, ("Accept-Language", "Authorization", "Cookie"))
+        return response
+
+    def validators(self, queryset):
+        """ETag and Last-Modified of a response showing ``queryset``: one aggregate query
+        per table, never a load of the data."""
+        return validators(self.request, queryset, self.etag_dependencies)
+
+    def conditional(self, etag, last_modified, respond):
+        """``respond()``'s response with ETag and Last-Modified, or a 304 when the client's
+        copy is current."""
+        response = not_modified_response(self.request, etag, last_modified) or respond()
+        return set_validators(response, etag, last_modified)
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+
+        def respond():
+            page = self.paginate_queryset(queryset)
+            if page is None:
+                return Response(self.get_serializer(queryset, many=True).data)
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+        return self.conditional(*self.validators(queryset), respond)
+
+    def retrieve(self, request, *args, **kwargs):
+        value = kwargs[self.lookup_url_kwarg or self.lookup_field]
+        try:
+            etag, last_modified = self.validators(self.get_queryset().filter(**{self.lookup_field: value}))
+        except (TypeError, ValueError, OverflowError, DjangoValidationError) as error:
+            raise Http404 from error
+        return self.conditional(
+            etag, last_modified, lambda: super(ApiViewSetMixin, self).retrieve(request, *args, **kwargs)
+        )
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer)
+
+    def _save(self, serializer):
+        try:
+            with transaction.atomic():
+                serializer.save()
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from error
+        except IntegrityError as error:
+            # A concurrent write got there first; the model's validation let it through.
+            raise api_validation_error(DjangoValidationError(_("This conflicts with an existing record."))) from error
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except (ProtectedError, RestrictedError) as error:
+            raise Conflict from error
+
+
+class ModelViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
+    pass
+
+
+class ReadOnlyModelViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass

@@ -1,0 +1,186 @@
+"""FilterSets of the working group's records, and the building blocks every app's
+``filtersets.py`` uses. They serve the API and the public lists alike: give them the
+query-string data and a queryset (already narrowed to what the reader may see, e.g.
+``Meeting.objects.all()`` or ``Accomplishment.objects.published()``), then check
+``is_valid()`` and read ``qs``. Nothing in them depends on the API framework or on the
+active language: ``q`` searches the English and the French text alike."""
+
+import operator
+from functools import reduce
+
+import django_filters as filters
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from workplan.models import WorkPlan
+
+from .choices import MeetingKind, StatusReportState
+from .models import Meeting, StatusReport
+
+
+def in_every_language(*names):
+    """The columns that hold a translated field's text: ``title`` → ``title_en``, ``title_fr``."""
+    return [f"{name}_{code}" for name in names for code, _label in settings.LANGUAGES]
+
+
+class StrictBooleanField(forms.Field):
+    """``true``/``false`` (or ``1``/``0``); anything else is an error, not "no filter"."""
+
+    widget = forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))])
+    default_error_messages = {"invalid": _("Enter true or false.")}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class RecordsField(filters.fields.ModelMultipleChoiceField):
+    """Refuses an id the database could not even compare (not a number, or beyond 64 bits)
+    as an invalid value instead of letting the query fail."""
+
+    def _check_values(self, value):
+        if (self.to_field_name or "pk") == "pk":
+            for key in value:
+                try:
+                    number = int(str(key))
+                except ValueError:
+                    number = None
+                if number is None or not -(2**63) <= number < 2**63:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                    )
+        return super()._check_values(value)
+
+
+class AnyOfFilter(filters.ModelMultipleChoiceFilter):
+    """Records related to any of the chosen objects (repeat the parameter for several).
+    Matches through a subquery, so a record related to two of them is listed once without
+    resorting to DISTINCT."""
+
+    field_class = RecordsField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        matching = self.model._default_manager.filter(**{f"{self.field_name}__in": value})
+        return qs.filter(pk__in=matching.values("pk"))
+
+
+class ChoicesFilter(filters.MultipleChoiceFilter):
+    """One or several values of a choice field (repeat the parameter for several)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+
+class ExcludeChoicesFilter(ChoicesFilter):
+    """Records whose value is none of the given ones (NetBox's ``__n``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("exclude", True)
+        super().__init__(*args, **kwargs)
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """``ordering=field`` or ``ordering=-field`` (several separated by commas). Always ends
+    on the primary key so that pages never overlap or skip a record; with no ``ordering``
+    the model's default order applies."""
+
+    def filter(self, qs, value):
+        ordering = [self.get_ordering_value(param) for param in (value or []) if param]
+        if not ordering:
+            ordering = list(qs.query.order_by or qs.model._meta.ordering)
+        if "pk" not in ordering and "-pk" not in ordering:
+            ordering.append("pk")
+        return qs.order_by(*ordering)
+
+
+class SearchFilterSet(filters.FilterSet):
+    """Adds ``q``: a case-insensitive search of ``search_fields`` (translated fields are
+    searched in every language) and ``plain_search_fields`` (untranslated columns)."""
+
+    search_fields: tuple[str, ...] = ()
+    plain_search_fields: tuple[str, ...] = ()
+
+    q = filters.CharFilter(
+        method="search",
+        label=_("Search"),
+        help_text=_("Free text, searched in English and French (case-insensitive)."),
+    )
+
+    def search(self, queryset, name, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        columns = [*in_every_language(*self.search_fields), *self.plain_search_fields]
+        return queryset.filter(reduce(operator.or_, (Q(**{f"{column}__icontains": value}) for column in columns)))
+
+
+def date_filters(field_name, noun):
+    """Two inclusive filters on a date column, (on or after, on or before), to be named
+    ``<x>_after`` and ``<x>_before``."""
+    return (
+        filters.DateFilter(
+            field_name=field_name,
+            lookup_expr="gte",
+            label=format_lazy(_("{noun} on or after"), noun=noun),
+            help_text=_("A date (YYYY-MM-DD); inclusive."),
+        ),
+        filters.DateFilter(
+            field_name=field_name,
+            lookup_expr="lte",
+            label=format_lazy(_("{noun} on or before"), noun=noun),
+            help_text=_("A date (YYYY-MM-DD); inclusive."),
+        ),
+    )
+
+
+class MeetingFilterSet(SearchFilterSet):
+    search_fields = ("title", "purpose")
+
+    kind = ChoicesFilter(choices=MeetingKind.choices, label=_("Kind"))
+    date_after, date_before = date_filters("date", _("Held"))
+    ordering = StableOrderingFilter(fields=("date", "kind", "title"))
+
+    class Meta:
+        model = Meeting
+        fields = ["kind", "date_after", "date_before"]
+
+
+class StatusReportFilterSet(SearchFilterSet):
+    search_fields = ("title",)
+
+    work_plan = AnyOfFilter(
+        field_name="work_plan",
+        to_field_name="slug",
+        queryset=WorkPlan.objects.all(),
+        label=_("Work plan"),
+        help_text=_("A work plan's slug, e.g. 2020."),
+    )
+    state = ChoicesFilter(choices=StatusReportState.choices, label=_("State"))
+    as_of_after, as_of_before = date_filters("as_of", _("As of"))
+    ordering = StableOrderingFilter(fields=("as_of", "title"))
+
+    class Meta:
+        model = StatusReport
+        fields = ["work_plan", "state", "as_of_after", "as_of_before"]

@@ -1,0 +1,141 @@
+"""Representations of jurisdictions, accomplishments and challenges."""
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cogwg.api.base import ApiModelSerializer, SummaryRelatedField
+from cogwg.api.summaries import JurisdictionSummarySerializer, MeetingSummarySerializer, PrioritySummarySerializer
+from cogwg.models import Meeting
+from workplan.models import Priority
+
+from ..models import Accomplishment, AccomplishmentLink, Challenge, Jurisdiction
+
+CODE = re.compile(r"[A-Z0-9]+(-[A-Z0-9]+)*")
+
+
+class JurisdictionSerializer(ApiModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:jurisdiction-detail", lookup_field="code")
+
+    class Meta:
+        model = Jurisdiction
+        fields = (
+            "url",
+            "id",
+            "code",
+            "name",
+            "name_en",
+            "name_fr",
+            "short_name",
+            "short_name_en",
+            "short_name_fr",
+            "kind",
+            "website",
+            "open_data_url",
+            "open_government_url",
+            "is_member",
+            "order",
+            "created_at",
+            "modified_at",
+        )
+
+    def validate_code(self, value):
+        # The code is the jurisdiction's address in URLs (/jurisdictions/BC/).
+        if not CODE.fullmatch(value):
+            raise serializers.ValidationError(_("Use capital letters, digits and hyphens, e.g. BC or ON-TORONTO."))
+        return value
+
+
+class AccomplishmentLinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccomplishmentLink
+        fields = ("url", "label")
+
+
+class AccomplishmentSerializer(ApiModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:accomplishment-detail")
+    jurisdiction = SummaryRelatedField(
+        JurisdictionSummarySerializer, slug_field="code", queryset=Jurisdiction.objects.all()
+    )
+    priority = SummaryRelatedField(
+        PrioritySummarySerializer,
+        queryset=Priority.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The priority it advances.",
+    )
+    meeting = SummaryRelatedField(
+        MeetingSummarySerializer,
+        queryset=Meeting.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The meeting where it was reported.",
+    )
+    links = AccomplishmentLinkSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Accomplishment
+        fields = (
+            "url",
+            "id",
+            "jurisdiction",
+            "title",
+            "title_en",
+            "title_fr",
+            "description",
+            "description_en",
+            "description_fr",
+            "date",
+            "category",
+            "priority",
+            "meeting",
+            "links",
+            "publication_state",
+            "published_at",
+            "created_at",
+            "modified_at",
+        )
+        read_only_fields = ("publication_state", "published_at")
+
+
+class ChallengeSerializer(ApiModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:challenge-detail")
+    jurisdictions = SummaryRelatedField(
+        JurisdictionSummarySerializer,
+        slug_field="code",
+        queryset=Jurisdiction.objects.all(),
+        many=True,
+        required=False,
+        help_text="None means across jurisdictions.",
+    )
+    first_reported_at = SummaryRelatedField(
+        MeetingSummarySerializer, queryset=Meeting.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Challenge
+        fields = (
+            "url",
+            "id",
+            "title",
+            "title_en",
+            "title_fr",
+            "description",
+            "description_en",
+            "description_fr",
+            "category",
+            "jurisdictions",
+            "status",
+            "mitigation",
+            "mitigation_en",
+            "mitigation_fr",
+            "first_reported_at",
+            "first_reported_on",
+            "resolved_on",
+            "publication_state",
+            "published_at",
+            "created_at",
+            "modified_at",
+        )
+        read_only_fields = ("publication_state", "published_at")

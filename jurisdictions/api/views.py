@@ -1,0 +1,41 @@
+"""API viewsets of jurisdictions, accomplishments and challenges."""
+
+from rest_framework.renderers import JSONRenderer
+
+from cogwg.api.publication import PublicationActionsMixin
+from cogwg.api.renderers import CSVRenderer, XLSXRenderer
+from cogwg.api.viewsets import ModelViewSet
+from cogwg.models import Meeting
+from workplan.models import Priority
+
+from ..filtersets import AccomplishmentFilterSet, ChallengeFilterSet, JurisdictionFilterSet
+from ..models import Accomplishment, AccomplishmentLink, Challenge, Jurisdiction
+from .serializers import AccomplishmentSerializer, ChallengeSerializer, JurisdictionSerializer
+
+
+class JurisdictionViewSet(ModelViewSet):
+    """Member governments and organizations, looked up by code (CA, BC, ON…)."""
+
+    queryset = Jurisdiction.objects.all()
+    serializer_class = JurisdictionSerializer
+    filterset_class = JurisdictionFilterSet
+    lookup_field = "code"
+
+
+class AccomplishmentViewSet(PublicationActionsMixin, ModelViewSet):
+    """What jurisdictions accomplished. ``?format=xlsx`` gives a spreadsheet."""
+
+    queryset = Accomplishment.objects.for_listing()
+    serializer_class = AccomplishmentSerializer
+    filterset_class = AccomplishmentFilterSet
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+    etag_dependencies = (Jurisdiction, Priority, Meeting, AccomplishmentLink)
+
+
+class ChallengeViewSet(PublicationActionsMixin, ModelViewSet):
+    """What holds jurisdictions back, and what is done about it."""
+
+    queryset = Challenge.objects.for_listing()
+    serializer_class = ChallengeSerializer
+    filterset_class = ChallengeFilterSet
+    etag_dependencies = (Jurisdiction, Meeting, Challenge.jurisdictions.through)

@@ -1,0 +1,101 @@
+"""Representations of user stories and datasets. A story's submitter (name, e-mail) is
+private: no field here reads it."""
+
+from rest_framework import serializers
+
+from cogwg.api.base import ApiModelSerializer, SummaryRelatedField
+from cogwg.api.summaries import (
+    DatasetSummarySerializer,
+    JurisdictionSummarySerializer,
+    MilestoneSummarySerializer,
+    ThemeSerializer,
+)
+from jurisdictions.models import Jurisdiction
+from workplan.models import Milestone
+
+from ..models import Dataset, Theme, UserStory
+
+
+class UserStorySerializer(ApiModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:story-detail")
+    jurisdiction = SummaryRelatedField(
+        JurisdictionSummarySerializer,
+        slug_field="code",
+        queryset=Jurisdiction.objects.all(),
+        required=False,
+        allow_null=True,
+    )
+    themes = SummaryRelatedField(
+        ThemeSerializer, slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
+    )
+    datasets = SummaryRelatedField(DatasetSummarySerializer, queryset=Dataset.objects.all(), many=True, required=False)
+    release = SummaryRelatedField(
+        MilestoneSummarySerializer,
+        queryset=Milestone.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The milestone it was released under.",
+    )
+
+    class Meta:
+        model = UserStory
+        fields = (
+            "url",
+            "id",
+            "slug",
+            "title",
+            "title_en",
+            "title_fr",
+            "summary",
+            "summary_en",
+            "summary_fr",
+            "story",
+            "story_en",
+            "story_fr",
+            "jurisdiction",
+            "user_type",
+            "impact",
+            "themes",
+            "datasets",
+            "state",
+            "release",
+            "published_on",
+            "portal_url",
+            "created_at",
+            "modified_at",
+        )
+
+
+class DatasetSerializer(ApiModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:dataset-detail")
+    page_url = serializers.URLField(
+        source="url", max_length=500, required=False, allow_blank=True, help_text="The dataset's page on its portal."
+    )
+
+    class Meta:
+        model = Dataset
+        fields = (
+            "url",
+            "id",
+            "portal_url",
+            "ckan_id",
+            "title",
+            "title_en",
+            "title_fr",
+            "description",
+            "description_en",
+            "description_fr",
+            "page_url",
+            "publisher",
+            "publisher_en",
+            "publisher_fr",
+            "formats",
+            "license_title",
+            "metadata_modified",
+            "metadata",
+            "last_harvested",
+            "created_at",
+            "modified_at",
+        )
+        # Harvested from the portal (stories/ckan.py), not written through the API.
+        read_only_fields = ("formats", "license_title", "metadata_modified", "metadata", "last_harvested")

@@ -1,0 +1,56 @@
+"""FilterSets of user stories and datasets, shared by the API and the public lists (see
+``cogwg/filtersets.py`` for how to use them)."""
+
+import django_filters as filters
+from django.utils.translation import gettext_lazy as _
+
+from cogwg.filtersets import AnyOfFilter, ChoicesFilter, SearchFilterSet, StableOrderingFilter, date_filters
+from jurisdictions.filtersets import jurisdiction_filter
+
+from .choices import Impact, UserType
+from .models import Dataset, Theme, UserStory
+
+
+class UserStoryFilterSet(SearchFilterSet):
+    search_fields = ("title", "summary", "story")
+
+    jurisdiction = jurisdiction_filter("jurisdiction")
+    impact = ChoicesFilter(choices=Impact.choices, label=_("Impact"))
+    user_type = ChoicesFilter(choices=UserType.choices, label=_("Who used the data"))
+    theme = AnyOfFilter(
+        field_name="themes",
+        to_field_name="slug",
+        queryset=Theme.objects.all(),
+        label=_("Theme"),
+        help_text=_("A theme's slug, e.g. health; repeat for several."),
+    )
+    dataset = AnyOfFilter(
+        field_name="datasets",
+        queryset=Dataset.objects.all(),
+        label=_("Dataset"),
+        help_text=_("A dataset's id; repeat for several."),
+    )
+    published_after, published_before = date_filters("published_on", _("Published"))
+    ordering = StableOrderingFilter(fields=("published_on", "title"))
+
+    class Meta:
+        model = UserStory
+        fields = ["jurisdiction", "impact", "user_type", "theme", "dataset"]
+
+
+class DatasetFilterSet(SearchFilterSet):
+    search_fields = ("title", "description", "publisher")
+    plain_search_fields = ("ckan_id",)
+
+    portal_url = filters.CharFilter(label=_("Portal"), help_text=_("The CKAN portal's base URL, exactly."))
+    story = AnyOfFilter(
+        field_name="stories",
+        queryset=UserStory.objects.published(),
+        label=_("Story"),
+        help_text=_("A published user story's id; repeat for several."),
+    )
+    ordering = StableOrderingFilter(fields=("title", "publisher", "last_harvested"))
+
+    class Meta:
+        model = Dataset
+        fields = ["portal_url", "story"]

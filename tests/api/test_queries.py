@@ -1,0 +1,66 @@
+"""Every list and detail endpoint runs the same number of SQL queries with 1 record and
+with 50 (ETag aggregates included)."""
+
+import pytest
+
+from tests.api.records import build, build_plan_status
+
+# resource: (list queries, detail queries)
+EXPECTED = {
+    "work-plans": (5, 4),
+    "priorities": (9, 8),
+    "milestones": (7, 6),
+    "progress-updates": (5, 4),
+    "jurisdictions": (3, 2),
+    "accomplishments": (8, 7),
+    "challenges": (7, 6),
+    "stories": (11, 10),
+    "datasets": (3, 2),
+    "meetings": (6, 5),
+    "status-reports": (7, 6),
+}
+
+
+@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("resource", list(EXPECTED))
+def test_list_runs_a_constant_number_of_queries(api, django_assert_num_queries, resource, count):
+    list_path, _detail_path = build(resource, count)
+
+    with django_assert_num_queries(EXPECTED[resource][0]):
+        response = api.get(list_path, {"page_size": 200})
+
+    assert response.status_code == 200
+    assert response.json()["count"] == count
+
+
+@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("resource", list(EXPECTED))
+def test_detail_runs_a_constant_number_of_queries(api, django_assert_num_queries, resource, count):
+    _list_path, detail_path = build(resource, count)
+
+    with django_assert_num_queries(EXPECTED[resource][1]):
+        response = api.get(detail_path)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_csv_download_runs_a_constant_number_of_queries(api, django_assert_num_queries, count):
+    list_path, _detail_path = build("milestones", count)
+
+    with django_assert_num_queries(6):  # no page count
+        response = api.get(list_path, {"format": "csv"})
+
+    assert response.status_code == 200
+    assert len(response.content.decode().splitlines()) == count + 1
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_plan_status_runs_a_constant_number_of_queries(api, django_assert_num_queries, count):
+    path = build_plan_status(count)
+
+    with django_assert_num_queries(10):
+        response = api.get(path)
+
+    assert response.status_code == 200
+    assert len(response.json()["priorities"]) == count

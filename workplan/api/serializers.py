@@ -1,0 +1,262 @@
+"""Representations of the work plan. Progress and status come from ``workplan.selectors``:
+nothing here computes them."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cogwg.api.base import ApiModelSerializer, SummaryRelatedField
+from cogwg.api.language import in_active_language
+from cogwg.api.summaries import (
+    JurisdictionSummarySerializer,
+    MilestoneSummarySerializer,
+    PrioritySummarySerializer,
+    SeatSerializer,
+    WorkPlanSummarySerializer,
+)
+from jurisdictions.models import Jurisdiction
+
+from ..choices import MilestoneKind, MilestoneStatus, SeatRole
+from ..models import Milestone, Priority, ProgressUpdate, WorkPlan
+from ..selectors import rollup
+
+STATUS_FIELD = serializers.ChoiceField(choices=MilestoneStatus.choices)
+
+
+class WorkPlanSerializer(ApiModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:work-plan-detail", lookup_field="slug")
+    status_url = serializers.HyperlinkedIdentityField(
+        view_name="api:work-plan-status", lookup_field="slug", help_text="The plan's progress and status as of a date."
+    )
+    priorities = PrioritySummarySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = WorkPlan
+        fields = (
+            "url",
+            "status_url",
+            "id",
+            "slug",
+            "title",
+            "title_en",
+            "title_fr",
+            "summary",
+            "summary_en",
+            "summary_fr",
+            "status",
+            "start_date",
+            "end_date",
+            "source_url",
+            "priorities",
+            "created_at",
+            "modified_at",
+        )
+
+
+class PrioritySerializer(ApiModelSerializer):
+    """A priority with its seats, its milestones in short, and its current progress and
+    status (the selectors' rollup of its milestones)."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:priority-detail")
+    work_plan = SummaryRelatedField(WorkPlanSummarySerializer, slug_field="slug", queryset=WorkPlan.objects.all())
+    consequences = serializers.ListField(child=serializers.CharField(), source="consequence_list", read_only=True)
+    results = serializers.ListField(child=serializers.CharField(), source="result_list", read_only=True)
+    seats = SeatSerializer(many=True, read_only=True)
+    milestones = MilestoneSummarySerializer(many=True, read_only=True)
+    progress = serializers.SerializerMethodField(help_text="Mean progress of its non-cancelled milestones (%).")
+    status = serializers.SerializerMethodField(help_text="The worst status among its milestones.")
+
+    class Meta:
+        model = Priority
+        fields = (
+            "url",
+            "id",
+            "work_plan",
+            "number",
+            "slug",
+            "title",
+            "title_en",
+            "title_fr",
+            "issue",
+            "issue_en",
+            "issue_fr",
+            "consequences",
+            "consequences_en",
+            "consequences_fr",
+            "outcome",
+            "outcome_en",
+            "outcome_fr",
+            "results",
+            "results_en",
+            "results_fr",
+            "seats",
+            "progress",
+            "status",
+            "milestones",
+            "created_at",
+            "modified_at",
+        )
+
+    def _rollup(self, priority):
+        return rollup((milestone.status, milestone.progress) for milestone in priority.milestones.all())
+
+    def get_progress(self, priority) -> float | None:
+        return self._rollup(priority).progress
+
+    @extend_schema_field(STATUS_FIELD)
+    def get_status(self, priority):
+        return self._rollup(priority).status
+
+
+class MilestoneSerializer(ApiModelSerializer):
+    """A milestone with its priority and lead jurisdictions. Its status and progress change
+    only by posting a progress update."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:milestone-detail")
+    priority = SummaryRelatedField(PrioritySummarySerializer, queryset=Priority.objects.all())
+    lead_jurisdictions = serializers.SerializerMethodField(
+        help_text="The jurisdictions holding its priority's lead seats."
+    )
+    due_label = serializers.CharField(read_only=True, help_text='The due month as shown, e.g. "June 2020".')
+    quarter = serializers.SerializerMethodField(help_text="The calendar quarter it is due in, YYYY-Qn.")
+    overdue = serializers.BooleanField(read_only=True, help_text="Past due and neither completed nor cancelled.")
+
+    class Meta:
+        model = Milestone
+        fields = (
+            "url",
+            "id",
+            "priority",
+            "lead_jurisdictions",
+            "due_date",
+            "due_label",
+            "quarter",
+            "description",
+            "description_en",
+            "description_fr",
+            "kind",
+            "status",
+            "progress",
+            "completed_on",
+            "overdue",
+            "order",
+            "created_at",
+            "modified_at",
+        )
+        read_only_fields = ("status", "progress", "completed_on")
+
+    @extend_schema_field(JurisdictionSummarySerializer(many=True))
+    def get_lead_jurisdictions(self, milestone):
+        leads = [
+            seat.jurisdiction
+            for seat in milestone.priority.seats.all()
+            if seat.role == SeatRole.LEAD and seat.jurisdiction_id is not None
+        ]
+        return JurisdictionSummarySerializer(leads, many=True, context=self.context).data
+
+    def get_quarter(self, milestone) -> str:
+        return f"{milestone.due_date.year}-Q{milestone.quarter}"
+
+
+class ProgressUpdateSerializer(ApiModelSerializer):
+    """A dated report on a milestone. Posting one goes through
+    ``workplan.services.milestone_post_update``, which validates it and moves the milestone."""
+
+    clean_model = False  # the service validates
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:progress-update-detail")
+    milestone = SummaryRelatedField(MilestoneSummarySerializer, queryset=Milestone.objects.all())
+    jurisdiction = SummaryRelatedField(
+        JurisdictionSummarySerializer,
+        slug_field="code",
+        queryset=Jurisdiction.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The reporting jurisdiction.",
+    )
+    publish = serializers.BooleanField(
+        write_only=True,
+        default=True,
+        help_text="Publish at once (moves the milestone), or keep as a draft for review.",
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = (
+            "url",
+            "id",
+            "milestone",
+            "reported_on",
+            "status",
+            "progress",
+            "note",
+            "note_en",
+            "note_fr",
+            "jurisdiction",
+            "publication_state",
+            "published_at",
+            "publish",
+            "created_at",
+            "modified_at",
+        )
+        read_only_fields = ("publication_state", "published_at")
+
+
+StatusCountsSerializer = type(
+    "StatusCountsSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "How many milestones are in each status.",
+        **{status: serializers.IntegerField(read_only=True) for status in MilestoneStatus.values},
+    },
+)
+
+
+class MilestoneStateSerializer(serializers.Serializer):
+    """A milestone as of the date: the status, progress and note of its latest published
+    update on or before it."""
+
+    url = serializers.HyperlinkedRelatedField(source="milestone", view_name="api:milestone-detail", read_only=True)
+    id = serializers.IntegerField(source="milestone.pk", read_only=True)
+    due_date = serializers.DateField(source="milestone.due_date", read_only=True)
+    description = serializers.CharField(source="milestone.description", read_only=True)
+    kind = serializers.ChoiceField(source="milestone.kind", choices=MilestoneKind.choices, read_only=True)
+    status = serializers.ChoiceField(choices=MilestoneStatus.choices, read_only=True)
+    progress = serializers.IntegerField(read_only=True)
+    overdue = serializers.BooleanField(read_only=True)
+    note = serializers.SerializerMethodField()
+    reported_on = serializers.DateField(read_only=True, allow_null=True)
+
+    def get_note(self, state) -> str:
+        return in_active_language({"en": state.note_en, "fr": state.note_fr})
+
+
+class PriorityStatusSerializer(serializers.Serializer):
+    url = serializers.HyperlinkedRelatedField(source="priority", view_name="api:priority-detail", read_only=True)
+    id = serializers.IntegerField(source="priority.pk", read_only=True)
+    number = serializers.IntegerField(source="priority.number", read_only=True)
+    title = serializers.CharField(source="priority.title", read_only=True)
+    progress = serializers.FloatField(read_only=True, allow_null=True)
+    status = serializers.ChoiceField(choices=MilestoneStatus.choices, read_only=True)
+    counts = StatusCountsSerializer(read_only=True)
+    seats = SeatSerializer(source="priority.seats", many=True, read_only=True)
+    milestones = MilestoneStateSerializer(many=True, read_only=True)
+
+
+class PlanStatusSerializer(serializers.Serializer):
+    """The plan as of a date, from ``workplan.selectors.work_plan_status``."""
+
+    work_plan = WorkPlanSummarySerializer(read_only=True)
+    as_of = serializers.DateField(read_only=True)
+    progress = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="Mean of its priorities' progress (%)."
+    )
+    status = serializers.ChoiceField(choices=MilestoneStatus.choices, read_only=True)
+    counts = StatusCountsSerializer(read_only=True)
+    overdue = MilestoneStateSerializer(many=True, read_only=True)
+    priorities = PriorityStatusSerializer(many=True, read_only=True)
+
+
+class StatusQuerySerializer(serializers.Serializer):
+    as_of = serializers.DateField(
+        required=False, help_text="The date (YYYY-MM-DD) the status is taken at; today when omitted."
+    )

@@ -1,0 +1,176 @@
+"""API viewsets of the work plan."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from cogwg.api.base import api_validation_error
+from cogwg.api.publication import PublicationActionsMixin
+from cogwg.api.renderers import CSVRenderer, XLSXRenderer
+from cogwg.api.viewsets import ModelViewSet
+from jurisdictions.models import Jurisdiction
+
+from ..filtersets import MilestoneFilterSet, PriorityFilterSet, ProgressUpdateFilterSet, WorkPlanFilterSet
+from ..models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
+from ..selectors import work_plan_status
+from ..services import milestone_post_update, progress_update_publish, progress_update_unpublish
+from .serializers import (
+    MilestoneSerializer,
+    PlanStatusSerializer,
+    PrioritySerializer,
+    ProgressUpdateSerializer,
+    StatusQuerySerializer,
+    WorkPlanSerializer,
+)
+
+STATUS_EXAMPLE = {
+    "work_plan": {"url": "https://example.org/api/v1/work-plans/2020/", "slug": "2020", "title": "2020 Work Plan"},
+    "as_of": "2020-06-30",
+    "progress": 37.5,
+    "status": "at_risk",
+    "counts": {"not_started": 3, "on_track": 4, "at_risk": 1, "delayed": 0, "completed": 2, "cancelled": 0},
+    "overdue": [],
+    "priorities": [
+        {
+            "url": "https://example.org/api/v1/priorities/1/",
+            "id": 1,
+            "number": 1,
+            "title": "Open data user stories",
+            "progress": 50.0,
+            "status": "on_track",
+            "counts": {"not_started": 0, "on_track": 1, "at_risk": 0, "delayed": 0, "completed": 1, "cancelled": 0},
+            "seats": [
+                {
+                    "role": "lead",
+                    "jurisdiction": {
+                        "url": "https://example.org/api/v1/jurisdictions/CA/",
+                        "code": "CA",
+                        "name": "Canada",
+                    },
+                    "organization": "Treasury Board of Canada Secretariat",
+                    "confirmed": True,
+                    "holder": "Treasury Board of Canada Secretariat",
+                }
+            ],
+            "milestones": [
+                {
+                    "url": "https://example.org/api/v1/milestones/1/",
+                    "id": 1,
+                    "due_date": "2020-06-30",
+                    "description": "Release the first user stories",
+                    "kind": "deliverable",
+                    "status": "on_track",
+                    "progress": 50,
+                    "overdue": False,
+                    "note": "Ten stories collected",
+                    "reported_on": "2020-05-15",
+                }
+            ],
+        }
+    ],
+}
+
+MILESTONE_PRIORITY_SEATS = Prefetch("priority__seats", queryset=Assignment.objects.select_related("jurisdiction"))
+
+
+class WorkPlanViewSet(ModelViewSet):
+    """The working group's yearly plans (looked up by slug, e.g. ``2020``), each with its
+    priorities in short. Drafts are visible to the secretariat only."""
+
+    queryset = WorkPlan.objects.prefetch_related("priorities")
+    serializer_class = WorkPlanSerializer
+    filterset_class = WorkPlanFilterSet
+    lookup_field = "slug"
+    etag_dependencies = (Priority,)
+
+    @extend_schema(
+        summary="The plan's status as of a date",
+        description=(
+            "Progress and status of the plan and of each priority, counts of milestones by status, overdue "
+            "milestones, and each milestone's status as of `as_of`: that of its latest published progress update "
+            "on or before the date (not started, 0 %, when there is none). Without `as_of`, today's status."
+        ),
+        parameters=[StatusQuerySerializer],
+        responses=PlanStatusSerializer,
+        examples=[OpenApiExample("2020 plan in June", value=STATUS_EXAMPLE, response_only=True, status_codes=["200"])],
+    )
+    @action(
+        detail=True,
+        url_path="status",
+        url_name="status",
+        queryset=WorkPlan.objects.all(),
+        filterset_class=None,
+        pagination_class=None,
+        renderer_classes=[JSONRenderer],
+        etag_dependencies=(Priority, Assignment, Milestone, ProgressUpdate, Jurisdiction),
+    )
+    def plan_status(self, request, *args, **kwargs):
+        query = StatusQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        work_plan = self.get_object()
+        as_of = query.validated_data.get("as_of")
+
+        def respond():
+            status = work_plan_status(work_plan=work_plan, as_of=as_of)
+            return Response(PlanStatusSerializer(status, context=self.get_serializer_context()).data)
+
+        return self.conditional(*self.validators(WorkPlan.objects.filter(pk=work_plan.pk)), respond)
+
+
+class PriorityViewSet(ModelViewSet):
+    """The plan's priorities: the problem, the expected outcome, the seats (leads and
+    partners), the milestones in short, and the current progress and status."""
+
+    queryset = Priority.objects.with_seats().prefetch_related("milestones")
+    serializer_class = PrioritySerializer
+    filterset_class = PriorityFilterSet
+    etag_dependencies = (WorkPlan, Assignment, Milestone, Jurisdiction)
+
+
+class MilestoneViewSet(ModelViewSet):
+    """Dated milestones, with their priority and lead jurisdictions. Their status and
+    progress change by posting a progress update. ``?format=xlsx`` gives a spreadsheet."""
+
+    queryset = Milestone.objects.select_related("priority").prefetch_related(MILESTONE_PRIORITY_SEATS)
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilterSet
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+    etag_dependencies = (Priority, Assignment, Jurisdiction)
+
+
+class ProgressUpdateViewSet(PublicationActionsMixin, ModelViewSet):
+    """The log of progress updates. Posting one (through
+    ``workplan.services.milestone_post_update``) moves its milestone when published; the log
+    is append-only: a mistake is corrected by a newer update, or by withdrawing one."""
+
+    queryset = ProgressUpdate.objects.select_related("milestone", "jurisdiction")
+    serializer_class = ProgressUpdateSerializer
+    filterset_class = ProgressUpdateFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+    etag_dependencies = (Milestone, Jurisdiction)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        try:
+            serializer.instance = milestone_post_update(
+                milestone=data["milestone"],
+                reported_on=data["reported_on"],
+                status=data["status"],
+                progress=data["progress"],
+                note_en=data.get("note_en") or "",
+                note_fr=data.get("note_fr") or "",
+                by=self.request.user,
+                jurisdiction=data.get("jurisdiction"),
+                publish=data["publish"],
+            )
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from error
+
+    def publish_record(self, record, by):
+        progress_update_publish(update=record, by=by)
+
+    def withdraw_record(self, record, by):
+        progress_update_unpublish(update=record, by=by)
