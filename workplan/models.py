@@ -212,6 +212,11 @@ class Milestone(TimeStampedModel):
 
 
 class ProgressUpdateQuerySet(PublishableQuerySet):
+    def published(self):
+        """Published updates on milestones of published plans: a draft plan's log stays
+        private even where its updates are approved."""
+        return self.approved().filter(milestone__priority__work_plan__in=WorkPlan.objects.published())
+
     def latest_first(self):
         return self.order_by("-reported_on", "-created_at", "-pk")
 

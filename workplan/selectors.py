@@ -104,7 +104,7 @@ def milestones_as_of(*, as_of: datetime.date | None = None, queryset: QuerySet |
     """Milestones annotated with ``status_as_of``, ``progress_as_of`` and the latest
     published note (``note_en_as_of``, ``note_fr_as_of``, ``reported_on_as_of``)."""
     queryset = Milestone.objects.all() if queryset is None else queryset
-    latest = ProgressUpdate.objects.published().filter(milestone=OuterRef("pk")).latest_first()
+    latest = ProgressUpdate.objects.approved().filter(milestone=OuterRef("pk")).latest_first()
     if as_of is not None:
         latest = latest.filter(reported_on__lte=as_of)
     annotations = {

@@ -143,3 +143,16 @@ def test_consequences_and_results_are_lists_of_lines():
 
     assert priority.consequence_list == ["First", "Second"]
     assert priority.result_list == []
+
+
+def test_updates_on_a_draft_plan_are_not_public_but_still_move_the_milestone():
+    from cogwg.choices import PublicationState
+    from workplan.models import ProgressUpdate
+
+    draft = WorkPlanFactory(slug="draft", status=WorkPlanStatus.DRAFT)
+    hidden = ProgressUpdateFactory(milestone=MilestoneFactory(priority=PriorityFactory(work_plan=draft)))
+    shown = ProgressUpdateFactory()
+
+    assert list(ProgressUpdate.objects.published()) == [shown]
+    assert set(ProgressUpdate.objects.approved()) == {hidden, shown}
+    assert hidden.publication_state == PublicationState.PUBLISHED
