@@ -1,0 +1,184 @@
+"""The working group's public pages: the dashboard, about, open data; and what every
+public page shares (breadcrumb, "Date modified", conditional GET)."""
+
+import datetime
+from dataclasses import dataclass
+from itertools import groupby
+
+from django import forms
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from jurisdictions.choices import JurisdictionKind
+from jurisdictions.models import Accomplishment, Jurisdiction
+from stories.models import UserStory
+from workplan.choices import CLOSED_STATUSES, MilestoneStatus
+from workplan.selectors import current_work_plan, work_plan_status
+
+from .http import ConditionalGetMixin
+from .models import InfoSection, Meeting, NextStep
+from .open_data import api_docs_url, data_dictionary, downloads
+from .reports.selectors import published_reports
+from .selectors import link_status_for
+
+
+@dataclass(frozen=True)
+class Crumb:
+    label: str
+    url: str
+
+
+def latest_change(*groups):
+    """The latest ``modified_at`` among the records a page shows (for "Date modified")."""
+    stamps = [
+        record.modified_at
+        for group in groups
+        for record in (group if isinstance(group, list | tuple) else [group])
+        if getattr(record, "modified_at", None)
+    ]
+    return timezone.localdate(max(stamps)) if stamps else None
+
+
+def group_by_kind(jurisdictions):
+    """Jurisdictions grouped as federal, provincial, territorial, municipal, other."""
+    rank = {kind: index for index, kind in enumerate(JurisdictionKind.values)}
+    ordered = sorted(jurisdictions, key=lambda j: (rank.get(j.kind, len(rank)), j.order, j.code))
+    return [(JurisdictionKind(kind), list(members)) for kind, members in groupby(ordered, key=lambda j: j.kind)]
+
+
+def milestones_by_status(counts):
+    """(status, count, share of all) in the order of the status list, for the stacked bar and its table."""
+    total = sum(counts.values())
+    return [
+        (MilestoneStatus(status), counts.get(status, 0), round(100 * counts.get(status, 0) / total, 1) if total else 0)
+        for status in MilestoneStatus.values
+    ]
+
+
+# When the text of the pages that show no records (open data, the story form) last changed.
+PAGE_TEXT_REVISED = datetime.date(2026, 11, 26)
+
+
+class PublicPageMixin(ConditionalGetMixin):
+    """The frame of a public page: the breadcrumb trail above it (the current page is not
+    in it, as on Canada.ca) and the date the page's content last changed."""
+
+    def get_breadcrumbs(self, context):
+        return []
+
+    def get_date_modified(self, context):
+        return PAGE_TEXT_REVISED
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [Crumb(_("Home"), reverse("home")), *self.get_breadcrumbs(context)]
+        context["date_modified"] = self.get_date_modified(context)
+        return context
+
+
+class HomeView(PublicPageMixin, TemplateView):
+    """The dashboard: the current plan's progress, what is next and overdue, what is new."""
+
+    template_name = "cogwg/home.html"
+    latest_count = 5
+
+    def plan_context(self):
+        plan = current_work_plan()
+        if plan is None:
+            return {"plan_status": None}
+        status = work_plan_status(work_plan=plan)
+        upcoming = sorted(
+            (state for state in status.milestones if not state.overdue and state.status not in CLOSED_STATUSES),
+            key=lambda state: (state.milestone.due_date, state.milestone.order),
+        )
+        return {
+            "plan_status": status,
+            "priorities_by_pk": {p.priority.pk: p.priority for p in status.priorities},
+            "status_counts": milestones_by_status(status.counts),
+            "next_milestones": upcoming[: self.latest_count],
+            "overdue_milestones": sorted(status.overdue, key=lambda state: state.milestone.due_date),
+        }
+
+    def get_context_data(self, **kwargs):
+        accomplishments = Accomplishment.objects.published().for_listing().order_by("-date", "-published_at", "-pk")
+        accomplishments = list(accomplishments[: self.latest_count])
+        kwargs |= self.plan_context()
+        kwargs |= {
+            "accomplishments": accomplishments,
+            "link_checks": link_status_for(link.url for item in accomplishments for link in item.links.all()),
+            "stories": list(UserStory.objects.published().select_related("jurisdiction")[:3]),
+            "report": published_reports().first(),
+        }
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = []  # the home page is the trail's start
+        return context
+
+    def get_date_modified(self, context):
+        plan = context["plan_status"]
+        return latest_change(
+            [plan.work_plan] if plan else [],
+            [p.priority for p in plan.priorities] if plan else [],
+            [m.milestone for m in plan.milestones] if plan else [],
+            context["accomplishments"],
+            context["stories"],
+            [context["report"]] if context["report"] else [],
+        )
+
+
+class AboutView(PublicPageMixin, TemplateView):
+    template_name = "cogwg/about.html"
+
+    def get_context_data(self, **kwargs):
+        sections = list(InfoSection.objects.all())
+        members = list(Jurisdiction.objects.filter(is_member=True))
+        steps = NextStep.objects.filter(parent=None).select_related("owner").prefetch_related("children")
+        meeting = Meeting.objects.prefetch_related(Prefetch("next_steps", queryset=steps)).first()
+        kwargs |= {
+            "sections": sections,
+            "members_by_kind": group_by_kind(members),
+            "member_count": len(members),
+            "meeting": meeting,
+        }
+        return super().get_context_data(**kwargs)
+
+    def get_date_modified(self, context):
+        meeting = [context["meeting"]] if context["meeting"] else []
+        return latest_change(context["sections"], meeting)
+
+
+class OpenDataView(PublicPageMixin, TemplateView):
+    template_name = "cogwg/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs |= {"downloads": downloads(), "dictionary": data_dictionary(), "api_docs_url": api_docs_url()}
+        return super().get_context_data(**kwargs)
+
+
+class PublicFilterMixin:
+    """A list filtered by the API's FilterSet: the page shows ``filter_fields`` as
+    checkboxes and text boxes (no JavaScript needed); every other filter of the FilterSet
+    still works from the query string, exactly as in the API."""
+
+    filter_fields: tuple[str, ...] = ()
+    paginate_by = 20
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        for name in self.filter_fields:
+            field = filterset.form.fields[name]
+            if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+                field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+        return filterset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        context["filter_fields"] = [form[name] for name in self.filter_fields]
+        context["filtered"] = any(form.data.get(name) for name in self.filter_fields) if form.is_bound else False
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context

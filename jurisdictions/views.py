@@ -1,0 +1,104 @@
+"""Public pages of the jurisdictions: the members by kind, a page per jurisdiction, and
+the lists of accomplishments and challenges (filtered with the API's FilterSets)."""
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+
+from cogwg.selectors import link_status_for
+from cogwg.views import Crumb, PublicFilterMixin, PublicPageMixin, group_by_kind, latest_change
+from stories.models import UserStory
+from workplan.models import Assignment, Priority
+
+from .filtersets import AccomplishmentFilterSet, ChallengeFilterSet
+from .models import Accomplishment, Challenge, Jurisdiction
+
+
+def jurisdiction_urls(jurisdictions):
+    return [url for j in jurisdictions for url in (j.website, j.open_data_url, j.open_government_url)]
+
+
+def accomplishment_urls(accomplishments):
+    return [link.url for accomplishment in accomplishments for link in accomplishment.links.all()]
+
+
+class JurisdictionListView(PublicPageMixin, TemplateView):
+    template_name = "jurisdictions/jurisdiction_list.html"
+
+    def get_context_data(self, **kwargs):
+        jurisdictions = list(Jurisdiction.objects.all())
+        kwargs |= {
+            "jurisdictions": jurisdictions,
+            "jurisdictions_by_kind": group_by_kind(jurisdictions),
+            "link_checks": link_status_for(jurisdiction_urls(jurisdictions)),
+        }
+        return super().get_context_data(**kwargs)
+
+    def get_date_modified(self, context):
+        return latest_change(context["jurisdictions"])
+
+
+class JurisdictionDetailView(PublicPageMixin, TemplateView):
+    """A jurisdiction: its seats in the published plans, what it accomplished, what holds
+    it back, its user stories, and its own open data and open government pages."""
+
+    template_name = "jurisdictions/jurisdiction_detail.html"
+
+    def get_context_data(self, **kwargs):
+        jurisdiction = get_object_or_404(Jurisdiction, code=self.kwargs["code"].upper())
+        seats = list(
+            Assignment.objects.filter(jurisdiction=jurisdiction, priority__in=Priority.objects.published())
+            .select_related("priority__work_plan")
+            .order_by("-priority__work_plan__start_date", "priority__number", "role", "order")
+        )
+        accomplishments = list(
+            jurisdiction.accomplishments.published().for_listing().select_related("priority__work_plan")
+        )
+        kwargs |= {
+            "jurisdiction": jurisdiction,
+            "seats": seats,
+            "accomplishments": accomplishments,
+            "challenges": list(jurisdiction.challenges.published().for_listing()),
+            "stories": list(UserStory.objects.published().filter(jurisdiction=jurisdiction)),
+            "link_checks": link_status_for([*jurisdiction_urls([jurisdiction]), *accomplishment_urls(accomplishments)]),
+        }
+        return super().get_context_data(**kwargs)
+
+    def get_breadcrumbs(self, context):
+        return [Crumb(_("Jurisdictions"), reverse("jurisdictions:list"))]
+
+    def get_date_modified(self, context):
+        return latest_change(
+            [context["jurisdiction"]], context["accomplishments"], context["challenges"], context["stories"]
+        )
+
+
+class AccomplishmentListView(PublicFilterMixin, PublicPageMixin, FilterView):
+    template_name = "jurisdictions/accomplishment_list.html"
+    filterset_class = AccomplishmentFilterSet
+    filter_fields = ("q", "jurisdiction", "category")
+
+    def get_queryset(self):
+        return Accomplishment.objects.published().for_listing().select_related("priority__work_plan")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["link_checks"] = link_status_for(accomplishment_urls(context["object_list"]))
+        return context
+
+    def get_date_modified(self, context):
+        return latest_change(list(context["object_list"]))
+
+
+class ChallengeListView(PublicFilterMixin, PublicPageMixin, FilterView):
+    template_name = "jurisdictions/challenge_list.html"
+    filterset_class = ChallengeFilterSet
+    filter_fields = ("q", "jurisdiction", "category", "status")
+
+    def get_queryset(self):
+        return Challenge.objects.published().for_listing()
+
+    def get_date_modified(self, context):
+        return latest_change(list(context["object_list"]))

@@ -1,0 +1,111 @@
+"""The public "Submit a user story" form. It only parses: storing is
+``stories.services.story_submit``."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from jurisdictions.models import Jurisdiction
+
+from .choices import Impact, UserType
+from .models import Theme
+
+MAX_DATASETS = 10
+
+
+class StorySubmissionForm(forms.Form):
+    # The page shows its own error summary in the page's language rather than the
+    # browser's validation bubbles, which some screen readers miss.
+    use_required_attribute = False
+
+    title = forms.CharField(
+        label=_("Title of your story"),
+        max_length=200,
+        error_messages={"required": _("Enter the title of your story.")},
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        help_text=_("In two or three sentences: who used which open data, and what came of it."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Enter a summary of your story.")},
+    )
+    story = forms.CharField(
+        label=_("Your story"),
+        help_text=_("Optional: tell us more."),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    user_type = forms.ChoiceField(
+        label=_("Who used the data?"),
+        choices=UserType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose who used the data.")},
+    )
+    impact = forms.ChoiceField(
+        label=_("What kind of impact did it have?"),
+        choices=Impact.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the kind of impact.")},
+    )
+    jurisdiction = forms.ModelChoiceField(
+        label=_("Whose open data did you use?"),
+        queryset=Jurisdiction.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Several or none in particular"),
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
+        help_text=_("Optional: choose any that apply."),
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    datasets = forms.CharField(
+        label=_("Datasets used"),
+        help_text=_("Optional: the web address of each dataset, one per line."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    submitter_name = forms.CharField(label=_("Your name"), help_text=_("Optional."), required=False, max_length=200)
+    submitter_email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("Only to contact you about your story. It is never published."),
+        error_messages={
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter an e-mail address in the format name@example.com."),
+        },
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that the working group may publish my story, without my name or e-mail address."),
+        error_messages={"required": _("Agree to the publication of your story to submit it.")},
+    )
+    # A field people never see (hidden by the style sheet) but form-filling robots do.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def clean_datasets(self):
+        urls = [line.strip() for line in self.cleaned_data["datasets"].splitlines() if line.strip()]
+        if len(urls) > MAX_DATASETS:
+            raise ValidationError(
+                _("List at most %(count)d datasets."), code="too_many", params={"count": MAX_DATASETS}
+            )
+        validate = URLValidator(schemes=["http", "https"])
+        for url in urls:
+            try:
+                validate(url)
+            except ValidationError:
+                raise ValidationError(
+                    _("“%(url)s” is not a web address. Enter addresses that start with https://."),
+                    code="invalid",
+                    params={"url": url},
+                ) from None
+        return urls
+
+    @property
+    def is_spam(self):
+        """Filled in the field only robots see."""
+        return bool(self.cleaned_data.get("website"))

@@ -1,0 +1,122 @@
+"""Public pages of the user stories: the gallery, a story, and the submission form."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+
+from cogwg.selectors import link_status_for
+from cogwg.views import PAGE_TEXT_REVISED, Crumb, PublicFilterMixin, PublicPageMixin, latest_change
+
+from .filtersets import UserStoryFilterSet
+from .forms import StorySubmissionForm
+from .models import UserStory
+from .services import story_submit
+
+# Stories one address may send in an hour before the form refuses more.
+SUBMISSIONS_PER_HOUR = 5
+
+
+def client_address(request) -> str:
+    """The sender's address. Behind reverse proxies (DJANGO_NUM_PROXIES, as the API's
+    throttle reads it), the one the outermost trusted proxy saw; else the socket's."""
+    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        addresses = [address.strip() for address in forwarded.split(",")]
+        return addresses[-min(proxies, len(addresses))]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def submission_allowed(request) -> bool:
+    """Count a submission from the sender's address; False once over the hourly limit."""
+    key = f"story-submit:{client_address(request)}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        sent = 1
+    return sent <= SUBMISSIONS_PER_HOUR
+
+
+class StoryListView(PublicFilterMixin, PublicPageMixin, FilterView):
+    template_name = "stories/story_list.html"
+    filterset_class = UserStoryFilterSet
+    filter_fields = ("q", "jurisdiction", "impact", "user_type", "theme")
+    paginate_by = 12
+
+    def get_queryset(self):
+        return UserStory.objects.published().for_listing()
+
+    def get_date_modified(self, context):
+        return latest_change(list(context["object_list"]))
+
+
+class StoryDetailView(PublicPageMixin, TemplateView):
+    template_name = "stories/story_detail.html"
+
+    def get_context_data(self, **kwargs):
+        story = get_object_or_404(UserStory.objects.published().for_listing(), slug=self.kwargs["slug"])
+        datasets = list(story.datasets.all())
+        kwargs |= {
+            "story": story,
+            "datasets": datasets,
+            "link_checks": link_status_for([story.portal_url, *(d.url for d in datasets)]),
+        }
+        return super().get_context_data(**kwargs)
+
+    def get_breadcrumbs(self, context):
+        return [Crumb(_("User stories"), reverse("stories:list"))]
+
+    def get_date_modified(self, context):
+        return latest_change([context["story"]], context["datasets"])
+
+
+class StorySubmitView(FormView):
+    """Not conditional: the form carries a CSRF token of its own."""
+
+    template_name = "stories/story_submit.html"
+    form_class = StorySubmissionForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [
+            Crumb(_("Home"), reverse("home")),
+            Crumb(_("User stories"), reverse("stories:list")),
+        ]
+        context["date_modified"] = PAGE_TEXT_REVISED
+        return context
+
+    def form_valid(self, form):
+        if not submission_allowed(self.request):
+            form.add_error(None, _("You have sent several stories in a short time. Please try again in an hour."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if not form.is_spam:
+            data = form.cleaned_data
+            story_submit(
+                title=data["title"],
+                summary=data["summary"],
+                story=data["story"],
+                language=translation.get_language(),
+                user_type=data["user_type"],
+                impact=data["impact"],
+                jurisdiction=data["jurisdiction"],
+                themes=data["themes"],
+                dataset_urls=data["datasets"],
+                submitter_name=data["submitter_name"],
+                submitter_email=data["submitter_email"],
+            )
+        # A robot that filled the hidden field is thanked all the same and stores nothing.
+        return redirect("stories:submitted")
+
+
+class StorySubmittedView(PublicPageMixin, TemplateView):
+    template_name = "stories/story_submitted.html"
+
+    def get_breadcrumbs(self, context):
+        return [Crumb(_("User stories"), reverse("stories:list"))]

@@ -1,0 +1,97 @@
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from cogwg.feeds import ics_escape, ics_fold
+from tests.site.builders import SECRET, build_site
+from workplan.models import Milestone
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_the_atom_feed_lists_published_updates_accomplishments_and_stories_in_the_url_language(client, site):
+    response = client.get("/fr/fil/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.attrib["{http://www.w3.org/XML/1998/namespace}lang"] == "fr"
+    titles = [entry.findtext(f"{ATOM}title") for entry in feed.iter(f"{ATOM}entry")]
+    assert len(titles) == 4  # two published updates (not the draft one), an accomplishment, a story
+    assert "Province no 0\u00a0: Lancement d'un portail 0" in titles
+    assert "Trouver des cliniques 0" in titles
+    assert any(title.startswith("Progrès de la priorité 1\u00a0: Diffuser des récits") for title in titles)
+    links = [entry.find(f"{ATOM}link").attrib["href"] for entry in feed.iter(f"{ATOM}entry")]
+    assert "http://testserver/fr/recits-utilisateurs/story-0/" in links
+    assert SECRET not in response.content.decode()
+
+
+def test_the_atom_feed_keeps_a_constant_number_of_queries(client, db, django_assert_num_queries):
+    build_site(10)
+
+    with django_assert_num_queries(4):
+        assert client.get("/en/feed/").status_code == 200
+
+
+def test_the_milestone_calendar_is_valid_icalendar(client, site):
+    response = client.get("/en/milestones.ics")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    body = response.content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:")
+    assert body.endswith("END:VCALENDAR\r\n")
+    lines = body.split("\r\n")[:-1]
+    assert all(len(line.encode()) <= 75 for line in lines)
+    assert "\n" not in body.replace("\r\n", "")
+    assert body.count("BEGIN:VEVENT") == body.count("END:VEVENT") == 2
+    assert "DTSTART;VALUE=DATE:20200328\r\nDTEND;VALUE=DATE:20200329" in body
+    unfolded = body.replace("\r\n ", "")
+    assert "SUMMARY:Priority 1: Release stories\\, round 3" in unfolded
+    assert "Status: On track\\, 40% done" in unfolded
+    assert SECRET not in unfolded
+
+
+def test_the_calendar_holds_every_published_milestone_and_no_draft(client, db):
+    build_site(5)
+
+    body = client.get("/fr/jalons.ics").content.decode()
+
+    assert body.count("BEGIN:VEVENT") == Milestone.objects.published().count() == 10
+    assert "SUMMARY:Priorité 1\u00a0: Diffuser des récits\\, ronde 3" in body.replace("\r\n ", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [("a, b; c\\d", "a\\, b\\; c\\\\d"), ("one\ntwo\r\nthree", "one\\ntwo\\nthree")],
+)
+def test_ics_text_is_escaped_as_rfc_5545_says(text, escaped):
+    assert ics_escape(text) == escaped
+
+
+def test_ics_lines_fold_at_75_octets_without_splitting_a_character():
+    line = "DESCRIPTION:" + "é" * 100
+
+    folded = ics_fold(line)
+
+    pieces = folded.split("\r\n")
+    assert all(len(piece.encode()) <= 75 for piece in pieces)
+    assert all(piece.startswith(" ") for piece in pieces[1:])
+    assert "".join(piece.removeprefix(" ") if i else piece for i, piece in enumerate(pieces)) == line
+
+
+def test_the_sitemap_lists_every_public_page_in_both_languages(client, site):
+    response = client.get("/sitemap.xml")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    locations = re.findall(r"<loc>([^<]+)</loc>", body)
+    assert "http://testserver/en/" in locations and "http://testserver/fr/" in locations
+    assert "http://testserver/fr/plan-de-travail/2020/priority-1/" in locations
+    assert "http://testserver/en/jurisdictions/j0/" in locations
+    assert "http://testserver/fr/recits-utilisateurs/story-0/" in locations
+    assert 'hreflang="fr" href="http://testserver/fr/administrations/j0/"' in body
+    assert "2031" not in body and "secret" not in body

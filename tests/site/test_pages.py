@@ -1,0 +1,318 @@
+import re
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+from django.views.defaults import server_error
+
+from cogwg.choices import LinkStatus
+from cogwg.models import LinkCheck
+from cogwg.services import records_publish
+from jurisdictions.models import Accomplishment
+from tests.site.builders import SECRET, build_site
+from tests.site.conftest import LANGUAGES, PAGE_IDS, page_url
+from tests.site.text import visible_text
+
+pytestmark = pytest.mark.django_db
+
+# UI words of one language that must never appear on a page in the other. The builder's
+# content is translated too, so any hit is an untranslated interface string.
+ENGLISH_UI = [
+    "Home", "Dashboard", "Work plan", "Jurisdictions", "Accomplishments", "Challenges", "User stories", "About",
+    "Open data", "Skip to main content", "Date modified", "Milestones", "Progress", "Status", "Overdue",
+    "Not started", "On track", "Delayed", "to be determined", "Leads", "Partners", "Search", "Apply filters",
+    "Submit", "Next", "Previous", "required", "Quarter", "Timeline", "Issue", "Expected outcome", "Results",
+    "Federal", "Theme", "Summary", "Your story", "Latest", "Members",
+    "Datasets", "Download", "Field", "Error", "Thank you", "What is new", "Calendar", "Lead", "Partner",
+]  # fmt: skip
+FRENCH_UI = [
+    "Accueil", "Tableau de bord", "Plan de travail", "Administrations", "Réalisations", "Défis", "Récits",
+    "À propos", "Données ouvertes", "Passer au contenu principal", "Date de modification", "Jalons", "Avancement",
+    "État", "En retard", "Non commencé", "En bonne voie", "à déterminer", "Responsables", "Partenaires",
+    "Recherche", "Appliquer", "Soumettre", "obligatoire", "Trimestre", "Calendrier", "Enjeu", "Résultat attendu",
+    "Retombées", "Fédéral", "Thème", "Résumé", "Dernier", "Membres", "Téléchargement", "Champ",
+    "Erreur", "Merci", "Quoi de neuf", "Jeux de données", "Incidence",
+]  # fmt: skip
+
+# Queries per page: the same whatever the data size (checked at 1 and 20 records of each kind).
+EXPECTED_QUERIES = {
+    "home": 11,
+    "about": 6,
+    "open-data": 1,
+    "work-plan-current": 6,
+    "work-plan": 6,
+    "priority": 8,
+    "jurisdictions": 3,
+    "jurisdiction": 10,
+    "accomplishments": 6,
+    "challenges": 5,
+    "stories": 7,
+    "story": 5,
+    "story-submit": 2,
+    "story-submitted": 1,
+}
+
+
+def found(words, text):
+    return [word for word in words if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", PAGE_IDS)
+def test_every_page_answers_in_both_languages_with_one_h1_and_the_frame(client, site, name, language):
+    response = client.get(page_url(name, language))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert response["Content-Language"] == language
+    assert len(re.findall(r"<h1[\s>]", html)) == 1
+    assert 'href="#main"' in html and '<main id="main"' in html
+    assert ("Date modified:" if language == "en" else "Date de modification\u00a0:") in html
+    if name != "home":
+        assert 'class="breadcrumb"' in html
+
+
+@pytest.mark.parametrize("name", PAGE_IDS)
+def test_a_french_page_shows_no_english_ui_text(client, site, name):
+    text = visible_text(client.get(page_url(name, "fr")).content.decode())
+
+    assert found(ENGLISH_UI, text) == []
+
+
+@pytest.mark.parametrize("name", PAGE_IDS)
+def test_an_english_page_shows_no_french_ui_text(client, site, name):
+    text = visible_text(client.get(page_url(name, "en")).content.decode())
+
+    assert found(FRENCH_UI, text) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", PAGE_IDS)
+def test_the_language_toggle_leads_to_the_same_page_in_the_other_language(client, site, name, language):
+    other = "fr" if language == "en" else "en"
+
+    html = client.get(page_url(name, language)).content.decode()
+
+    toggle = re.search(r'<section class="language-toggle".*?<a href="([^"]+)" lang="(\w+)"', html, re.S)
+    assert toggle.groups() == (page_url(name, other), other)
+    assert client.get(toggle.group(1)).status_code == 200
+
+
+@pytest.mark.parametrize(("accept", "target"), [("fr-CA,fr;q=0.9,en;q=0.5", "/fr/"), ("en-CA,en;q=0.9", "/en/")])
+def test_the_root_redirects_by_the_browser_language(client, db, accept, target):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept)
+
+    assert response.status_code == 302
+    assert response["Location"] == target
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", PAGE_IDS)
+def test_no_page_shows_a_draft_or_a_submitter_e_mail(client, site, name, language):
+    html = client.get(page_url(name, language)).content.decode()
+
+    assert SECRET not in html
+    assert "private.person@example.org" not in html
+    assert "secret-story" not in html
+
+
+@pytest.mark.parametrize(
+    ("url", "text"),
+    [
+        ("/en/work-plan/2031/", "couldn't find that page"),
+        ("/fr/plan-de-travail/2031/", "Nous ne pouvons trouver cette page"),
+        ("/en/user-stories/secret-story/", "couldn't find that page"),
+        ("/fr/nulle-part/", "Nous ne pouvons trouver cette page"),
+    ],
+)
+def test_drafts_and_unknown_addresses_get_a_friendly_404_in_the_page_language(client, site, url, text):
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "text"), [("en", "problem with this page"), ("fr", "Nous éprouvons")])
+def test_the_500_page_speaks_the_request_language(language, text):
+    with translation.override(language):
+        response = server_error(RequestFactory().get(f"/{language}/"))
+
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html and text in html
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("size", [1, 20])
+@pytest.mark.parametrize("name", PAGE_IDS)
+def test_every_page_runs_a_constant_number_of_queries(client, db, django_assert_num_queries, name, size):
+    build_site(size)
+    url = page_url(name, "fr")
+
+    with django_assert_num_queries(EXPECTED_QUERIES[name]):
+        response = client.get(url)
+
+    assert response.status_code == 200
+
+
+def test_an_unchanged_page_is_answered_not_modified_until_something_is_published(client, site):
+    url = page_url("accomplishments", "en")
+    first = client.get(url)
+    assert first["Cache-Control"] == "public, max-age=0, must-revalidate"
+
+    unchanged = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    records_publish(queryset=Accomplishment.objects.filter(title_en=SECRET))
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert unchanged.status_code == 304
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+    assert SECRET in changed.content.decode()
+
+
+def test_the_dashboard_shows_the_selectors_progress_and_status_words(client, site):
+    html = client.get(page_url("home", "en")).content.decode()
+    text = visible_text(html)
+
+    # Two milestones at 40 % on track: the priority and the plan are at 40 %, on track.
+    assert "Overall progress 40% Overall status: On track" in text
+    assert "1. Open data stories 1 40% On track 2" in text
+    assert "Milestones by status" in text and "On track 2 100%" in text
+    assert "Launched a portal 0" in text and "Finding clinics 0" in text
+    assert "Status report, February 2020" in text
+    assert re.search(r'href="/en/status-reports/\d+/files/fr\.pdf" hreflang="fr"', html)
+
+
+def test_the_dashboard_in_french_uses_french_numbers_and_words(client, site):
+    text = visible_text(client.get(page_url("home", "fr")).content.decode())
+
+    # (visible_text() turns the non-breaking spaces before "%" and ":" into plain ones)
+    assert "Avancement global 40 % État global : En bonne voie" in text
+
+
+def test_the_priority_page_shows_the_problem_seats_timeline_and_latest_notes(client, site):
+    text = visible_text(client.get(page_url("priority", "fr")).content.decode())
+
+    assert "Enjeu Un enjeu Conséquences Les retombées ne sont pas maximisées Dédoublement du travail" in text
+    assert "Résultat attendu Un résultat Retombées Les gouvernements font valoir leurs efforts" in text
+    assert "Responsables Province no 0 , à déterminer Partenaires Province no 0 (à déterminer)" in text
+    assert "T1 2020 Mars 2020 Diffuser des récits, ronde 3 En bonne voie En retard 40 %" in text
+    assert "T3 2020 Septembre 2020" in text
+    assert "Mise à jour du 1 février 2020 : Tout va bien" in text
+    assert "Tout va bien" in text and SECRET not in text  # the draft update's note stays hidden
+    assert "Lancement d'un portail 0" in text and "Trouver des cliniques 0" in text
+
+
+def test_a_text_not_yet_translated_falls_back_with_its_language_marked(client, site):
+    site.priority.title_fr = ""
+    site.priority.save()
+
+    html = client.get(page_url("priority", "fr")).content.decode()
+
+    assert '<span lang="en">Open data stories 1</span>' in html
+
+
+def test_the_jurisdictions_index_groups_by_kind_in_order(client, db):
+    build_site(4)
+
+    text = visible_text(client.get(page_url("jurisdictions", "en")).content.decode())
+
+    positions = [text.index(kind) for kind in ("Federal", "Provincial", "Territorial", "Municipal")]
+    assert positions == sorted(positions)
+
+
+def test_a_jurisdiction_page_lists_its_seats_accomplishments_challenges_and_links(client, site):
+    text = visible_text(client.get(page_url("jurisdiction", "en")).content.decode())
+
+    assert "Open data portal" in text and "Open government page" in text and "Website" in text
+    assert "COGWG 2020 Work Plan 1. Open data stories 1 Lead" in text
+    assert "Partner — to be determined" in text
+    assert "Launched a portal 0" in text and "Lack of resources 0" in text and "Finding clinics 0" in text
+
+
+def test_a_link_that_failed_its_last_check_is_marked_not_hidden(client, site):
+    LinkCheck.objects.create(
+        url=site.jurisdiction.open_data_url,
+        status=LinkStatus.BROKEN,
+        status_code=404,
+        checked_at=timezone.now(),
+        first_failed_at=timezone.now(),
+    )
+
+    html = client.get(page_url("jurisdiction", "en")).content.decode()
+
+    assert f'<a href="{site.jurisdiction.open_data_url}">Open data portal</a> <span class="link-unreachable">' in html
+    assert html.count("link-unreachable") == 1
+
+
+def test_the_accomplishments_list_filters_with_the_api_filterset(client, db):
+    build_site(3)
+    url = page_url("accomplishments", "en")
+
+    by_jurisdiction = visible_text(client.get(url, {"jurisdiction": "J1"}).content.decode())
+    by_search = visible_text(client.get(url, {"q": "portail 2"}).content.decode())
+    nothing = visible_text(client.get(url, {"category": "policy"}).content.decode())
+
+    assert "Launched a portal 1" in by_jurisdiction and "Launched a portal 0" not in by_jurisdiction
+    assert "1 accomplishment" in by_jurisdiction
+    assert "Launched a portal 2" in by_search and "Launched a portal 1" not in by_search
+    assert "No accomplishment matches these filters." in nothing
+
+
+def test_the_challenges_list_filters_by_status(client, site):
+    url = page_url("challenges", "fr")
+
+    open_ones = visible_text(client.get(url, {"status": "open"}).content.decode())
+    resolved = visible_text(client.get(url, {"status": "resolved"}).content.decode())
+
+    assert "Manque de ressources 0" in open_ones
+    assert "Aucun défi ne correspond à ces filtres." in resolved
+
+
+def test_the_story_gallery_filters_and_searches(client, db):
+    build_site(3)
+    url = page_url("stories", "en")
+
+    by_theme = visible_text(client.get(url, {"theme": "health", "q": "clinics 2"}).content.decode())
+    by_impact = visible_text(client.get(url, {"impact": "economic"}).content.decode())
+    bad = client.get(url, {"jurisdiction": "NOPE"})
+
+    assert "Finding clinics 2" in by_theme and "Finding clinics 1" not in by_theme
+    assert "No user story matches these filters." in by_impact
+    assert bad.status_code == 200
+    assert "Some filters could not be applied" in bad.content.decode()
+
+
+def test_a_story_page_lists_its_datasets(client, site):
+    text = visible_text(client.get(page_url("story", "fr")).content.decode())
+
+    assert "Trouver des cliniques 0" in text
+    assert "Jeux de données utilisés" in text
+    assert text.count("Jeu de données") == 2
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_is_reachable_by_links_from_the_home_page(client, site, language):
+    home = page_url("home", language)
+    seen, queue = {home}, [home]
+    while queue and len(seen) < 300:
+        response = client.get(queue.pop())
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        for href in re.findall(r'href="(/[^"#?]*)', response.content.decode()):
+            if href.startswith(f"/{language}/") and "/admin/" not in href and href not in seen:
+                seen.add(href)
+                queue.append(href)
+
+    expected = {page_url(name, language) for name in PAGE_IDS} - {page_url("story-submitted", language)}
+    assert expected - seen == set()
+    assert {page_url("story-submitted", language)} - seen  # reached by submitting, not by a link
+    assert f"/{language}/{'feed' if language == 'en' else 'fil'}/" in seen
