@@ -1,0 +1,54 @@
+"""Every UI string in the source has a French translation: makemessages, run on a copy of
+the tree, finds no new (untranslated) or fuzzy entry in the committed catalogue."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+from tests.conftest import skip_or_fail
+
+SKIPPED_DIRS = (".venv", ".git", "var", "staticfiles", "__pycache__", ".pytest_cache", ".ruff_cache", "tests", "bench")
+
+
+def test_there_is_one_catalogue():
+    """An app's own locale/ would take its strings out of the project catalogue."""
+    catalogues = sorted(
+        str(p.relative_to(settings.BASE_DIR)) for p in Path(settings.BASE_DIR).glob("*/locale/*/LC_MESSAGES/*.po")
+    )
+
+    catalogues += [
+        str(p.relative_to(settings.BASE_DIR)) for p in Path(settings.BASE_DIR).glob("locale/*/LC_MESSAGES/*.po")
+    ]
+
+    assert catalogues == ["locale/fr/LC_MESSAGES/django.po"]
+
+
+def test_every_source_string_is_translated_into_french(tmp_path):
+    if not (shutil.which("xgettext") and shutil.which("msgattrib")):
+        skip_or_fail("GNU gettext is not installed (apt-get install -y gettext)")
+    tree = tmp_path / "tree"
+    shutil.copytree(settings.BASE_DIR, tree, ignore=shutil.ignore_patterns(*SKIPPED_DIRS))
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "cogwg.settings.test"}
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "fr", "--no-obsolete"],
+        cwd=tree,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    po = tree / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+
+    statistics = subprocess.run(
+        ["msgfmt", "--statistics", "-o", os.devnull, str(po)], capture_output=True, text=True, check=True
+    ).stderr
+    missing = "".join(
+        subprocess.run(["msgattrib", flag, str(po)], capture_output=True, text=True).stdout
+        for flag in ("--untranslated", "--only-fuzzy")
+    )
+
+    assert re.fullmatch(r"\d+ translated messages\.\n", statistics), statistics + missing
