@@ -53,3 +53,10 @@ REACHABLE_LINK_STATUSES = (LinkStatus.OK, LinkStatus.REDIRECTED)
 # many redirects, 401/403/429 refusals aimed at robots) is not shown to the public as
 # unreachable: a browser may well reach the page.
 UNREACHABLE_LINK_STATUSES = (LinkStatus.BROKEN, LinkStatus.TIMEOUT)
+
+
+class ReportingPeriodStatus(models.TextChoices):
+    """A call for updates: open while jurisdictions report, closed once approved."""
+
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")

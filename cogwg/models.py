@@ -14,6 +14,7 @@ from .choices import (
     PublicationState,
     RenderStatus,
     ReportFormat,
+    ReportingPeriodStatus,
     StatusReportState,
 )
 
@@ -27,9 +28,13 @@ class TimeStampedModel(models.Model):
 
 
 class PublishableQuerySet(models.QuerySet):
+    def approved(self):
+        """Records whose own publication state is published, whatever their parents'."""
+        return self.filter(publication_state=PublicationState.PUBLISHED)
+
     def published(self):
         """What the public may see: the one filter every public read goes through."""
-        return self.filter(publication_state=PublicationState.PUBLISHED)
+        return self.approved()
 
 
 class PublishableModel(TimeStampedModel):
@@ -265,3 +270,129 @@ class LinkCheck(models.Model):
     @property
     def is_unreachable(self):
         return self.status in UNREACHABLE_LINK_STATUSES
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ReportingPeriodStatus.OPEN)
+
+    def for_listing(self):
+        return self.select_related("work_plan", "opened_by", "closed_by")
+
+
+class ReportingPeriod(TimeStampedModel):
+    """A call for updates ("June 2020"): the jurisdictions holding a seat on the plan's
+    unfinished milestones due on or before ``period_end`` report on them by ``deadline``.
+
+    The milestones covered are fixed when the period opens. A progress update belongs to
+    the period when a jurisdiction posted it on one of them between the opening and the
+    closing (cogwg/cycles.py): no link is stored on the update, so updates posted from the
+    sheet, the admin or the API all count. One period at a time is open per plan, so the
+    periods of a milestone never overlap. Closing publishes the submitted updates and
+    locks the period's updates."""
+
+    work_plan = models.ForeignKey(
+        "workplan.WorkPlan", on_delete=models.PROTECT, related_name="reporting_periods", verbose_name=_("work plan")
+    )
+    title = models.CharField(_("title"), max_length=200, help_text=_('For example "June 2020".'))
+    period_end = models.DateField(
+        _("period end"), help_text=_("Covers the unfinished milestones due on or before this date.")
+    )
+    deadline = models.DateField(_("deadline"), help_text=_("Updates are expected by this date."))
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=ReportingPeriodStatus.choices,
+        default=ReportingPeriodStatus.OPEN,
+        db_index=True,
+        editable=False,
+    )
+    milestones = models.ManyToManyField(
+        "workplan.Milestone",
+        related_name="reporting_periods",
+        blank=True,
+        editable=False,
+        verbose_name=_("milestones covered"),
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now, editable=False)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="opened_reporting_periods",
+        verbose_name=_("opened by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="closed_reporting_periods",
+        verbose_name=_("closed by"),
+    )
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_end", "-pk"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_plan"],
+                condition=models.Q(status=ReportingPeriodStatus.OPEN),
+                name="%(app_label)s_%(class)s_one_open_per_work_plan",
+            ),
+            models.UniqueConstraint(
+                fields=["work_plan", "period_end"], name="%(app_label)s_%(class)s_one_per_period_end"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(status=ReportingPeriodStatus.OPEN) & models.Q(closed_at__isnull=True))
+                | (models.Q(status=ReportingPeriodStatus.CLOSED) & models.Q(closed_at__isnull=False)),
+                name="%(app_label)s_%(class)s_closed_at_only_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True) | models.Q(closed_at__gte=models.F("opened_at")),
+                name="%(app_label)s_%(class)s_closed_after_opened",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.status == ReportingPeriodStatus.OPEN
+
+
+class PeriodReminder(models.Model):
+    """One reminder e-mailed for a period to a jurisdiction that had not submitted every
+    update: the dashboard's "reminders sent", and what keeps reminders a week apart."""
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("reporting period")
+    )
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction",
+        on_delete=models.PROTECT,
+        related_name="period_reminders",
+        verbose_name=_("jurisdiction"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    recipients = models.TextField(_("recipients"), help_text=_("One address per line."))
+    missing = models.PositiveSmallIntegerField(_("updates missing"))
+
+    class Meta:
+        ordering = ["period", "jurisdiction", "-sent_at"]
+        verbose_name = _("period reminder")
+        verbose_name_plural = _("period reminders")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(recipients=""), name="%(app_label)s_%(class)s_has_recipients"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} — {self.jurisdiction} ({self.sent_at:%Y-%m-%d})"

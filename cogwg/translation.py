@@ -8,7 +8,7 @@ columns, or the French text would not be kept in the history.
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as track_history
 
-from .models import InfoSection, Meeting, NextStep, StatusReport
+from .models import InfoSection, Meeting, NextStep, ReportingPeriod, StatusReport
 
 
 @register(Meeting)
@@ -31,5 +31,10 @@ class StatusReportTranslation(TranslationOptions):
     fields = ("title",)
 
 
-for model in (Meeting, NextStep, InfoSection, StatusReport):
+@register(ReportingPeriod)
+class ReportingPeriodTranslation(TranslationOptions):
+    fields = ("title",)
+
+
+for model in (Meeting, NextStep, InfoSection, StatusReport, ReportingPeriod):
     track_history(model)

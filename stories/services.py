@@ -172,6 +172,8 @@ def story_submit(
     from .models import UserStory
 
     base = slugify(title)[:100].strip("-") or "story"
+    if base in ("submit", "soumettre"):  # the form's own address
+        base = f"story-{base}"
     slug = base
     while UserStory.objects.filter(slug=slug).exists():
         slug = f"{base}-{secrets.token_hex(3)}"

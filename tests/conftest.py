@@ -47,3 +47,24 @@ def staff(db):
 def staff_client(client, staff):
     client.force_login(staff)
     return client
+
+
+@pytest.fixture
+def otp_device(staff):
+    """A confirmed TOTP device (django-otp) of the ``staff`` user."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=staff, name="authenticator", confirmed=True)
+
+
+@pytest.fixture
+def verified_staff_client(client, staff, otp_device):
+    """``staff`` signed in and verified by their second factor, as the admin's login
+    leaves them: what the admin needs when COGWG_REQUIRE_STAFF_OTP is on."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(staff)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = otp_device.persistent_id
+    session.save()
+    return client

@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from cogwg.choices import MeetingKind, PublicationState
-from cogwg.models import Meeting, NextStep, StatusReport
+from cogwg.models import Meeting, NextStep, ReportingPeriod, StatusReport
 from jurisdictions.choices import AccomplishmentCategory, ChallengeCategory, JurisdictionKind
 from jurisdictions.models import Accomplishment, AccomplishmentLink, Challenge, Jurisdiction
 from stories.choices import Impact, StoryState, UserType
@@ -193,3 +193,17 @@ class StatusReportFactory(factory.django.DjangoModelFactory):
     title_en = "Status report"
     title_fr = "Rapport d'étape"
     as_of = datetime.date(2020, 2, 27)
+
+
+class ReportingPeriodFactory(factory.django.DjangoModelFactory):
+    """An open period, as ``cogwg.cycles.period_open`` leaves it (without its milestones:
+    open one with the service to cover them)."""
+
+    class Meta:
+        model = ReportingPeriod
+
+    work_plan = factory.SubFactory(WorkPlanFactory)
+    title_en = "June 2020"
+    title_fr = "Juin 2020"
+    period_end = datetime.date(2020, 6, 30)
+    deadline = datetime.date(2020, 7, 15)

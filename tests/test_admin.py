@@ -5,6 +5,7 @@ import datetime
 import itertools
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -20,12 +21,13 @@ from django_celery_beat.models import (
     PeriodicTask,
     SolarSchedule,
 )
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from modeltranslation.admin import TranslationAdmin
 from rest_framework.authtoken.models import Token, TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from cogwg.choices import LinkStatus, PublicationState, StatusReportState
-from cogwg.models import InfoSection, LinkCheck, Meeting, NextStep, StatusReport
+from cogwg.models import InfoSection, LinkCheck, Meeting, NextStep, ReportingPeriod, StatusReport
 from jurisdictions.models import Accomplishment, Challenge, Jurisdiction
 from stories.choices import StoryState
 from stories.models import Dataset, Theme, UserStory
@@ -40,6 +42,7 @@ from tests.factories import (
     NextStepFactory,
     PriorityFactory,
     ProgressUpdateFactory,
+    ReportingPeriodFactory,
     StatusReportFactory,
     ThemeFactory,
     UserFactory,
@@ -73,6 +76,12 @@ def make_api_token():
     return TokenProxy.objects.get(pk=token.pk)
 
 
+def make_access_record(model, **fields):
+    n = next(_serial)
+    common = {"user_agent": "pytest", "ip_address": "127.0.0.1", "http_accept": "*/*", "path_info": "/en/admin/login/"}
+    return model.objects.create(username=f"user{n}", **common, **fields)
+
+
 def make_interval():
     return IntervalSchedule.objects.create(every=next(_serial), period=IntervalSchedule.MINUTES)
 
@@ -92,10 +101,15 @@ MAKERS = {
     CrontabSchedule: lambda: CrontabSchedule.objects.create(minute=str(next(_serial) % 60)),
     SolarSchedule: lambda: SolarSchedule.objects.create(event="sunrise", latitude=next(_serial) % 90, longitude=0),
     ClockedSchedule: lambda: ClockedSchedule.objects.create(clocked_time=timezone.now()),
+    AccessAttempt: lambda: make_access_record(AccessAttempt, get_data="", post_data="", failures_since_start=1),
+    AccessLog: lambda: make_access_record(AccessLog),
+    AccessFailureLog: lambda: make_access_record(AccessFailureLog),
+    TOTPDevice: lambda: TOTPDevice.objects.create(user=UserFactory(), name="authenticator"),
     Meeting: MeetingFactory,
     NextStep: NextStepFactory,
     InfoSection: make_info_section,
     StatusReport: StatusReportFactory,
+    ReportingPeriod: ReportingPeriodFactory,
     LinkCheck: make_link_check,
     Jurisdiction: JurisdictionFactory,
     Accomplishment: AccomplishmentFactory,
@@ -163,6 +177,7 @@ def test_every_domain_model_keeps_history_in_the_admin():
         "cogwg.InfoSection",
         "cogwg.Meeting",
         "cogwg.NextStep",
+        "cogwg.ReportingPeriod",
         "cogwg.StatusReport",
         "jurisdictions.Accomplishment",
         "jurisdictions.Challenge",
@@ -192,8 +207,8 @@ def test_changelist_answers(staff_client, model):
 def test_add_page_answers(staff_client, model):
     response = staff_client.get(admin_url(model, "add"))
 
-    # The link checker's records are written by its task only.
-    assert response.status_code == (403 if model is LinkCheck else 200)
+    # The link checker's and the login guard's records are written by them only.
+    assert response.status_code == (403 if model in (LinkCheck, AccessAttempt, AccessLog, AccessFailureLog) else 200)
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)

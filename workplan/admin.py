@@ -7,7 +7,7 @@ page, is saved by ``milestone_post_update``; publishing or withdrawing one goes 
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 
 from cogwg.admin_base import COMPACT_TEXT, PublicationAdminMixin, TrackedTranslationAdmin
 from cogwg.choices import PublicationState
+from cogwg.cycles import progress_update_is_locked, progress_updates_locked
 
 from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
 
@@ -24,6 +25,7 @@ from .services import (
     progress_update_publish,
     progress_update_unpublish,
     progress_update_validate,
+    work_plan_rollover,
 )
 
 
@@ -112,6 +114,18 @@ class WorkPlanAdmin(TrackedTranslationAdmin):
         ),
     )
     inlines = (PriorityInline,)
+    actions = ("roll_over",)
+
+    @admin.action(description=_("Copy to the next year (and close)"), permissions=["add"])
+    def roll_over(self, request, queryset):
+        for work_plan in queryset:
+            try:
+                new_plan = work_plan_rollover(work_plan=work_plan, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{work_plan}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                message = _("%(old)s was copied to %(new)s (a draft) and closed.") % {"old": work_plan, "new": new_plan}
+                self.message_user(request, message, messages.SUCCESS)
 
 
 class SeatInline(TranslationTabularInline):
@@ -333,20 +347,29 @@ class ProgressUpdateAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
         obj._state.adding = False
 
     def publish_records(self, request, queryset):
-        updates = list(queryset.exclude(publication_state=PublicationState.PUBLISHED))
+        updates = list(self._unlocked(queryset).exclude(publication_state=PublicationState.PUBLISHED))
         for update in updates:
             progress_update_publish(update=update, by=request.user)
         return len(updates)
 
     def unpublish_records(self, request, queryset):
-        updates = list(queryset.filter(publication_state=PublicationState.PUBLISHED))
+        updates = list(self._unlocked(queryset).filter(publication_state=PublicationState.PUBLISHED))
         for update in updates:
             progress_update_unpublish(update=update, by=request.user)
         return len(updates)
 
+    def _unlocked(self, queryset):
+        return queryset.exclude(pk__in=progress_updates_locked(queryset).values("pk"))
+
+    def has_change_permission(self, request, obj=None):
+        # The updates of a closed reporting period are locked (cogwg/cycles.py).
+        if progress_update_is_locked(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         # A published update carries its milestone's status: withdraw it before deleting.
-        if obj is not None and obj.is_published:
+        if obj is not None and (obj.is_published or progress_update_is_locked(obj)):
             return False
         return super().has_delete_permission(request, obj)
 

@@ -1,5 +1,7 @@
-"""Writes with rules on the work plan: posting and publishing progress."""
+"""Writes with rules on the work plan: posting and publishing progress; copying a plan to
+the next year."""
 
+import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -9,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from cogwg.choices import PublicationState
 
-from .choices import MilestoneStatus
-from .models import Milestone, ProgressUpdate
+from .choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
+from .models import Milestone, ProgressUpdate, WorkPlan
 
 
 def progress_update_validate(*, milestone, reported_on, status, progress):
@@ -32,7 +34,7 @@ def progress_update_validate(*, milestone, reported_on, status, progress):
 def milestone_refresh_status(*, milestone: Milestone) -> Milestone:
     """Set the milestone's current status and progress from its latest published update
     (by report date), or back to "not started" when it has none."""
-    latest = milestone.updates.published().latest_first().first()
+    latest = milestone.updates.approved().latest_first().first()
     if latest is None:
         milestone.status, milestone.progress, milestone.completed_on = MilestoneStatus.NOT_STARTED, 0, None
     else:
@@ -106,3 +108,76 @@ def progress_update_unpublish(*, update: ProgressUpdate, by=None) -> ProgressUpd
     update.milestone._history_user = by
     milestone_refresh_status(milestone=update.milestone)
     return update
+
+
+def _next_year(day: datetime.date) -> datetime.date:
+    """The same month of the next year. A month's last day stays its month's last day
+    (29 February 2024 → 28 February 2025, 28 February 2023 → 29 February 2024); another
+    day is kept, within the month's length."""
+    year = day.year + 1
+    length = calendar.monthrange(year, day.month)[1]
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return day.replace(year=year, day=length)
+    return day.replace(year=year, day=min(day.day, length))
+
+
+def _copy(record, *, by, **changes):
+    """A new row with ``record``'s values (both languages) and ``changes``."""
+    copied = type(record)._default_manager.get(pk=record.pk)
+    copied.pk = None
+    copied._state.adding = True
+    copied.created_at = timezone.now()
+    for name, value in changes.items():
+        setattr(copied, name, value)
+    copied._history_user = by
+    copied.full_clean()
+    copied.save()
+    return copied
+
+
+@transaction.atomic
+def work_plan_rollover(*, work_plan: WorkPlan, by=None) -> WorkPlan:
+    """Copy a yearly plan to the next year as a draft: its priorities, their seats, and
+    the milestones not yet finished, each due in the same month of the new year and
+    starting afresh (not started, 0 %). The old plan is closed and otherwise untouched;
+    its progress log stays with it."""
+    work_plan = WorkPlan.objects.select_for_update().get(pk=work_plan.pk)
+    if not work_plan.slug.isdigit():
+        raise ValidationError(_('Only a yearly plan (slug "2020") can be copied to the next year.'))
+    year, slug = int(work_plan.slug), str(int(work_plan.slug) + 1)
+    if WorkPlan.objects.filter(slug=slug).exists():
+        raise ValidationError(_('A work plan "%(slug)s" already exists: nothing was copied.') % {"slug": slug})
+
+    def next_title(title):
+        return (title or "").replace(str(year), slug)
+
+    new_plan = _copy(
+        work_plan,
+        by=by,
+        slug=slug,
+        title_en=next_title(work_plan.title_en),
+        title_fr=next_title(work_plan.title_fr),
+        start_date=_next_year(work_plan.start_date),
+        end_date=_next_year(work_plan.end_date),
+        status=WorkPlanStatus.DRAFT,
+        source_url="",
+    )
+    for priority in work_plan.priorities.order_by("number"):
+        new_priority = _copy(priority, by=by, work_plan=new_plan)
+        for seat in priority.seats.order_by("pk"):
+            _copy(seat, by=by, priority=new_priority)
+        unfinished = priority.milestones.exclude(status__in=CLOSED_STATUSES).order_by("due_date", "order", "pk")
+        for milestone in unfinished:
+            _copy(
+                milestone,
+                by=by,
+                priority=new_priority,
+                due_date=_next_year(milestone.due_date),
+                status=MilestoneStatus.NOT_STARTED,
+                progress=0,
+                completed_on=None,
+            )
+    work_plan.status = WorkPlanStatus.CLOSED
+    work_plan._history_user = by
+    work_plan.save(update_fields=["status", "modified_at"])
+    return new_plan

@@ -5,6 +5,7 @@ in-process, e-mail printed to the console. ``local``, ``test`` and ``production`
 this module.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -23,16 +24,25 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before django.contrib.admin.
     "modeltranslation",
-    "django.contrib.admin",
+    # django.contrib.admin, with the tracker's site (a second factor for staff).
+    "cogwg.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
+    "django_celery_beat",
     "cogwg",
     "jurisdictions",
     "workplan",
@@ -40,16 +50,25 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log record of a request, redirects included, carries its id.
+    "cogwg.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside sessions and auth, so that their database errors also become a 503.
+    "cogwg.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cogwg.security.PermissionRefusalLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a lockout found during the login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cogwg.urls"
@@ -66,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cogwg.context_processors.site",
             ],
         },
     },
@@ -77,6 +97,10 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The public story form's per-address rate limit counts in this cache. Local memory by
+# default; with several web processes, point it at Redis (CACHE_URL=redis://…).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://cogwg")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -117,27 +141,170 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cogwg.api.schema.ApiAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Token first: an anonymous write is answered 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["cogwg.api.permissions.PublicReadStaffWrite"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "cogwg.api.renderers.CSVRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "cogwg.api.pagination.ApiPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env("DJANGO_API_ANON_RATE", default="1200/hour")},
+    # Behind a reverse proxy set this to the number of proxies, or every client shares one
+    # address; with 0 a client cannot dodge the throttle with a forged X-Forwarded-For.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "COGWG Work-Plan Tracker API",
-    "DESCRIPTION": "The Canada Open Government Working Group's work plan, progress and reports.",
+    "DESCRIPTION": (
+        "The Canada Open Government Working Group's work plan, progress and reports.\n\n"
+        "- **Reading** is open to everyone and shows published records only; anonymous clients are "
+        "throttled per address (429).\n"
+        "- **Writing** needs a session or a token (`Authorization: Token …`) of the secretariat: "
+        "anonymous writes get 401, others 403.\n"
+        "- **Languages**: translated fields come in the language of `?lang=en|fr`, else of "
+        "`Accept-Language`; `Content-Language` says which. Writes take each translated field per "
+        "language (`title_en`, `title_fr`).\n"
+        "- **Lists** take the filters listed on each, `ordering`, `page` and `page_size` (at most 200); "
+        "an invalid value is a 400 naming the parameter. `?format=csv` (and `xlsx` for milestones and "
+        "accomplishments) downloads every record the filters select.\n"
+        "- **Caching**: every read carries `ETag` and `Last-Modified`; send `If-None-Match` to get a 304."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MilestoneStatusEnum": "workplan.choices.MilestoneStatus",
+        "MilestoneKindEnum": "workplan.choices.MilestoneKind",
+        "WorkPlanStatusEnum": "workplan.choices.WorkPlanStatus",
+        "SeatRoleEnum": "workplan.choices.SeatRole",
+        "JurisdictionKindEnum": "jurisdictions.choices.JurisdictionKind",
+        "AccomplishmentCategoryEnum": "jurisdictions.choices.AccomplishmentCategory",
+        "ChallengeCategoryEnum": "jurisdictions.choices.ChallengeCategory",
+        "ChallengeStatusEnum": "jurisdictions.choices.ChallengeStatus",
+        "PublicationStateEnum": "cogwg.choices.PublicationState",
+        "MeetingKindEnum": "cogwg.choices.MeetingKind",
+        "StatusReportStateEnum": "cogwg.choices.StatusReportState",
+        "ReportFormatEnum": "cogwg.choices.ReportFormat",
+        "RenderStatusEnum": "cogwg.choices.RenderStatus",
+        "StoryStateEnum": "stories.choices.StoryState",
+        "UserTypeEnum": "stories.choices.UserType",
+        "ImpactEnum": "stories.choices.Impact",
+    },
 }
 
 SIMPLE_HISTORY_REVERT_DISABLED = False
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Outgoing HTTP (CKAN harvests, link checks): who we say we are, and how long we wait.
+COGWG_HTTP_USER_AGENT = env("COGWG_HTTP_USER_AGENT", default="COGWG-Tracker/1.0 (+mailto:cogwg@localhost)")
+COGWG_HTTP_TIMEOUT = env.float("COGWG_HTTP_TIMEOUT", default=10.0)
+COGWG_LINKCHECK_DELAY = env.float("COGWG_LINKCHECK_DELAY", default=1.0)  # seconds between requests to one host
+
+# Content Security Policy (django-csp), the same in development as in production: no
+# inline script or style, no plugin, no framing. Production adds upgrade-insecure-requests.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Every record carries the id of its request (cogwg.middleware.RequestIdMiddleware, or
+# "-" outside a request). DJANGO_LOG_FORMAT=json writes one JSON object per line, the
+# default in production. Django's own loggers lose their handlers and reach the root's.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "cogwg.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "cogwg.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env("DJANGO_LOG_FORMAT", default="plain"),
+        },
+    },
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Celery beat (`celery -A cogwg beat`): the schedule is kept in the database by
+# django-celery-beat, editable in the admin; these entries are written there when beat starts.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "mark-overdue-milestones": {
+        "task": "cogwg.reports.tasks.mark_overdue_milestones",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "remind-upcoming-milestones": {
+        "task": "cogwg.reports.tasks.remind_upcoming_milestones",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+    "harvest-datasets-weekly": {
+        "task": "stories.tasks.harvest_datasets",
+        "schedule": crontab(day_of_week="sun", hour=3, minute=0),
+    },
+    "check-links-weekly": {
+        "task": "cogwg.tasks.check_links",
+        "schedule": crontab(day_of_week="sun", hour=4, minute=0),
+    },
+    "remind-reporting-periods": {
+        "task": "cogwg.cycle_tasks.send_period_reminders",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=0),
+    },
+    "sweep-pending-report-files": {
+        "task": "cogwg.reports.tasks.sweep_pending_report_files",
+        "schedule": 5 * 60,
+    },
+}
+
+# Account security (cogwg/security.py, cogwg/admin_site.py).
+# django-axes' backend comes first: a locked-out client is refused before any password hash.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Locked out after 5 failed logins for one username from one address (admin and API token
+# alike), for AXES_COOLOFF_MINUTES; a success resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "cogwg.security.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+# "cogwg.security" logs each login, failure and lockout; axes need not announce itself.
+AXES_VERBOSE = False
+# Staff (everyone who uses the admin) prove a second factor: a TOTP device (django-otp).
+COGWG_REQUIRE_STAFF_OTP = env.bool("COGWG_REQUIRE_STAFF_OTP", default=True)
+OTP_TOTP_ISSUER = "COGWG Tracker"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A session lasts a working day at most, ends with the browser, and its cookie is out of
+# scripts' and other sites' reach (production also makes it HTTPS-only).
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,0 +1,231 @@
+"""Reporting periods in the admin: the secretariat opens a call for updates (the add form,
+through ``cycles.period_open``), follows it on the period's dashboard (who has submitted,
+reminders sent), and approves and closes it (``cycles.period_close``). On the same
+dashboard a contributor downloads their jurisdiction's pre-filled sheet and uploads it
+back (cogwg/cycle_sheets.py)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import cycle_sheets, cycles
+from .admin_base import TrackedTranslationAdmin
+from .models import ReportingPeriod
+
+
+class ReportingPeriodForm(forms.ModelForm):
+    """Opening a period: checked here with the service's own rules, saved by the service."""
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ("work_plan", "title_en", "title_fr", "period_end", "deadline")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None and {"work_plan", "period_end"} <= cleaned_data.keys():
+            try:
+                cycles.period_open_validate(work_plan=cleaned_data["work_plan"], period_end=cleaned_data["period_end"])
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned_data
+
+
+class SheetUploadForm(forms.Form):
+    jurisdiction = forms.ModelChoiceField(label=_("jurisdiction"), queryset=None)
+    sheet = forms.FileField(label=_("filled-in sheet (.xlsx)"))
+
+    def __init__(self, *args, jurisdictions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = jurisdictions
+        if len(jurisdictions) == 1:
+            self.fields["jurisdiction"].initial = jurisdictions[0]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(TrackedTranslationAdmin):
+    form = ReportingPeriodForm
+    list_display = ("title", "work_plan", "period_end", "deadline", "status", "dashboard_link")
+    list_filter = ("status", "work_plan")
+    list_select_related = ("work_plan",)
+    search_fields = ("title_en", "title_fr")
+    autocomplete_fields = ("work_plan",)
+    date_hierarchy = "period_end"
+    ordering = ("-period_end", "-pk")
+    actions = ["close_selected"]
+    readonly_fields = ("status", "opened_at", "opened_by", "closed_at", "closed_by", "dashboard_link")
+    service_fields = ("status", "opened_at", "opened_by", "closed_at", "closed_by")
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return ((None, {"fields": ("work_plan", ("title_en", "title_fr"), "period_end", "deadline")}),)
+        return (
+            (None, {"fields": (("title_en", "title_fr"), "work_plan", "period_end", "deadline", "dashboard_link")}),
+            (_("Status"), {"fields": ("status", ("opened_at", "opened_by"), ("closed_at", "closed_by"))}),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return (*self.readonly_fields, "work_plan", "period_end")
+
+    # A contributor sees the periods (their dashboard and sheet) without any other right.
+
+    def _reports(self, request):
+        return cycles.contributor_jurisdictions(request.user).exists()
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._reports(request)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self._reports(request)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_open:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a closed period would unlock its updates.
+        if obj is not None and not obj.is_open:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        period = cycles.period_open(
+            work_plan=data["work_plan"],
+            title_en=data["title_en"],
+            title_fr=data.get("title_fr") or "",
+            period_end=data["period_end"],
+            deadline=data["deadline"],
+            by=request.user,
+        )
+        obj.pk, obj.opened_at, obj.opened_by = period.pk, period.opened_at, period.opened_by
+        obj._state.adding = False
+
+    @admin.display(description=_("dashboard"))
+    def dashboard_link(self, obj):
+        if obj.pk is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', self._url("dashboard", obj.pk), _("Who has submitted"))
+
+    @admin.action(description=_("Approve and close selected periods"), permissions=["change"])
+    def close_selected(self, request, queryset):
+        for period in queryset:
+            self._close(request, period)
+
+    def _close(self, request, period):
+        try:
+            published = cycles.period_close(period=period, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, f"{period}: {' '.join(error.messages)}", messages.ERROR)
+            return
+        message = ngettext(
+            "%(period)s is closed; %(count)d update was published.",
+            "%(period)s is closed; %(count)d updates were published.",
+            len(published),
+        )
+        self.message_user(request, message % {"period": period, "count": len(published)}, messages.SUCCESS)
+
+    # The dashboard and the sheet
+
+    def _url(self, view, *args):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}", args=args)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="{}_{}_dashboard".format(*info),
+            ),
+            path(
+                "<path:object_id>/sheet/<str:code>/",
+                self.admin_site.admin_view(self.sheet_view),
+                name="{}_{}_sheet".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _period(self, request, object_id):
+        period = self.get_object(request, unquote(object_id))
+        if period is None:
+            raise Http404
+        if not self.has_view_permission(request, period):
+            raise PermissionDenied
+        return period
+
+    def dashboard_view(self, request, object_id):
+        period = self._period(request, object_id)
+        mine = cycles.contributor_jurisdictions(request.user)
+        everyone = self.has_change_permission(request)
+        status = cycles.period_status(period, jurisdictions=None if everyone else mine)
+        reporting = mine.filter(pk__in=[row.jurisdiction.pk for row in status.jurisdictions]).order_by("order", "code")
+        form = SheetUploadForm(jurisdictions=reporting)
+        sheet_errors = []
+        if request.method == "POST" and "_close" in request.POST:
+            if not self.has_change_permission(request, period):
+                raise PermissionDenied
+            self._close(request, period)
+            return HttpResponseRedirect(self._url("dashboard", period.pk))
+        if request.method == "POST":
+            form = SheetUploadForm(request.POST, request.FILES, jurisdictions=reporting)
+            if form.is_valid():
+                try:
+                    updates = cycle_sheets.sheet_import(
+                        period=period,
+                        jurisdiction=form.cleaned_data["jurisdiction"],
+                        file=form.cleaned_data["sheet"],
+                        by=request.user,
+                    )
+                except cycle_sheets.SheetInvalid as invalid:
+                    sheet_errors = invalid.errors
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    message = ngettext(
+                        "%(count)d update was submitted for review.",
+                        "%(count)d updates were submitted for review.",
+                        len(updates),
+                    )
+                    self.message_user(request, message % {"count": len(updates)}, messages.SUCCESS)
+                    return HttpResponseRedirect(self._url("dashboard", period.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Who has submitted: %(period)s") % {"period": period},
+            "period": period,
+            "status": status,
+            "form": form,
+            "sheet_errors": sheet_errors,
+            "sheets": [(jurisdiction, self._url("sheet", period.pk, jurisdiction.code)) for jurisdiction in reporting],
+            "can_close": period.is_open and self.has_change_permission(request, period),
+            "change_url": self._url("change", period.pk),
+        }
+        return TemplateResponse(request, "admin/cogwg/reportingperiod/dashboard.html", context)
+
+    def sheet_view(self, request, object_id, code):
+        period = self._period(request, object_id)
+        jurisdiction = get_object_or_404(cycles.contributor_jurisdictions(request.user), code=code)
+        content = cycle_sheets.sheet_build(period=period, jurisdiction=jurisdiction)
+        response = HttpResponse(content, content_type=cycle_sheets.CONTENT_TYPE)
+        filename = cycle_sheets.sheet_filename(period, jurisdiction)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

@@ -1,0 +1,439 @@
+"""Reporting cycles: the secretariat's calls for updates, their dashboard, reminders,
+closing, and the Excel sheet a jurisdiction fills in (read and written in
+cogwg/cycle_sheets.py).
+
+What belongs to a period is computed, not stored on the update:
+- the period covers the plan's milestones that were unfinished and due on or before its
+  ``period_end`` when it opened (kept in ``ReportingPeriod.milestones``);
+- an update belongs to the period when a jurisdiction posted it on one of those
+  milestones between the opening and the closing (``created_at``, which the user does not
+  choose, unlike ``reported_on``). One period at a time is open per plan, so a milestone's
+  periods never overlap and an update belongs to at most one period;
+- a jurisdiction has submitted for a milestone once one of its period updates is
+  submitted for review or published; a draft or a returned update does not count;
+- closing publishes the submitted updates, and from then on the period's updates are
+  locked: they can no longer be changed, withdrawn or deleted.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from jurisdictions.models import Jurisdiction
+from workplan.choices import CLOSED_STATUSES, MilestoneStatus, SeatRole
+from workplan.models import Assignment, Milestone, ProgressUpdate
+from workplan.services import milestone_post_update, progress_update_publish
+
+from . import permissions
+from .choices import PublicationState, ReportingPeriodStatus
+from .models import PeriodReminder, ReportingPeriod
+
+# Updates in these states count as submitted for the period.
+SUBMITTED_STATES = (PublicationState.SUBMITTED, PublicationState.PUBLISHED)
+# The weekly reminder skips a jurisdiction reminded less than this long ago (a task run
+# twice, a beat restarted): reminders stay a week apart.
+REMINDER_INTERVAL = datetime.timedelta(days=6)
+# The relation from a jurisdiction to the users who contribute for it (PART A of issue 6).
+CONTRIBUTORS_FIELD = "contributors"
+
+
+# Who acts for which jurisdiction
+
+
+def _contributors_field():
+    """The jurisdiction's relation to its contributors (users), once it exists."""
+    try:
+        relation = Jurisdiction._meta.get_field(CONTRIBUTORS_FIELD)
+    except FieldDoesNotExist:
+        return None
+    return relation if relation.related_model is get_user_model() else None
+
+
+def contributor_jurisdictions(user) -> QuerySet:
+    """The jurisdictions ``user`` reports for: all of them for the secretariat, those the
+    user is bound to for a contributor, none for anyone else."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Jurisdiction.objects.none()
+    if permissions.is_secretariat(user):
+        return Jurisdiction.objects.all()
+    if _contributors_field() is None:
+        return Jurisdiction.objects.none()
+    return Jurisdiction.objects.filter(**{CONTRIBUTORS_FIELD: user})
+
+
+def _contributor_addresses(jurisdiction_ids) -> dict[int, set[str]]:
+    if _contributors_field() is None:
+        return {}
+    rows = Jurisdiction.objects.filter(
+        pk__in=jurisdiction_ids, **{f"{CONTRIBUTORS_FIELD}__is_active": True}
+    ).values_list("pk", f"{CONTRIBUTORS_FIELD}__email")
+    addresses = defaultdict(set)
+    for pk, email in rows:
+        if email:
+            addresses[pk].add(email.lower())
+    return addresses
+
+
+# Reads
+
+
+def period_milestones(period: ReportingPeriod) -> QuerySet:
+    """The period's milestones with their priority and seats, in the plan's order."""
+    return (
+        period.milestones.select_related("priority")
+        .prefetch_related(
+            Prefetch(
+                "priority__seats",
+                queryset=Assignment.objects.filter(jurisdiction__isnull=False).select_related("jurisdiction"),
+            )
+        )
+        .order_by("priority__number", "due_date", "order", "pk")
+    )
+
+
+def period_updates(period: ReportingPeriod, *, queryset: QuerySet | None = None) -> QuerySet:
+    """The progress updates that belong to the period (see the module's docstring)."""
+    queryset = ProgressUpdate.objects.all() if queryset is None else queryset
+    queryset = queryset.filter(
+        milestone__in=period.milestones.all(), jurisdiction__isnull=False, created_at__gte=period.opened_at
+    )
+    if period.closed_at is not None:
+        queryset = queryset.filter(created_at__lt=period.closed_at)
+    return queryset
+
+
+def progress_updates_locked(queryset: QuerySet | None = None) -> QuerySet:
+    """The updates of ``queryset`` that belong to a closed period."""
+    queryset = ProgressUpdate.objects.all() if queryset is None else queryset
+    closed_period = ReportingPeriod.objects.filter(
+        status=ReportingPeriodStatus.CLOSED,
+        milestones=OuterRef("milestone"),
+        opened_at__lte=OuterRef("created_at"),
+        closed_at__gt=OuterRef("created_at"),
+    )
+    return queryset.filter(Exists(closed_period), jurisdiction__isnull=False)
+
+
+def progress_update_is_locked(update: ProgressUpdate) -> bool:
+    if update is None or update.pk is None or update.jurisdiction_id is None:
+        return False
+    return progress_updates_locked(ProgressUpdate.objects.filter(pk=update.pk)).exists()
+
+
+def progress_update_ensure_unlocked(update: ProgressUpdate) -> None:
+    """Raise ValidationError for an update of a closed period: call it before changing,
+    withdrawing or deleting an update."""
+    if progress_update_is_locked(update):
+        raise ValidationError(_("This update belongs to a closed reporting period: it can no longer be changed."))
+
+
+def _counts(update):
+    return update.publication_state in SUBMITTED_STATES
+
+
+@dataclass(frozen=True)
+class SeatStatus:
+    """One jurisdiction's report on one milestone of the period."""
+
+    milestone: Milestone
+    roles: tuple[str, ...]
+    update: ProgressUpdate | None  # its latest period update, whatever its state
+
+    @property
+    def submitted(self):
+        return self.update is not None and _counts(self.update)
+
+    @property
+    def role_labels(self):
+        return [SeatRole(role).label for role in self.roles]
+
+
+@dataclass
+class JurisdictionStatus:
+    jurisdiction: Jurisdiction
+    seats: list[SeatStatus] = field(default_factory=list)
+    reminders_sent: int = 0
+    last_reminded_at: datetime.datetime | None = None
+
+    @property
+    def submitted(self):
+        return sum(seat.submitted for seat in self.seats)
+
+    @property
+    def missing(self):
+        return [seat for seat in self.seats if not seat.submitted]
+
+    @property
+    def complete(self):
+        return not self.missing
+
+
+@dataclass
+class PeriodStatus:
+    period: ReportingPeriod
+    milestones: list[Milestone]
+    jurisdictions: list[JurisdictionStatus]
+
+    @property
+    def expected(self):
+        return sum(len(row.seats) for row in self.jurisdictions)
+
+    @property
+    def submitted(self):
+        return sum(row.submitted for row in self.jurisdictions)
+
+
+def period_status(period: ReportingPeriod, *, jurisdictions: QuerySet | None = None) -> PeriodStatus:
+    """Per jurisdiction holding a seat on a covered milestone, and per such milestone:
+    submitted or not, with the reminders sent. ``jurisdictions`` narrows the rows (a
+    contributor sees their own). Four queries whatever the period's size (five with
+    ``jurisdictions``)."""
+    milestones = list(period_milestones(period))
+    allowed = None if jurisdictions is None else set(jurisdictions.values_list("pk", flat=True))
+    latest = {}
+    for update in period_updates(period).order_by("created_at", "pk"):
+        key = (update.jurisdiction_id, update.milestone_id)
+        # A later draft does not undo a submission: the newest submitted update stands.
+        if key not in latest or _counts(update) or not _counts(latest[key]):
+            latest[key] = update
+    reminders = {
+        row["jurisdiction"]: row
+        for row in PeriodReminder.objects.filter(period=period)
+        .values("jurisdiction")
+        .annotate(count=Count("pk"), last=Max("sent_at"))
+    }
+    rows = {}
+    for milestone in milestones:
+        roles = defaultdict(list)
+        holders = {}
+        for seat in milestone.priority.seats.all():
+            if allowed is None or seat.jurisdiction_id in allowed:
+                roles[seat.jurisdiction_id].append(seat.role)
+                holders[seat.jurisdiction_id] = seat.jurisdiction
+        for pk, jurisdiction in holders.items():
+            reminded = reminders.get(pk, {})
+            row = rows.setdefault(
+                pk,
+                JurisdictionStatus(jurisdiction, [], reminded.get("count", 0), reminded.get("last")),
+            )
+            row.seats.append(SeatStatus(milestone, tuple(roles[pk]), latest.get((pk, milestone.pk))))
+    ordered = sorted(rows.values(), key=lambda row: (row.jurisdiction.order, row.jurisdiction.code))
+    return PeriodStatus(period=period, milestones=milestones, jurisdictions=ordered)
+
+
+def jurisdiction_milestones(period: ReportingPeriod, jurisdiction: Jurisdiction) -> QuerySet:
+    """The period's milestones on which ``jurisdiction`` holds a seat: its sheet's rows."""
+    return (
+        period.milestones.filter(priority__seats__jurisdiction=jurisdiction)
+        .distinct()
+        .select_related("priority")
+        .order_by("priority__number", "due_date", "order", "pk")
+    )
+
+
+# Writes
+
+
+def period_open_validate(*, work_plan, period_end: datetime.date) -> None:
+    """Raise ValidationError for a period that must not be opened."""
+    if ReportingPeriod.objects.open().filter(work_plan=work_plan).exists():
+        raise ValidationError(_("This work plan already has an open reporting period: close it first."))
+    if not _milestones_to_cover(work_plan, period_end).exists():
+        raise ValidationError(
+            _("No unfinished milestone of this work plan is due on or before %(date)s.")
+            % {"date": formats.date_format(period_end)}
+        )
+
+
+def _milestones_to_cover(work_plan, period_end):
+    return Milestone.objects.filter(priority__work_plan=work_plan, due_date__lte=period_end).exclude(
+        status__in=CLOSED_STATUSES
+    )
+
+
+@transaction.atomic
+def period_open(
+    *, work_plan, title_en: str, title_fr: str, period_end: datetime.date, deadline: datetime.date, by=None
+) -> ReportingPeriod:
+    """Open a call for updates on the plan's unfinished milestones due on or before
+    ``period_end``; which milestones it covers is fixed now."""
+    period_open_validate(work_plan=work_plan, period_end=period_end)
+    period = ReportingPeriod(
+        work_plan=work_plan,
+        title_en=title_en,
+        title_fr=title_fr,
+        period_end=period_end,
+        deadline=deadline,
+        status=ReportingPeriodStatus.OPEN,
+        opened_at=timezone.now(),
+        opened_by=by,
+    )
+    period._history_user = by
+    period.full_clean()
+    period.save()
+    period.milestones.set(_milestones_to_cover(work_plan, period_end))
+    return period
+
+
+@transaction.atomic
+def period_close(*, period: ReportingPeriod, by=None, on: datetime.date | None = None) -> list[ProgressUpdate]:
+    """Approve and close a period once its deadline has passed: publish its submitted
+    updates (each moves its milestone), then lock them all. Returns the updates published."""
+    on = on or timezone.localdate()
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if not period.is_open:
+        raise ValidationError(_("This reporting period is already closed."))
+    if on <= period.deadline:
+        raise ValidationError(
+            _("This reporting period can be closed after its deadline, %(date)s.")
+            % {"date": formats.date_format(period.deadline)}
+        )
+    submitted = list(
+        period_updates(period)
+        .filter(publication_state=PublicationState.SUBMITTED)
+        .order_by("reported_on", "created_at", "pk")
+    )
+    published = [progress_update_publish(update=update, by=by) for update in submitted]
+    period.status = ReportingPeriodStatus.CLOSED
+    period.closed_at = timezone.now()
+    period.closed_by = by
+    period._history_user = by
+    period.save(update_fields=["status", "closed_at", "closed_by", "modified_at"])
+    return published
+
+
+def _locked_open_period(period):
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if not period.is_open:
+        raise ValidationError(_("This reporting period is closed: it takes no more updates."))
+    return period
+
+
+def _submit(update, *, by):
+    # Posted as a draft by milestone_post_update, then handed to the secretariat's review.
+    update.publication_state = PublicationState.SUBMITTED
+    update._history_user = by
+    update.save(update_fields=["publication_state", "modified_at"])
+    return update
+
+
+@transaction.atomic
+def period_submit_updates(*, period: ReportingPeriod, jurisdiction: Jurisdiction, rows, by) -> list[ProgressUpdate]:
+    """Post a jurisdiction's updates for the period, all or none, and submit them for
+    review (not published). ``rows`` are checked rows of a sheet (cogwg/cycle_sheets.py).
+    An earlier unpublished period update of the jurisdiction on the same milestone is
+    replaced."""
+    period = _locked_open_period(period)
+    if not contributor_jurisdictions(by).filter(pk=jurisdiction.pk).exists():
+        raise ValidationError(_("You do not report for this jurisdiction."))
+    allowed = set(jurisdiction_milestones(period, jurisdiction).values_list("pk", flat=True))
+    if any(row.milestone.pk not in allowed for row in rows):
+        raise ValidationError(_("Only this period's milestones of the jurisdiction's priorities can be reported."))
+    replaced = period_updates(period).filter(
+        jurisdiction=jurisdiction, milestone__in=[row.milestone.pk for row in rows]
+    )
+    for update in replaced.exclude(publication_state=PublicationState.PUBLISHED):
+        update._history_user = by
+        update.delete()
+    today = timezone.localdate()
+    return [
+        _submit(
+            milestone_post_update(
+                milestone=row.milestone,
+                reported_on=today,
+                status=row.status,
+                progress=row.progress,
+                note_en=row.note_en,
+                note_fr=row.note_fr,
+                by=by,
+                jurisdiction=jurisdiction,
+                publish=False,
+            ),
+            by=by,
+        )
+        for row in rows
+    ]
+
+
+# Reminders
+
+
+def _reminder_message(period, row, recipients):
+    subjects, bodies = [], []
+    for language in ("en", "fr"):
+        with translation.override(language):
+            title = getattr(period, f"title_{language}") or period.title_en
+            subjects.append(_("COGWG: updates due for %(period)s") % {"period": title})
+            lines = [
+                _("%(jurisdiction)s has not yet reported on these milestones for %(period)s (deadline: %(deadline)s):")
+                % {
+                    "jurisdiction": getattr(row.jurisdiction, f"name_{language}") or row.jurisdiction.name_en,
+                    "period": title,
+                    "deadline": formats.date_format(period.deadline),
+                }
+            ]
+            for seat in row.missing:
+                milestone = seat.milestone
+                description = getattr(milestone, f"description_{language}") or milestone.description_en
+                lines.append(
+                    f"- {milestone.priority.number}. {milestone.due_date.isoformat()}: {description} "
+                    f"({MilestoneStatus(milestone.status).label})"
+                )
+            lines.append(
+                _(
+                    "Post an update on each, or upload the period's sheet, from the reporting period's page "
+                    "in the tracker's administration."
+                )
+            )
+            bodies.append("\n".join(lines))
+    return EmailMessage(subject=" / ".join(subjects), body="\n\n---\n\n".join(bodies), to=sorted(recipients))
+
+
+def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = None) -> int:
+    """E-mail the jurisdictions that hold a seat on the period's milestones and have not
+    submitted every update: their contributors and their seats' contacts. A jurisdiction
+    reminded less than ``REMINDER_INTERVAL`` ago is skipped. Returns the messages sent."""
+    now = now or timezone.now()
+    if not period.is_open:
+        return 0
+    status = period_status(period)
+    due = [
+        row
+        for row in status.jurisdictions
+        if not row.complete and (row.last_reminded_at is None or now - row.last_reminded_at >= REMINDER_INTERVAL)
+    ]
+    contributors = _contributor_addresses([row.jurisdiction.pk for row in due])
+    connection = get_connection()
+    sent = 0
+    for row in due:
+        recipients = set(contributors.get(row.jurisdiction.pk, ()))
+        for seat in row.missing:
+            for holder in seat.milestone.priority.seats.all():
+                if holder.jurisdiction_id == row.jurisdiction.pk and holder.contact_email:
+                    recipients.add(holder.contact_email.lower())
+        if not recipients:
+            continue
+        # Recorded message by message: a retry after a failure does not send twice.
+        connection.send_messages([_reminder_message(period, row, recipients)])
+        PeriodReminder.objects.create(
+            period=period,
+            jurisdiction=row.jurisdiction,
+            sent_at=now,
+            recipients="\n".join(sorted(recipients)),
+            missing=len(row.missing),
+        )
+        sent += 1
+    return sent
+
+
+def periods_remind(*, now: datetime.datetime | None = None) -> int:
+    """Remind for every open period; returns the messages sent."""
+    return sum(period_remind(period=period, now=now) for period in ReportingPeriod.objects.open())

@@ -1,0 +1,182 @@
+"""Account security: every login, failed login, lockout and refused request is logged to
+"cogwg.security"; the client address django-axes counts failures by; and the API's token
+endpoint, behind the same lockout as the admin's login and, for staff, the same second
+factor.
+
+Failed logins are counted by django-axes (settings: AXES_*) per username and address.
+Its backend comes first in AUTHENTICATION_BACKENDS, so a locked-out client is refused
+before any password is hashed: an attacker cannot make the server spend its CPU on
+password hashes.
+"""
+
+import logging
+
+from axes.helpers import get_lockout_message
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth import signals as auth_signals
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
+from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+
+logger = logging.getLogger("cogwg.security")
+
+REFUSED_STATUSES = (401, 403)
+
+
+def client_ip(request) -> str | None:
+    """The client's address (django-axes' AXES_CLIENT_IP_CALLABLE). Behind N proxies
+    (DJANGO_NUM_PROXIES, as for the API's throttle) it is the N-th address from the right
+    of X-Forwarded-For, the one the nearest trusted proxy saw; with none, REMOTE_ADDR, so
+    a client cannot choose its address with a forged header."""
+    meta = request.META
+    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
+    forwarded = [address.strip() for address in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if address.strip()]
+    if proxies and forwarded:
+        return forwarded[-min(proxies, len(forwarded))]
+    return meta.get("REMOTE_ADDR") or None
+
+
+def _where(request):
+    if request is None:
+        return {"ip_address": None, "method": None, "path": None}
+    return {"ip_address": client_ip(request), "method": request.method, "path": request.path}
+
+
+def staff_otp_required(user) -> bool:
+    """Must ``user`` prove a second factor (a TOTP device) to act as staff?"""
+    return bool(settings.COGWG_REQUIRE_STAFF_OTP and user is not None and user.is_staff)
+
+
+# Signals: logins, failures, lockouts
+
+
+@receiver(auth_signals.user_logged_in, dispatch_uid="cogwg.security.login")
+def log_login(sender, request, user, **kwargs):
+    where = _where(request)
+    logger.info(
+        "login: %s from %s",
+        user.get_username(),
+        where["ip_address"],
+        extra={"event": "login", "username": user.get_username(), **where},
+    )
+
+
+@receiver(auth_signals.user_login_failed, dispatch_uid="cogwg.security.login_failed")
+def log_login_failure(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username", ""))
+    where = _where(request)
+    logger.warning(
+        "login failed: %s from %s",
+        username,
+        where["ip_address"],
+        extra={"event": "login_failed", "username": username, **where},
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="cogwg.security.locked_out")
+def log_lockout(sender, request, username, ip_address, **kwargs):
+    logger.warning(
+        "locked out: %s from %s",
+        username,
+        ip_address,
+        extra={"event": "locked_out", **_where(request), "username": username, "ip_address": ip_address},
+    )
+
+
+def log_refusal(request, status, reason=""):
+    user = getattr(request, "user", None)
+    username = user.get_username() if user is not None and user.is_authenticated else ""
+    where = _where(request)
+    logger.warning(
+        "permission refused (%s): %s %s for %s from %s%s",
+        status,
+        where["method"],
+        where["path"],
+        username or "anonymous",
+        where["ip_address"],
+        f" — {reason}" if reason else "",
+        extra={"event": "permission_refused", "status": status, "username": username, "reason": reason, **where},
+    )
+
+
+class PermissionRefusalLogMiddleware:
+    """Log every request refused with 401 or 403: the admin's PermissionDenied, the API's
+    authentication and permission refusals, CSRF failures. Put it after
+    AuthenticationMiddleware; the API sets the user it authenticated on the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in REFUSED_STATUSES:
+            log_refusal(request, response.status_code)
+        return response
+
+
+# A second factor outside the login form
+
+
+def otp_verify(user, token: str) -> bool:
+    """Does ``token`` match one of ``user``'s confirmed devices? Each device's own
+    throttling (growing delays after failures) applies."""
+    if not token:
+        return False
+    with transaction.atomic():
+        return any(device.verify_token(token) for device in devices_for_user(user, for_verify=True))
+
+
+def otp_failed(*, user, request):
+    """A right password with a wrong second factor counts as a failed login (and towards
+    the lockout), like a wrong password."""
+    auth_signals.user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
+
+
+# The API's token endpoint
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp_token = serializers.CharField(
+        label=_("one-time password"),
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text=_("Required for staff accounts: the code of their authenticator app."),
+    )
+
+    def validate(self, attrs):
+        # AuthTokenSerializer authenticates with the request, so django-axes sees it.
+        attrs = super().validate(attrs)
+        user = attrs["user"]
+        if staff_otp_required(user) and not otp_verify(user, attrs.get("otp_token", "")):
+            otp_failed(user=user, request=self.context.get("request"))
+            raise serializers.ValidationError(
+                _("A staff account needs a valid one-time password (otp_token)."), code="authorization"
+            )
+        return attrs
+
+
+class ObtainAuthTokenView(ObtainAuthToken):
+    """POST ``username`` and ``password`` (and ``otp_token`` for staff): answers
+    ``{"token": …}``. After AXES_FAILURE_LIMIT failures for a username from an address,
+    further attempts are refused with 429 without checking the password."""
+
+    serializer_class = TokenRequestSerializer
+    # Left out of the OpenAPI schema: the schema describes the data resources.
+    schema = None
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False):
+                return Response({"detail": str(get_lockout_message())}, status=settings.AXES_HTTP_RESPONSE_CODE)
+            return Response(serializer.errors, status=400)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
