@@ -6,7 +6,7 @@ PIP     = $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test setup install messages lint format check clean
+.PHONY: run test setup install messages lint format check clean bench
 # A half-made database (a failed migrate or load) is removed, so the next run starts clean.
 .DELETE_ON_ERROR:
 
@@ -40,6 +40,10 @@ run: setup
 
 test: install messages
 	$(VENV)/bin/pytest
+
+# Load and query benchmark on PostgreSQL, Redis and wrk (bench/run.py, docs/performance.md).
+bench: install
+	$(PY) bench/run.py
 
 lint: install
 	$(VENV)/bin/ruff check .

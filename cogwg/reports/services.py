@@ -8,11 +8,12 @@ import json
 import logging
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 # Every frozen report gets one file per format and language.
 REPORT_FILES = [(format, language) for format in ReportFormat.values for language in LANGUAGES]
+# The render task's hard time limit (tasks.render_report_file): a rendering never lasts longer.
+RENDER_TIME_LIMIT = 300
 # A reminder covers the milestones due within this many days.
 REMINDER_WINDOW_DAYS = 30
 
@@ -41,26 +44,67 @@ class RenderRetry(Exception):
     """Rendering failed and will be tried again: the file is back to pending."""
 
 
+class RenderBusy(Exception):
+    """The file is claimed by a rendering that may still be alive: its claim lapses in
+    ``seconds`` (a task redelivered after its worker died waits that long, then takes over)."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"being rendered; the claim lapses in {seconds:.0f} s")
+        self.seconds = seconds
+
+
+def render_lease() -> datetime.timedelta:
+    """How long a rendering holds its file: past the render task's hard time limit, a
+    claim can only be a dead worker's. ``COGWG_REPORT_RENDER_LEASE_SECONDS`` shortens it
+    for the fault tests (tests/ops/test_faults_worker.py)."""
+    seconds = getattr(settings, "COGWG_REPORT_RENDER_LEASE_SECONDS", None) or RENDER_TIME_LIMIT + 60
+    return datetime.timedelta(seconds=seconds)
+
+
 def content_checksum(content: dict) -> str:
     """SHA-256 of the content's canonical JSON (sorted keys, no spaces, UTF-8)."""
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _enqueue_render(file_id: int) -> None:
-    """Hand a file to the workers. With the broker down, the file stays pending and the
-    sweeper (``sweep_pending_report_files``) enqueues it again later."""
-    from .tasks import render_report_file
+class _RenderQueue:
+    """Hands files to the workers, one task each. With the broker down, the freeze or
+    re-queue that made them still succeeds: the files stay pending, and the sweeper
+    (``sweep_pending_report_files``) enqueues them once the broker is back. After a first
+    failure the batch's other files are not tried, so that a request waits for one broker
+    time-out, not one per file."""
 
-    try:
-        render_report_file.delay(file_id)
-    except BrokerError:
-        logger.exception("Could not enqueue the rendering of status report file %s; the sweeper will retry", file_id)
+    def __init__(self, file_ids):
+        self.file_ids = list(file_ids)
+        self.broker_down = False
+
+    def enqueue(self, file_id: int) -> None:
+        from .tasks import render_report_file
+
+        if self.broker_down:
+            return
+        try:
+            render_report_file.delay(file_id)
+        except BrokerError:
+            self.broker_down = True
+            left = self.file_ids[self.file_ids.index(file_id) :]
+            logger.exception(
+                "Could not enqueue the rendering of status report files %s; they stay pending for the sweeper", left
+            )
+
+    def enqueue_all(self) -> None:
+        for file_id in self.file_ids:
+            self.enqueue(file_id)
+
+
+def _enqueue_renders(file_ids) -> None:
+    _RenderQueue(file_ids).enqueue_all()
 
 
 def _enqueue_on_commit(file_ids) -> None:
-    for file_id in file_ids:
-        transaction.on_commit(lambda file_id=file_id: _enqueue_render(file_id))
+    queue = _RenderQueue(file_ids)
+    for file_id in queue.file_ids:
+        transaction.on_commit(lambda file_id=file_id: queue.enqueue(file_id))
 
 
 @transaction.atomic
@@ -138,27 +182,47 @@ def report_file_name(file: StatusReportFile) -> str:
     return f"{slug}-{report.as_of:%Y-%m-%d}-{file.language}.{file.format}"
 
 
-def report_file_render(*, file_id: int, final_attempt: bool = True) -> StatusReportFile | None:
-    """Render one file of a frozen report, at most once at a time: the file is claimed by
-    moving it from pending to running in one conditional update, so a task delivered
-    twice renders once. On failure the error is kept, and the file goes back to pending
-    (``RenderRetry`` is raised for the task to retry) or, on the final attempt, to failed.
-    Returns the file, or None when it was not pending."""
+def report_file_render(
+    *, file_id: int, final_attempt: bool = True, lease: datetime.timedelta | None = None
+) -> StatusReportFile | None:
+    """Render one file of a frozen report, at most once at a time.
+
+    The file is claimed by one conditional update: pending to running, counting the
+    attempt. A claim older than ``lease`` (longer than a rendering may last: the task's
+    hard time limit kills it first) belonged to a worker that died, and is taken over.
+    The attempt number is the claim's token: only the rendering that holds the current
+    claim may store its result, so a file is never stored by two renderings.
+
+    On failure the error is kept, and the file goes back to pending (``RenderRetry`` is
+    raised for the task to retry) or, on the final attempt, to failed. Returns the file,
+    or None when there was nothing to do (already rendered or failed). ``RenderBusy`` is
+    raised when a live claim holds the file."""
+    lease = lease or render_lease()
     now = timezone.now()
-    claimed = StatusReportFile.objects.filter(pk=file_id, status=RenderStatus.PENDING).update(
-        status=RenderStatus.RUNNING, attempts=F("attempts") + 1, modified_at=now
+    claimable = Q(status=RenderStatus.PENDING) | Q(status=RenderStatus.RUNNING, modified_at__lt=now - lease)
+    claimed = (
+        StatusReportFile.objects.filter(claimable, pk=file_id)
+        .order_by()
+        .update(status=RenderStatus.RUNNING, attempts=F("attempts") + 1, modified_at=now)
     )
     if not claimed:
-        return None
+        running_since = (
+            StatusReportFile.objects.filter(pk=file_id, status=RenderStatus.RUNNING)
+            .values_list("modified_at", flat=True)
+            .first()
+        )
+        if running_since is None:
+            return None
+        raise RenderBusy(max((running_since + lease - now).total_seconds(), 0.0))
     file = StatusReportFile.objects.select_related("report").get(pk=file_id)
+    # Ours for ``lease``: nobody else can claim it meanwhile, so this is our claim's number.
+    ours = StatusReportFile.objects.filter(pk=file_id, status=RenderStatus.RUNNING, attempts=file.attempts)
     try:
         data = render_file(file.report.content, format=file.format, language=file.language)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
         status = RenderStatus.FAILED if final_attempt else RenderStatus.PENDING
-        StatusReportFile.objects.filter(pk=file_id, status=RenderStatus.RUNNING).update(
-            status=status, error=error, modified_at=timezone.now()
-        )
+        ours.update(status=status, error=error, modified_at=timezone.now())
         logger.warning("Rendering status report file %s failed: %s", file_id, error, exc_info=True)
         if not final_attempt:
             raise RenderRetry(error) from exc
@@ -166,22 +230,27 @@ def report_file_render(*, file_id: int, final_attempt: bool = True) -> StatusRep
         return file
     previous_name = file.file.name
     name = file.file.storage.save(file.file.field.generate_filename(file, report_file_name(file)), ContentFile(data))
-    updated = StatusReportFile.objects.filter(pk=file_id, status=RenderStatus.RUNNING).update(
+    updated = ours.update(
         file=name, status=RenderStatus.READY, error="", rendered_at=timezone.now(), modified_at=timezone.now()
     )
     if not updated:
-        # Taken back meanwhile (re-queued by the sweeper): this rendering is not the file's.
+        # Taken back meanwhile (the claim lapsed and was taken over): this rendering is not the file's.
         file.file.storage.delete(name)
-    elif previous_name and previous_name != name:
-        file.file.storage.delete(previous_name)
+        logger.warning("Rendering of status report file %s (attempt %s) lost its claim", file_id, file.attempts)
+    else:
+        logger.info("Rendered status report file %s (attempt %s)", file_id, file.attempts)
+        if previous_name and previous_name != name:
+            file.file.storage.delete(previous_name)
     file.refresh_from_db()
     return file
 
 
-def report_files_sweep(*, pending_for: datetime.timedelta, running_for: datetime.timedelta) -> int:
+def report_files_sweep(*, pending_for: datetime.timedelta, running_for: datetime.timedelta | None = None) -> int:
     """Enqueue again the files left pending longer than ``pending_for`` (the broker was
     down when they were created) and take back those running longer than ``running_for``
-    (their worker died after claiming them). Returns how many were enqueued."""
+    (their worker died after claiming them; by default, past the render lease). Returns
+    how many were enqueued."""
+    running_for = running_for or render_lease()
     now = timezone.now()
     stale = StatusReportFile.objects.filter(status=RenderStatus.RUNNING, modified_at__lt=now - running_for)
     stale.update(status=RenderStatus.PENDING, modified_at=now - pending_for)
@@ -192,8 +261,7 @@ def report_files_sweep(*, pending_for: datetime.timedelta, running_for: datetime
     )
     # Touched so that the next sweep waits ``pending_for`` again before enqueuing twice.
     StatusReportFile.objects.filter(pk__in=file_ids, status=RenderStatus.PENDING).update(modified_at=now)
-    for file_id in file_ids:
-        _enqueue_render(file_id)
+    _enqueue_renders(file_ids)
     return len(file_ids)
 
 

@@ -2,8 +2,10 @@
 takes ids or plain values, calls one service and owns its retries.
 
 ``render_report_file`` may run twice for one file (a redelivery after a lost worker, the
-sweeper): the service claims the file before working, so the second run does nothing.
-That is what makes ``acks_late`` with ``reject_on_worker_lost`` safe.
+sweeper): the service claims the file before working, so a second run never renders it
+at the same time. That is what makes ``acks_late`` with ``reject_on_worker_lost`` safe: a
+task redelivered because its worker was killed finds the file still claimed, waits for
+the claim to lapse (``services.render_lease``) and renders it then, once.
 """
 
 import datetime
@@ -13,7 +15,7 @@ from celery import shared_task
 from . import services
 
 RENDER_MAX_RETRIES = 3
-RENDER_TIME_LIMIT = 300
+RENDER_TIME_LIMIT = services.RENDER_TIME_LIMIT
 RENDER_SOFT_TIME_LIMIT = 240
 # The sweeper waits this long before enqueuing a pending file again.
 SWEEP_PENDING_MINUTES = 10
@@ -37,7 +39,16 @@ def render_report_file(self, file_id: int) -> str | None:
     # Run eagerly (no broker), a retry would come at once and its exception reach the
     # caller: the first failure is final there, and the file can be re-queued.
     final_attempt = bool(self.request.is_eager) or self.request.retries >= self.max_retries
-    file = services.report_file_render(file_id=file_id, final_attempt=final_attempt)
+    try:
+        file = services.report_file_render(file_id=file_id, final_attempt=final_attempt)
+    except services.RenderBusy as busy:
+        if self.request.is_eager:
+            return None
+        # Claimed by a rendering that may be alive, or by a killed worker whose task this
+        # is, redelivered: come back once the claim has lapsed. A new message, not a retry:
+        # this is no failed attempt, and must not use up the retries of real failures.
+        render_report_file.apply_async((file_id,), countdown=busy.seconds + 1)
+        return None
     return file.status if file else None
 
 
@@ -45,10 +56,7 @@ def render_report_file(self, file_id: int) -> str | None:
 def sweep_pending_report_files(pending_minutes: int = SWEEP_PENDING_MINUTES) -> int:
     """Enqueue again the files pending for more than ``pending_minutes`` (the broker was
     down) and take back those a dead worker left running."""
-    return services.report_files_sweep(
-        pending_for=datetime.timedelta(minutes=pending_minutes),
-        running_for=datetime.timedelta(seconds=RENDER_TIME_LIMIT + 60),
-    )
+    return services.report_files_sweep(pending_for=datetime.timedelta(minutes=pending_minutes))
 
 
 @shared_task(
