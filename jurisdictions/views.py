@@ -61,7 +61,7 @@ class JurisdictionDetailView(PublicPageMixin, TemplateView):
             "seats": seats,
             "accomplishments": accomplishments,
             "challenges": list(jurisdiction.challenges.published().for_listing()),
-            "stories": list(UserStory.objects.published().filter(jurisdiction=jurisdiction)),
+            "stories": list(UserStory.objects.published().for_listing().filter(jurisdiction=jurisdiction)),
             "link_checks": link_status_for([*jurisdiction_urls([jurisdiction]), *accomplishment_urls(accomplishments)]),
         }
         return super().get_context_data(**kwargs)

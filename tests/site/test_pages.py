@@ -45,7 +45,7 @@ EXPECTED_QUERIES = {
     "work-plan": 6,
     "priority": 8,
     "jurisdictions": 3,
-    "jurisdiction": 10,
+    "jurisdiction": 11,
     "accomplishments": 6,
     "challenges": 5,
     "stories": 7,
