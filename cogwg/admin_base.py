@@ -1,21 +1,29 @@
 """What every admin of the tracker shares: English and French side by side, every change
-kept (who, when, which fields) and revertible, and publication moved only by the services."""
+kept (who, when, which fields) and revertible, publication moved only by the services,
+and each user's rights on each row asked of cogwg/permissions.py (as the API does)."""
 
+import copy
 import dataclasses
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import model_ngettext, unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms import Textarea
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from . import permissions
 from .choices import PublicationState
-from .services import records_publish, records_unpublish
+from .models import PublishableModel
+from .services import SUBMITTABLE_STATES, record_return, record_submit, records_publish, records_unpublish
 
 # Text areas small enough to sit in a table row (tabular inlines).
 COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
@@ -49,13 +57,106 @@ class HistoryDeltaHelper(HistoricalRecordContextHelper):
 
 class TrackedTranslationAdmin(SimpleHistoryAdmin, TranslationAdmin):
     """The base of every admin: modeltranslation's ``_en``/``_fr`` fields, and
-    simple_history's History page (who, when, the changed fields) with revert."""
+    simple_history's History page (who, when, the changed fields) with revert.
+
+    Who sees and changes which rows is cogwg/permissions.py's answer, on top of the model
+    permissions: the changelist shows what the user may see, a record they may not see
+    is a 404 (a 403 on its History page), its jurisdictions and milestones offer only
+    theirs, and a contributor's admin lists only what they work on."""
 
     formfield_overrides = HTTPS_URLS
     # Written only by services: a form, or a version being reverted, keeps what is stored.
     service_fields = ()
+    # Set only by those who may publish: read-only for others, and kept as stored.
+    publisher_fields = ()
     # Never listed on the History page (private data stays in the change form).
     history_hidden_fields = ()
+
+    # Rows: cogwg.permissions
+
+    def get_queryset(self, request):
+        return permissions.visible(request.user, super().get_queryset(request))
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) and permissions.shows_in_admin(request.user, self.model)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or permissions.can_view(request.user, obj))
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and permissions.can_add(request.user, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or permissions.can_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or permissions.can_delete(request.user, obj))
+
+    def has_publish_permission(self, request):
+        return permissions.can_publish(request.user, self.model)
+
+    def has_submit_permission(self, request):
+        return permissions.can_submit(request.user, self.model)
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        allowed = super().has_view_history_or_change_history_permission(request, obj)
+        return allowed and (obj is None or permissions.can_view_history(request.user, obj))
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # A record the user may not see answers as one that does not exist, not with a
+        # redirect and a message naming its id.
+        raise Http404
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if self.publisher_fields and not self.has_publish_permission(request):
+            readonly = (*readonly, *(name for name in self.publisher_fields if name not in readonly))
+        return readonly
+
+    def get_autocomplete_fields(self, request):
+        # Narrowed choices are offered as a list: a search would look among all records.
+        limited = permissions.limited_fields(request.user, self.model)
+        return [name for name in super().get_autocomplete_fields(request) if name not in limited]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self._limited(db_field, request, super().formfield_for_foreignkey, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return self._limited(db_field, request, super().formfield_for_manytomany, **kwargs)
+
+    def _limited(self, db_field, request, formfield_for, **kwargs):
+        if db_field.name not in permissions.limited_fields(request.user, self.model):
+            return formfield_for(db_field, request, **kwargs)
+        queryset = kwargs.get("queryset", db_field.remote_field.model._default_manager.all())
+        kwargs["queryset"] = permissions.limit_choices(request.user, self.model, db_field.name, queryset)
+        formfield = formfield_for(db_field, request, **kwargs)
+        if formfield is not None:
+            # A contributor's record says whose it is.
+            formfield.required = True
+        return formfield
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if permissions.is_secretariat(request.user):
+            return form
+        model_admin = self
+
+        class RowRightsForm(form):
+            def _post_clean(self):
+                super()._post_clean()
+                if self.errors:
+                    return
+                # Judged as it will be saved (a reverted version keeps the stored state).
+                record = copy.copy(self.instance)
+                model_admin.keep_stored(request, record)
+                jurisdictions = self.cleaned_data.get("jurisdictions") if "jurisdictions" in self.fields else None
+                if not permissions.can_save(request.user, record, jurisdictions=jurisdictions):
+                    self.add_error(None, _("You may not file this record with these values."))
+
+        return RowRightsForm
 
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryDeltaHelper(self.model, historical_record, hidden=self.history_hidden_fields)
@@ -69,22 +170,50 @@ class TrackedTranslationAdmin(SimpleHistoryAdmin, TranslationAdmin):
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def get_service_fields(self, request):
+        """The fields a save keeps as stored: the services', the review's own, and, for
+        those who may not publish, the publisher's."""
+        names = list(self.service_fields)
+        if issubclass(self.model, PublishableModel):
+            names += ["submitted_at", "submitted_by"]
+        if not self.has_publish_permission(request):
+            names += self.publisher_fields
+        return list(dict.fromkeys(names))
+
+    def keep_stored(self, request, obj):
+        """Put the stored values of the fields a save keeps back on ``obj``."""
+        service_fields = self.get_service_fields(request)
+        if obj.pk is None or not service_fields:
+            return
+        attnames = [self.model._meta.get_field(name).attname for name in service_fields]
+        stored = self.model._default_manager.filter(pk=obj.pk).values(*attnames).first() or {}
+        for attname, value in stored.items():
+            setattr(obj, attname, value)
+
     def save_model(self, request, obj, form, change):
-        if change and self.service_fields:
-            attnames = [self.model._meta.get_field(name).attname for name in self.service_fields]
-            stored = self.model._default_manager.filter(pk=obj.pk).values(*attnames).first() or {}
-            for attname, value in stored.items():
-                setattr(obj, attname, value)
+        if change:
+            self.keep_stored(request, obj)
         super().save_model(request, obj, form, change)
 
 
-class PublicationAdminMixin:
-    """Publish and unpublish, in bulk or from the change form, through the services.
-    Put it before ``TrackedTranslationAdmin``; override ``publish_records`` and
-    ``unpublish_records`` where publishing does more than flip the state."""
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should change"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text=_("E-mailed to whoever submitted each record, and kept on the record."),
+    )
 
-    actions = ["publish_selected", "unpublish_selected"]
+
+class PublicationAdminMixin:
+    """The review, in bulk or from the change form, through the services: contributors
+    submit their drafts; the secretariat publishes, returns for changes (with a comment)
+    and unpublishes. Put it before ``TrackedTranslationAdmin``; override
+    ``publish_records`` and ``unpublish_records`` where publishing does more than flip
+    the state."""
+
+    actions = ["submit_selected", "publish_selected", "return_selected", "unpublish_selected"]
     service_fields = ("published_at",)
+    publisher_fields = ("publication_state", "published_at", "review_comment")
 
     def publish_records(self, request, queryset):
         return records_publish(queryset=queryset, by=request.user)
@@ -92,30 +221,110 @@ class PublicationAdminMixin:
     def unpublish_records(self, request, queryset):
         return records_unpublish(queryset=queryset, by=request.user)
 
-    @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["change"])
+    def _report(self, request, message, changed, selected):
+        """``message`` (in ``ngettext`` for ``changed``) with the count and the items, and
+        a warning for the selected records left alone."""
+        self.message_user(request, message % {"count": changed, "items": model_ngettext(self.opts, changed)})
+        left_alone = selected - changed
+        if left_alone:
+            message = ngettext(
+                "%(count)d selected record was not in a state for this and was left as it was.",
+                "%(count)d selected records were not in a state for this and were left as they were.",
+                left_alone,
+            )
+            self.message_user(request, message % {"count": left_alone}, messages.WARNING)
+
+    @admin.action(description=_("Submit selected %(verbose_name_plural)s for review"), permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        records = list(queryset)
+        changed = 0
+        for record in records:
+            if permissions.can_submit(request.user, record):
+                record_submit(record=record, by=request.user)
+                changed += 1
+        message = ngettext(
+            "%(count)d %(items)s was submitted for review.", "%(count)d %(items)s were submitted for review.", changed
+        )
+        self._report(request, message, changed, len(records))
+
+    @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["publish"])
     def publish_selected(self, request, queryset):
         changed = self.publish_records(request, queryset)
         message = ngettext("%(count)d %(items)s was published.", "%(count)d %(items)s were published.", changed)
         items = model_ngettext(self.opts, changed)
         self.message_user(request, message % {"count": changed, "items": items}, messages.SUCCESS)
 
-    @admin.action(description=_("Unpublish selected %(verbose_name_plural)s"), permissions=["change"])
+    @admin.action(description=_("Return selected %(verbose_name_plural)s for changes"), permissions=["publish"])
+    def return_selected(self, request, queryset):
+        """Asks what should change (a page of its own), then returns each submitted record."""
+        form = ReturnForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            records = list(queryset)
+            submitted = [record for record in records if record.publication_state == PublicationState.SUBMITTED]
+            for record in submitted:
+                record_return(record=record, comment=form.cleaned_data["comment"], by=request.user)
+            message = ngettext(
+                "%(count)d %(items)s was returned for changes.",
+                "%(count)d %(items)s were returned for changes.",
+                len(submitted),
+            )
+            self._report(request, message, len(submitted), len(records))
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Return for changes"),
+            "opts": self.opts,
+            "form": form,
+            "queryset": queryset,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/cogwg/return_for_changes.html", context)
+
+    @admin.action(description=_("Unpublish selected %(verbose_name_plural)s"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         changed = self.unpublish_records(request, queryset)
         message = ngettext("%(count)d %(items)s was unpublished.", "%(count)d %(items)s were unpublished.", changed)
         items = model_ngettext(self.opts, changed)
         self.message_user(request, message % {"count": changed, "items": items}, messages.SUCCESS)
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        stored = obj.publication_state if obj is not None else None
+
+        class ReviewForm(form):
+            def clean(self):
+                cleaned_data = super().clean()
+                wanted = cleaned_data.get("publication_state")
+                returning = stored == PublicationState.SUBMITTED and wanted == PublicationState.RETURNED
+                if returning and not (cleaned_data.get("review_comment") or "").strip():
+                    self.add_error("review_comment", _("Say what should change before returning it."))
+                return cleaned_data
+
+        return ReviewForm
+
     def save_model(self, request, obj, form, change):
+        if not self.has_publish_permission(request):
+            # The state is the services' (submit action) and the publisher's.
+            super().save_model(request, obj, form, change)
+            return
         wanted = obj.publication_state
         stored = PublicationState.DRAFT
         if change:
             stored = self.model._default_manager.filter(pk=obj.pk).values_list("publication_state", flat=True).get()
         publishing = wanted == PublicationState.PUBLISHED != stored
         unpublishing = stored == PublicationState.PUBLISHED != wanted
-        if publishing or unpublishing:
+        returning = change and stored == PublicationState.SUBMITTED and wanted == PublicationState.RETURNED
+        submitting = change and stored in SUBMITTABLE_STATES and wanted == PublicationState.SUBMITTED
+        if publishing or unpublishing or returning or submitting:
             obj.publication_state = stored
         super().save_model(request, obj, form, change)
+        if returning:
+            record_return(record=obj, comment=obj.review_comment, by=request.user)
+            return
+        if submitting:
+            record_submit(record=obj, by=request.user)
+            return
         if not (publishing or unpublishing):
             return
         records = self.model._default_manager.filter(pk=obj.pk)

@@ -1,12 +1,16 @@
 """The admin site: staff must prove a second factor (a TOTP device, django-otp) when
 COGWG_REQUIRE_STAFF_OTP is on, which it is unless the settings say otherwise (the test
 suite and local development turn it off). A device is added for a user in the admin
-("TOTP devices") or with ``manage.py add_totp_device USERNAME``."""
+("TOTP devices") or with ``manage.py add_totp_device USERNAME``. The site also serves the
+secretariat's audit page (admin/audit/, cogwg/admin_audit.py), linked from its index."""
+
+import functools
 
 from django.conf import settings
 from django.contrib.admin import AdminSite as DjangoAdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
+from django.urls import path, reverse
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
@@ -33,8 +37,24 @@ class OTPLoginForm(OTPAdminAuthenticationForm):
 
 
 class AdminSite(OTPAdminSite):
+    # The index links the secretariat to the audit page (cogwg/admin_audit.py).
+    index_template = "admin/cogwg/index.html"
+
     def __init__(self, name="admin"):
         super().__init__(name)
+
+    def get_urls(self):
+        from .admin_audit import audit_view
+
+        audit = self.admin_view(functools.partial(audit_view, admin_site=self))
+        return [path("audit/", audit, name="audit"), *super().get_urls()]
+
+    def index(self, request, extra_context=None):
+        from . import permissions
+
+        if permissions.can_view_audit(request.user):
+            extra_context = {**(extra_context or {}), "audit_url": reverse(f"{self.name}:audit")}
+        return super().index(request, extra_context)
 
     @property
     def login_form(self):

@@ -13,3 +13,5 @@ app.autodiscover_tasks()
 app.autodiscover_tasks(["cogwg.reports"])
 # The reporting cycles' reminders (cogwg/cycle_tasks.py).
 app.autodiscover_tasks(["cogwg"], related_name="cycle_tasks")
+# The review's e-mails (cogwg/notification_tasks.py).
+app.autodiscover_tasks(["cogwg"], related_name="notification_tasks")

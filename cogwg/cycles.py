@@ -59,14 +59,8 @@ def _contributors_field():
 
 def contributor_jurisdictions(user) -> QuerySet:
     """The jurisdictions ``user`` reports for: all of them for the secretariat, those the
-    user is bound to for a contributor, none for anyone else."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Jurisdiction.objects.none()
-    if permissions.is_secretariat(user):
-        return Jurisdiction.objects.all()
-    if _contributors_field() is None:
-        return Jurisdiction.objects.none()
-    return Jurisdiction.objects.filter(**{CONTRIBUTORS_FIELD: user})
+    user is bound to for a contributor (``jurisdictions.Contributor``), none for anyone else."""
+    return permissions.acting_jurisdictions(user)
 
 
 def _contributor_addresses(jurisdiction_ids) -> dict[int, set[str]]:

@@ -38,6 +38,9 @@ class PublishableQuerySet(models.QuerySet):
 
 
 class PublishableModel(TimeStampedModel):
+    """A record that goes through review before the public sees it: draft → submitted →
+    published, or returned with a comment (then changed and submitted again)."""
+
     publication_state = models.CharField(
         _("publication state"),
         max_length=16,
@@ -46,6 +49,20 @@ class PublishableModel(TimeStampedModel):
         db_index=True,
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The review (cogwg.services: record_submit, record_return, records_publish).
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="submitted_%(app_label)s_%(class)s_set",
+        verbose_name=_("submitted by"),
+    )
+    review_comment = models.TextField(
+        _("review comment"), blank=True, help_text=_("Why the secretariat returned it for changes.")
+    )
 
     objects = PublishableQuerySet.as_manager()
 
@@ -196,6 +213,10 @@ class StatusReport(TimeStampedModel):
     @property
     def is_frozen(self):
         return self.state != StatusReportState.DRAFT
+
+    @property
+    def is_published(self):
+        return self.state == StatusReportState.PUBLISHED
 
 
 class StatusReportFile(TimeStampedModel):

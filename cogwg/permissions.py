@@ -1,26 +1,384 @@
-"""Who may see and change what: the one place both the admin and the API ask.
+"""Who may see and change what: the one place the admin, the API and the site ask.
 
-For now the secretariat (active staff) sees drafts and may change everything; everyone
-else reads what is published. Jurisdiction contributors' narrower rights (their own
-jurisdiction's records, the milestones of priorities their jurisdiction holds a seat on)
-belong here too, so that the admin and the API keep answering the same way.
+Roles are groups (created by jurisdictions/migrations/0004_roles.py with ``roles_sync``):
+
+- **Secretariat** (and superusers): everything; sees drafts, publishes, returns for changes.
+- **Jurisdiction contributor**: a user bound to jurisdictions (``jurisdictions.Contributor``).
+  They see what the public sees plus their jurisdictions' unpublished records. They add
+  and change their jurisdictions' accomplishments, challenges that list only their
+  jurisdictions (a challenge across jurisdictions is the secretariat's) and user
+  stories, and post progress updates on the milestones of a published plan whose
+  priority gives one of their jurisdictions a seat (lead or partner). They change a
+  record while it is a draft or returned (a story while it is submitted, before the
+  secretariat takes it up) and submit it for review; they never publish.
+- **Joint Councils reader**: what the public sees, plus draft and frozen status reports.
+- Everyone else, anonymous included: what is published.
+
+Adding, changing and deleting also need Django's model permission (``app.add_model``…),
+which the groups grant, so that the admin and the API answer the same way. Querysets are
+narrowed by ``visible`` (reads) and ``editable`` (writes); a single record is judged by
+the ``can_*`` functions on the same querysets, so a rule is written once.
 """
+
+from django.apps import apps as global_apps
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from jurisdictions.models import Accomplishment, Challenge, Contributor, Jurisdiction
+from stories.choices import StoryState
+from stories.models import UserStory
+from workplan.models import Assignment, Milestone, Priority, ProgressUpdate
+
+from .choices import PublicationState
+from .models import StatusReport
+
+SECRETARIAT = "Secretariat"
+CONTRIBUTOR = "Jurisdiction contributor"
+JOINT_COUNCILS_READER = "Joint Councils reader"
+
+PROJECT_APPS = ("cogwg", "jurisdictions", "workplan", "stories")
+
+# What each role's group may do in the admin and the API, before the row-level rules.
+# The secretariat's group holds every model permission of the project's apps.
+ROLE_PERMISSIONS = {
+    CONTRIBUTOR: (
+        "jurisdictions.view_jurisdiction",
+        *(
+            f"jurisdictions.{action}_{model}"
+            for model in ("accomplishment", "accomplishmentlink", "challenge")
+            for action in ("view", "add", "change", "delete")
+        ),
+        "workplan.view_workplan",
+        "workplan.view_priority",
+        "workplan.view_assignment",
+        "workplan.view_milestone",
+        *(f"workplan.{action}_progressupdate" for action in ("view", "add", "change", "delete")),
+        # Stories are rejected by the secretariat, never deleted by a contributor.
+        *(f"stories.{action}_userstory" for action in ("view", "add", "change")),
+        "stories.view_theme",
+        "stories.view_dataset",
+        "cogwg.view_meeting",
+        "cogwg.view_nextstep",
+        "cogwg.view_reportingperiod",
+    ),
+    JOINT_COUNCILS_READER: ("cogwg.view_statusreport", "cogwg.view_statusreportfile"),
+}
+
+# The records contributors file, and those of them they may delete (while editable).
+CONTRIBUTED_MODELS = (Accomplishment, Challenge, UserStory, ProgressUpdate)
+CONTRIBUTOR_DELETES = (Accomplishment, Challenge, ProgressUpdate)
+# A contributor changes and submits a record in these states; then it is the secretariat's.
+EDITABLE_STATES = (PublicationState.DRAFT, PublicationState.RETURNED)
+SUBMITTABLE_STATES = EDITABLE_STATES
+
+
+# Roles
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _groups(user) -> frozenset[str]:
+    """The names of ``user``'s groups, read once per user object (a request's user)."""
+    if not _active(user):
+        return frozenset()
+    if not hasattr(user, "_cogwg_groups"):
+        user._cogwg_groups = frozenset(user.groups.values_list("name", flat=True))
+    return user._cogwg_groups
+
+
+def jurisdiction_ids(user) -> frozenset[int]:
+    """The jurisdictions ``user`` is bound to as a contributor, read once per user object."""
+    if not _active(user):
+        return frozenset()
+    if not hasattr(user, "_cogwg_jurisdictions"):
+        user._cogwg_jurisdictions = frozenset(
+            Contributor.objects.filter(user=user).values_list("jurisdiction_id", flat=True)
+        )
+    return user._cogwg_jurisdictions
 
 
 def is_secretariat(user) -> bool:
-    return bool(user and user.is_active and user.is_staff)
+    return _active(user) and (user.is_superuser or SECRETARIAT in _groups(user))
+
+
+def is_contributor(user) -> bool:
+    return not is_secretariat(user) and bool(jurisdiction_ids(user))
+
+
+def is_joint_councils_reader(user) -> bool:
+    return JOINT_COUNCILS_READER in _groups(user)
+
+
+def acting_jurisdictions(user) -> QuerySet:
+    """The jurisdictions ``user`` acts for: all of them for the secretariat, those they are
+    bound to for a contributor, none for anyone else."""
+    if is_secretariat(user):
+        return Jurisdiction.objects.all()
+    if not _active(user):
+        return Jurisdiction.objects.none()
+    return Jurisdiction.objects.filter(contributions__user=user)
+
+
+def visibility_key(user) -> str:
+    """What ``user`` sees, for cache keys: users with the same key see the same records."""
+    if is_secretariat(user):
+        return "all"
+    parts = ["reports"] if is_joint_councils_reader(user) else []
+    if ids := jurisdiction_ids(user):
+        parts.append("jurisdictions:" + ",".join(str(pk) for pk in sorted(ids)))
+    return "+".join(parts) or "public"
+
+
+# Row-level rules, as querysets
+
+
+def _public(queryset: QuerySet) -> QuerySet:
+    """What the public sees of ``queryset``: each model's own ``published()``."""
+    if queryset.model is Assignment:
+        return queryset.filter(priority__in=Priority.objects.published())
+    if hasattr(queryset, "published"):
+        return queryset.published()
+    return queryset
+
+
+def _owned(model, ids) -> Q | None:
+    """The records of ``model`` that belong to the jurisdictions ``ids`` (None: the model
+    belongs to no jurisdiction). A challenge belongs to them when it lists some of them and
+    no other: one across jurisdictions, or naming others too, is the secretariat's."""
+    if model in (Accomplishment, UserStory, ProgressUpdate):
+        return Q(jurisdiction__in=ids)
+    if model is Challenge:
+        listed = Challenge.jurisdictions.through.objects.filter(challenge=OuterRef("pk"))
+        return Q(Exists(listed)) & ~Q(Exists(listed.exclude(jurisdiction__in=ids)))
+    return None
+
+
+def _editable(model, ids) -> Q | None:
+    owned = _owned(model, ids) if model in CONTRIBUTED_MODELS else None
+    if owned is None:
+        return None
+    if model is UserStory:
+        return owned & Q(state=StoryState.SUBMITTED)
+    editable = owned & Q(publication_state__in=EDITABLE_STATES)
+    if model is ProgressUpdate:
+        # Still on a milestone the jurisdiction may report on.
+        seat = Assignment.objects.filter(
+            priority=OuterRef("milestone__priority"), jurisdiction=OuterRef("jurisdiction")
+        )
+        editable &= Q(milestone__in=Milestone.objects.published()) & Q(Exists(seat))
+    return editable
+
+
+def visible(user, queryset: QuerySet) -> QuerySet:
+    """The records of ``queryset`` that ``user`` may see."""
+    if is_secretariat(user):
+        return queryset
+    if queryset.model is StatusReport and is_joint_councils_reader(user):
+        return queryset
+    public = _public(queryset)
+    ids = jurisdiction_ids(user)
+    owned = _owned(queryset.model, ids) if ids else None
+    if owned is None:
+        return public
+    return queryset.filter(Q(pk__in=public.values("pk")) | owned)
+
+
+def editable(user, queryset: QuerySet) -> QuerySet:
+    """The records of ``queryset`` that ``user`` may change, delete or submit (the model
+    permission aside)."""
+    if is_secretariat(user):
+        return queryset
+    ids = jurisdiction_ids(user)
+    rule = _editable(queryset.model, ids) if ids else None
+    return queryset.none() if rule is None else queryset.filter(rule)
+
+
+def reportable_milestones(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The milestones ``user`` may post progress on: all for the secretariat; for a
+    contributor, those of published plans whose priority gives one of their jurisdictions
+    a seat."""
+    queryset = Milestone.objects.all() if queryset is None else queryset
+    if is_secretariat(user):
+        return queryset
+    ids = jurisdiction_ids(user)
+    if not ids:
+        return queryset.none()
+    seats = Assignment.objects.filter(priority=OuterRef("priority"), jurisdiction__in=ids)
+    return queryset.filter(pk__in=Milestone.objects.published().values("pk")).filter(Exists(seats))
+
+
+def limited_fields(user, model) -> tuple[str, ...]:
+    """The related fields of ``model`` whose choices ``limit_choices`` narrows for
+    ``user``: those that say whose a contributor's record is."""
+    if is_secretariat(user) or model not in CONTRIBUTED_MODELS:
+        return ()
+    if model is Challenge:
+        return ("jurisdictions",)
+    if model is ProgressUpdate:
+        return ("milestone", "jurisdiction")
+    return ("jurisdiction",)
+
+
+def limit_choices(user, model, field_name: str, queryset: QuerySet) -> QuerySet:
+    """The choices ``user`` has for the related field ``field_name`` of ``model`` when
+    filing a record: their jurisdictions, the milestones they may report on."""
+    if field_name not in limited_fields(user, model):
+        return queryset
+    if field_name == "milestone":
+        return reportable_milestones(user, queryset)
+    return queryset.filter(pk__in=jurisdiction_ids(user))
+
+
+# One record
+
+
+def _perm(user, action: str, model) -> bool:
+    opts = model._meta
+    return _active(user) and user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+
+def _one(record) -> QuerySet:
+    return type(record)._default_manager.filter(pk=record.pk)
 
 
 def can_view_unpublished(user) -> bool:
-    """May ``user`` see drafts and records under review, not only what is published?"""
+    """May ``user`` see every draft and record under review (not only their own)?"""
     return is_secretariat(user)
+
+
+def can_view_unpublished_reports(user) -> bool:
+    """May ``user`` read draft and frozen status reports before they are published?"""
+    return is_secretariat(user) or is_joint_councils_reader(user)
+
+
+def can_view(user, record) -> bool:
+    if record.pk is None:
+        return False
+    return is_secretariat(user) or visible(user, _one(record)).exists()
+
+
+def can_view_history(user, record) -> bool:
+    """A contributor reads the history of their jurisdictions' records only: another's
+    history would show its earlier drafts."""
+    if is_secretariat(user):
+        return True
+    ids = jurisdiction_ids(user)
+    if not ids:
+        return can_view(user, record)
+    owned = _owned(type(record), ids)
+    return owned is not None and _one(record).filter(owned).exists()
 
 
 def can_add(user, model) -> bool:
-    """May ``user`` create a record of ``model``?"""
+    """May ``user`` create a record of ``model`` (what it may hold: ``can_save``)?"""
+    if not _perm(user, "add", model):
+        return False
+    return is_secretariat(user) or (model in CONTRIBUTED_MODELS and bool(jurisdiction_ids(user)))
+
+
+def can_change(user, record) -> bool:
+    if not _perm(user, "change", type(record)):
+        return False
+    return is_secretariat(user) or (record.pk is not None and editable(user, _one(record)).exists())
+
+
+def can_delete(user, record) -> bool:
+    if not _perm(user, "delete", type(record)):
+        return False
+    if is_secretariat(user):
+        return True
+    return type(record) in CONTRIBUTOR_DELETES and record.pk is not None and editable(user, _one(record)).exists()
+
+
+def can_publish(user, record_or_model) -> bool:
+    """Publish, withdraw, or return for changes: the secretariat's."""
+    model = record_or_model if isinstance(record_or_model, type) else type(record_or_model)
+    return is_secretariat(user) and _perm(user, "change", model)
+
+
+def can_submit(user, record_or_model) -> bool:
+    """Submit a draft or returned record for review (given a model: some record of it)."""
+    if isinstance(record_or_model, type):
+        model = record_or_model
+        return (
+            hasattr(model, "publication_state")
+            and _perm(user, "change", model)
+            and (is_secretariat(user) or (model in CONTRIBUTED_MODELS and bool(jurisdiction_ids(user))))
+        )
+    if getattr(record_or_model, "publication_state", None) not in SUBMITTABLE_STATES:
+        return False
+    return can_change(user, record_or_model)
+
+
+def can_save(user, record, *, jurisdictions=None) -> bool:
+    """May ``user`` store ``record`` with the values it now holds: a new record, or one
+    they may change (``can_change``, asked first) with its changes? ``jurisdictions`` are
+    a challenge's jurisdictions as they will be saved (jurisdictions or their ids): the
+    many-to-many values reach the record only once it is saved."""
+    if is_secretariat(user):
+        return True
+    model, ids = type(record), jurisdiction_ids(user)
+    if not ids or model not in CONTRIBUTED_MODELS:
+        return False
+    if model is UserStory:
+        return record.jurisdiction_id in ids and record.state == StoryState.SUBMITTED
+    if record.publication_state not in EDITABLE_STATES:
+        return False
+    if model is Challenge:
+        if jurisdictions is None:
+            jurisdictions = record.jurisdictions.all() if record.pk else ()
+        listed = {getattr(jurisdiction, "pk", jurisdiction) for jurisdiction in jurisdictions}
+        return bool(listed) and listed <= ids
+    if record.jurisdiction_id not in ids:
+        return False
+    if model is ProgressUpdate:
+        return (
+            reportable_milestones(user, Milestone.objects.filter(pk=record.milestone_id))
+            .filter(priority__seats__jurisdiction=record.jurisdiction_id)
+            .exists()
+        )
+    return True
+
+
+# The admin
+
+
+def shows_in_admin(user, model) -> bool:
+    """Is ``model`` in ``user``'s admin (index and menu)? Contributors and readers see a
+    reduced admin: what they work on, not what they can merely look up."""
+    if is_secretariat(user):
+        return True
+    contributor, reader = is_contributor(user), is_joint_councils_reader(user)
+    if not (contributor or reader):
+        return True  # other staff: as their model permissions say
+    return (contributor and model in CONTRIBUTED_MODELS) or (reader and model is StatusReport)
+
+
+def can_view_audit(user) -> bool:
     return is_secretariat(user)
 
 
-def can_change(user, obj) -> bool:
-    """May ``user`` change (or delete, publish, withdraw) this record?"""
-    return is_secretariat(user)
+# The groups
+
+
+def roles_sync(apps=global_apps, *, missing_ok: bool = False) -> None:
+    """Create the roles' groups and give them their permissions (idempotent). Takes the
+    migration's ``apps`` when called from one. A permission that does not exist yet is an
+    error, unless ``missing_ok`` (a migration run before the model's own): a new model or a
+    new right of a role comes with a data migration that calls this again."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    secretariat, _created = Group.objects.get_or_create(name=SECRETARIAT)
+    secretariat.permissions.set(Permission.objects.filter(content_type__app_label__in=PROJECT_APPS))
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = Q()
+        for label in codenames:
+            app_label, codename = label.split(".")
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        permissions = list(Permission.objects.filter(wanted).select_related("content_type"))
+        missing = set(codenames) - {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
+        if missing and not missing_ok:
+            raise LookupError(f"Permissions missing for {name}: {', '.join(sorted(missing))}")
+        group.permissions.set(permissions)

@@ -1,9 +1,21 @@
-"""Writes shared by every app: publishing and unpublishing reviewed records."""
+"""Writes shared by every app: the review before publishing, and publishing.
 
+A record of a ``PublishableModel`` goes draft → submitted → published, or is returned
+with a comment and submitted again. A contributor submits (the secretariat is e-mailed);
+the secretariat publishes or returns it (the submitter is e-mailed). Progress updates are
+published through ``workplan.services.progress_update_publish``, which moves their
+milestone.
+"""
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from . import notifications
 from .choices import PublicationState
+
+SUBMITTABLE_STATES = (PublicationState.DRAFT, PublicationState.RETURNED)
 
 
 def _locked(queryset):
@@ -15,11 +27,60 @@ def _locked(queryset):
     ).select_for_update()
 
 
+def _locked_record(record):
+    return type(record)._default_manager.select_for_update().get(pk=record.pk)
+
+
+@transaction.atomic
+def record_submit(*, record, by=None):
+    """Submit a draft or returned record for review; the secretariat is e-mailed once this
+    commits. Returns the record as saved."""
+    record = _locked_record(record)
+    if record.publication_state not in SUBMITTABLE_STATES:
+        raise ValidationError(_("Only a draft, or a record returned for changes, can be submitted for review."))
+    record.publication_state = PublicationState.SUBMITTED
+    record.submitted_at = timezone.now()
+    record.submitted_by = by
+    record._history_user = by
+    record.save(update_fields=["publication_state", "submitted_at", "submitted_by", "modified_at"])
+    notifications.enqueue(event=notifications.SUBMITTED, record=record)
+    return record
+
+
+@transaction.atomic
+def record_return(*, record, comment: str, by=None):
+    """Return a submitted record to its contributor for changes, saying why; they are
+    e-mailed the comment once this commits. Returns the record as saved."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what should change before returning it.")})
+    record = _locked_record(record)
+    if record.publication_state != PublicationState.SUBMITTED:
+        raise ValidationError(_("Only a record submitted for review can be returned for changes."))
+    record.publication_state = PublicationState.RETURNED
+    record.review_comment = comment
+    record._history_user = by
+    record.save(update_fields=["publication_state", "review_comment", "modified_at"])
+    notifications.enqueue(event=notifications.RETURNED, record=record)
+    return record
+
+
+def record_publish(*, record, by=None):
+    """Publish one record, whatever its review state; returns it as saved."""
+    from workplan.models import ProgressUpdate
+    from workplan.services import progress_update_publish
+
+    if isinstance(record, ProgressUpdate):
+        return progress_update_publish(update=record, by=by)
+    records_publish(queryset=type(record)._default_manager.filter(pk=record.pk), by=by)
+    return type(record)._default_manager.get(pk=record.pk)
+
+
 @transaction.atomic
 def records_publish(*, queryset, by=None) -> int:
     """Publish every record of ``queryset`` (a PublishableModel queryset) that is not yet
     published; returns how many changed. Each record is saved on its own so that its
-    history shows who published it."""
+    history shows who published it, and whoever submitted it is e-mailed."""
     changed = 0
     now = timezone.now()
     for record in _locked(queryset).exclude(publication_state=PublicationState.PUBLISHED):
@@ -27,6 +88,8 @@ def records_publish(*, queryset, by=None) -> int:
         record.published_at = now
         record._history_user = by
         record.save(update_fields=["publication_state", "published_at", "modified_at"])
+        if record.submitted_by_id is not None:
+            notifications.enqueue(event=notifications.PUBLISHED, record=record)
         changed += 1
     return changed
 

@@ -1,4 +1,6 @@
-"""The secretariat's admin for jurisdictions, their accomplishments and challenges."""
+"""The admin for jurisdictions, their accomplishments and challenges (the secretariat's,
+and contributors' for their own jurisdictions: cogwg/permissions.py), and who contributes
+for which jurisdiction."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +8,9 @@ from modeltranslation.admin import TranslationTabularInline
 
 from cogwg.admin_base import HTTPS_URLS, PublicationAdminMixin, TrackedTranslationAdmin
 
-from .models import Accomplishment, AccomplishmentLink, Challenge, Jurisdiction
+from .models import Accomplishment, AccomplishmentLink, Challenge, Contributor, Jurisdiction
+
+PUBLICATION_FIELDS = ("publication_state", "published_at", ("submitted_by", "submitted_at"), "review_comment")
 
 
 @admin.register(Jurisdiction)
@@ -49,7 +53,7 @@ class AccomplishmentAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
     autocomplete_fields = ("jurisdiction", "priority", "meeting")
     date_hierarchy = "date"
     ordering = ("jurisdiction__order", "-date", "pk")
-    readonly_fields = ("published_at",)
+    readonly_fields = ("published_at", "submitted_by", "submitted_at")
     fieldsets = (
         (
             None,
@@ -65,7 +69,7 @@ class AccomplishmentAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
                 )
             },
         ),
-        (_("Publication"), {"fields": ("publication_state", "published_at")}),
+        (_("Publication"), {"fields": PUBLICATION_FIELDS}),
     )
     inlines = (AccomplishmentLinkInline,)
 
@@ -78,7 +82,7 @@ class ChallengeAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
     autocomplete_fields = ("jurisdictions", "first_reported_at")
     date_hierarchy = "first_reported_on"
     ordering = ("-first_reported_on", "pk")
-    readonly_fields = ("published_at",)
+    readonly_fields = ("published_at", "submitted_by", "submitted_at")
     fieldsets = (
         (
             None,
@@ -103,5 +107,19 @@ class ChallengeAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
                 )
             },
         ),
-        (_("Publication"), {"fields": ("publication_state", "published_at")}),
+        (_("Publication"), {"fields": PUBLICATION_FIELDS}),
     )
+
+
+@admin.register(Contributor)
+class ContributorAdmin(TrackedTranslationAdmin):
+    """Who reports for which jurisdiction (``manage.py add_contributor`` creates the
+    account, puts it in the contributor group and binds it)."""
+
+    list_display = ("user", "jurisdiction", "created_at")
+    list_filter = (("jurisdiction", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("user", "jurisdiction")
+    search_fields = ("user__username", "user__email", "jurisdiction__code", "jurisdiction__name_en")
+    autocomplete_fields = ("user", "jurisdiction")
+    ordering = ("jurisdiction__order", "jurisdiction__code", "user__username")
+    fieldsets = ((None, {"fields": ("user", "jurisdiction")}),)

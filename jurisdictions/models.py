@@ -1,5 +1,6 @@
 """Member governments, what they accomplished and what holds them back."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,13 @@ class Jurisdiction(TimeStampedModel):
     open_government_url = models.URLField(_("open government page"), blank=True)
     is_member = models.BooleanField(_("member of COGWG"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Contributor",
+        related_name="contributed_jurisdictions",
+        blank=True,
+        verbose_name=_("contributors"),
+    )
 
     class Meta:
         ordering = ["order", "code"]
@@ -38,6 +46,32 @@ class Jurisdiction(TimeStampedModel):
     @property
     def display_name(self):
         return self.short_name or self.name
+
+
+class Contributor(TimeStampedModel):
+    """A user who reports for a jurisdiction (the "Jurisdiction contributor" role): they
+    post, and submit for review, that jurisdiction's records (cogwg/permissions.py). A
+    user may report for several jurisdictions, one row each."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("user")
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("jurisdiction")
+    )
+
+    class Meta:
+        ordering = ["jurisdiction__order", "jurisdiction__code", "user__username"]
+        verbose_name = _("contributor")
+        verbose_name_plural = _("contributors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "jurisdiction"], name="%(app_label)s_%(class)s_once_per_jurisdiction"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.jurisdiction.code}"
 
 
 class AccomplishmentQuerySet(PublishableQuerySet):

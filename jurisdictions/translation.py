@@ -3,7 +3,7 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as track_history
 
-from .models import Accomplishment, AccomplishmentLink, Challenge, Jurisdiction
+from .models import Accomplishment, AccomplishmentLink, Challenge, Contributor, Jurisdiction
 
 
 @register(Jurisdiction)
@@ -26,6 +26,13 @@ class ChallengeTranslation(TranslationOptions):
     fields = ("title", "description", "mitigation")
 
 
-for model in (Jurisdiction, Accomplishment, AccomplishmentLink):
+@register(Contributor)
+class ContributorTranslation(TranslationOptions):
+    """Nothing to translate: registered so that its admin is the tracker's common one."""
+
+    fields = ()
+
+
+for model in (Jurisdiction, Accomplishment, AccomplishmentLink, Contributor):
     track_history(model)
 track_history(Challenge, m2m_fields=["jurisdictions"])

@@ -1,12 +1,14 @@
 """The secretariat's admin for the user stories inventory: moderation (publish, reject),
 themes, and the datasets stories used. A submitter's name and e-mail appear in a story's
-change form only: never in the list, its search, or the History page."""
+change form only (the secretariat's): never in the list, its search, or the History page.
+Contributors file and edit their jurisdictions' stories here too (cogwg/permissions.py)."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cogwg import permissions
 from cogwg.admin_base import TrackedTranslationAdmin
 
 from .admin_ckan import DatasetCkanAdminMixin
@@ -74,9 +76,18 @@ class UserStoryAdmin(TrackedTranslationAdmin):
         ),
     )
     history_hidden_fields = ("submitter_name", "submitter_email")
+    # A contributor's story is submitted as they write it; the secretariat moderates it.
+    publisher_fields = ("state", "published_on")
     actions = ["publish_selected", "reject_selected"]
 
-    @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["change"])
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if permissions.is_secretariat(request.user):
+            return fieldsets
+        # Who submitted a story is the secretariat's to know.
+        return [(name, options) for name, options in fieldsets if "submitter_email" not in options["fields"]]
+
+    @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["publish"])
     def publish_selected(self, request, queryset):
         changed = stories_moderate(queryset=queryset, state=StoryState.PUBLISHED, by=request.user)
         message = ngettext("%(count)d %(items)s was published.", "%(count)d %(items)s were published.", changed)
@@ -84,7 +95,7 @@ class UserStoryAdmin(TrackedTranslationAdmin):
         self.message_user(request, message % {"count": changed, "items": items}, messages.SUCCESS)
         self._report_left_alone(request, queryset, changed)
 
-    @admin.action(description=_("Reject selected %(verbose_name_plural)s"), permissions=["change"])
+    @admin.action(description=_("Reject selected %(verbose_name_plural)s"), permissions=["publish"])
     def reject_selected(self, request, queryset):
         changed = stories_moderate(queryset=queryset, state=StoryState.REJECTED, by=request.user)
         message = ngettext("%(count)d %(items)s was rejected.", "%(count)d %(items)s were rejected.", changed)

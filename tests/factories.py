@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from cogwg.choices import MeetingKind, PublicationState
 from cogwg.models import Meeting, NextStep, ReportingPeriod, StatusReport
 from jurisdictions.choices import AccomplishmentCategory, ChallengeCategory, JurisdictionKind
-from jurisdictions.models import Accomplishment, AccomplishmentLink, Challenge, Jurisdiction
+from jurisdictions.models import Accomplishment, AccomplishmentLink, Challenge, Contributor, Jurisdiction
 from stories.choices import Impact, StoryState, UserType
 from stories.models import Dataset, Theme, UserStory
 from workplan.choices import SeatRole, WorkPlanStatus
@@ -40,6 +40,17 @@ class JurisdictionFactory(factory.django.DjangoModelFactory):
     name_fr = factory.Sequence(lambda n: f"Administration {n}")
     kind = JurisdictionKind.PROVINCIAL
     order = factory.Sequence(lambda n: n)
+
+
+class ContributorFactory(factory.django.DjangoModelFactory):
+    """A user bound to a jurisdiction; put them in the contributor group (and make them
+    staff) to give them the role's model permissions."""
+
+    class Meta:
+        model = Contributor
+
+    user = factory.SubFactory(UserFactory)
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):

@@ -28,13 +28,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cogwg.choices import LinkStatus, PublicationState, StatusReportState
 from cogwg.models import InfoSection, LinkCheck, Meeting, NextStep, ReportingPeriod, StatusReport
-from jurisdictions.models import Accomplishment, Challenge, Jurisdiction
+from jurisdictions.models import Accomplishment, Challenge, Contributor, Jurisdiction
 from stories.choices import StoryState
 from stories.models import Dataset, Theme, UserStory
 from tests.factories import (
     AccomplishmentFactory,
     AssignmentFactory,
     ChallengeFactory,
+    ContributorFactory,
     DatasetFactory,
     JurisdictionFactory,
     MeetingFactory,
@@ -112,6 +113,7 @@ MAKERS = {
     ReportingPeriod: ReportingPeriodFactory,
     LinkCheck: make_link_check,
     Jurisdiction: JurisdictionFactory,
+    Contributor: ContributorFactory,
     Accomplishment: AccomplishmentFactory,
     Challenge: ChallengeFactory,
     WorkPlan: WorkPlanFactory,
@@ -181,6 +183,7 @@ def test_every_domain_model_keeps_history_in_the_admin():
         "cogwg.StatusReport",
         "jurisdictions.Accomplishment",
         "jurisdictions.Challenge",
+        "jurisdictions.Contributor",
         "jurisdictions.Jurisdiction",
         "stories.Dataset",
         "stories.Theme",

@@ -62,8 +62,12 @@ class ProgressUpdatePostForm(forms.ModelForm):
                 self.add_error(None, error)
         return cleaned_data
 
-    def post(self, *, milestone, by):
+    def post(self, *, milestone, by, publish=None):
+        """Post the update through the service; ``publish`` overrides the form's choice
+        (False for those who may not publish)."""
         data = self.cleaned_data
+        if publish is None:
+            publish = data.get("publish", False)
         return milestone_post_update(
             milestone=milestone,
             reported_on=data["reported_on"],
@@ -73,7 +77,7 @@ class ProgressUpdatePostForm(forms.ModelForm):
             note_fr=data.get("note_fr") or "",
             by=by,
             jurisdiction=data.get("jurisdiction"),
-            publish=data["publish"],
+            publish=publish,
         )
 
 
@@ -261,7 +265,10 @@ class MilestoneAdmin(TrackedTranslationAdmin):
         return obj.is_overdue()
 
     def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else ()
+        if obj is None:
+            return ()
+        # Those who may only look at the milestone post their updates on their own page.
+        return self.inlines if self.has_change_permission(request, obj) else (ProgressLogInline,)
 
     def save_formset(self, request, form, formset, change):
         if not issubclass(formset.form, ProgressUpdatePostForm):
@@ -323,15 +330,28 @@ class ProgressUpdateAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
                 )
             },
         ),
-        (_("Publication"), {"fields": ("publication_state", "published_at")}),
+        (
+            _("Publication"),
+            {"fields": ("publication_state", "published_at", ("submitted_by", "submitted_at"), "review_comment")},
+        ),
     )
     logged_fields = ("milestone", "reported_on", "status", "progress", "author")
     service_fields = ("published_at", *logged_fields)
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        if self.has_publish_permission(request):
+            return self.add_fieldsets
+        # A contributor's update is a draft, submitted for review once written.
+        ((name, options),) = self.add_fieldsets
+        return ((name, {**options, "fields": tuple(f for f in options["fields"] if f != "publish")}),)
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return (*self.logged_fields, "published_at")
+        readonly = super().get_readonly_fields(request, obj)
+        return tuple(dict.fromkeys((*readonly, *self.logged_fields, "published_at", "submitted_by", "submitted_at")))
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -342,7 +362,8 @@ class ProgressUpdateAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        update = form.post(milestone=form.cleaned_data["milestone"], by=request.user)
+        publish = form.cleaned_data.get("publish", False) and self.has_publish_permission(request)
+        update = form.post(milestone=form.cleaned_data["milestone"], by=request.user, publish=publish)
         obj.pk, obj.author = update.pk, update.author
         obj._state.adding = False
 

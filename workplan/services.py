@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cogwg import notifications
 from cogwg.choices import PublicationState
 
 from .choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
@@ -84,13 +85,17 @@ def milestone_post_update(
 
 @transaction.atomic
 def progress_update_publish(*, update: ProgressUpdate, by=None) -> ProgressUpdate:
-    """Publish a reviewed update and let it move its milestone."""
+    """Publish a reviewed update and let it move its milestone; whoever submitted it is
+    e-mailed once this commits."""
     update = ProgressUpdate.objects.select_for_update().select_related("milestone").get(pk=update.pk)
     if update.publication_state != PublicationState.PUBLISHED:
         update.publication_state = PublicationState.PUBLISHED
         update.published_at = timezone.now()
         update._history_user = by
         update.save(update_fields=["publication_state", "published_at", "modified_at"])
+        if update.submitted_by_id is not None:
+            # Whoever submitted it for review learns that it is public.
+            notifications.enqueue(event=notifications.PUBLISHED, record=update)
     update.milestone._history_user = by
     milestone_refresh_status(milestone=update.milestone)
     return update

@@ -5,7 +5,7 @@ The validator never renders or loads the data: it is one aggregate per table, th
 ``modified_at`` and the row count of the filtered queryset (a deletion lowers the count)
 and of each table whose records appear nested in the representation, hashed with what
 else shapes the response: the language, the format, the query string, whether the reader
-sees drafts, and today's date (overdue flags and "as of today" change at midnight)."""
+sees drafts (and which), and today's date (overdue flags and "as of today" change at midnight)."""
 
 import datetime
 import hashlib
@@ -41,7 +41,7 @@ def validators(request, queryset, dependencies=()):
             translation.get_language() or "",
             getattr(renderer, "format", "") or "",
             request.get_full_path(),
-            "drafts" if permissions.can_view_unpublished(request.user) else "public",
+            permissions.visibility_key(request.user),
             timezone.localdate().isoformat(),
         ]
     )

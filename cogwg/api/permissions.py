@@ -4,11 +4,17 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from cogwg import permissions
 
+# Actions that only those who may publish take (the review's other side).
+PUBLISHER_ACTIONS = ("publish", "withdraw", "return_for_changes")
+
 
 class PublicReadStaffWrite(BasePermission):
-    """Anyone may read (what they see is narrowed by the viewset's queryset). Writing needs
-    an authenticated user (anonymous writes get 401) whom ``cogwg.permissions`` allows:
-    to add for a create, to change the record for anything else (403 otherwise)."""
+    """Anyone may read; what they see is narrowed by the viewset's queryset
+    (``permissions.visible``), so another jurisdiction's draft is a 404. Writing needs an
+    authenticated user (anonymous writes get 401) whom ``cogwg.permissions`` allows: to
+    add for a create; to change, delete, submit or publish the record for the others
+    (403 otherwise). What a new or changed record may hold is checked before it is saved
+    (``permissions.can_save``, in the viewsets)."""
 
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:
@@ -20,4 +26,12 @@ class PublicReadStaffWrite(BasePermission):
         return True
 
     def has_object_permission(self, request, view, obj):
-        return request.method in SAFE_METHODS or permissions.can_change(request.user, obj)
+        if request.method in SAFE_METHODS:
+            return True
+        user, action = request.user, getattr(view, "action", None)
+        if action in PUBLISHER_ACTIONS:
+            return permissions.can_publish(user, obj)
+        if action == "destroy":
+            return permissions.can_delete(user, obj)
+        # Changing, submitting (whose state rules are the service's: a 400) and the rest.
+        return permissions.can_change(user, obj)

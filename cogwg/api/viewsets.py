@@ -1,7 +1,9 @@
 """Base viewsets of the API. An app's viewset declares ``queryset`` (everything, with the
 select/prefetch its serializer needs), ``serializer_class`` and ``filterset_class``; this
-base narrows the queryset to published records for readers who may not see drafts, sets
+base narrows the queryset to what the reader may see (cogwg/permissions.py), sets
 the response's language, answers conditional GETs and keeps writes all-or-nothing."""
+
+import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -11,7 +13,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status, viewsets
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -34,11 +36,9 @@ class ApiViewSetMixin:
     etag_dependencies = ()
 
     def get_queryset(self):
-        queryset = super().get_queryset()
-        # Records without a publication workflow (jurisdictions, meetings, datasets) are public.
-        if hasattr(queryset, "published") and not permissions.can_view_unpublished(self.request.user):
-            queryset = queryset.published()
-        return queryset
+        # What the reader may see: the public what is published, a contributor also their
+        # jurisdictions' drafts, the secretariat everything (cogwg/permissions.py).
+        return permissions.visible(self.request.user, super().get_queryset())
 
     def initial(self, request, *args, **kwargs):
         activate_requested_language(request)
@@ -93,10 +93,25 @@ class ApiViewSetMixin:
             etag, last_modified, lambda: super(ApiViewSetMixin, self).retrieve(request, *args, **kwargs)
         )
 
+    def check_save(self, serializer):
+        """403 unless the user may store the record with the values sent: a contributor's
+        record stays in their jurisdictions (``permissions.can_save``)."""
+        model = serializer.Meta.model
+        many_to_many = {field.name for field in model._meta.many_to_many}
+        record = copy.copy(serializer.instance) if serializer.instance is not None else model()
+        for name, value in serializer.validated_data.items():
+            if name not in many_to_many:
+                setattr(record, name, value)
+        jurisdictions = serializer.validated_data.get("jurisdictions") if "jurisdictions" in many_to_many else None
+        if not permissions.can_save(self.request.user, record, jurisdictions=jurisdictions):
+            raise PermissionDenied
+
     def perform_create(self, serializer):
+        self.check_save(serializer)
         self._save(serializer)
 
     def perform_update(self, serializer):
+        self.check_save(serializer)
         self._save(serializer)
 
     def _save(self, serializer):

@@ -2,30 +2,50 @@
 report as a page (the same template as its PDF), what changed since the previous report,
 and the download of a rendered file. Every page reads the frozen content only."""
 
+import json
 import os
 
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from cogwg import permissions
 from cogwg.choices import RenderStatus, StatusReportState
-from cogwg.models import StatusReportFile
+from cogwg.models import StatusReport, StatusReportFile
 from cogwg.views import Crumb, PublicPageMixin
 
+from .content import build_content
 from .render import CONTENT_TYPES
 from .render.view import diff_view, report_view
-from .selectors import frozen_reports, published_reports
+from .selectors import frozen_reports, previous_frozen_report, published_reports
 from .services import report_changes
 
 
 def downloadable_reports(user):
-    """The public downloads the files of published reports; the secretariat also those of
-    the frozen reports not yet published."""
-    return frozen_reports() if permissions.can_view_unpublished(user) else published_reports()
+    """The public downloads the files of published reports; the secretariat and the Joint
+    Councils readers also those of the frozen reports not yet published."""
+    return frozen_reports() if permissions.can_view_unpublished_reports(user) else published_reports()
+
+
+def readable_reports(user):
+    """The reports whose pages ``user`` may read: the published ones; every one, drafts
+    included, for the secretariat and the Joint Councils readers."""
+    if not permissions.can_view_unpublished_reports(user):
+        return published_reports()
+    ready = StatusReportFile.objects.filter(status=RenderStatus.READY).order_by("language", "format")
+    return StatusReport.objects.select_related("meeting", "work_plan").prefetch_related(
+        Prefetch("files", queryset=ready, to_attr="ready_files")
+    )
+
+
+def draft_content(report):
+    """What a draft report would hold were it frozen now (a preview: nothing is kept)."""
+    return json.loads(json.dumps(build_content(report=report, previous=previous_frozen_report(report))))
 
 
 class StatusReportListView(PublicPageMixin, ListView):
@@ -34,7 +54,14 @@ class StatusReportListView(PublicPageMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        return published_reports()
+        return readable_reports(self.request.user).order_by("-as_of", "-pk")
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if permissions.can_view_unpublished_reports(request.user):
+            # Lists reports the public may not see: for this reader only.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def get_date_modified(self, context):
         stamps = [report.modified_at for report in context["reports"]]
@@ -45,8 +72,16 @@ class ReportPageMixin(PublicPageMixin):
     context_object_name = "report"
 
     def get_queryset(self):
-        # Published only, whoever asks: shared caches revalidate these pages by ETag.
-        return published_reports()
+        # Published ones for the public, who share caches that revalidate by ETag; the
+        # secretariat and the Joint Councils readers also read the others, never cached.
+        return readable_reports(self.request.user)
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        report = getattr(self, "object", None)
+        if report is not None and not report.is_published:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def get_breadcrumbs(self, context):
         return [Crumb(_("Status reports"), reverse("reports:list"))]
@@ -65,11 +100,16 @@ class StatusReportDetailView(ReportPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         language = translation.get_language()
-        return super().get_context_data(r=report_view(self.object.content, language), **kwargs)
+        content = self.object.content if self.object.is_frozen else draft_content(self.object)
+        return super().get_context_data(r=report_view(content, language), **kwargs)
 
 
 class StatusReportChangesView(ReportPageMixin, DetailView):
     template_name = "cogwg/reports/report_changes.html"
+
+    def get_queryset(self):
+        # A draft has no frozen content to compare yet.
+        return super().get_queryset().exclude(state=StatusReportState.DRAFT)
 
     def get_breadcrumbs(self, context):
         return [

@@ -127,6 +127,8 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="COGWG Tracker <cogwg@localhost>")
+# Told when a record is submitted for review, with the Secretariat group's members.
+COGWG_SECRETARIAT_EMAILS = env.list("COGWG_SECRETARIAT_EMAILS", default=[])
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -166,8 +168,11 @@ SPECTACULAR_SETTINGS = {
         "The Canada Open Government Working Group's work plan, progress and reports.\n\n"
         "- **Reading** is open to everyone and shows published records only; anonymous clients are "
         "throttled per address (429).\n"
-        "- **Writing** needs a session or a token (`Authorization: Token …`) of the secretariat: "
-        "anonymous writes get 401, others 403.\n"
+        "- **Writing** needs a session or a token (`Authorization: Token …`). The secretariat writes "
+        "everything; a jurisdiction contributor files their jurisdictions' accomplishments, challenges, stories "
+        "and progress updates (drafts, visible to them and the secretariat only) and submits them "
+        "(`POST …/submit/`) for the secretariat to publish (`…/publish/`) or return with a comment "
+        "(`…/return/`). Anonymous writes get 401, others 403; another jurisdiction's draft is a 404.\n"
         "- **Languages**: translated fields come in the language of `?lang=en|fr`, else of "
         "`Accept-Language`; `Content-Language` says which. Writes take each translated field per "
         "language (`title_en`, `title_fr`).\n"

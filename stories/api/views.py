@@ -1,11 +1,17 @@
 """API viewsets of user stories and datasets."""
 
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
 from cogwg.api.viewsets import ModelViewSet
 from jurisdictions.models import Jurisdiction
 from workplan.models import Milestone
 
+from ..choices import StoryState
 from ..filtersets import DatasetFilterSet, UserStoryFilterSet
 from ..models import Dataset, Theme, UserStory
+from ..services import stories_moderate
 from .serializers import DatasetSerializer, UserStorySerializer
 
 
@@ -17,6 +23,13 @@ class UserStoryViewSet(ModelViewSet):
     serializer_class = UserStorySerializer
     filterset_class = UserStoryFilterSet
     etag_dependencies = (Jurisdiction, Theme, Dataset, Milestone, UserStory.themes.through, UserStory.datasets.through)
+
+    @extend_schema(request=None, summary="Publish the story (the secretariat's moderation)")
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def publish(self, request, *args, **kwargs):
+        story = self.get_object()
+        stories_moderate(queryset=UserStory.objects.filter(pk=story.pk), state=StoryState.PUBLISHED, by=request.user)
+        return Response(self.get_serializer(self.get_object()).data)
 
 
 class DatasetViewSet(ModelViewSet):

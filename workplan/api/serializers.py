@@ -175,8 +175,11 @@ class ProgressUpdateSerializer(ApiModelSerializer):
     )
     publish = serializers.BooleanField(
         write_only=True,
-        default=True,
-        help_text="Publish at once (moves the milestone), or keep as a draft for review.",
+        required=False,
+        help_text=(
+            "Publish at once (moves the milestone), or keep as a draft for review. By default, published when "
+            "the secretariat posts it; a jurisdiction contributor's update is always a draft, to submit."
+        ),
     )
 
     class Meta:

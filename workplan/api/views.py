@@ -4,9 +4,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from cogwg import permissions
 from cogwg.api.base import api_validation_error
 from cogwg.api.publication import PublicationActionsMixin
 from cogwg.api.renderers import CSVRenderer, XLSXRenderer
@@ -153,7 +155,14 @@ class ProgressUpdateViewSet(PublicationActionsMixin, ModelViewSet):
     etag_dependencies = (Milestone, Jurisdiction)
 
     def perform_create(self, serializer):
+        self.check_save(serializer)
         data = serializer.validated_data
+        # Published at once by those who may publish, unless they say otherwise; a
+        # contributor's update is a draft, to submit for review.
+        may_publish = permissions.can_publish(self.request.user, ProgressUpdate)
+        publish = data.get("publish", may_publish)
+        if publish and not may_publish:
+            raise PermissionDenied
         try:
             serializer.instance = milestone_post_update(
                 milestone=data["milestone"],
@@ -164,7 +173,7 @@ class ProgressUpdateViewSet(PublicationActionsMixin, ModelViewSet):
                 note_fr=data.get("note_fr") or "",
                 by=self.request.user,
                 jurisdiction=data.get("jurisdiction"),
-                publish=data["publish"],
+                publish=publish,
             )
         except DjangoValidationError as error:
             raise api_validation_error(error) from error

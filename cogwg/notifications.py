@@ -1,0 +1,109 @@
+"""E-mails of the review before publishing (cogwg/services.py): the secretariat is told
+when a record is submitted; the contributor who submitted it (or the author of a
+progress update) when it is published or returned for changes, with the comment.
+
+The services call ``enqueue``: a Celery task (cogwg/notification_tasks.py) sends the
+message once the transaction commits, so that nothing is announced that did not happen.
+A message is written in English and French: its recipients' language is not known.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .permissions import SECRETARIAT
+
+SUBMITTED = "submitted"
+PUBLISHED = "published"
+RETURNED = "returned"
+EVENTS = (SUBMITTED, PUBLISHED, RETURNED)
+LANGUAGES = ("en", "fr")
+
+
+def enqueue(*, event: str, record) -> None:
+    """Send ``event``'s e-mail about ``record`` once the current transaction commits."""
+    from .notification_tasks import send_review_email
+
+    if event not in EVENTS:
+        raise ValueError(f"Unknown review event: {event}")
+    label, pk = record._meta.label_lower, record.pk
+    transaction.on_commit(lambda: send_review_email.delay(event, label, pk))
+
+
+def secretariat_addresses() -> list[str]:
+    """The active members of the Secretariat group who have an address, and
+    ``settings.COGWG_SECRETARIAT_EMAILS``."""
+    members = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=SECRETARIAT)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    return sorted({address.lower() for address in (*members, *settings.COGWG_SECRETARIAT_EMAILS)})
+
+
+def contributor_addresses(record) -> list[str]:
+    """Who submitted ``record``, else (a progress update) who posted it."""
+    user = record.submitted_by or getattr(record, "author", None)
+    if user is None or not user.is_active or not user.email:
+        return []
+    return [user.email.lower()]
+
+
+def _title(record, language) -> str:
+    for name in ("title", "note", "description"):
+        value = getattr(record, f"{name}_{language}", None) or getattr(record, f"{name}_en", None)
+        if value:
+            return value.splitlines()[0][:120]
+    return str(record)
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+def _text(event, record, language) -> tuple[str, str]:
+    with translation.override(language):
+        kind = str(record._meta.verbose_name)
+        names = {"kind": kind, "title": _title(record, language)}
+        if event == SUBMITTED:
+            who = _user_name(record.submitted_by)
+            subject = _("COGWG: %(kind)s submitted for review") % names
+            body = _('The %(kind)s "%(title)s" was submitted for review by %(who)s.') % {**names, "who": who}
+            body += "\n" + _("Publish it, or return it for changes, in the tracker's administration.")
+        elif event == RETURNED:
+            subject = _("COGWG: %(kind)s returned for changes") % names
+            body = _('The secretariat returned the %(kind)s "%(title)s" for changes:') % names
+            body += f"\n\n{record.review_comment}\n\n"
+            body += _("Change it, then submit it again, in the tracker's administration.")
+        else:
+            subject = _("COGWG: %(kind)s published") % names
+            body = _('The %(kind)s "%(title)s" is now published.') % names
+    return subject, body
+
+
+def review_message(*, event: str, record) -> EmailMessage | None:
+    """The message of ``event`` about ``record``, or None when it has no recipient."""
+    recipients = secretariat_addresses() if event == SUBMITTED else contributor_addresses(record)
+    if not recipients:
+        return None
+    texts = [_text(event, record, language) for language in LANGUAGES]
+    return EmailMessage(
+        subject=" / ".join(subject for subject, _body in texts),
+        body="\n\n---\n\n".join(body for _subject, body in texts),
+        to=recipients,
+    )
+
+
+def send(*, event: str, record) -> bool:
+    """E-mail ``event`` about ``record``; False when there was nobody to tell."""
+    message = review_message(event=event, record=record)
+    if message is None:
+        return False
+    message.send()
+    return True

@@ -1,0 +1,305 @@
+"""Row-level rights: a contributor sees their jurisdictions' drafts and the public's
+records, never another jurisdiction's drafts; tampered ids answer 403 or 404, never the
+record; what they file stays in their jurisdictions and seats."""
+
+import datetime
+
+import pytest
+
+from cogwg import cycles, permissions
+from cogwg.choices import PublicationState
+from cogwg.services import record_return, record_submit, records_publish, records_unpublish
+from jurisdictions.models import Accomplishment, Challenge
+from stories.models import UserStory
+from tests.factories import AccomplishmentFactory, ChallengeFactory, MilestoneFactory, UserStoryFactory
+from tests.permissions.conftest import admin_client, api_client, make_user
+from tests.test_admin import admin_url, form_data
+from workplan.models import ProgressUpdate
+
+
+@pytest.fixture
+def bc_draft(world):
+    return AccomplishmentFactory(
+        jurisdiction=world.bc, title_en="BC secret plan", publication_state=PublicationState.DRAFT
+    )
+
+
+@pytest.fixture
+def bc_published(world):
+    return AccomplishmentFactory(
+        jurisdiction=world.bc, title_en="BC portal", publication_state=PublicationState.PUBLISHED
+    )
+
+
+# Tampered ids
+
+
+@pytest.mark.parametrize("view", ["change", "delete", "history"])
+def test_another_jurisdictions_draft_is_not_found_in_the_admin(world, client, bc_draft, view):
+    admin_client(client, world.users.contributor_on)
+
+    response = client.get(admin_url(Accomplishment, view, bc_draft.pk))
+
+    assert response.status_code in (403, 404)
+    assert b"BC secret plan" not in response.content
+
+
+def test_a_version_of_another_jurisdictions_draft_is_refused(world, client, bc_draft):
+    admin_client(client, world.users.contributor_on)
+    version = bc_draft.history.get()
+
+    response = client.get(admin_url(Accomplishment, "simple_history", bc_draft.pk, version.history_id))
+
+    assert response.status_code == 403
+    assert b"BC secret plan" not in response.content
+
+
+def test_a_tampered_post_changes_nothing(world, client, bc_draft):
+    url = admin_url(Accomplishment, "change", bc_draft.pk)
+    admin_client(client, world.users.secretariat)
+    data = form_data(client.get(url)) | {"title_en": "Hijacked"}
+    client.force_login(world.users.contributor_on)
+
+    changed = client.post(url, data)
+    deleted = client.post(admin_url(Accomplishment, "delete", bc_draft.pk), {"post": "yes"})
+    acted = client.post(
+        admin_url(Accomplishment, "changelist"), {"action": "submit_selected", "_selected_action": [bc_draft.pk]}
+    )
+
+    assert (changed.status_code, deleted.status_code) == (404, 404)
+    assert acted.status_code in (200, 302)
+    bc_draft.refresh_from_db()
+    assert (bc_draft.title_en, bc_draft.publication_state) == ("BC secret plan", PublicationState.DRAFT)
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix"),
+    [("get", ""), ("patch", ""), ("put", ""), ("delete", ""), ("post", "submit/"), ("post", "publish/")],
+)
+def test_another_jurisdictions_draft_is_not_found_in_the_api(world, bc_draft, method, suffix):
+    alice = api_client(world.users.contributor_on)
+
+    response = getattr(alice, method)(
+        f"/api/v1/accomplishments/{bc_draft.pk}/{suffix}", {"title_en": "Hijacked"}, format="json"
+    )
+
+    assert response.status_code == 404
+    assert "BC secret plan" not in response.content.decode()
+    bc_draft.refresh_from_db()
+    assert (bc_draft.title_en, bc_draft.publication_state) == ("BC secret plan", PublicationState.DRAFT)
+
+
+def test_lists_show_the_public_and_their_own_drafts_only(world, client, bc_draft, bc_published):
+    admin_client(client, world.users.contributor_on)
+
+    changelist = client.get(admin_url(Accomplishment, "changelist"))
+    listed = api_client(world.users.contributor_on).get("/api/v1/accomplishments/").json()["results"]
+
+    expected = {world.accomplishment.pk, bc_published.pk}
+    assert {record.pk for record in changelist.context["cl"].result_list} == expected
+    assert {record["id"] for record in listed} == expected
+
+
+def test_another_jurisdictions_published_record_is_readable_not_changeable(world, client, bc_published):
+    admin_client(client, world.users.contributor_on)
+    url = admin_url(Accomplishment, "change", bc_published.pk)
+
+    page = client.get(url)
+    patched = api_client(world.users.contributor_on).patch(
+        f"/api/v1/accomplishments/{bc_published.pk}/", {"title_en": "Mine"}, format="json"
+    )
+
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+    assert patched.status_code == 403
+    assert Accomplishment.objects.get(pk=bc_published.pk).title_en == "BC portal"
+
+
+# What a contributor files stays theirs
+
+
+def test_a_record_for_another_jurisdiction_is_refused(world, client):
+    alice = api_client(world.users.contributor_on)
+    admin_client(client, world.users.contributor_on)
+
+    by_api = alice.post(
+        "/api/v1/accomplishments/", {"jurisdiction": "BC", "title_en": "For BC", "category": "portal"}, format="json"
+    )
+    moved = alice.patch(f"/api/v1/accomplishments/{world.accomplishment.pk}/", {"jurisdiction": "BC"}, format="json")
+    by_admin = client.post(
+        admin_url(Accomplishment, "add"),
+        {
+            "jurisdiction": world.bc.pk,
+            "title_en": "For BC",
+            "category": "portal",
+            "links-TOTAL_FORMS": "0",
+            "links-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert (by_api.status_code, moved.status_code, by_admin.status_code) == (403, 403, 200)
+    assert "jurisdiction" in by_admin.context["adminform"].form.errors
+    assert not Accomplishment.objects.filter(title_en="For BC").exists()
+    assert Accomplishment.objects.get(pk=world.accomplishment.pk).jurisdiction == world.on
+
+
+@pytest.mark.parametrize("codes", [[], ["ON", "BC"], ["BC"]])
+def test_a_challenge_a_contributor_files_lists_only_their_jurisdictions(world, codes):
+    alice = api_client(world.users.contributor_on)
+
+    response = alice.post(
+        "/api/v1/challenges/", {"title_en": "Across", "category": "legal", "jurisdictions": codes}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert not Challenge.objects.filter(title_en="Across").exists()
+
+
+def test_a_challenge_across_jurisdictions_is_the_secretariats(world):
+    shared = ChallengeFactory(title_en="Shared", publication_state=PublicationState.DRAFT)
+    shared.jurisdictions.set([world.on, world.bc])
+    alice = api_client(world.users.contributor_on)
+
+    assert alice.get(f"/api/v1/challenges/{shared.pk}/").status_code == 404
+    assert alice.patch(f"/api/v1/challenges/{world.challenge.pk}/", {"jurisdictions": ["ON", "BC"]}).status_code == 403
+    assert list(Challenge.objects.get(pk=world.challenge.pk).jurisdictions.all()) == [world.on]
+
+
+def test_progress_is_posted_only_where_the_jurisdiction_holds_a_seat(world):
+    bob = api_client(world.users.contributor_bc)
+    alice = api_client(world.users.contributor_on)
+    payload = {"milestone": world.m1.pk, "reported_on": "2020-05-01", "status": "on_track", "progress": 30}
+
+    no_seat = bob.post("/api/v1/progress-updates/", payload | {"jurisdiction": "BC"}, format="json")
+    not_theirs = bob.post("/api/v1/progress-updates/", payload | {"jurisdiction": "ON"}, format="json")
+    other_jurisdiction = alice.post("/api/v1/progress-updates/", payload | {"jurisdiction": "BC"}, format="json")
+    draft_plan = alice.post(
+        "/api/v1/progress-updates/",
+        payload | {"milestone": world.draft_milestone.pk, "jurisdiction": "ON"},
+        format="json",
+    )
+    no_seat_milestone = alice.post(
+        "/api/v1/progress-updates/",
+        payload | {"milestone": world.second_milestone.pk, "jurisdiction": "ON"},
+        format="json",
+    )
+    theirs = alice.post("/api/v1/progress-updates/", payload | {"jurisdiction": "ON"}, format="json")
+
+    refused = (no_seat, not_theirs, other_jurisdiction, draft_plan, no_seat_milestone)
+    assert [response.status_code for response in refused] == [403, 403, 403, 403, 403]
+    assert theirs.status_code == 201
+    assert ProgressUpdate.objects.filter(progress=30).count() == 1
+
+
+def test_a_partner_seat_is_enough_to_report(world):
+    world.second.seats.create(role="partner", jurisdiction=world.bc)
+    bob = api_client(world.users.contributor_bc)
+
+    response = bob.post(
+        "/api/v1/progress-updates/",
+        {
+            "milestone": world.second_milestone.pk,
+            "reported_on": "2020-05-01",
+            "status": "on_track",
+            "progress": 30,
+            "jurisdiction": "BC",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201
+
+
+def test_the_admin_offers_only_their_jurisdictions_and_milestones(world, client):
+    MilestoneFactory(priority=world.draft_priority, due_date=datetime.date(2021, 3, 31))
+    admin_client(client, world.users.contributor_on)
+
+    accomplishment = client.get(admin_url(Accomplishment, "add")).context["adminform"].form
+    update_page = client.get(admin_url(ProgressUpdate, "add"))
+    update = update_page.context["adminform"].form
+    story = client.get(admin_url(UserStory, "add")).context["adminform"].form
+
+    assert list(accomplishment.fields["jurisdiction"].queryset) == [world.on]
+    assert list(update.fields["jurisdiction"].queryset) == [world.on]
+    assert list(update.fields["milestone"].queryset) == [world.m1]
+    assert story.fields["jurisdiction"].required is True
+    assert {"state", "published_on", "submitter_name", "submitter_email"} & set(story.fields) == set()
+    assert 'name="publish"' not in update_page.content.decode()
+
+
+def test_a_contributors_story_is_submitted_and_stays_so(world):
+    alice = api_client(world.users.contributor_on)
+
+    published = alice.patch(
+        f"/api/v1/stories/{world.story.pk}/", {"state": "published", "published_on": "2020-06-01"}, format="json"
+    )
+    created = alice.post(
+        "/api/v1/stories/",
+        {
+            "slug": "ours",
+            "title_en": "Ours",
+            "summary_en": "How",
+            "jurisdiction": "ON",
+            "user_type": "media",
+            "impact": "social",
+        },
+        format="json",
+    )
+
+    assert published.status_code == 403
+    assert UserStory.objects.get(pk=world.story.pk).state == "submitted"
+    assert created.status_code == 201
+    assert UserStory.objects.get(slug="ours").state == "submitted"
+
+
+def test_a_public_submission_keeps_its_submitter_private_from_contributors(world, client):
+    story = UserStoryFactory(
+        jurisdiction=world.on, state="submitted", published_on=None, submitter_email="ada@example.org"
+    )
+    admin_client(client, world.users.contributor_on)
+
+    page = client.get(admin_url(UserStory, "change", story.pk))
+
+    assert page.status_code == 200
+    assert b"ada@example.org" not in page.content
+
+
+def test_reverting_to_a_published_version_does_not_publish(world, client):
+    accomplishment = world.accomplishment
+    record_submit(record=accomplishment, by=world.users.contributor_on)
+    records_publish(queryset=Accomplishment.objects.filter(pk=accomplishment.pk), by=world.users.secretariat)
+    published_version = accomplishment.history.first()
+    records_unpublish(queryset=Accomplishment.objects.filter(pk=accomplishment.pk), by=world.users.secretariat)
+    record_submit(record=accomplishment, by=world.users.secretariat)
+    record_return(record=accomplishment, comment="Again.", by=world.users.secretariat)
+    admin_client(client, world.users.contributor_on)
+    url = admin_url(Accomplishment, "simple_history", accomplishment.pk, published_version.history_id)
+
+    response = client.post(url, form_data(client.get(url)))
+
+    assert response.status_code == 302
+    accomplishment.refresh_from_db()
+    assert (accomplishment.publication_state, accomplishment.published_at) == (PublicationState.RETURNED, None)
+
+
+# The binding, for the reporting cycles too
+
+
+def test_a_contributor_acts_for_their_jurisdictions_only(world):
+    both = make_user("carol", permissions.CONTRIBUTOR, jurisdictions=[world.on, world.bc])
+    make_user("dave", permissions.CONTRIBUTOR)
+
+    assert set(cycles.contributor_jurisdictions(both)) == {world.on, world.bc}
+    assert list(cycles.contributor_jurisdictions(world.users.contributor_on)) == [world.on]
+    assert set(cycles.contributor_jurisdictions(world.users.secretariat)) == {world.on, world.bc, world.ns, world.qc}
+    assert list(cycles.contributor_jurisdictions(world.users.reader)) == []
+
+
+def test_an_inactive_contributor_has_no_rights(world):
+    alice = world.users.contributor_on
+    alice.is_active = False
+    alice.save()
+
+    assert permissions.visible(alice, Accomplishment.objects.all()).filter(pk=world.accomplishment.pk).count() == 0
+    assert permissions.can_add(alice, Accomplishment) is False
+    assert list(cycles.contributor_jurisdictions(alice)) == []
