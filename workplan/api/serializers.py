@@ -1,6 +1,8 @@
 """Representations of the work plan. Progress and status come from ``workplan.selectors``:
 nothing here computes them."""
 
+from functools import cached_property
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -146,12 +148,18 @@ class MilestoneSerializer(ApiModelSerializer):
 
     @extend_schema_field(JurisdictionSummarySerializer(many=True))
     def get_lead_jurisdictions(self, milestone):
-        leads = [
-            seat.jurisdiction
+        summary = self.jurisdiction_summary
+        return [
+            summary.to_representation(seat.jurisdiction)
             for seat in milestone.priority.seats.all()
             if seat.role == SeatRole.LEAD and seat.jurisdiction_id is not None
         ]
-        return JurisdictionSummarySerializer(leads, many=True, context=self.context).data
+
+    @cached_property
+    def jurisdiction_summary(self):
+        # One summary serializer for the whole page: building a serializer's fields per
+        # row was most of the milestones list's time (docs/performance.md).
+        return JurisdictionSummarySerializer(context=self.context)
 
     def get_quarter(self, milestone) -> str:
         return f"{milestone.due_date.year}-Q{milestone.quarter}"
