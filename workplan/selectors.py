@@ -14,12 +14,12 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .choices import CLOSED_STATUSES, STATUS_SEVERITY, MilestoneStatus, WorkPlanStatus
-from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
+from .models import Milestone, Priority, ProgressUpdate, WorkPlan
 
 
 @dataclass(frozen=True)
@@ -136,12 +136,6 @@ def milestone_state(milestone: Milestone, *, on: datetime.date) -> MilestoneStat
     )
 
 
-def priorities_with_seats() -> QuerySet:
-    return Priority.objects.select_related("work_plan").prefetch_related(
-        Prefetch("seats", queryset=Assignment.objects.select_related("jurisdiction"))
-    )
-
-
 def _priority_statuses(priorities, milestones, *, on):
     by_priority = {}
     for milestone in milestones:
@@ -158,7 +152,7 @@ def work_plan_status(*, work_plan: WorkPlan, as_of: datetime.date | None = None)
     """The plan's progress and status, and each priority's, as of a date (default: now).
     Three queries whatever the plan's size."""
     on = as_of or timezone.localdate()
-    priorities = list(priorities_with_seats().filter(work_plan=work_plan).order_by("number"))
+    priorities = list(Priority.objects.with_seats().filter(work_plan=work_plan).order_by("number"))
     milestones = milestones_as_of(as_of=as_of, queryset=Milestone.objects.filter(priority__work_plan=work_plan))
     priority_statuses = _priority_statuses(priorities, milestones, on=on)
     plan = rollup(
