@@ -40,18 +40,23 @@ PYTHON = sys.executable
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 REDIS = ("127.0.0.1", 6379)
 CACHE_URL = "redis://127.0.0.1:6379/12"
+NO_PAGE_CACHE = {"COGWG_PAGE_CACHE_SECONDS": "0"}
 TEMPLATE_DB = "cogwg_bench_template"
 DATABASES = {1: "cogwg_bench_s1", 10: "cogwg_bench_s10", 100: "cogwg_bench"}
 SERVED_SCALE = 100
 
 # The load targets: (label, page of bench/probe.py or a path, kind). "ceiling" is the
-# reference; "page" an uncached answer; "304" a revalidation with the ETag of a first answer.
+# reference; "page" an answer computed for each request (served by a second gunicorn whose
+# page cache is off: COGWG_PAGE_CACHE_SECONDS=0); "cached" a page served from the page
+# cache; "304" a revalidation with the ETag of a first answer.
 TARGETS = [
     ("ceiling /healthz", "/healthz", "ceiling"),
     ("home page", "home", "page"),
     ("priority page", "priority", "page"),
     ("API milestones list", "api milestones", "page"),
     ("API work plan status", "api status", "page"),
+    ("home page, cached", "home", "cached"),
+    ("priority page, cached", "priority", "cached"),
     ("home page, 304", "home", "304"),
     ("API milestones, 304", "api milestones", "304"),
 ]
@@ -180,30 +185,31 @@ def build_databases(env):
 def report_queries(env):
     say()
     say("== SQL queries per request (in-process, django.test.Client), scale 1 vs scale 100")
-    small = probe(env.for_database(DATABASES[1]), "queries")["pages"]
-    large = probe(env.for_database(DATABASES[100]), "queries")["pages"]
-    say(f"{'page':<24} {'path':<44} {'s=1':>4} {'s=100':>6}  {'304 s=1':>7} {'304 s=100':>9}  same")
+    say("   (a page computed for the request; a 304 answer to its ETag; a page served from the page cache)")
+    small = probe(env.for_database(DATABASES[1], **NO_PAGE_CACHE), "queries")["pages"]
+    large = probe(env.for_database(DATABASES[100], **NO_PAGE_CACHE), "queries")["pages"]
+    say(f"{'page':<24} {'path':<44} {'s=1':>4} {'s=100':>6}  {'304 s=1':>7} {'304 s=100':>9}  {'cached':>6}  same")
     differing = []
     for label, one in small.items():
         hundred = large.get(label, {})
         if "skipped" in one:
             say(f"{label:<24} skipped: {one['skipped']}")
             continue
-        same = one["queries"] == hundred.get("queries") and one.get("queries_304") == hundred.get("queries_304")
+        same = all(one.get(key) == hundred.get(key) for key in ("queries", "queries_304", "queries_cached"))
         if not same:
             differing.append(label)
         statuses = "" if one["status"] == 200 else f" (HTTP {one['status']})"
         say(
             f"{label:<24} {one['path']:<44} {one['queries']:>4} {hundred.get('queries', '-'):>6}  "
             f"{one.get('queries_304', '-'):>7} {hundred.get('queries_304', '-'):>9}  "
-            f"{'yes' if same else 'NO'}{statuses}"
+            f"{hundred.get('queries_cached', '-'):>6}  {'yes' if same else 'NO'}{statuses}"
         )
     say(f"identical query counts at scale 1 and 100: {'yes' if not differing else 'NO: ' + ', '.join(differing)}")
-    home = large.get("home", {})
-    if home.get("sql_304"):
-        say(
-            "a 304 of a public page runs only its validator query: " + "; ".join(q[:110] + "…" for q in home["sql_304"])
-        )
+    with_queries = [label for label, entry in large.items() if entry.get("queries_304")]
+    say(
+        "304 answers run no query (the data version is read from the cache): "
+        + ("yes" if not with_queries else "NO: " + ", ".join(with_queries))
+    )
     return {"scale_1": small, "scale_100": large, "differing": differing}
 
 
@@ -327,10 +333,12 @@ def wrk(url, *, duration, connections, headers=()):
     }
 
 
-def load_targets(server, paths):
-    """Each target's URL and headers; 304 targets carry the ETag of a first answer."""
+def load_targets(servers, default_server, paths):
+    """Each target's URL and headers, on the server of its kind; 304 targets carry the ETag
+    of a first answer."""
     targets = []
     for label, page, kind in TARGETS:
+        server = servers.get(kind, default_server)
         path = page if page.startswith("/") else paths.get(page)
         if path is None:
             say(f"{label}: skipped, no URL for {page!r} yet")
@@ -371,10 +379,18 @@ def report_load(env, *, rounds, duration, workers, connections):
     )
     paths = probe(env.for_database(DATABASES[SERVED_SCALE]), "urls")["paths"]
     server_env = env.for_database(DATABASES[SERVED_SCALE], CACHE_URL=CACHE_URL)
-    with Gunicorn(server_env, workers, env.work / "gunicorn.log") as server:
+    uncached_env = {**server_env, **NO_PAGE_CACHE}
+    with (
+        Gunicorn(server_env, workers, env.work / "gunicorn.log") as server,
+        Gunicorn(uncached_env, workers, env.work / "gunicorn-uncached.log") as uncached,
+    ):
+        say(
+            f"page cache on (port {server.port}) for the ceiling, cached pages and 304s; "
+            f"off (port {uncached.port}) for the rest"
+        )
         check_ceiling(server)
-        targets = load_targets(server, paths)
-        for target in targets:  # warm every worker's caches (templates, URL resolvers)
+        targets = load_targets({"page": uncached}, server, paths)
+        for target in targets:  # warm every worker's caches (templates, URL resolvers, the page cache)
             wrk(target["url"], duration=1, connections=connections, headers=target["headers"])
         runs = {target["label"]: [] for target in targets}
         for number in range(rounds):
@@ -386,7 +402,7 @@ def report_load(env, *, rounds, duration, workers, connections):
                 )
             say(
                 f"round {number + 1}/{rounds}: "
-                + ", ".join(f"{label.split(',')[0][:18]} {results[-1]['rps']:.0f}" for label, results in runs.items())
+                + ", ".join(f"{label} {results[-1]['rps']:.0f}" for label, results in runs.items())
             )
     ceiling = statistics.median(result["rps"] for result in runs[targets[0]["label"]])
     summary = []
@@ -422,13 +438,12 @@ def print_summary(summary, queries, rendering):
         )
         if row["bad"] or row["errors"]:
             say(f"{'':<24} non-2xx/3xx answers: {row['bad']}; socket errors: {'; '.join(row['errors']) or 'none'}")
-    say("cached public pages: no server-side page cache in the site (pages revalidate by ETag: see the 304 rows)")
-    for label, page in (("home page, 304", "home"), ("API milestones, 304", "api milestones")):
+    for label, page in (("home page", "home"), ("priority page", "priority"), ("API milestones", "api milestones")):
         entry = large.get(page, {})
-        if "queries_304" in entry:
+        if "queries" in entry:
             say(
-                f"{label}: {entry['queries_304']} quer{'y' if entry['queries_304'] == 1 else 'ies'} "
-                f"(validators only) vs {entry['queries']} for the full answer"
+                f"{label}: {entry['queries']} queries computed, {entry.get('queries_304', '-')} for a 304"
+                + (f", {entry['queries_cached']} from the page cache" if "queries_cached" in entry else "")
             )
     say(
         "query counts identical at scale 1 and 100: "

@@ -9,3 +9,7 @@ class CogwgConfig(AppConfig):
     def ready(self):
         # Connects the security log's receivers (logins, failures, lockouts).
         from . import security  # noqa: F401
+        from .versioning import connect_receivers
+
+        # Every write of the site's records changes the data version (cogwg/versioning.py).
+        connect_receivers()

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from cogwg.versioning import data_changed
+
 from .choices import StoryState
 from .ckan import CkanClient, CkanError, NotADatasetUrl, Package, parse_dataset_url
 from .models import Dataset, UserStory
@@ -107,6 +109,7 @@ def _dataset_apply(*, dataset: Dataset, package: Package) -> None:
     else:
         # Nothing the portal says has changed: no new history record for a weekly check.
         Dataset.objects.filter(pk=dataset.pk).update(last_harvested=now, last_harvest_attempt=now, harvest_error="")
+        data_changed()
 
 
 @transaction.atomic
@@ -115,6 +118,7 @@ def _dataset_record_failure(*, dataset: Dataset, error: str) -> None:
     dataset.harvest_error = error
     dataset.last_harvest_attempt = now
     Dataset.objects.filter(pk=dataset.pk).update(harvest_error=error, last_harvest_attempt=now)
+    data_changed()
 
 
 def datasets_harvest_all(*, queryset=None) -> HarvestSummary:

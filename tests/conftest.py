@@ -24,6 +24,18 @@ def port_open(host, port):
         return sock.connect_ex((host, port)) == 0
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """The cache keeps the data version and rendered pages (cogwg/versioning.py,
+    cogwg/http.py); a rolled-back test sends no signal, so nothing it cached may reach the
+    next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def require_redis():
     if not port_open("127.0.0.1", 6379):

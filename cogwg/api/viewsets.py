@@ -62,8 +62,8 @@ class ApiViewSetMixin:
         return response
 
     def validators(self, queryset):
-        """ETag and Last-Modified of a response showing ``queryset``: one aggregate query
-        per table, never a load of the data."""
+        """ETag and Last-Modified of a response showing ``queryset``: from the data version
+        (cogwg/versioning.py), never a load of the data."""
         return validators(self.request, queryset, self.etag_dependencies)
 
     def conditional(self, etag, last_modified, respond):

@@ -28,6 +28,7 @@ from modeltranslation.settings import DEFAULT_LANGUAGE
 from simple_history.utils import bulk_create_with_history
 
 from cogwg.choices import PublicationState
+from cogwg.versioning import data_changed
 from jurisdictions.choices import ChallengeStatus
 from jurisdictions.models import Accomplishment, AccomplishmentLink, Challenge, Jurisdiction
 from stories.choices import Impact, StoryState, UserType
@@ -451,6 +452,7 @@ def generate(*, scale: int) -> dict[str, int]:
             rows = [through(**{f"{left}_id": a.pk, f"{right}_id": b.pk}) for plan in plans for a, b in plan.links[name]]
             through.objects.bulk_create(rows, batch_size=500)
             counts[name] = len(rows)
+    data_changed()  # bulk_create sends no signal
     return counts
 
 

@@ -21,6 +21,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from cogwg.choices import RenderStatus, ReportFormat, StatusReportState
 from cogwg.models import StatusReport, StatusReportFile
+from cogwg.versioning import data_changed
 from workplan.choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
 from workplan.models import Milestone
 from workplan.services import milestone_post_update
@@ -223,6 +224,7 @@ def report_file_render(
         error = f"{type(exc).__name__}: {exc}"
         status = RenderStatus.FAILED if final_attempt else RenderStatus.PENDING
         ours.update(status=status, error=error, modified_at=timezone.now())
+        data_changed()
         logger.warning("Rendering status report file %s failed: %s", file_id, error, exc_info=True)
         if not final_attempt:
             raise RenderRetry(error) from exc
@@ -233,6 +235,7 @@ def report_file_render(
     updated = ours.update(
         file=name, status=RenderStatus.READY, error="", rendered_at=timezone.now(), modified_at=timezone.now()
     )
+    data_changed()  # the file's link appears on the report's page
     if not updated:
         # Taken back meanwhile (the claim lapsed and was taken over): this rendering is not the file's.
         file.file.storage.delete(name)
@@ -253,7 +256,8 @@ def report_files_sweep(*, pending_for: datetime.timedelta, running_for: datetime
     running_for = running_for or render_lease()
     now = timezone.now()
     stale = StatusReportFile.objects.filter(status=RenderStatus.RUNNING, modified_at__lt=now - running_for)
-    stale.update(status=RenderStatus.PENDING, modified_at=now - pending_for)
+    if stale.update(status=RenderStatus.PENDING, modified_at=now - pending_for):
+        data_changed()
     file_ids = list(
         StatusReportFile.objects.filter(status=RenderStatus.PENDING, modified_at__lte=now - pending_for).values_list(
             "pk", flat=True

@@ -101,6 +101,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The public story form's per-address rate limit counts in this cache. Local memory by
 # default; with several web processes, point it at Redis (CACHE_URL=redis://…).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://cogwg")}
+# Rendered public pages are kept this many seconds, keyed by their ETag (the data version,
+# the day and the address: cogwg/http.py), so a change shows at once. 0 turns it off.
+COGWG_PAGE_CACHE_SECONDS = env.int("COGWG_PAGE_CACHE_SECONDS", default=3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

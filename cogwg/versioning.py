@@ -1,0 +1,132 @@
+"""The data version: one value that changes whenever a record the site shows changes, read
+from the cache in the time of a key lookup. Page and API validators (ETag, Last-Modified)
+and the page cache are keyed on it, so a conditional GET is answered without a query of
+the data.
+
+How it stays right:
+- Every write of a model of the site's apps (save, delete, many-to-many change) starts a
+  new *generation* (a random token and the time), at once and again when its transaction
+  commits: a reader who computed the version between the two keeps it under the first
+  token only, which nobody reads after the commit.
+- The version of a generation is computed once (one query: the row count and latest
+  change of every table of those apps) and kept in the cache. Writes that send no signal
+  (``QuerySet.update``, ``bulk_create``, SQL by hand) call ``data_changed()`` themselves;
+  for anything else the computed version expires after ``VERSION_TTL`` seconds and is
+  computed again from the tables.
+- Without the cache (Redis down, or a cache that keeps nothing) every request computes the
+  version from the tables: slower, never wrong.
+"""
+
+import datetime
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+# The apps whose records the site shows (their historical models excepted).
+TRACKED_APPS = ("cogwg", "workplan", "jurisdictions", "stories")
+GENERATION_KEY = "cogwg:data-generation"
+VERSION_KEY = "cogwg:data-version:{generation}"
+# How long a computed version is trusted against writes that bypass signals.
+VERSION_TTL = 60
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    tag: str
+    # The latest change known: the newest modified_at of the tables, or the last
+    # generation's start (a deletion leaves no newer timestamp behind).
+    last_modified: datetime.datetime
+
+
+def tracked_models():
+    for label in TRACKED_APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            if not model.__name__.startswith("Historical"):
+                yield model
+
+
+def data_changed(**_signal_kwargs):
+    """Receiver of every tracked model's writes, and the call of any write that sends no
+    signal: the data version changes now and again when the transaction commits."""
+    start_generation()
+    connection = transaction.get_connection()
+    pending = connection.run_on_commit if connection.in_atomic_block else []
+    if not any(callback is start_generation for _savepoints, callback, _robust in pending):
+        transaction.on_commit(start_generation)
+
+
+def data_version() -> DataVersion:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, _generation_value(started=0.0), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    if generation is None:  # no cache to keep it in
+        return _version_of_tables("")
+    key = VERSION_KEY.format(generation=generation)
+    version = cache.get(key)
+    if version is None:
+        version = _version_of_tables(generation)
+        cache.set(key, version, VERSION_TTL)
+    return version
+
+
+def connect_receivers():
+    for model in tracked_models():
+        if model._meta.auto_created:
+            continue
+        post_save.connect(data_changed, sender=model, dispatch_uid=f"data_changed_save_{model._meta.label}")
+        post_delete.connect(data_changed, sender=model, dispatch_uid=f"data_changed_delete_{model._meta.label}")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                data_changed, sender=field.remote_field.through, dispatch_uid=f"data_changed_m2m_{field}"
+            )
+
+
+def _generation_value(*, started):
+    return f"{secrets.token_hex(8)}@{started:.6f}"
+
+
+def start_generation():
+    """A new generation: every reader computes the version again, from the tables."""
+    cache.set(GENERATION_KEY, _generation_value(started=time.time()), timeout=None)
+
+
+def _version_of_tables(generation: str) -> DataVersion:
+    """Row count and latest change (or highest id, for tables without timestamps) of
+    every tracked table, in one UNION ALL query, hashed with the generation."""
+    quote = connection.ops.quote_name
+    selects = []
+    for model in tracked_models():
+        meta = model._meta
+        timestamped = any(field.name == "modified_at" for field in meta.concrete_fields)
+        column = meta.get_field("modified_at").column if timestamped else meta.pk.column
+        # Dates and ids are made text so that every SELECT of the union has the same types.
+        selects.append(
+            f"SELECT {'1' if timestamped else '0'}, COUNT(*), CAST(MAX({quote(column)}) AS TEXT) "
+            f"FROM {quote(meta.db_table)}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects))
+        rows = cursor.fetchall()
+    started = float(generation.rpartition("@")[2] or 0)
+    newest = [_as_datetime(last) for timestamped, _count, last in rows if timestamped and last]
+    newest.append(datetime.datetime.fromtimestamp(started, tz=datetime.UTC))
+    tag = hashlib.sha256(f"{generation}|{rows!r}".encode()).hexdigest()[:32]
+    return DataVersion(tag=tag, last_modified=max(newest))
+
+
+def _as_datetime(text) -> datetime.datetime:
+    if isinstance(text, datetime.datetime):
+        value = text
+    else:
+        value = datetime.datetime.fromisoformat(str(text).replace(" ", "T", 1))
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
