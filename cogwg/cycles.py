@@ -312,10 +312,14 @@ def _locked_open_period(period):
 
 
 def _submit(update, *, by):
-    # Posted as a draft by milestone_post_update, then handed to the secretariat's review.
+    # Posted as a draft by milestone_post_update, then handed to the secretariat's review,
+    # as records_submit would, without its e-mail per record: the period's dashboard lists
+    # the jurisdictions that have submitted.
     update.publication_state = PublicationState.SUBMITTED
+    update.submitted_at = timezone.now()
+    update.submitted_by = by
     update._history_user = by
-    update.save(update_fields=["publication_state", "modified_at"])
+    update.save(update_fields=["publication_state", "submitted_at", "submitted_by", "modified_at"])
     return update
 
 

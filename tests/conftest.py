@@ -25,7 +25,7 @@ def port_open(host, port):
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache(settings):
+def fresh_cache():
     """The cache keeps the data version and rendered pages (cogwg/versioning.py,
     cogwg/http.py); a rolled-back test sends no signal, so nothing it cached may reach the
     next test."""

@@ -125,6 +125,7 @@ def test_submitted_updates_wait_for_review_and_leave_the_milestone_alone(cycle):
         cycle.bc,
         cycle.secretariat,
     )
+    assert update.submitted_by == cycle.secretariat and update.submitted_at is not None
     assert (cycle.march.status, cycle.march.progress) == (MilestoneStatus.NOT_STARTED, 0)
 
 
