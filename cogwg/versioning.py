@@ -9,7 +9,8 @@ How it stays right:
   commits: a reader who computed the version between the two keeps it under the first
   token only, which nobody reads after the commit.
 - The version of a generation is computed once (one query: the row count and latest
-  change of every table of those apps) and kept in the cache. Writes that send no signal
+  change of every table of those apps) and kept in the cache with its generation; it is
+  used only while that generation is the current one. Writes that send no signal
   (``QuerySet.update``, ``bulk_create``, SQL by hand) call ``data_changed()`` themselves;
   for anything else the computed version expires after ``VERSION_TTL`` seconds and is
   computed again from the tables.
@@ -32,7 +33,7 @@ from django.utils import timezone
 # The apps whose records the site shows (their historical models excepted).
 TRACKED_APPS = ("cogwg", "workplan", "jurisdictions", "stories")
 GENERATION_KEY = "cogwg:data-generation"
-VERSION_KEY = "cogwg:data-version:{generation}"
+VERSION_KEY = "cogwg:data-version"
 # How long a computed version is trusted against writes that bypass signals.
 VERSION_TTL = 60
 
@@ -63,17 +64,20 @@ def data_changed(**_signal_kwargs):
 
 
 def data_version() -> DataVersion:
-    generation = cache.get(GENERATION_KEY)
+    """The current data version: one cache round trip (the generation and the version
+    last computed, with the generation it was computed in), or one query."""
+    stored = cache.get_many([GENERATION_KEY, VERSION_KEY])
+    generation = stored.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _generation_value(started=0.0), timeout=None)
         generation = cache.get(GENERATION_KEY)
     if generation is None:  # no cache to keep it in
         return _version_of_tables("")
-    key = VERSION_KEY.format(generation=generation)
-    version = cache.get(key)
-    if version is None:
-        version = _version_of_tables(generation)
-        cache.set(key, version, VERSION_TTL)
+    computed = stored.get(VERSION_KEY)
+    if computed is not None and computed[0] == generation:
+        return computed[1]
+    version = _version_of_tables(generation)
+    cache.set(VERSION_KEY, (generation, version), VERSION_TTL)
     return version
 
 
