@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -66,6 +66,23 @@ def _missing(key, *args, **kwargs):
     raise ValueError(f"Key '{key}' not found (cache unreachable).")
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a ``redis.Redis`` object, with its table of response
+    callbacks, for every cache call: about as long as the call itself. One per connection
+    pool is enough (it is thread-safe; the pool holds the connections)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache, with misses instead of errors while Redis is down."""
 
@@ -74,6 +91,7 @@ class ResilientRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._options = {**self.default_options, **self._options}
         self._down_until = 0.0
         self._lock = threading.Lock()

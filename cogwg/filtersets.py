@@ -11,7 +11,7 @@ from functools import reduce
 import django_filters as filters
 from django import forms
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +67,14 @@ class RecordsField(filters.fields.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+def nothing_chosen(value) -> bool:
+    """Whether a multiple choice of records is empty. An empty choice arrives as
+    ``queryset.none()``, whose truth value would build its SQL to find out."""
+    if isinstance(value, QuerySet):
+        return value.query.is_empty()
+    return not value
+
+
 class AnyOfFilter(filters.ModelMultipleChoiceFilter):
     """Records related to any of the chosen objects (repeat the parameter for several).
     Matches through a subquery, so a record related to two of them is listed once without
@@ -79,7 +87,7 @@ class AnyOfFilter(filters.ModelMultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        if not value:
+        if nothing_chosen(value):
             return qs
         matching = self.model._default_manager.filter(**{f"{self.field_name}__in": value})
         return qs.filter(pk__in=matching.values("pk"))

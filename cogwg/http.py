@@ -10,9 +10,12 @@ change of the data changes the ETag, so a kept page is never shown after the dat
 built from changed; kept pages also keep serving while the database is away."""
 
 import hashlib
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
@@ -37,11 +40,52 @@ def may_share_page(request) -> bool:
     )
 
 
-def keep_page(key, response):
-    """Keep a rendered 200 that sets no cookie."""
-    if response.status_code == 200 and not response.streaming and not response.cookies:
-        cache.set(key, response, settings.COGWG_PAGE_CACHE_SECONDS)
-    return response
+class PageStore:
+    """Rendered pages by key (their ETag): the most recent ``local_size`` in this process,
+    all of them in the shared cache. A page is kept as its status, headers and body, and
+    each reader gets a response of their own."""
+
+    local_size = 128
+
+    def __init__(self):
+        self._local = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            page = self._local.get(key)
+            if page is not None:
+                self._local.move_to_end(key)
+        if page is None:
+            page = cache.get(key)
+            if page is not None:
+                self._remember(key, page)
+        if page is None:
+            return None
+        status, headers, content = page
+        return HttpResponse(content, status=status, headers=headers)
+
+    def keep(self, key, response):
+        """Keep a rendered 200 that sets no cookie."""
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            page = (response.status_code, dict(response.items()), response.content)
+            cache.set(key, page, settings.COGWG_PAGE_CACHE_SECONDS)
+            self._remember(key, page)
+        return response
+
+    def clear_local(self):
+        with self._lock:
+            self._local.clear()
+
+    def _remember(self, key, page):
+        with self._lock:
+            self._local[key] = page
+            self._local.move_to_end(key)
+            while len(self._local) > self.local_size:
+                self._local.popitem(last=False)
+
+
+pages = PageStore()
 
 
 class ConditionalGetMixin:
@@ -57,13 +101,13 @@ class ConditionalGetMixin:
         if response is None:
             shared = may_share_page(request)
             key = PAGE_KEY.format(etag=etag.strip('"'))
-            response = cache.get(key) if shared else None
+            response = pages.get(key) if shared else None
             if response is None:
                 response = super().dispatch(request, *args, **kwargs)
                 if shared and hasattr(response, "add_post_render_callback") and not response.is_rendered:
-                    response.add_post_render_callback(lambda rendered: keep_page(key, rendered))
+                    response.add_post_render_callback(lambda rendered: pages.keep(key, rendered))
                 elif shared:
-                    keep_page(key, response)
+                    pages.keep(key, response)
         if response.status_code in (200, 304):
             response["ETag"] = etag
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)

@@ -31,9 +31,13 @@ def fresh_cache():
     next test."""
     from django.core.cache import cache
 
+    from cogwg.http import pages
+
     cache.clear()
+    pages.clear_local()
     yield
     cache.clear()
+    pages.clear_local()
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from cogwg.filtersets import (
     StableOrderingFilter,
     StrictBooleanFilter,
     date_filters,
+    nothing_chosen,
 )
 from jurisdictions.filtersets import jurisdiction_filter
 from jurisdictions.models import Jurisdiction
@@ -45,7 +46,7 @@ class SeatFilter(filters.ModelMultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        if not value:
+        if nothing_chosen(value):
             return qs
         seats = {"seats__jurisdiction__in": value}
         if self.role:

@@ -72,7 +72,20 @@ class ApiViewSetMixin:
         response = not_modified_response(self.request, etag, last_modified) or respond()
         return set_validators(response, etag, last_modified)
 
+    def revalidated(self):
+        """A 304, before the filters and the queryset are even built, when the client sends
+        the ETag of the current representation: it was given with a 200 for this very
+        address, reader and data version, so the filters were valid. (A client that sends
+        only If-Modified-Since goes the whole way: its address may never have been valid.)"""
+        if "HTTP_IF_NONE_MATCH" not in self.request.META:
+            return None
+        etag, last_modified = self.validators(None)
+        response = not_modified_response(self.request, etag, None)
+        return response and set_validators(response, etag, last_modified)
+
     def list(self, request, *args, **kwargs):
+        if (response := self.revalidated()) is not None:
+            return response
         queryset = self.filter_queryset(self.get_queryset())
 
         def respond():
@@ -84,13 +97,10 @@ class ApiViewSetMixin:
         return self.conditional(*self.validators(queryset), respond)
 
     def retrieve(self, request, *args, **kwargs):
-        value = kwargs[self.lookup_url_kwarg or self.lookup_field]
-        try:
-            etag, last_modified = self.validators(self.get_queryset().filter(**{self.lookup_field: value}))
-        except (TypeError, ValueError, OverflowError, DjangoValidationError) as error:
-            raise Http404 from error
+        if (response := self.revalidated()) is not None:
+            return response
         return self.conditional(
-            etag, last_modified, lambda: super(ApiViewSetMixin, self).retrieve(request, *args, **kwargs)
+            *self.validators(None), lambda: super(ApiViewSetMixin, self).retrieve(request, *args, **kwargs)
         )
 
     def check_save(self, serializer):
