@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django import forms
+from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from jurisdictions.choices import JurisdictionKind
-from jurisdictions.models import Accomplishment, Jurisdiction
+from jurisdictions.models import Accomplishment, AccomplishmentLink, Jurisdiction
 from stories.models import UserStory
 from workplan.choices import CLOSED_STATUSES, MilestoneStatus
 from workplan.selectors import current_work_plan, work_plan_status
@@ -31,6 +32,23 @@ class Crumb:
     url: str
 
 
+@dataclass(frozen=True)
+class PriorityLink:
+    number: int
+    url: str
+
+
+def priority_links(priorities):
+    """Each priority's number and page address, by pk: reversed once per priority, not once
+    per milestone row that links to it."""
+    return {
+        priority.pk: PriorityLink(
+            priority.number, reverse("workplan:priority", args=[priority.work_plan.slug, priority.slug])
+        )
+        for priority in priorities
+    }
+
+
 def latest_change(*groups):
     """The latest ``modified_at`` among the records a page shows (for "Date modified")."""
     stamps = [
@@ -40,6 +58,21 @@ def latest_change(*groups):
         if getattr(record, "modified_at", None)
     ]
     return timezone.localdate(max(stamps)) if stamps else None
+
+
+def translated(field):
+    """The columns of a translated field, one per official language (``title_en``, ``title_fr``),
+    for ``values()``: the ``localized`` template tag picks the page's language among them."""
+    return [f"{field}_{code}" for code, _name in settings.LANGUAGES]
+
+
+def accomplishment_cards(accomplishments):
+    """What an accomplishment card shows: its jurisdiction and its links (pages that show the
+    priority add it). Not ``for_listing()``, which also joins the priority and the meeting;
+    and the links ordered within their accomplishment only, as their default ordering (by
+    accomplishment, that is by the accomplishment's own ordering) costs two more joins."""
+    links = AccomplishmentLink.objects.order_by("order", "pk")
+    return accomplishments.select_related("jurisdiction").prefetch_related(Prefetch("links", queryset=links))
 
 
 def group_by_kind(jurisdictions):
@@ -96,15 +129,15 @@ class HomeView(PublicPageMixin, TemplateView):
         )
         return {
             "plan_status": status,
-            "priorities_by_pk": {p.priority.pk: p.priority for p in status.priorities},
+            "priority_links": priority_links(p.priority for p in status.priorities),
             "status_counts": milestones_by_status(status.counts),
             "next_milestones": upcoming[: self.latest_count],
             "overdue_milestones": sorted(status.overdue, key=lambda state: state.milestone.due_date),
         }
 
     def get_context_data(self, **kwargs):
-        accomplishments = Accomplishment.objects.published().for_listing().order_by("-date", "-published_at", "-pk")
-        accomplishments = list(accomplishments[: self.latest_count])
+        accomplishments = accomplishment_cards(Accomplishment.objects.published())
+        accomplishments = list(accomplishments.order_by("-date", "-published_at", "-pk")[: self.latest_count])
         kwargs |= self.plan_context()
         kwargs |= {
             "accomplishments": accomplishments,

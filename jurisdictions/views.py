@@ -8,16 +8,50 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from cogwg.selectors import link_status_for
-from cogwg.views import Crumb, PublicFilterMixin, PublicPageMixin, group_by_kind, latest_change
+from cogwg.views import (
+    Crumb,
+    PublicFilterMixin,
+    PublicPageMixin,
+    accomplishment_cards,
+    group_by_kind,
+    latest_change,
+    translated,
+)
 from stories.models import UserStory
 from workplan.models import Assignment, Priority
 
 from .filtersets import AccomplishmentFilterSet, ChallengeFilterSet
 from .models import Accomplishment, Challenge, Jurisdiction
 
+SEAT_COLUMNS = (
+    "role",
+    "confirmed",
+    *translated("organization"),
+    "priority__number",
+    "priority__slug",
+    *translated("priority__title"),
+    "priority__work_plan__slug",
+    *translated("priority__work_plan__title"),
+)
+
 
 def jurisdiction_urls(jurisdictions):
     return [url for j in jurisdictions for url in (j.website, j.open_data_url, j.open_government_url)]
+
+
+def seat_rows(jurisdiction):
+    """The jurisdiction's seats in the published plans, as the columns its table shows: a
+    jurisdiction can hold hundreds of seats, and rows of values cost far less than rows of
+    three model instances."""
+    seats = (
+        Assignment.objects.filter(jurisdiction=jurisdiction, priority__in=Priority.objects.published())
+        .order_by("-priority__work_plan__start_date", "priority__number", "role", "order")
+        .values(*SEAT_COLUMNS)
+    )
+    return [
+        seat | {"url": reverse("workplan:priority", args=[seat["priority__work_plan__slug"], seat["priority__slug"]])}
+        for seat in seats
+    ]
 
 
 def accomplishment_urls(accomplishments):
@@ -48,20 +82,17 @@ class JurisdictionDetailView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         jurisdiction = get_object_or_404(Jurisdiction, code=self.kwargs["code"].upper())
-        seats = list(
-            Assignment.objects.filter(jurisdiction=jurisdiction, priority__in=Priority.objects.published())
-            .select_related("priority__work_plan")
-            .order_by("-priority__work_plan__start_date", "priority__number", "role", "order")
-        )
         accomplishments = list(
-            jurisdiction.accomplishments.published().for_listing().select_related("priority__work_plan")
+            accomplishment_cards(jurisdiction.accomplishments.published()).select_related("priority__work_plan")
         )
         kwargs |= {
             "jurisdiction": jurisdiction,
-            "seats": seats,
+            "seats": seat_rows(jurisdiction),
             "accomplishments": accomplishments,
-            "challenges": list(jurisdiction.challenges.published().for_listing()),
-            "stories": list(UserStory.objects.published().for_listing().filter(jurisdiction=jurisdiction)),
+            "challenges": list(jurisdiction.challenges.published().prefetch_related("jurisdictions")),
+            "stories": list(
+                UserStory.objects.published().select_related("jurisdiction").filter(jurisdiction=jurisdiction)
+            ),
             "link_checks": link_status_for([*jurisdiction_urls([jurisdiction]), *accomplishment_urls(accomplishments)]),
         }
         return super().get_context_data(**kwargs)
@@ -81,7 +112,7 @@ class AccomplishmentListView(PublicFilterMixin, PublicPageMixin, FilterView):
     filter_fields = ("q", "jurisdiction", "category")
 
     def get_queryset(self):
-        return Accomplishment.objects.published().for_listing().select_related("priority__work_plan")
+        return accomplishment_cards(Accomplishment.objects.published()).select_related("priority__work_plan")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -98,7 +129,8 @@ class ChallengeListView(PublicFilterMixin, PublicPageMixin, FilterView):
     filter_fields = ("q", "jurisdiction", "category", "status")
 
     def get_queryset(self):
-        return Challenge.objects.published().for_listing()
+        # Not for_listing(): the cards show no meeting.
+        return Challenge.objects.published().prefetch_related("jurisdictions")
 
     def get_date_modified(self, context):
         return latest_change(list(context["object_list"]))

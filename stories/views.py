@@ -51,7 +51,8 @@ class StoryListView(PublicFilterMixin, PublicPageMixin, FilterView):
     paginate_by = 12
 
     def get_queryset(self):
-        return UserStory.objects.published().for_listing()
+        # Not for_listing(): the cards show no datasets and no release.
+        return UserStory.objects.published().select_related("jurisdiction").prefetch_related("themes")
 
     def get_date_modified(self, context):
         return latest_change(list(context["object_list"]))

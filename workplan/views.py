@@ -7,10 +7,18 @@ from itertools import groupby
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
 from cogwg.selectors import link_status_for
-from cogwg.views import Crumb, PublicPageMixin, latest_change, milestones_by_status
+from cogwg.views import (
+    Crumb,
+    PublicPageMixin,
+    accomplishment_cards,
+    latest_change,
+    milestones_by_status,
+    priority_links,
+)
 from jurisdictions.models import Accomplishment
 from stories.models import UserStory
 
@@ -34,6 +42,10 @@ class Quarter:
     @property
     def anchor(self):
         return f"quarter-{self.year}-{self.number}"
+
+    @property
+    def label(self):
+        return gettext("Q%(number)s %(year)s") % {"number": self.number, "year": self.year}
 
     @property
     def milestones(self):
@@ -82,7 +94,7 @@ class WorkPlanView(PublicPageMixin, TemplateView):
             "plan_status": status,
             "plan_closed": plan.status == WorkPlanStatus.CLOSED,
             "priorities": [(p, seats_by_role(p.priority)) for p in status.priorities],
-            "priorities_by_pk": {p.priority.pk: p.priority for p in status.priorities},
+            "priority_links": priority_links(p.priority for p in status.priorities),
             "status_counts": milestones_by_status(status.counts),
             "quarters": timeline(status.milestones),
             "other_plans": list(WorkPlan.objects.published().exclude(pk=plan.pk).order_by("-start_date")),
@@ -107,7 +119,7 @@ class PriorityView(PublicPageMixin, TemplateView):
         )
         status = priority_status(priority=priority)
         accomplishments = list(
-            Accomplishment.objects.published().for_listing().filter(priority=priority).order_by("-date", "pk")
+            accomplishment_cards(Accomplishment.objects.published().filter(priority=priority)).order_by("-date", "pk")
         )
         stories = UserStory.objects.published().select_related("jurisdiction").filter(release__priority=priority)
         kwargs |= {

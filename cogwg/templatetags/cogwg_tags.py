@@ -7,15 +7,17 @@ from django import template
 from django.conf import settings
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from jurisdictions.choices import AccomplishmentCategory, ChallengeCategory, ChallengeStatus, JurisdictionKind
 from stories.choices import Impact, UserType
-from workplan.choices import MilestoneStatus
+from workplan.choices import MilestoneStatus, SeatRole
 
 register = template.Library()
 
 CHOICES = {
     "milestone_status": MilestoneStatus,
+    "seat_role": SeatRole,
     "jurisdiction_kind": JurisdictionKind,
     "accomplishment_category": AccomplishmentCategory,
     "challenge_category": ChallengeCategory,
@@ -42,10 +44,12 @@ def _languages():
 @register.simple_tag
 def localized(obj, field):
     """A translated field in the page's language, or in the other one when it has not been
-    translated yet; ``.lang`` then names that language for a ``lang`` attribute."""
+    translated yet; ``.lang`` then names that language for a ``lang`` attribute. ``obj`` is
+    a model instance or a row of ``values()`` (``field`` is then, e.g., ``priority__title``)."""
     current, *others = _languages()
     for code in [current, *others]:
-        value = getattr(obj, f"{field}_{code}", "") or ""
+        name = f"{field}_{code}"
+        value = (obj.get(name) if isinstance(obj, dict) else getattr(obj, name, "")) or ""
         if value.strip():
             return LocalizedText(value, "" if code == current else code)
     return LocalizedText("", "")
@@ -84,6 +88,41 @@ def width_class(value):
     """The class that sets a bar's width (``pct-0`` … ``pct-100`` in site.css): the
     Content Security Policy allows no inline style."""
     return f"pct-{0 if value is None else max(0, min(100, round(value)))}"
+
+
+# The small pieces every list repeats are tags rather than ``{% include %}``s: an include
+# costs a template lookup and a context push per row, and the dashboard has hundreds of rows.
+
+
+@register.simple_tag
+def status_badge(status):
+    """A milestone status as a coloured label."""
+    return format_html('<span class="status status--{}">{}</span>', status, choice_label(status, "milestone_status"))
+
+
+@register.simple_tag
+def progress_bar(value, status, large=False):
+    """A progress bar in the colour of its status, with the value as text beside it."""
+    return format_html(
+        '<div class="bar{}"><span class="bar__track" aria-hidden="true"><span class="bar__fill status-fill--{} {}">'
+        '</span></span><span class="bar__value">{}</span></div>',
+        " bar--large" if large else "",
+        status,
+        width_class(value),
+        percent(value),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def checked_link(context, url, label=""):
+    """A link to another site, flagged when it did not answer at the last link check
+    (``link_checks`` in the page's context, by URL)."""
+    link = format_html('<a href="{}">{}</a>', url, label or url)
+    check = (context.get("link_checks") or {}).get(url)
+    if check is not None and check.is_unreachable:
+        note = gettext("this link did not answer at our last check")
+        return format_html('{} <span class="link-unreachable">({})</span>', link, note)
+    return link
 
 
 @register.filter
