@@ -144,10 +144,10 @@ def probe(env, command):
     return json.loads(run([PYTHON, "-m", "bench.probe", command], env, what=f"bench.probe {command}").splitlines()[-1])
 
 
-def sql(statement):
+def sql(statement, database="postgres"):
     import psycopg2
 
-    connection = psycopg2.connect(dbname="postgres", **PG)
+    connection = psycopg2.connect(dbname=database, **PG)
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
@@ -167,6 +167,9 @@ def build_databases(env):
     for scale, name in DATABASES.items():
         sql(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}"')
         manage(env.for_database(name), "generate_demo", "--scale", str(scale))
+        # The planner's statistics, as autovacuum keeps them on a live database: without
+        # them PostgreSQL plans every query for tables of one row.
+        sql("VACUUM ANALYZE", database=name)
     sql(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}"')
     manage(
         env.for_database(DATABASES[SERVED_SCALE]),
