@@ -16,6 +16,11 @@ class WorkPlanQuerySet(models.QuerySet):
         """A plan is public once it is no longer a draft."""
         return self.exclude(status=WorkPlanStatus.DRAFT)
 
+    def for_listing(self):
+        """With their priorities, in order (by number: the model's ordering sorts by plan
+        first, which joins the plans again)."""
+        return self.prefetch_related(models.Prefetch("priorities", queryset=Priority.objects.order_by("number")))
+
 
 class WorkPlan(TimeStampedModel):
     """The working group's plan for a year (or a span of years)."""
@@ -52,9 +57,12 @@ class PriorityQuerySet(models.QuerySet):
         return self.filter(work_plan__in=WorkPlan.objects.published())
 
     def with_seats(self):
-        return self.select_related("work_plan").prefetch_related(
-            models.Prefetch("seats", queryset=Assignment.objects.select_related("jurisdiction"))
-        )
+        return self.select_related("work_plan").prefetch_related(models.Prefetch("seats", queryset=_seats()))
+
+    def for_listing(self):
+        """With their plan, seats and milestones."""
+        milestones = Milestone.objects.in_priority_order()
+        return self.with_seats().prefetch_related(models.Prefetch("milestones", queryset=milestones))
 
 
 class Priority(TimeStampedModel):
@@ -144,13 +152,35 @@ class Assignment(TimeStampedModel):
         return name if self.confirmed else f"{name} ({_('TBD')})"
 
 
+def _seats():
+    """Seats with their jurisdictions, ordered as within one priority, for prefetching by
+    priority: the model's ordering sorts by plan and priority first, which joins both
+    tables."""
+    return Assignment.objects.select_related("jurisdiction").order_by("role", "order", "pk")
+
+
 class MilestoneQuerySet(models.QuerySet):
     def published(self):
         return self.filter(priority__work_plan__in=WorkPlan.objects.published())
 
+    def for_listing(self):
+        """With their priority, short of its long texts (a milestone shows it in short),
+        and the priority's lead seats held by a jurisdiction, as ``priority.lead_seats``."""
+        lead_seats = _seats().filter(role=SeatRole.LEAD, jurisdiction__isnull=False)
+        return (
+            self.select_related("priority")
+            .defer("priority__issue", "priority__consequences", "priority__outcome", "priority__results")
+            .prefetch_related(models.Prefetch("priority__seats", queryset=lead_seats, to_attr="lead_seats"))
+        )
+
     def overdue(self, on=None):
         on = on or timezone.localdate()
         return self.filter(due_date__lt=on).exclude(status__in=CLOSED_STATUSES)
+
+    def in_priority_order(self):
+        """Ordered as within one priority, for milestones grouped by priority: the model's
+        ordering sorts by plan and priority first, which joins both tables."""
+        return self.order_by("due_date", "order", "pk")
 
 
 class Milestone(TimeStampedModel):

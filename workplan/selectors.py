@@ -84,9 +84,13 @@ def _worst(statuses):
     return MilestoneStatus.CANCELLED if MilestoneStatus.CANCELLED in present else MilestoneStatus.NOT_STARTED
 
 
+# In the order of the choices. (MilestoneStatus.values builds this list at every read.)
+STATUSES = tuple(MilestoneStatus.values)
+
+
 def _counts(statuses):
     counted = Counter(statuses)
-    return {status: counted.get(status, 0) for status in MilestoneStatus.values}
+    return {status: counted.get(status, 0) for status in STATUSES}
 
 
 def rollup(statuses_and_progress) -> Rollup:
@@ -152,8 +156,11 @@ def work_plan_status(*, work_plan: WorkPlan, as_of: datetime.date | None = None)
     """The plan's progress and status, and each priority's, as of a date (default: now).
     Three queries whatever the plan's size."""
     on = as_of or timezone.localdate()
-    priorities = list(Priority.objects.with_seats().filter(work_plan=work_plan).order_by("number"))
-    milestones = milestones_as_of(as_of=as_of, queryset=Milestone.objects.filter(priority__work_plan=work_plan))
+    # The plan is known: its priorities get it as their work_plan without joining it again.
+    priorities = list(work_plan.priorities.with_seats().select_related(None).order_by("number"))
+    milestones = milestones_as_of(
+        as_of=as_of, queryset=Milestone.objects.filter(priority__work_plan=work_plan).in_priority_order()
+    )
     priority_statuses = _priority_statuses(priorities, milestones, on=on)
     plan = rollup(
         (p.status, p.progress) for p in priority_statuses if p.milestones and p.status != MilestoneStatus.CANCELLED
@@ -171,7 +178,7 @@ def work_plan_status(*, work_plan: WorkPlan, as_of: datetime.date | None = None)
 def priority_status(*, priority: Priority, as_of: datetime.date | None = None) -> PriorityStatus:
     """One priority's progress, status and milestones as of a date (default: now)."""
     on = as_of or timezone.localdate()
-    milestones = milestones_as_of(as_of=as_of, queryset=Milestone.objects.filter(priority=priority))
+    milestones = milestones_as_of(as_of=as_of, queryset=Milestone.objects.filter(priority=priority).in_priority_order())
     return _priority_statuses([priority], milestones, on=on)[0]
 
 

@@ -5,7 +5,7 @@ import re
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cogwg.api.base import ApiModelSerializer, SummaryRelatedField
+from cogwg.api.base import ApiModelSerializer, HyperlinkedIdentityField, SummaryRelatedField
 from cogwg.api.summaries import JurisdictionSummarySerializer, MeetingSummarySerializer, PrioritySummarySerializer
 from cogwg.models import Meeting
 from workplan.models import Priority
@@ -16,7 +16,7 @@ CODE = re.compile(r"[A-Z0-9]+(-[A-Z0-9]+)*")
 
 
 class JurisdictionSerializer(ApiModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:jurisdiction-detail", lookup_field="code")
+    url = HyperlinkedIdentityField(view_name="api:jurisdiction-detail", lookup_field="code")
 
     class Meta:
         model = Jurisdiction
@@ -54,7 +54,7 @@ class AccomplishmentLinkSerializer(serializers.ModelSerializer):
 
 
 class AccomplishmentSerializer(ApiModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:accomplishment-detail")
+    url = HyperlinkedIdentityField(view_name="api:accomplishment-detail")
     jurisdiction = SummaryRelatedField(
         JurisdictionSummarySerializer, slug_field="code", queryset=Jurisdiction.objects.all()
     )
@@ -100,7 +100,7 @@ class AccomplishmentSerializer(ApiModelSerializer):
 
 
 class ChallengeSerializer(ApiModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:challenge-detail")
+    url = HyperlinkedIdentityField(view_name="api:challenge-detail")
     jurisdictions = SummaryRelatedField(
         JurisdictionSummarySerializer,
         slug_field="code",

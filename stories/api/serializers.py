@@ -3,7 +3,7 @@ private: no field here reads it."""
 
 from rest_framework import serializers
 
-from cogwg.api.base import ApiModelSerializer, SummaryRelatedField
+from cogwg.api.base import ApiModelSerializer, HyperlinkedIdentityField, SummaryRelatedField
 from cogwg.api.summaries import (
     DatasetSummarySerializer,
     JurisdictionSummarySerializer,
@@ -17,7 +17,7 @@ from ..models import Dataset, Theme, UserStory
 
 
 class UserStorySerializer(ApiModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:story-detail")
+    url = HyperlinkedIdentityField(view_name="api:story-detail")
     jurisdiction = SummaryRelatedField(
         JurisdictionSummarySerializer,
         slug_field="code",
@@ -67,7 +67,7 @@ class UserStorySerializer(ApiModelSerializer):
 
 
 class DatasetSerializer(ApiModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:dataset-detail")
+    url = HyperlinkedIdentityField(view_name="api:dataset-detail")
     page_url = serializers.URLField(
         source="url", max_length=500, required=False, allow_blank=True, help_text="The dataset's page on its portal."
     )

@@ -3,10 +3,11 @@ nothing here computes them."""
 
 from functools import cached_property
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cogwg.api.base import ApiModelSerializer, SummaryRelatedField
+from cogwg.api.base import ApiModelSerializer, HyperlinkedIdentityField, HyperlinkedRelatedField, SummaryRelatedField
 from cogwg.api.language import in_active_language
 from cogwg.api.summaries import (
     JurisdictionSummarySerializer,
@@ -14,6 +15,7 @@ from cogwg.api.summaries import (
     PrioritySummarySerializer,
     SeatSerializer,
     WorkPlanSummarySerializer,
+    iso_date,
 )
 from jurisdictions.models import Jurisdiction
 
@@ -25,8 +27,8 @@ STATUS_FIELD = serializers.ChoiceField(choices=MilestoneStatus.choices)
 
 
 class WorkPlanSerializer(ApiModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:work-plan-detail", lookup_field="slug")
-    status_url = serializers.HyperlinkedIdentityField(
+    url = HyperlinkedIdentityField(view_name="api:work-plan-detail", lookup_field="slug")
+    status_url = HyperlinkedIdentityField(
         view_name="api:work-plan-status", lookup_field="slug", help_text="The plan's progress and status as of a date."
     )
     priorities = PrioritySummarySerializer(many=True, read_only=True)
@@ -58,7 +60,7 @@ class PrioritySerializer(ApiModelSerializer):
     """A priority with its seats, its milestones in short, and its current progress and
     status (the selectors' rollup of its milestones)."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:priority-detail")
+    url = HyperlinkedIdentityField(view_name="api:priority-detail")
     work_plan = SummaryRelatedField(WorkPlanSummarySerializer, slug_field="slug", queryset=WorkPlan.objects.all())
     consequences = serializers.ListField(child=serializers.CharField(), source="consequence_list", read_only=True)
     results = serializers.ListField(child=serializers.CharField(), source="result_list", read_only=True)
@@ -99,7 +101,11 @@ class PrioritySerializer(ApiModelSerializer):
         )
 
     def _rollup(self, priority):
-        return rollup((milestone.status, milestone.progress) for milestone in priority.milestones.all())
+        # Progress and status come from the same rollup: made once per priority.
+        if getattr(self, "_rolled_up", (None, None))[0] is not priority:
+            milestones = priority.milestones.all()
+            self._rolled_up = (priority, rollup((milestone.status, milestone.progress) for milestone in milestones))
+        return self._rolled_up[1]
 
     def get_progress(self, priority) -> float | None:
         return self._rollup(priority).progress
@@ -113,14 +119,14 @@ class MilestoneSerializer(ApiModelSerializer):
     """A milestone with its priority and lead jurisdictions. Its status and progress change
     only by posting a progress update."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:milestone-detail")
+    url = HyperlinkedIdentityField(view_name="api:milestone-detail")
     priority = SummaryRelatedField(PrioritySummarySerializer, queryset=Priority.objects.all())
     lead_jurisdictions = serializers.SerializerMethodField(
         help_text="The jurisdictions holding its priority's lead seats."
     )
     due_label = serializers.CharField(read_only=True, help_text='The due month as shown, e.g. "June 2020".')
     quarter = serializers.SerializerMethodField(help_text="The calendar quarter it is due in, YYYY-Qn.")
-    overdue = serializers.BooleanField(read_only=True, help_text="Past due and neither completed nor cancelled.")
+    overdue = serializers.SerializerMethodField(help_text="Past due and neither completed nor cancelled.")
 
     class Meta:
         model = Milestone
@@ -149,9 +155,13 @@ class MilestoneSerializer(ApiModelSerializer):
     @extend_schema_field(JurisdictionSummarySerializer(many=True))
     def get_lead_jurisdictions(self, milestone):
         summary = self.jurisdiction_summary
+        # Prefetched by Milestone.objects.for_listing(); read for a milestone just saved.
+        seats = getattr(milestone.priority, "lead_seats", None)
+        if seats is None:
+            seats = milestone.priority.seats.all()
         return [
             summary.to_representation(seat.jurisdiction)
-            for seat in milestone.priority.seats.all()
+            for seat in seats
             if seat.role == SeatRole.LEAD and seat.jurisdiction_id is not None
         ]
 
@@ -164,6 +174,14 @@ class MilestoneSerializer(ApiModelSerializer):
     def get_quarter(self, milestone) -> str:
         return f"{milestone.due_date.year}-Q{milestone.quarter}"
 
+    def get_overdue(self, milestone) -> bool:
+        return milestone.is_overdue(self.today)
+
+    @cached_property
+    def today(self):
+        # The date the response is made on, read once rather than for every milestone.
+        return timezone.localdate()
+
 
 class ProgressUpdateSerializer(ApiModelSerializer):
     """A dated report on a milestone. Posting one goes through
@@ -171,7 +189,7 @@ class ProgressUpdateSerializer(ApiModelSerializer):
 
     clean_model = False  # the service validates
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:progress-update-detail")
+    url = HyperlinkedIdentityField(view_name="api:progress-update-detail")
     milestone = SummaryRelatedField(MilestoneSummarySerializer, queryset=Milestone.objects.all())
     jurisdiction = SummaryRelatedField(
         JurisdictionSummarySerializer,
@@ -226,7 +244,7 @@ class MilestoneStateSerializer(serializers.Serializer):
     """A milestone as of the date: the status, progress and note of its latest published
     update on or before it."""
 
-    url = serializers.HyperlinkedRelatedField(source="milestone", view_name="api:milestone-detail", read_only=True)
+    url = HyperlinkedRelatedField(source="milestone", view_name="api:milestone-detail", read_only=True)
     id = serializers.IntegerField(source="milestone.pk", read_only=True)
     due_date = serializers.DateField(source="milestone.due_date", read_only=True)
     description = serializers.CharField(source="milestone.description", read_only=True)
@@ -240,9 +258,26 @@ class MilestoneStateSerializer(serializers.Serializer):
     def get_note(self, state) -> str:
         return in_active_language({"en": state.note_en, "fr": state.note_fr})
 
+    def to_representation(self, state):
+        # A plan's status shows every milestone, the overdue ones twice: read straight off
+        # the state, with the values the fields above give.
+        milestone = state.milestone
+        return {
+            "url": self.fields["url"].to_representation(milestone),
+            "id": milestone.pk,
+            "due_date": iso_date(milestone.due_date),
+            "description": milestone.description,
+            "kind": milestone.kind,
+            "status": state.status,
+            "progress": state.progress,
+            "overdue": state.overdue,
+            "note": self.get_note(state),
+            "reported_on": iso_date(state.reported_on),
+        }
+
 
 class PriorityStatusSerializer(serializers.Serializer):
-    url = serializers.HyperlinkedRelatedField(source="priority", view_name="api:priority-detail", read_only=True)
+    url = HyperlinkedRelatedField(source="priority", view_name="api:priority-detail", read_only=True)
     id = serializers.IntegerField(source="priority.pk", read_only=True)
     number = serializers.IntegerField(source="priority.number", read_only=True)
     title = serializers.CharField(source="priority.title", read_only=True)
@@ -251,6 +286,21 @@ class PriorityStatusSerializer(serializers.Serializer):
     counts = StatusCountsSerializer(read_only=True)
     seats = SeatSerializer(source="priority.seats", many=True, read_only=True)
     milestones = MilestoneStateSerializer(many=True, read_only=True)
+
+    def to_representation(self, status):
+        # Read straight off the selector's PriorityStatus, with the values the fields above give.
+        priority, fields = status.priority, self.fields
+        return {
+            "url": fields["url"].to_representation(priority),
+            "id": priority.pk,
+            "number": priority.number,
+            "title": priority.title,
+            "progress": status.progress,
+            "status": status.status,
+            "counts": {key: status.counts[key] for key in fields["counts"].fields},
+            "seats": fields["seats"].to_representation(priority.seats.all()),
+            "milestones": fields["milestones"].to_representation(status.milestones),
+        }
 
 
 class PlanStatusSerializer(serializers.Serializer):

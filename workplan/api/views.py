@@ -1,7 +1,6 @@
 """API viewsets of the work plan."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -75,14 +74,12 @@ STATUS_EXAMPLE = {
     ],
 }
 
-MILESTONE_PRIORITY_SEATS = Prefetch("priority__seats", queryset=Assignment.objects.select_related("jurisdiction"))
-
 
 class WorkPlanViewSet(ModelViewSet):
     """The working group's yearly plans (looked up by slug, e.g. ``2020``), each with its
     priorities in short. Drafts are visible to the secretariat only."""
 
-    queryset = WorkPlan.objects.prefetch_related("priorities")
+    queryset = WorkPlan.objects.for_listing()
     serializer_class = WorkPlanSerializer
     filterset_class = WorkPlanFilterSet
     lookup_field = "slug"
@@ -126,7 +123,7 @@ class PriorityViewSet(ModelViewSet):
     """The plan's priorities: the problem, the expected outcome, the seats (leads and
     partners), the milestones in short, and the current progress and status."""
 
-    queryset = Priority.objects.with_seats().prefetch_related("milestones")
+    queryset = Priority.objects.for_listing()
     serializer_class = PrioritySerializer
     filterset_class = PriorityFilterSet
     etag_dependencies = (WorkPlan, Assignment, Milestone, Jurisdiction)
@@ -136,7 +133,7 @@ class MilestoneViewSet(ModelViewSet):
     """Dated milestones, with their priority and lead jurisdictions. Their status and
     progress change by posting a progress update. ``?format=xlsx`` gives a spreadsheet."""
 
-    queryset = Milestone.objects.select_related("priority").prefetch_related(MILESTONE_PRIORITY_SEATS)
+    queryset = Milestone.objects.for_listing()
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilterSet
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
