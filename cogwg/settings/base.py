@@ -157,7 +157,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "cogwg.api.renderers.CSVRenderer"],
     "DEFAULT_PAGINATION_CLASS": "cogwg.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["cogwg.api.throttling.AnonWindowRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env("DJANGO_API_ANON_RATE", default="1200/hour")},
     # Behind a reverse proxy set this to the number of proxies, or every client shares one
     # address; with 0 a client cannot dodge the throttle with a forged X-Forwarded-For.

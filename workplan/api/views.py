@@ -107,6 +107,8 @@ class WorkPlanViewSet(ModelViewSet):
         etag_dependencies=(Priority, Assignment, Milestone, ProgressUpdate, Jurisdiction),
     )
     def plan_status(self, request, *args, **kwargs):
+        if (response := self.revalidated()) is not None:
+            return response
         query = StatusQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         work_plan = self.get_object()
