@@ -5,7 +5,8 @@ record the site shows changes), the day (milestones become overdue at midnight) 
 page's address. Answering a conditional GET therefore costs two cache reads and no query.
 
 The rendered page is kept in the cache under that ETag (``COGWG_PAGE_CACHE_SECONDS``), for
-readers who carry no session or messages cookie: their page is the same for everyone. A
+readers who carry no session or messages cookie (their page is the same for everyone) and
+addresses without a query string. A
 change of the data changes the ETag, so a kept page is never shown after the data it was
 built from changed; kept pages also keep serving while the database is away."""
 
@@ -31,9 +32,11 @@ def public_etag(request, *args, **kwargs) -> str:
 
 
 def may_share_page(request) -> bool:
-    """Whether the reader's page is everyone's page: no session (a signed-in user, a form
-    in progress) and no pending message."""
-    if not settings.COGWG_PAGE_CACHE_SECONDS:
+    """Whether the reader's page is everyone's page and worth keeping: no session (a
+    signed-in user, a form in progress), no pending message, and no query string (filtered
+    and paged lists still answer revalidations cheaply; keeping every variant a client can
+    make up would let anyone fill the cache)."""
+    if not settings.COGWG_PAGE_CACHE_SECONDS or request.META.get("QUERY_STRING"):
         return False
     return not {settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGE_COOKIE_NAME", "messages")} & set(
         request.COOKIES

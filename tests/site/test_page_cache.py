@@ -105,3 +105,13 @@ def test_the_cache_can_be_turned_off(client, site, settings):
     _again, again_queries = get_counting_queries(client, url)
 
     assert again_queries > 0
+
+
+def test_a_filtered_list_is_not_kept(client, site):
+    url = page_url("accomplishments", "en") + "?q=portal"
+    client.get(url)
+
+    again, again_queries = get_counting_queries(client, url)
+
+    assert again.status_code == 200
+    assert again_queries > 0
