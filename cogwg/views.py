@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from jurisdictions.choices import JurisdictionKind
-from jurisdictions.models import Accomplishment, AccomplishmentLink, Jurisdiction
+from jurisdictions.models import Accomplishment, Jurisdiction
 from stories.models import UserStory
 from workplan.choices import CLOSED_STATUSES, MilestoneStatus
 from workplan.selectors import current_work_plan, work_plan_status
@@ -22,7 +22,7 @@ from workplan.selectors import current_work_plan, work_plan_status
 from .http import ConditionalGetMixin
 from .models import InfoSection, Meeting, NextStep
 from .open_data import api_docs_url, data_dictionary, downloads
-from .reports.selectors import published_reports
+from .reports.selectors import latest_published_report
 from .selectors import link_status_for
 
 
@@ -64,15 +64,6 @@ def translated(field):
     """The columns of a translated field, one per official language (``title_en``, ``title_fr``),
     for ``values()``: the ``localized`` template tag picks the page's language among them."""
     return [f"{field}_{code}" for code, _name in settings.LANGUAGES]
-
-
-def accomplishment_cards(accomplishments):
-    """What an accomplishment card shows: its jurisdiction and its links (pages that show the
-    priority add it). Not ``for_listing()``, which also joins the priority and the meeting;
-    and the links ordered within their accomplishment only, as their default ordering (by
-    accomplishment, that is by the accomplishment's own ordering) costs two more joins."""
-    links = AccomplishmentLink.objects.order_by("order", "pk")
-    return accomplishments.select_related("jurisdiction").prefetch_related(Prefetch("links", queryset=links))
 
 
 def group_by_kind(jurisdictions):
@@ -122,7 +113,7 @@ class HomeView(PublicPageMixin, TemplateView):
         plan = current_work_plan()
         if plan is None:
             return {"plan_status": None}
-        status = work_plan_status(work_plan=plan)
+        status = work_plan_status(work_plan=plan, seats=False, notes=False)
         upcoming = sorted(
             (state for state in status.milestones if not state.overdue and state.status not in CLOSED_STATUSES),
             key=lambda state: (state.milestone.due_date, state.milestone.order),
@@ -136,14 +127,14 @@ class HomeView(PublicPageMixin, TemplateView):
         }
 
     def get_context_data(self, **kwargs):
-        accomplishments = accomplishment_cards(Accomplishment.objects.published())
+        accomplishments = Accomplishment.objects.published().for_cards()
         accomplishments = list(accomplishments.order_by("-date", "-published_at", "-pk")[: self.latest_count])
         kwargs |= self.plan_context()
         kwargs |= {
             "accomplishments": accomplishments,
             "link_checks": link_status_for(link.url for item in accomplishments for link in item.links.all()),
             "stories": list(UserStory.objects.published().select_related("jurisdiction")[:3]),
-            "report": published_reports().first(),
+            "report": latest_published_report(),
         }
         context = super().get_context_data(**kwargs)
         context["breadcrumbs"] = []  # the home page is the trail's start

@@ -78,6 +78,11 @@ class AccomplishmentQuerySet(PublishableQuerySet):
     def for_listing(self):
         return self.select_related("jurisdiction", "priority", "meeting").prefetch_related("links")
 
+    def for_cards(self):
+        """What an accomplishment card shows: its jurisdiction and its links (pages that
+        show the priority add it); not the meeting."""
+        return self.select_related("jurisdiction").prefetch_related("links")
+
 
 class Accomplishment(PublishableModel):
     """Something a jurisdiction achieved, reported to the working group."""
@@ -128,7 +133,9 @@ class AccomplishmentLink(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["accomplishment", "order", "pk"]
+        # Within their accomplishment (links are read through it): ordering by the
+        # accomplishment first would join it, and its jurisdiction, for every prefetch.
+        ordering = ["order", "pk"]
         verbose_name = _("link")
         verbose_name_plural = _("links")
         constraints = [

@@ -12,7 +12,6 @@ from cogwg.views import (
     Crumb,
     PublicFilterMixin,
     PublicPageMixin,
-    accomplishment_cards,
     group_by_kind,
     latest_change,
     translated,
@@ -83,7 +82,7 @@ class JurisdictionDetailView(PublicPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         jurisdiction = get_object_or_404(Jurisdiction, code=self.kwargs["code"].upper())
         accomplishments = list(
-            accomplishment_cards(jurisdiction.accomplishments.published()).select_related("priority__work_plan")
+            jurisdiction.accomplishments.published().for_cards().select_related("priority__work_plan")
         )
         kwargs |= {
             "jurisdiction": jurisdiction,
@@ -112,7 +111,7 @@ class AccomplishmentListView(PublicFilterMixin, PublicPageMixin, FilterView):
     filter_fields = ("q", "jurisdiction", "category")
 
     def get_queryset(self):
-        return accomplishment_cards(Accomplishment.objects.published()).select_related("priority__work_plan")
+        return Accomplishment.objects.published().for_cards().select_related("priority__work_plan")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

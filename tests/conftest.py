@@ -40,6 +40,17 @@ def fresh_cache():
     pages.clear_local()
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request to a French page leaves French active in the thread (LocaleMiddleware
+    activates, nothing deactivates): each test starts in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def require_redis():
     if not port_open("127.0.0.1", 6379):

@@ -14,7 +14,6 @@ from cogwg.selectors import link_status_for
 from cogwg.views import (
     Crumb,
     PublicPageMixin,
-    accomplishment_cards,
     latest_change,
     milestones_by_status,
     priority_links,
@@ -88,7 +87,7 @@ class WorkPlanView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         plan = self.get_work_plan()
-        status = work_plan_status(work_plan=plan)
+        status = work_plan_status(work_plan=plan, notes=False)
         kwargs |= {
             "plan": plan,
             "plan_status": status,
@@ -119,7 +118,7 @@ class PriorityView(PublicPageMixin, TemplateView):
         )
         status = priority_status(priority=priority)
         accomplishments = list(
-            accomplishment_cards(Accomplishment.objects.published().filter(priority=priority)).order_by("-date", "pk")
+            Accomplishment.objects.published().for_cards().filter(priority=priority).order_by("-date", "pk")
         )
         stories = UserStory.objects.published().select_related("jurisdiction").filter(release__priority=priority)
         kwargs |= {

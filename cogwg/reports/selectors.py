@@ -46,6 +46,12 @@ def published_reports() -> QuerySet:
     )
 
 
+def latest_published_report() -> StatusReport | None:
+    """The latest published report in short, as the dashboard links to it: its title, its
+    date and its ready files; not its meeting, its plan or its (large) frozen content."""
+    return published_reports().select_related(None).defer("content").first()
+
+
 def report_files(report: StatusReport) -> QuerySet:
     return StatusReportFile.objects.filter(report=report).order_by("format", "language")
 

@@ -38,7 +38,7 @@ FRENCH_UI = [
 
 # Queries per page: the same whatever the data size (checked at 1 and 20 records of each kind).
 EXPECTED_QUERIES = {
-    "home": 11,
+    "home": 10,
     "about": 6,
     "open-data": 1,
     "work-plan-current": 6,
