@@ -178,7 +178,8 @@ def _utc(moment):
 def milestones_ics(request):
     """The published plans' milestones as all-day events on their due dates."""
     milestones = milestones_as_of(
-        queryset=Milestone.objects.published().select_related("priority__work_plan").order_by("due_date", "pk")
+        queryset=Milestone.objects.published().select_related("priority__work_plan").order_by("due_date", "pk"),
+        notes=False,
     )
     host = request.get_host().split(":")[0] or "cogwg"
     language = translation.get_language()
