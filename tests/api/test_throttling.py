@@ -1,10 +1,17 @@
 """Anonymous readers are throttled per address; staff are not."""
 
 import pickle
+import uuid
 
 import pytest
 from django.core.cache import cache
+from django.test import RequestFactory
+from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle
+
+from cogwg.api.throttling import AnonWindowRateThrottle
+from cogwg.cache import ResilientRedisCache
+from tests.ops.conftest import closed_port
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +66,30 @@ def test_the_throttle_keeps_one_count_per_address_whatever_the_traffic(api, two_
 
     assert len(counts) == 2
     assert sorted(pickle.loads(value) for value in counts.values()) == [1, 2]
+
+
+def throttle_answers(cache, address, times):
+    request = Request(RequestFactory().get("/api/v1/jurisdictions/", REMOTE_ADDR=address))
+    answers = []
+    for _ in range(times):
+        throttle = AnonWindowRateThrottle()
+        throttle.cache = cache
+        answers.append(throttle.allow_request(request, None))
+    return answers
+
+
+@pytest.mark.services
+def test_on_redis_each_request_is_one_atomic_increment(require_redis, two_per_minute):
+    cache = ResilientRedisCache("redis://127.0.0.1:6379/15", {})
+    # An address of its own, so that no earlier run's count is in this window.
+    address = f"2001:db8::{uuid.uuid4().hex[:4]}"
+
+    answers = throttle_answers(cache, address, 3)
+
+    assert answers == [True, True, False]
+
+
+def test_with_the_cache_unreachable_readers_are_let_through(two_per_minute):
+    cache = ResilientRedisCache(f"redis://127.0.0.1:{closed_port()}/0", {})
+
+    assert throttle_answers(cache, "198.51.100.7", 4) == [True] * 4
