@@ -16,15 +16,20 @@ How it stays right:
   computed again from the tables.
 - Without the cache (Redis down, or a cache that keeps nothing) every request computes the
   version from the tables: slower, never wrong.
+- The version also hashes the release's code and templates (``code_version``): a deploy
+  changes it though no record changed.
 """
 
 import datetime
+import functools
 import hashlib
 import secrets
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -36,6 +41,8 @@ GENERATION_KEY = "cogwg:data-generation"
 VERSION_KEY = "cogwg:data-version"
 # How long a computed version is trusted against writes that bypass signals.
 VERSION_TTL = 60
+# What a page is made of besides the data.
+CODE_SUFFIXES = {".py", ".html", ".txt", ".css", ".js", ".svg", ".mo"}
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,25 @@ def connect_receivers():
             )
 
 
+@functools.cache
+def code_version() -> str:
+    """A hash of the site's code, templates, static sources and translations, the same in
+    every process of a release: a new release changes every ETag and kept page, though no
+    record changed."""
+    roots = [Path(apps.get_app_config(label).path) for label in TRACKED_APPS]
+    return hash_of_files([*roots, *(Path(path) for path in settings.LOCALE_PATHS)])
+
+
+def hash_of_files(roots) -> str:
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root.parent)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _generation_value(*, started):
     return f"{secrets.token_hex(8)}@{started:.6f}"
 
@@ -122,7 +148,7 @@ def _version_of_tables(generation: str) -> DataVersion:
     started = float(generation.rpartition("@")[2] or 0)
     newest = [_as_datetime(last) for timestamped, _count, last in rows if timestamped and last]
     newest.append(datetime.datetime.fromtimestamp(started, tz=datetime.UTC))
-    tag = hashlib.sha256(f"{generation}|{rows!r}".encode()).hexdigest()[:32]
+    tag = hashlib.sha256(f"{code_version()}|{generation}|{rows!r}".encode()).hexdigest()[:32]
     return DataVersion(tag=tag, last_modified=max(newest))
 
 

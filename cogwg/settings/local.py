@@ -7,5 +7,7 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-development-key-not-for-production")
 # The local admin signs in with a password only (production asks staff for a TOTP code).
 os.environ.setdefault("COGWG_REQUIRE_STAFF_OTP", "false")
+# An edited template shows at the next reload: no rendered page is kept.
+os.environ.setdefault("COGWG_PAGE_CACHE_SECONDS", "0")
 
 from .base import *  # noqa: F403

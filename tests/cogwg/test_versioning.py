@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cogwg.versioning import data_changed, data_version
+from cogwg import versioning
+from cogwg.versioning import data_changed, data_version, hash_of_files
 from jurisdictions.models import Accomplishment
 from tests import factories
 
@@ -90,3 +91,30 @@ def test_without_a_cache_the_version_comes_from_the_tables(settings):
     assert (first_queries, again_queries) == (1, 1)
     assert again == first
     assert data_version().tag != first.tag
+
+
+def test_a_new_release_changes_the_version(monkeypatch):
+    factories.MilestoneFactory()
+    before = data_version()
+
+    monkeypatch.setattr(versioning, "code_version", lambda: "next-release")
+    data_changed()  # a new process of the new release computes its own
+
+    assert data_version().tag != before.tag
+
+
+def test_the_release_hash_follows_templates_and_code_not_bytecode(tmp_path):
+    app = tmp_path / "app"
+    (app / "templates").mkdir(parents=True)
+    (app / "__pycache__").mkdir()
+    template = app / "templates" / "page.html"
+    template.write_text("<p>Before</p>")
+    (app / "views.py").write_text("VIEW = 1\n")
+    first = hash_of_files([app])
+
+    (app / "__pycache__" / "views.cpython-311.pyc").write_bytes(b"bytecode")
+    unchanged = hash_of_files([app])
+    template.write_text("<p>After</p>")
+
+    assert unchanged == first
+    assert hash_of_files([app]) != first
