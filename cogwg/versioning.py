@@ -38,7 +38,8 @@ from django.utils import timezone
 # The apps whose records the site shows (their historical models excepted).
 TRACKED_APPS = ("cogwg", "workplan", "jurisdictions", "stories")
 GENERATION_KEY = "cogwg:data-generation"
-VERSION_KEY = "cogwg:data-version"
+# Per release: processes of two releases side by side (a rolling deploy) keep their own.
+VERSION_KEY = "cogwg:data-version:{release}"
 # How long a computed version is trusted against writes that bypass signals.
 VERSION_TTL = 60
 # What a page is made of besides the data.
@@ -73,18 +74,19 @@ def data_changed(**_signal_kwargs):
 def data_version() -> DataVersion:
     """The current data version: one cache round trip (the generation and the version
     last computed, with the generation it was computed in), or one query."""
-    stored = cache.get_many([GENERATION_KEY, VERSION_KEY])
+    version_key = VERSION_KEY.format(release=code_version())
+    stored = cache.get_many([GENERATION_KEY, version_key])
     generation = stored.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _generation_value(started=0.0), timeout=None)
         generation = cache.get(GENERATION_KEY)
     if generation is None:  # no cache to keep it in
         return _version_of_tables("")
-    computed = stored.get(VERSION_KEY)
+    computed = stored.get(version_key)
     if computed is not None and computed[0] == generation:
         return computed[1]
     version = _version_of_tables(generation)
-    cache.set(VERSION_KEY, (generation, version), VERSION_TTL)
+    cache.set(version_key, (generation, version), VERSION_TTL)
     return version
 
 
