@@ -18,9 +18,9 @@ from cogwg import permissions
 from cogwg.versioning import data_version
 
 
-def validators(request, queryset=None, dependencies=()):
-    """(ETag, Last-Modified timestamp) of a response. ``queryset`` and ``dependencies``
-    (what the response shows) are covered by the data version, which follows every table."""
+def validators(request):
+    """(ETag, Last-Modified timestamp) of the response to ``request``: whatever records it
+    shows, nested ones included, the data version follows their tables."""
     version = data_version()
     # The representation may change at midnight even when no record does.
     midnight = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))

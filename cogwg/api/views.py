@@ -2,9 +2,6 @@
 
 from django.db.models import Prefetch
 
-from jurisdictions.models import Jurisdiction
-from workplan.models import WorkPlan
-
 from ..filtersets import MeetingFilterSet, StatusReportFilterSet
 from ..models import Meeting, NextStep, StatusReport, StatusReportFile
 from ..reports.api import StatusReportActionsMixin
@@ -22,7 +19,6 @@ class MeetingViewSet(ModelViewSet):
     )
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilterSet
-    etag_dependencies = (NextStep, Jurisdiction)
 
 
 class StatusReportViewSet(StatusReportActionsMixin, ReadOnlyModelViewSet):
@@ -35,4 +31,3 @@ class StatusReportViewSet(StatusReportActionsMixin, ReadOnlyModelViewSet):
     )
     serializer_class = StatusReportSerializer
     filterset_class = StatusReportFilterSet
-    etag_dependencies = (WorkPlan, Meeting, StatusReportFile)

@@ -32,9 +32,6 @@ class Conflict(APIException):
 
 
 class ApiViewSetMixin:
-    # Models whose records appear nested in this resource: their edits change its ETag.
-    etag_dependencies = ()
-
     def get_queryset(self):
         # What the reader may see: the public what is published, a contributor also their
         # jurisdictions' drafts, the secretariat everything (cogwg/permissions.py).
@@ -61,10 +58,10 @@ class ApiViewSetMixin:
         patch_vary_headers(response, ("Accept-Language", "Authorization", "Cookie"))
         return response
 
-    def validators(self, queryset):
-        """ETag and Last-Modified of a response showing ``queryset``: from the data version
-        (cogwg/versioning.py), never a load of the data."""
-        return validators(self.request, queryset, self.etag_dependencies)
+    def validators(self):
+        """ETag and Last-Modified of this response: from the data version
+        (cogwg/versioning.py), which follows every table, never a load of the data."""
+        return validators(self.request)
 
     def conditional(self, etag, last_modified, respond):
         """``respond()``'s response with ETag and Last-Modified, or a 304 when the client's
@@ -79,7 +76,7 @@ class ApiViewSetMixin:
         only If-Modified-Since goes the whole way: its address may never have been valid.)"""
         if "HTTP_IF_NONE_MATCH" not in self.request.META:
             return None
-        etag, last_modified = self.validators(None)
+        etag, last_modified = self.validators()
         response = not_modified_response(self.request, etag, None)
         return response and set_validators(response, etag, last_modified)
 
@@ -94,13 +91,13 @@ class ApiViewSetMixin:
                 return Response(self.get_serializer(queryset, many=True).data)
             return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-        return self.conditional(*self.validators(queryset), respond)
+        return self.conditional(*self.validators(), respond)
 
     def retrieve(self, request, *args, **kwargs):
         if (response := self.revalidated()) is not None:
             return response
         return self.conditional(
-            *self.validators(None), lambda: super(ApiViewSetMixin, self).retrieve(request, *args, **kwargs)
+            *self.validators(), lambda: super(ApiViewSetMixin, self).retrieve(request, *args, **kwargs)
         )
 
     def check_save(self, serializer):

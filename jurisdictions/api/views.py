@@ -5,11 +5,9 @@ from rest_framework.renderers import JSONRenderer
 from cogwg.api.publication import PublicationActionsMixin
 from cogwg.api.renderers import CSVRenderer, XLSXRenderer
 from cogwg.api.viewsets import ModelViewSet
-from cogwg.models import Meeting
-from workplan.models import Priority
 
 from ..filtersets import AccomplishmentFilterSet, ChallengeFilterSet, JurisdictionFilterSet
-from ..models import Accomplishment, AccomplishmentLink, Challenge, Jurisdiction
+from ..models import Accomplishment, Challenge, Jurisdiction
 from .serializers import AccomplishmentSerializer, ChallengeSerializer, JurisdictionSerializer
 
 
@@ -29,7 +27,6 @@ class AccomplishmentViewSet(PublicationActionsMixin, ModelViewSet):
     serializer_class = AccomplishmentSerializer
     filterset_class = AccomplishmentFilterSet
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
-    etag_dependencies = (Jurisdiction, Priority, Meeting, AccomplishmentLink)
 
 
 class ChallengeViewSet(PublicationActionsMixin, ModelViewSet):
@@ -38,4 +35,3 @@ class ChallengeViewSet(PublicationActionsMixin, ModelViewSet):
     queryset = Challenge.objects.for_listing()
     serializer_class = ChallengeSerializer
     filterset_class = ChallengeFilterSet
-    etag_dependencies = (Jurisdiction, Meeting, Challenge.jurisdictions.through)

@@ -5,12 +5,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cogwg.api.viewsets import ModelViewSet
-from jurisdictions.models import Jurisdiction
-from workplan.models import Milestone
 
 from ..choices import StoryState
 from ..filtersets import DatasetFilterSet, UserStoryFilterSet
-from ..models import Dataset, Theme, UserStory
+from ..models import Dataset, UserStory
 from ..services import stories_moderate
 from .serializers import DatasetSerializer, UserStorySerializer
 
@@ -22,7 +20,6 @@ class UserStoryViewSet(ModelViewSet):
     queryset = UserStory.objects.for_listing()
     serializer_class = UserStorySerializer
     filterset_class = UserStoryFilterSet
-    etag_dependencies = (Jurisdiction, Theme, Dataset, Milestone, UserStory.themes.through, UserStory.datasets.through)
 
     @extend_schema(request=None, summary="Publish the story (the secretariat's moderation)")
     @action(detail=True, methods=["post"], filterset_class=None)

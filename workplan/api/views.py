@@ -12,10 +12,9 @@ from cogwg.api.base import api_validation_error
 from cogwg.api.publication import PublicationActionsMixin
 from cogwg.api.renderers import CSVRenderer, XLSXRenderer
 from cogwg.api.viewsets import ModelViewSet
-from jurisdictions.models import Jurisdiction
 
 from ..filtersets import MilestoneFilterSet, PriorityFilterSet, ProgressUpdateFilterSet, WorkPlanFilterSet
-from ..models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
+from ..models import Milestone, Priority, ProgressUpdate, WorkPlan
 from ..selectors import work_plan_status
 from ..services import milestone_post_update, progress_update_publish, progress_update_unpublish
 from .serializers import (
@@ -83,7 +82,6 @@ class WorkPlanViewSet(ModelViewSet):
     serializer_class = WorkPlanSerializer
     filterset_class = WorkPlanFilterSet
     lookup_field = "slug"
-    etag_dependencies = (Priority,)
 
     @extend_schema(
         summary="The plan's status as of a date",
@@ -104,7 +102,6 @@ class WorkPlanViewSet(ModelViewSet):
         filterset_class=None,
         pagination_class=None,
         renderer_classes=[JSONRenderer],
-        etag_dependencies=(Priority, Assignment, Milestone, ProgressUpdate, Jurisdiction),
     )
     def plan_status(self, request, *args, **kwargs):
         if (response := self.revalidated()) is not None:
@@ -118,7 +115,7 @@ class WorkPlanViewSet(ModelViewSet):
             status = work_plan_status(work_plan=work_plan, as_of=as_of)
             return Response(PlanStatusSerializer(status, context=self.get_serializer_context()).data)
 
-        return self.conditional(*self.validators(WorkPlan.objects.filter(pk=work_plan.pk)), respond)
+        return self.conditional(*self.validators(), respond)
 
 
 class PriorityViewSet(ModelViewSet):
@@ -128,7 +125,6 @@ class PriorityViewSet(ModelViewSet):
     queryset = Priority.objects.for_listing()
     serializer_class = PrioritySerializer
     filterset_class = PriorityFilterSet
-    etag_dependencies = (WorkPlan, Assignment, Milestone, Jurisdiction)
 
 
 class MilestoneViewSet(ModelViewSet):
@@ -139,7 +135,6 @@ class MilestoneViewSet(ModelViewSet):
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilterSet
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
-    etag_dependencies = (Priority, Assignment, Jurisdiction)
 
 
 class ProgressUpdateViewSet(PublicationActionsMixin, ModelViewSet):
@@ -151,7 +146,6 @@ class ProgressUpdateViewSet(PublicationActionsMixin, ModelViewSet):
     serializer_class = ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilterSet
     http_method_names = ["get", "post", "head", "options"]
-    etag_dependencies = (Milestone, Jurisdiction)
 
     def perform_create(self, serializer):
         self.check_save(serializer)
