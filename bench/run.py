@@ -15,6 +15,8 @@ Bounded: every wrk run lasts ``--duration`` seconds; the whole run takes about f
 minutes here (2 cores). Needs PostgreSQL and Redis on 127.0.0.1 and ``wrk``.
 
     .venv/bin/python bench/run.py [--rounds 5] [--duration 3] [--workers 2] [--connections 4]
+
+``--load-only`` runs step 4 alone on the databases an earlier run left, to try a change.
 """
 
 import argparse
@@ -171,6 +173,14 @@ def build_databases(env):
         # them PostgreSQL plans every query for tables of one row.
         sql("VACUUM ANALYZE", database=name)
     sql(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}"')
+    collect_static(env)
+    say(
+        f"databases {', '.join(DATABASES.values())} (2020 demo + scale {', '.join(map(str, DATABASES))}) "
+        f"and static files ready in {time.monotonic() - started:.0f} s"
+    )
+
+
+def collect_static(env):
     manage(
         env.for_database(DATABASES[SERVED_SCALE]),
         "collectstatic",
@@ -178,10 +188,6 @@ def build_databases(env):
         "-v0",
         "--ignore",
         "drf_spectacular_sidecar",
-    )
-    say(
-        f"databases {', '.join(DATABASES.values())} (2020 demo + scale {', '.join(map(str, DATABASES))}) "
-        f"and static files ready in {time.monotonic() - started:.0f} s"
     )
 
 
@@ -431,7 +437,6 @@ def print_summary(summary, queries, rendering):
     say()
     say("== Summary (medians of the rounds)")
     say(f"{'target':<24} {'path':<44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x ceiling':>9}  target")
-    large = queries["scale_100"]
     for row in summary:
         goal = TARGET_RATIO.get(row["kind"])
         verdict = "" if goal is None else f"≥ {goal:.1f}: {'met' if row['ratio'] >= goal else 'MISSED'}"
@@ -441,6 +446,9 @@ def print_summary(summary, queries, rendering):
         )
         if row["bad"] or row["errors"]:
             say(f"{'':<24} non-2xx/3xx answers: {row['bad']}; socket errors: {'; '.join(row['errors']) or 'none'}")
+    if queries is None:
+        return
+    large = queries["scale_100"]
     for label, page in (("home page", "home"), ("priority page", "priority"), ("API milestones", "api milestones")):
         entry = large.get(page, {})
         if "queries" in entry:
@@ -461,6 +469,11 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (gunicorn's log)")
+    parser.add_argument(
+        "--load-only",
+        action="store_true",
+        help="only the load part, on the databases a full run left (for trying a change; not a full run)",
+    )
     options = parser.parse_args()
     if options.rounds < 5:
         parser.error("at least 5 rounds: the medians need them")
@@ -473,9 +486,13 @@ def main():
             f"COGWG benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
             f"Python {sys.version.split()[0]}"
         )
-        build_databases(env)
-        queries = report_queries(env)
-        rendering = report_rendering(env)
+        if options.load_only:
+            collect_static(env)
+            queries = rendering = None
+        else:
+            build_databases(env)
+            queries = report_queries(env)
+            rendering = report_rendering(env)
         summary = report_load(
             env,
             rounds=options.rounds,

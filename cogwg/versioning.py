@@ -71,11 +71,20 @@ def data_changed(**_signal_kwargs):
         transaction.on_commit(start_generation)
 
 
-def data_version() -> DataVersion:
-    """The current data version: one cache round trip (the generation and the version
-    last computed, with the generation it was computed in), or one query."""
-    version_key = VERSION_KEY.format(release=code_version())
-    stored = cache.get_many([GENERATION_KEY, version_key])
+def version_keys() -> list[str]:
+    """The cache keys ``data_version()`` reads: the generation, and the version last
+    computed in this release (with the generation it was computed in)."""
+    return [GENERATION_KEY, VERSION_KEY.format(release=code_version())]
+
+
+def data_version(stored: dict | None = None) -> DataVersion:
+    """The current data version: one cache round trip, or one query.
+
+    ``stored`` is what the cache held under ``version_keys()`` when the caller has just
+    read it in a round trip of its own (the API's throttle does, with its count)."""
+    generation_key, version_key = version_keys()
+    if stored is None:
+        stored = cache.get_many([generation_key, version_key])
     generation = stored.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _generation_value(started=0.0), timeout=None)

@@ -3,9 +3,13 @@
 
 The validator never loads the data, nor runs a query while the cache holds the data
 version (cogwg/versioning.py: it changes whenever any record of the site changes). It is
-hashed with what else shapes the response: the language, the format, the query string,
-whether the reader sees drafts (and which), and today's date (overdue flags and "as of
-today" change at midnight)."""
+hashed with what else shapes the response: the language, the format (the Accept header and
+the query string), whether the reader sees drafts (and which), and today's date (overdue
+flags and "as of today" change at midnight).
+
+An anonymous reader's revalidation is answered before DRF's request set-up
+(``ApiViewSetMixin.dispatch``): without credentials, everything the ETag hashes is in the
+request itself."""
 
 import datetime
 import hashlib
@@ -21,19 +25,22 @@ from cogwg.versioning import data_version
 def validators(request):
     """(ETag, Last-Modified timestamp) of the response to ``request``: whatever records it
     shows, nested ones included, the data version follows their tables."""
-    version = data_version()
+    # The throttle may have read it already, in its own round trip to the cache.
+    version = data_version(getattr(request, "stored_data_version", None))
     # The representation may change at midnight even when no record does.
-    midnight = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+    today = timezone.localdate()
+    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     last_modified = max(version.last_modified, midnight)
-    renderer = getattr(request, "accepted_renderer", None)
     key = "|".join(
         [
             version.tag,
             translation.get_language() or "",
-            getattr(renderer, "format", "") or "",
+            # The format is negotiated from the address (in the full path) and this header
+            # alone: the same pair always gets the same renderer.
+            request.META.get("HTTP_ACCEPT", ""),
             request.get_full_path(),
             permissions.visibility_key(request.user),
-            timezone.localdate().isoformat(),
+            today.isoformat(),
         ]
     )
     etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:40])

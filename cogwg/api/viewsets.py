@@ -5,6 +5,7 @@ the response's language, answers conditional GETs and keeps writes all-or-nothin
 
 import copy
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -21,8 +22,12 @@ from cogwg import permissions
 
 from .base import api_validation_error
 from .caching import not_modified_response, set_validators, validators
-from .language import activate_requested_language
+from .language import LANG_PARAMETER, activate_requested_language, language_codes
 from .pagination import FILE_FORMATS
+
+# The language, and whether the reader sees drafts, shape the content (and DRF adds Accept
+# where there are several formats).
+CONTENT_VARIES_WITH = ("Accept-Language", "Authorization", "Cookie")
 
 
 class Conflict(APIException):
@@ -32,6 +37,51 @@ class Conflict(APIException):
 
 
 class ApiViewSetMixin:
+    # The actions that answer conditional GETs with ``revalidated()``.
+    revalidating_actions = ("list", "retrieve")
+
+    def dispatch(self, request, *args, **kwargs):
+        if (response := self.anonymous_revalidation(request)) is not None:
+            return response
+        return super().dispatch(request, *args, **kwargs)
+
+    def anonymous_revalidation(self, request):
+        """The 304 of an anonymous reader's conditional GET, before DRF's request set-up.
+
+        A request without credentials (no Authorization header, no session cookie) is
+        anonymous whatever DRF's authentication would say; its language is the middleware's
+        or ``?lang=``; its format follows from its address and Accept header. So its ETag is
+        known before authentication and content negotiation run: polling clients cost what a
+        page's revalidation costs. The request is still counted by the throttle (once: DRF's
+        pass reuses the count). Anything else (credentials, a stale ETag, a bad ``lang``, a
+        reader over the limit) goes DRF's whole way."""
+        if request.method not in ("GET", "HEAD") or "HTTP_IF_NONE_MATCH" not in request.META:
+            return None
+        if self.action_map.get(request.method.lower()) not in self.revalidating_actions:
+            return None
+        if "HTTP_AUTHORIZATION" in request.META or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            return None
+        if getattr(request, "_force_auth_user", None) is not None:  # DRF's test client authenticated it
+            return None
+        requested = request.GET.get(LANG_PARAMETER)
+        if requested is not None and requested not in language_codes():
+            return None
+        if not all(throttle.allow_request(request, self) for throttle in self.get_throttles()):
+            return None
+        if requested is not None:
+            translation.activate(requested)
+        etag, last_modified = validators(request)
+        response = not_modified_response(request, etag, None)
+        if response is None or response.status_code != 304:
+            return None
+        set_validators(response, etag, last_modified)
+        # The headers DRF's own 304 carries (finalize_response).
+        for name, value in self.default_response_headers.items():
+            response[name] = value
+        response["Content-Language"] = translation.get_language()
+        patch_vary_headers(response, CONTENT_VARIES_WITH)
+        return response
+
     def get_queryset(self):
         # What the reader may see: the public what is published, a contributor also their
         # jurisdictions' drafts, the secretariat everything (cogwg/permissions.py).
@@ -54,8 +104,7 @@ class ApiViewSetMixin:
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Content-Language"] = translation.get_language()
-        # The language, and whether the reader sees drafts, shape the content.
-        patch_vary_headers(response, ("Accept-Language", "Authorization", "Cookie"))
+        patch_vary_headers(response, CONTENT_VARIES_WITH)
         return response
 
     def validators(self):

@@ -3,6 +3,8 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
 
 from tests import factories
 
@@ -118,3 +120,182 @@ def test_a_stale_etag_on_the_status_gets_the_new_status(api):
 
     assert api.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 200
     assert api.get(path, HTTP_IF_NONE_MATCH=api.get(path)["ETag"]).status_code == 304
+
+
+@pytest.fixture
+def redis_cache(require_redis, settings):
+    """The production cache: Redis (a database of the tests' own), emptied before and after."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "cogwg.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:6379/14"}
+    }
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def redis_round_trips(monkeypatch):
+    """A list that receives one entry per round trip to Redis (a pipeline is one)."""
+    from redis.connection import AbstractConnection
+
+    trips = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(self, command, *args, **kwargs):
+        trips.append(command)
+        return send(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    return trips
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("path", ["/api/v1/milestones/", "/api/v1/work-plans/{plan}/status/"])
+def test_on_redis_an_api_revalidation_is_one_round_trip_and_no_query(api, redis_cache, monkeypatch, path):
+    # The throttle's count and the data version are read together.
+    update = factories.ProgressUpdateFactory()
+    path = path.format(plan=update.milestone.priority.work_plan.slug)
+    first = api.get(path)
+    trips = redis_round_trips(monkeypatch)
+
+    with CaptureQueriesContext(connection) as queries:
+        again = api.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert (first.status_code, again.status_code) == (200, 304)
+    assert queries.captured_queries == []
+    assert len(trips) == 1
+
+
+@pytest.mark.services
+def test_on_redis_an_edit_still_changes_the_etag_read_with_the_throttle(api, redis_cache):
+    milestone = factories.MilestoneFactory(description_en="Before")
+    etag = api.get("/api/v1/milestones/")["ETag"]
+
+    milestone.description_en = "After"
+    milestone.save()
+    response = api.get("/api/v1/milestones/", HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert "After" in response.content.decode()
+
+
+# Anonymous revalidations are answered before DRF's request set-up (ApiViewSetMixin.dispatch).
+
+ANONYMOUS_VARIANTS = [
+    ("/api/v1/milestones/", {}),
+    ("/api/v1/milestones/?lang=fr", {}),
+    ("/api/v1/milestones/", {"HTTP_ACCEPT_LANGUAGE": "fr"}),
+    ("/api/v1/milestones/?format=csv", {}),
+    ("/api/v1/milestones/", {"HTTP_ACCEPT": "text/csv"}),
+    ("/api/v1/milestones/?status=completed", {}),
+    ("/api/v1/milestones/{milestone}/", {}),
+    ("/api/v1/work-plans/{plan}/status/", {}),
+    ("/api/v1/work-plans/{plan}/status/?as_of=2020-06-30&lang=fr", {}),
+]
+
+
+def through_drf(headers):
+    # A session cookie that names no session: the same anonymous reader, but DRF's whole way.
+    return {**headers, "HTTP_COOKIE": "sessionid=none"}
+
+
+@pytest.fixture
+def plan_with_update():
+    return factories.ProgressUpdateFactory()
+
+
+@pytest.mark.parametrize(("path", "headers"), ANONYMOUS_VARIANTS)
+def test_an_anonymous_revalidation_before_drf_answers_as_drf_does(api, plan_with_update, path, headers):
+    milestone = plan_with_update.milestone
+    path = path.format(milestone=milestone.pk, plan=milestone.priority.work_plan.slug)
+    first = api.get(path, **headers)
+    with CaptureQueriesContext(connection) as queries:
+        early = api.get(path, HTTP_IF_NONE_MATCH=first["ETag"], **headers)
+    drf = api.get(path, HTTP_IF_NONE_MATCH=first["ETag"], **through_drf(headers))
+
+    assert (first.status_code, drf.status_code, early.status_code) == (200, 304, 304)
+    assert queries.captured_queries == []
+    assert {name: value for name, value in early.items() if name != "X-Request-ID"} == {
+        name: value for name, value in drf.items() if name != "X-Request-ID"
+    }
+    assert early["Content-Language"] == first["Content-Language"]
+
+
+def test_an_anonymous_revalidation_skips_drf_authentication_and_negotiation(api, monkeypatch):
+    etag = api.get("/api/v1/milestones/")["ETag"]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("DRF's request set-up ran")
+
+    monkeypatch.setattr("rest_framework.views.APIView.initial", refuse)
+
+    assert api.get("/api/v1/milestones/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_AUTHORIZATION": "Token nonsense"}, {"HTTP_COOKIE": "sessionid=none"}],
+    ids=["token", "session cookie"],
+)
+def test_a_reader_with_credentials_goes_drf_s_whole_way(api, monkeypatch, headers):
+    etag = api.get("/api/v1/milestones/")["ETag"]
+    calls = []
+    initial = APIView.initial
+
+    def counted(self, *args, **kwargs):
+        calls.append(self)
+        return initial(self, *args, **kwargs)
+
+    monkeypatch.setattr(APIView, "initial", counted)
+    response = api.get("/api/v1/milestones/", HTTP_IF_NONE_MATCH=etag, **headers)
+
+    assert calls
+    # A bad token is refused, whatever the ETag; an unknown session is an anonymous reader.
+    assert response.status_code == (401 if "HTTP_AUTHORIZATION" in headers else 304)
+
+
+def test_staff_get_their_own_etag_not_the_anonymous_one(api, staff_api):
+    public = api.get("/api/v1/milestones/")["ETag"]
+
+    response = staff_api.get("/api/v1/milestones/", HTTP_IF_NONE_MATCH=public)
+
+    assert response.status_code == 200
+    assert response["ETag"] != public
+
+
+def test_a_bad_language_with_an_etag_is_still_a_400(api):
+    etag = api.get("/api/v1/milestones/")["ETag"]
+
+    response = api.get("/api/v1/milestones/?lang=de", HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 400
+    assert "lang" in response.json()
+
+
+@pytest.fixture
+def two_per_minute(monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "rate", "2/min", raising=False)
+
+
+def test_an_anonymous_revalidation_is_throttled(api, two_per_minute):
+    etag = api.get("/api/v1/milestones/")["ETag"]
+
+    again = api.get("/api/v1/milestones/", HTTP_IF_NONE_MATCH=etag)
+    over = api.get("/api/v1/milestones/", HTTP_IF_NONE_MATCH=etag)
+
+    assert again.status_code == 304
+    assert over.status_code == 429
+    assert 1 <= int(over["Retry-After"]) <= 60
+
+
+def test_a_stale_revalidation_is_counted_once(api, two_per_minute):
+    # Counted before DRF, then answered by DRF: one request, one count.
+    api.get("/api/v1/milestones/")
+
+    stale = api.get("/api/v1/milestones/", HTTP_IF_NONE_MATCH='"stale"')
+    over = api.get("/api/v1/milestones/")
+
+    assert stale.status_code == 200
+    assert over.status_code == 429

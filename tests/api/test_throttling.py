@@ -69,9 +69,9 @@ def test_the_throttle_keeps_one_count_per_address_whatever_the_traffic(api, two_
 
 
 def throttle_answers(cache, address, times):
-    request = Request(RequestFactory().get("/api/v1/jurisdictions/", REMOTE_ADDR=address))
     answers = []
     for _ in range(times):
+        request = Request(RequestFactory().get("/api/v1/jurisdictions/", REMOTE_ADDR=address))
         throttle = AnonWindowRateThrottle()
         throttle.cache = cache
         answers.append(throttle.allow_request(request, None))
@@ -93,3 +93,52 @@ def test_with_the_cache_unreachable_readers_are_let_through(two_per_minute):
     cache = ResilientRedisCache(f"redis://127.0.0.1:{closed_port()}/0", {})
 
     assert throttle_answers(cache, "198.51.100.7", 4) == [True] * 4
+
+
+@pytest.mark.services
+def test_through_the_api_a_redis_cache_is_counted_in_one_call(
+    require_redis, settings, api, two_per_minute, monkeypatch
+):
+    # DRF's throttle holds django.core.cache.cache, a proxy: the throttle must reach the
+    # configured backend to take the one-round-trip path, never the read-and-write one.
+    settings.CACHES = {
+        "default": {"BACKEND": "cogwg.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
+    }
+    real_set = ResilientRedisCache.set
+
+    def set_anything_but_a_count(self, key, *args, **kwargs):
+        assert "throttle" not in key, "the throttle wrote its count with SET"
+        return real_set(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(ResilientRedisCache, "set", set_anything_but_a_count)
+    address = f"2001:db8::{uuid.uuid4().hex[:4]}"
+
+    statuses = [api.get("/api/v1/jurisdictions/", REMOTE_ADDR=address).status_code for _ in range(3)]
+
+    assert isinstance(AnonWindowRateThrottle().cache, ResilientRedisCache)
+    assert statuses == [200, 200, 429]
+
+
+@pytest.mark.services
+def test_a_redis_server_that_lost_the_script_is_sent_it_again(require_redis, two_per_minute):
+    cache = ResilientRedisCache("redis://127.0.0.1:6379/15", {})
+    throttle_answers(cache, f"2001:db8::{uuid.uuid4().hex[:4]}", 1)
+    cache._cache.get_client(write=True).script_flush()  # as after a restart
+
+    answers = throttle_answers(cache, f"2001:db8::{uuid.uuid4().hex[:4]}", 3)
+
+    assert answers == [True, True, False]
+
+
+@pytest.mark.services
+def test_on_redis_a_window_count_expires(require_redis, two_per_minute):
+    cache = ResilientRedisCache("redis://127.0.0.1:6379/15", {})
+    address = f"2001:db8::{uuid.uuid4().hex[:4]}"
+    throttle_answers(cache, address, 2)
+
+    client = cache._cache.get_client(write=True)
+    keys = [key for key in client.keys("*throttle*") if address.encode() in key]
+
+    assert len(keys) == 1
+    assert client.get(keys[0]) == b"2"
+    assert 0 < client.ttl(keys[0]) <= 61

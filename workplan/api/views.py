@@ -82,6 +82,7 @@ class WorkPlanViewSet(ModelViewSet):
     serializer_class = WorkPlanSerializer
     filterset_class = WorkPlanFilterSet
     lookup_field = "slug"
+    revalidating_actions = ("list", "retrieve", "plan_status")
 
     @extend_schema(
         summary="The plan's status as of a date",
