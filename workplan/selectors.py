@@ -14,8 +14,8 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from .choices import CLOSED_STATUSES, STATUS_SEVERITY, MilestoneStatus, WorkPlanStatus
@@ -104,45 +104,53 @@ def rollup(statuses_and_progress) -> Rollup:
     )
 
 
+# What ``milestones_as_of`` reads from a milestone's latest published update, in one
+# subquery (a JSON object) rather than one subquery a column.
+LATEST_NOTE = ("note_en", "note_fr", "reported_on")
+LATEST_STATE = ("status", "progress")
+
+
 def milestones_as_of(
     *, as_of: datetime.date | None = None, queryset: QuerySet | None = None, notes: bool = True
 ) -> QuerySet:
-    """Milestones annotated with ``status_as_of``, ``progress_as_of`` and, unless
-    ``notes=False``, the latest published note (``note_en_as_of``, ``note_fr_as_of``,
-    ``reported_on_as_of``)."""
+    """Milestones annotated with ``status_as_of`` and ``progress_as_of`` (their current
+    values) or, with ``as_of``, with ``latest_as_of``: their latest published update on or
+    before that date; and unless ``notes=False``, with that update's note and date. Read
+    them with ``milestone_state()``.
+
+    The latest update's fields come in one correlated subquery, as a JSON object: one index
+    lookup a milestone, and one subquery to compile, however many fields are read."""
     queryset = Milestone.objects.all() if queryset is None else queryset
     latest = ProgressUpdate.objects.approved().filter(milestone=OuterRef("pk")).latest_first()
     if as_of is not None:
         latest = latest.filter(reported_on__lte=as_of)
+    fields = (LATEST_NOTE if notes else ()) + (LATEST_STATE if as_of is not None else ())
     annotations = {}
-    if notes:
-        annotations |= {
-            "note_en_as_of": Subquery(latest.values("note_en")[:1]),
-            "note_fr_as_of": Subquery(latest.values("note_fr")[:1]),
-            "reported_on_as_of": Subquery(latest.values("reported_on")[:1]),
-        }
+    if fields:
+        latest_fields = JSONObject(**{name: name for name in fields})
+        annotations["latest_as_of"] = Subquery(latest.values_list(latest_fields)[:1], output_field=JSONField())
     if as_of is None:
         annotations |= {"status_as_of": F("status"), "progress_as_of": F("progress")}
-    else:
-        annotations |= {
-            "status_as_of": Coalesce(Subquery(latest.values("status")[:1]), Value(MilestoneStatus.NOT_STARTED.value)),
-            "progress_as_of": Coalesce(Subquery(latest.values("progress")[:1]), Value(0)),
-        }
     return queryset.annotate(**annotations)
 
 
 def milestone_state(milestone: Milestone, *, on: datetime.date) -> MilestoneState:
     """The state of a milestone annotated by ``milestones_as_of`` (with no note when
     annotated with ``notes=False``)."""
-    status = milestone.status_as_of
+    latest = getattr(milestone, "latest_as_of", None) or {}
+    if hasattr(milestone, "status_as_of"):
+        status, progress = milestone.status_as_of, milestone.progress_as_of
+    else:  # as of a date: not started, 0 %, before the first update
+        status, progress = latest.get("status", MilestoneStatus.NOT_STARTED.value), latest.get("progress", 0)
+    reported_on = latest.get("reported_on")
     return MilestoneState(
         milestone=milestone,
         status=status,
-        progress=milestone.progress_as_of,
+        progress=progress,
         overdue=milestone.due_date < on and status not in CLOSED_STATUSES,
-        note_en=getattr(milestone, "note_en_as_of", None) or "",
-        note_fr=getattr(milestone, "note_fr_as_of", None) or "",
-        reported_on=getattr(milestone, "reported_on_as_of", None),
+        note_en=latest.get("note_en") or "",
+        note_fr=latest.get("note_fr") or "",
+        reported_on=datetime.date.fromisoformat(reported_on) if reported_on else None,
     )
 
 

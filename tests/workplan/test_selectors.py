@@ -130,6 +130,27 @@ def test_latest_note_as_of_a_date_in_both_languages():
     assert (state.note_en, state.note_fr, state.reported_on) == ("Started", "Commencé", datetime.date(2020, 3, 1))
 
 
+@pytest.mark.parametrize(
+    ("as_of", "notes"), [(None, True), (datetime.date(2020, 3, 10), True), (datetime.date(2020, 3, 10), False)]
+)
+def test_the_latest_update_is_read_in_one_subquery(as_of, notes):
+    # Status, progress, notes and date of the latest update: one lookup a milestone.
+    sql = str(selectors.milestones_as_of(as_of=as_of, notes=notes).query)
+
+    assert sql.count('FROM "workplan_progressupdate"') == 1
+
+
+def test_as_of_a_date_the_latest_update_s_progress_and_date_keep_their_types():
+    plan, _first, _second, m = make_plan()
+    post(m["a"], datetime.date(2020, 3, 1), S.AT_RISK, 35)
+
+    state = selectors.work_plan_status(work_plan=plan, as_of=datetime.date(2020, 3, 10)).priorities[0].milestones[0]
+
+    assert (state.status, state.progress) == (S.AT_RISK, 35)
+    assert isinstance(state.progress, int)
+    assert isinstance(state.reported_on, datetime.date)
+
+
 def test_current_and_today_agree():
     plan, _first, _second, m = make_plan()
     post(m["b"], datetime.date(2020, 4, 10), S.ON_TRACK, 40)
