@@ -120,6 +120,10 @@ def acting_jurisdictions(user) -> QuerySet:
     return Jurisdiction.objects.filter(contributions__user=user)
 
 
+# The visibility key of a reader who sees only what is published.
+PUBLIC_VISIBILITY = "public"
+
+
 def visibility_key(user) -> str:
     """What ``user`` sees, for cache keys: users with the same key see the same records."""
     if is_secretariat(user):
@@ -127,7 +131,7 @@ def visibility_key(user) -> str:
     parts = ["reports"] if is_joint_councils_reader(user) else []
     if ids := jurisdiction_ids(user):
         parts.append("jurisdictions:" + ",".join(str(pk) for pk in sorted(ids)))
-    return "+".join(parts) or "public"
+    return "+".join(parts) or PUBLIC_VISIBILITY
 
 
 # Row-level rules, as querysets

@@ -14,6 +14,7 @@ request itself."""
 import datetime
 import hashlib
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
@@ -22,9 +23,21 @@ from cogwg import permissions
 from cogwg.versioning import data_version
 
 
-def validators(request):
+def without_credentials(request) -> bool:
+    """Does ``request`` carry no credentials (no Authorization header, no session cookie, no
+    user forced by DRF's test client)? Its reader is anonymous then, known without loading a
+    session."""
+    return not (
+        "HTTP_AUTHORIZATION" in request.META
+        or request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        or getattr(request, "_force_auth_user", None) is not None
+    )
+
+
+def validators(request, *, visibility=None):
     """(ETag, Last-Modified timestamp) of the response to ``request``: whatever records it
-    shows, nested ones included, the data version follows their tables."""
+    shows, nested ones included, the data version follows their tables. ``visibility``:
+    the reader's ``permissions.visibility_key``, when known already."""
     # The throttle may have read it already, in its own round trip to the cache.
     version = data_version(getattr(request, "stored_data_version", None))
     # The representation may change at midnight even when no record does.
@@ -39,7 +52,7 @@ def validators(request):
             # alone: the same pair always gets the same renderer.
             request.META.get("HTTP_ACCEPT", ""),
             request.get_full_path(),
-            permissions.visibility_key(request.user),
+            visibility or permissions.visibility_key(request.user),
             today.isoformat(),
         ]
     )

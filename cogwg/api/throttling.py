@@ -4,11 +4,14 @@ import logging
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.http import HttpRequest
 from redis.commands.core import Script
 from rest_framework.throttling import AnonRateThrottle
 
 from cogwg.cache import OUTAGE_ERRORS
 from cogwg.versioning import version_keys
+
+from .caching import without_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +58,13 @@ class AnonWindowRateThrottle(AnonRateThrottle):
         # DRF's class attribute is django.core.cache.cache, a proxy: the backend itself
         # tells whether the Redis path can be taken.
         self.cache = caches[self.cache_alias]
+
+    def get_cache_key(self, request, view):
+        if isinstance(request, HttpRequest) and without_credentials(request):
+            # Asked before DRF's authentication (ApiViewSetMixin.anonymous_revalidation), of a
+            # request that carries no credentials: anonymous, without loading its session.
+            return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return super().get_cache_key(request, view)
 
     def allow_request(self, request, view):
         if self.rate is None:

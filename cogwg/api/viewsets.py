@@ -5,7 +5,6 @@ the response's language, answers conditional GETs and keeps writes all-or-nothin
 
 import copy
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -21,7 +20,7 @@ from rest_framework.response import Response
 from cogwg import permissions
 
 from .base import api_validation_error
-from .caching import not_modified_response, set_validators, validators
+from .caching import not_modified_response, set_validators, validators, without_credentials
 from .language import LANG_PARAMETER, activate_requested_language, language_codes
 from .pagination import FILE_FORMATS
 
@@ -59,9 +58,7 @@ class ApiViewSetMixin:
             return None
         if self.action_map.get(request.method.lower()) not in self.revalidating_actions:
             return None
-        if "HTTP_AUTHORIZATION" in request.META or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
-            return None
-        if getattr(request, "_force_auth_user", None) is not None:  # DRF's test client authenticated it
+        if not without_credentials(request):
             return None
         requested = request.GET.get(LANG_PARAMETER)
         if requested is not None and requested not in language_codes():
@@ -70,7 +67,7 @@ class ApiViewSetMixin:
             return None
         if requested is not None:
             translation.activate(requested)
-        etag, last_modified = validators(request)
+        etag, last_modified = validators(request, visibility=permissions.PUBLIC_VISIBILITY)
         response = not_modified_response(request, etag, None)
         if response is None or response.status_code != 304:
             return None

@@ -234,6 +234,17 @@ def test_an_anonymous_revalidation_skips_drf_authentication_and_negotiation(api,
     assert api.get("/api/v1/milestones/", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
+def test_an_anonymous_revalidation_does_not_load_a_session_or_user(api, monkeypatch):
+    etag = api.get("/api/v1/milestones/")["ETag"]
+
+    def refuse(request):
+        raise AssertionError("the user was loaded")
+
+    monkeypatch.setattr("django.contrib.auth.middleware.auth.get_user", refuse)
+
+    assert api.get("/api/v1/milestones/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
 @pytest.mark.parametrize(
     "headers",
     [{"HTTP_AUTHORIZATION": "Token nonsense"}, {"HTTP_COOKIE": "sessionid=none"}],
