@@ -106,6 +106,15 @@ class UserStory(TimeStampedModel):
         ordering = ["-published_on", "-created_at", "pk"]
         verbose_name = _("user story")
         verbose_name_plural = _("user stories")
+        indexes = [
+            # Published stories in their listing order (home page, list pages, API): a page
+            # is read from the index instead of sorting every published story.
+            models.Index(
+                fields=["-published_on", "-created_at", "id"],
+                condition=models.Q(state=StoryState.PUBLISHED),
+                name="userstory_recent_pub",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(state=StoryState.PUBLISHED) | models.Q(published_on__isnull=False),
