@@ -119,7 +119,7 @@ class Accomplishment(PublishableModel):
         verbose_name = _("accomplishment")
         verbose_name_plural = _("accomplishments")
         indexes = [
-            # The latest published (home page, feed): read in this order, a few at a time,
+            # The latest published (the home page's five): read in this order, a few at a time,
             # instead of sorting every published accomplishment for each request.
             models.Index(
                 fields=["-date", "-published_at", "-id"],

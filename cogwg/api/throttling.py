@@ -42,14 +42,13 @@ class AnonWindowRateThrottle(AnonRateThrottle):
     cache, read, filtered and written back whole on every request: at 1 200 an hour, up to
     1 200 timestamps a request. This keeps one number per address and window: on Redis one
     atomic script (INCR, and the key's expiry at the window's first request), on other
-    caches a read and a write. At
-    a window's edge an address may make up to twice the rate within one period, the usual
-    price of fixed windows. Without a reachable cache, requests are let through, as pages
-    are served without it.
+    caches a read and a write. At a window's edge an address may make up to twice the rate
+    within one period, the usual price of fixed windows. Without a reachable cache,
+    requests are let through, as pages are served without it.
 
     On Redis, a read also fetches the data version's keys in the same round trip and leaves
-    them on Django's request (``stored_data_version``): its ETag then costs no other cache call,
-    and an API revalidation costs one round trip in all."""
+    them on Django's request (``stored_data_version``): its ETag then costs no other cache
+    call, and an API revalidation costs one round trip in all."""
 
     cache_alias = "default"
 
