@@ -52,7 +52,10 @@ def test_a_304_of_the_status_runs_no_query(api):
     assert queries.captured_queries == []
 
 
-def test_an_edit_changes_the_etag(api):
+@pytest.mark.parametrize("backend", ["locmem", pytest.param("redis", marks=pytest.mark.services)])
+def test_an_edit_changes_the_etag(api, request, backend):
+    if backend == "redis":  # the version is then read by the throttle's script, with its count
+        request.getfixturevalue("redis_cache")
     milestone = factories.MilestoneFactory(description_en="Before")
     etag = api.get("/api/v1/milestones/")["ETag"]
 
@@ -62,6 +65,7 @@ def test_an_edit_changes_the_etag(api):
 
     assert response.status_code == 200
     assert response["ETag"] != etag
+    assert "After" in response.content.decode()
 
 
 def test_an_edit_of_a_nested_record_changes_the_etag(api):
@@ -165,20 +169,6 @@ def test_on_redis_an_api_revalidation_is_one_round_trip_and_no_query(api, redis_
     assert (first.status_code, again.status_code) == (200, 304)
     assert queries.captured_queries == []
     assert len(trips) == 1
-
-
-@pytest.mark.services
-def test_on_redis_an_edit_still_changes_the_etag_read_with_the_throttle(api, redis_cache):
-    milestone = factories.MilestoneFactory(description_en="Before")
-    etag = api.get("/api/v1/milestones/")["ETag"]
-
-    milestone.description_en = "After"
-    milestone.save()
-    response = api.get("/api/v1/milestones/", HTTP_IF_NONE_MATCH=etag)
-
-    assert response.status_code == 200
-    assert response["ETag"] != etag
-    assert "After" in response.content.decode()
 
 
 # Anonymous revalidations are answered before DRF's request set-up (ApiViewSetMixin.dispatch).
