@@ -70,3 +70,15 @@ def set_validators(response, etag, last_modified):
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     return response
+
+
+def revalidation(request, *, visibility=None):
+    """The answer to a client that sends the ETag of the current representation (a 304, or
+    a 412 for a failed ``If-Match``), with its validators; None when the full response must
+    be sent. Only ``If-None-Match`` is weighed: a client that sends only
+    ``If-Modified-Since`` goes the whole way (its address may never have been valid)."""
+    if "HTTP_IF_NONE_MATCH" not in request.META:
+        return None
+    etag, last_modified = validators(request, visibility=visibility)
+    response = not_modified_response(request, etag, None)
+    return response and set_validators(response, etag, last_modified)

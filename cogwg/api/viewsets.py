@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from cogwg import permissions
 
 from .base import api_validation_error
-from .caching import not_modified_response, set_validators, validators, without_credentials
+from .caching import not_modified_response, revalidation, set_validators, validators, without_credentials
 from .language import LANG_PARAMETER, activate_requested_language, language_codes
 from .pagination import FILE_FORMATS
 
@@ -55,7 +55,7 @@ class ApiViewSetMixin:
         pass reuses the count). Anything else (credentials, a stale ETag, a bad ``lang``, a
         reader over the limit) goes DRF's whole way."""
         if request.method not in ("GET", "HEAD") or "HTTP_IF_NONE_MATCH" not in request.META:
-            return None
+            return None  # (revalidation() asks too; the throttle below must not count these)
         if self.action_map.get(request.method.lower()) not in self.revalidating_actions:
             return None
         if not without_credentials(request):
@@ -67,11 +67,9 @@ class ApiViewSetMixin:
             return None
         if requested is not None:
             translation.activate(requested)
-        etag, last_modified = validators(request, visibility=permissions.PUBLIC_VISIBILITY)
-        response = not_modified_response(request, etag, None)
+        response = revalidation(request, visibility=permissions.PUBLIC_VISIBILITY)
         if response is None or response.status_code != 304:
             return None
-        set_validators(response, etag, last_modified)
         # The headers DRF's own 304 carries (finalize_response).
         for name, value in self.default_response_headers.items():
             response[name] = value
@@ -118,13 +116,8 @@ class ApiViewSetMixin:
     def revalidated(self):
         """A 304, before the filters and the queryset are even built, when the client sends
         the ETag of the current representation: it was given with a 200 for this very
-        address, reader and data version, so the filters were valid. (A client that sends
-        only If-Modified-Since goes the whole way: its address may never have been valid.)"""
-        if "HTTP_IF_NONE_MATCH" not in self.request.META:
-            return None
-        etag, last_modified = self.validators()
-        response = not_modified_response(self.request, etag, None)
-        return response and set_validators(response, etag, last_modified)
+        address, reader and data version, so the filters were valid."""
+        return revalidation(self.request)
 
     def list(self, request, *args, **kwargs):
         if (response := self.revalidated()) is not None:
