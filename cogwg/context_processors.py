@@ -1,8 +1,9 @@
 """What every public page's frame needs: the other official language and the link that
-keeps the reader on the same page in it. No queries."""
+keeps the reader on the same page in it, and what the frame's static parts vary by. No
+queries."""
 
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import get_script_prefix, reverse, translate_url
 from django.utils import translation
 
 # Each language is named in itself, as on Canada.ca.
@@ -25,4 +26,7 @@ def site(request):
         "other_language": other,
         "other_language_name": LANGUAGE_SELF_NAMES.get(other, other),
         "other_language_url": other_language_url(request.get_full_path(), other),
+        # The menu and footer are kept rendered per language and address prefix
+        # (``{% cache … using="frame" %}`` in base.html).
+        "script_prefix": get_script_prefix(),
     }

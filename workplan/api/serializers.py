@@ -374,14 +374,22 @@ class PlanStatusSerializer(ReadOffMixin, serializers.Serializer):
 
     def to_representation(self, status):
         # Read straight off the selector's PlanStatus, with the values the fields above give.
+        priorities = self.bound_field("priorities").to_representation(status.priorities)
+        # The overdue milestones are some of the priorities' milestones, the same states:
+        # their rows are taken from there rather than serialized twice.
+        rows = {
+            id(state): row
+            for priority, shown in zip(status.priorities, priorities, strict=True)
+            for state, row in zip(priority.milestones, shown["milestones"], strict=True)
+        }
         return {
             "work_plan": self.bound_field("work_plan").to_representation(status.work_plan),
             "as_of": iso_date(status.as_of),
             "progress": None if status.progress is None else float(status.progress),
             "status": status.status,
             "counts": status_counts(status.counts),
-            "overdue": self.bound_field("overdue").to_representation(status.overdue),
-            "priorities": self.bound_field("priorities").to_representation(status.priorities),
+            "overdue": [rows[id(state)] for state in status.overdue],
+            "priorities": priorities,
         }
 
 
