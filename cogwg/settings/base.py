@@ -103,8 +103,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://cogwg")}
 # The page frame's static parts (menu, footer) rendered once per language and process
 # (``{% cache … using="frame" %}`` in base.html): they hold no data, only translations and
-# addresses, which change only with a release, and a release starts new processes.
-CACHES["frame"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "frame", "TIMEOUT": None}
+# addresses, which change only with a release, and a release starts new processes. Under
+# DEBUG (``make run``) nothing is kept: the development server reloads an edited template
+# without restarting.
+CACHES["frame"] = (
+    {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if DEBUG
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "frame", "TIMEOUT": None}
+)
 # Rendered public pages are kept this many seconds, keyed by their ETag (the data version,
 # the day and the address: cogwg/http.py), so a change shows at once. 0 turns it off.
 COGWG_PAGE_CACHE_SECONDS = env.int("COGWG_PAGE_CACHE_SECONDS", default=3600)

@@ -93,3 +93,13 @@ def test_collectstatic_writes_hashed_compressed_files(collected_static):
     assert hashed != "admin/css/base.css"
     assert (collected_static / hashed).is_file()
     assert (collected_static / f"{hashed}.gz").is_file()
+
+
+def test_the_page_frame_is_kept_per_process_in_production_and_not_under_make_run():
+    production = show('s.CACHES["frame"]', production_env())
+    local_env = {**production_env(), "DJANGO_SETTINGS_MODULE": "cogwg.settings.local"}
+    local = show('s.CACHES["frame"]', local_env)
+
+    assert production["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert production["TIMEOUT"] is None
+    assert local["BACKEND"] == "django.core.cache.backends.dummy.DummyCache"
