@@ -50,7 +50,8 @@ SERVED_SCALE = 100
 # The load targets: (label, page of bench/probe.py or a path, kind). "ceiling" is the
 # reference; "page" an answer computed for each request (served by a second gunicorn whose
 # page cache is off: COGWG_PAGE_CACHE_SECONDS=0); "cached" a page served from the page
-# cache; "304" a revalidation with the ETag of a first answer.
+# cache, or an API answer kept for anonymous readers (cogwg/api/viewsets.py); "304" a
+# revalidation with the ETag of a first answer.
 TARGETS = [
     ("ceiling /healthz", "/healthz", "ceiling"),
     ("home page", "home", "page"),
@@ -59,6 +60,8 @@ TARGETS = [
     ("API work plan status", "api status", "page"),
     ("home page, cached", "home", "cached"),
     ("priority page, cached", "priority", "cached"),
+    ("API milestones, kept", "api milestones", "cached"),
+    ("API status, kept", "api status", "cached"),
     ("home page, 304", "home", "304"),
     ("API milestones, 304", "api milestones", "304"),
 ]
@@ -194,7 +197,7 @@ def collect_static(env):
 def report_queries(env):
     say()
     say("== SQL queries per request (in-process, django.test.Client), scale 1 vs scale 100")
-    say("   (a page computed for the request; a 304 answer to its ETag; a page served from the page cache)")
+    say("   (an answer computed for the request; a 304 answer to its ETag; a page or API answer served kept)")
     small = probe(env.for_database(DATABASES[1], **NO_PAGE_CACHE), "queries")["pages"]
     large = probe(env.for_database(DATABASES[100], **NO_PAGE_CACHE), "queries")["pages"]
     say(f"{'page':<24} {'path':<44} {'s=1':>4} {'s=100':>6}  {'304 s=1':>7} {'304 s=100':>9}  {'cached':>6}  same")
@@ -456,12 +459,17 @@ def print_summary(summary, queries, rendering):
     if queries is None:
         return
     large = queries["scale_100"]
-    for label, page in (("home page", "home"), ("priority page", "priority"), ("API milestones", "api milestones")):
+    for label, page in (
+        ("home page", "home"),
+        ("priority page", "priority"),
+        ("API milestones", "api milestones"),
+        ("API status", "api status"),
+    ):
         entry = large.get(page, {})
         if "queries" in entry:
             say(
                 f"{label}: {entry['queries']} queries computed, {entry.get('queries_304', '-')} for a 304"
-                + (f", {entry['queries_cached']} from the page cache" if "queries_cached" in entry else "")
+                + (f", {entry['queries_cached']} kept" if "queries_cached" in entry else "")
             )
     say(
         "query counts identical at scale 1 and 100: "

@@ -1,10 +1,12 @@
 """Base viewsets of the API. An app's viewset declares ``queryset`` (everything, with the
 select/prefetch its serializer needs), ``serializer_class`` and ``filterset_class``; this
 base narrows the queryset to what the reader may see (cogwg/permissions.py), sets
-the response's language, answers conditional GETs and keeps writes all-or-nothing."""
+the response's language, answers conditional GETs, keeps anonymous answers (as the site
+keeps its pages) and keeps writes all-or-nothing."""
 
 import copy
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -18,6 +20,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from cogwg import permissions
+from cogwg.http import pages
 
 from .base import api_validation_error
 from .caching import not_modified_response, revalidation, set_validators, validators, without_credentials
@@ -27,6 +30,20 @@ from .pagination import FILE_FORMATS
 # The language, and whether the reader sees drafts, shape the content (and DRF adds Accept
 # where there are several formats).
 CONTENT_VARIES_WITH = ("Accept-Language", "Authorization", "Cookie")
+ANSWER_KEY = "cogwg:api:{etag}"
+# Conditional headers weighed by DRF's pass only (a kept answer is a plain 200).
+OTHER_CONDITIONS = {"HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"}
+
+
+def may_keep_answer(request) -> bool:
+    """Whether an anonymous reader's answer is worth keeping for the next one: as for pages
+    (``cogwg.http.may_share_page``), only while the page cache is on and for addresses
+    without a query string, so that nobody can fill the cache with made-up variants."""
+    return bool(settings.COGWG_PAGE_CACHE_SECONDS) and not request.META.get("QUERY_STRING")
+
+
+def answer_key(etag: str) -> str:
+    return ANSWER_KEY.format(etag=etag.strip('"'))
 
 
 class Conflict(APIException):
@@ -40,26 +57,39 @@ class ApiViewSetMixin:
     revalidating_actions = ("list", "retrieve")
 
     def dispatch(self, request, *args, **kwargs):
-        if (response := self.anonymous_revalidation(request)) is not None:
+        if not self.is_anonymous_read(request):
+            return super().dispatch(request, *args, **kwargs)
+        if (response := self.anonymous_answer(request)) is not None:
             return response
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200 and may_keep_answer(request):
+            # Kept once rendered, under the ETag it is sent with (which hashes all it depends
+            # on); JSON only: files are downloads, and the browsable API is per reader.
+            response.add_post_render_callback(self.keep_answer)
+        return response
 
-    def anonymous_revalidation(self, request):
-        """The 304 of an anonymous reader's conditional GET, before DRF's request set-up.
+    def is_anonymous_read(self, request):
+        """A GET of an action that answers conditional GETs, without credentials (no
+        Authorization header, no session cookie): anonymous whatever DRF's authentication
+        would say. Its language is the middleware's or ``?lang=``, its format follows from
+        its address and Accept header, so its ETag is known before DRF's set-up."""
+        return (
+            request.method in ("GET", "HEAD")
+            and self.action_map.get(request.method.lower()) in self.revalidating_actions
+            and without_credentials(request)
+        )
 
-        A request without credentials (no Authorization header, no session cookie) is
-        anonymous whatever DRF's authentication would say; its language is the middleware's
-        or ``?lang=``; its format follows from its address and Accept header. So its ETag is
-        known before authentication and content negotiation run: polling clients cost what a
-        page's revalidation costs. The request is still counted by the throttle (once: DRF's
-        pass reuses the count). Anything else (credentials, a stale ETag, a bad ``lang``, a
-        reader over the limit) goes DRF's whole way."""
-        if request.method not in ("GET", "HEAD") or "HTTP_IF_NONE_MATCH" not in request.META:
-            return None  # (revalidation() asks too; the throttle below must not count these)
-        if self.action_map.get(request.method.lower()) not in self.revalidating_actions:
-            return None
-        if not without_credentials(request):
-            return None
+    def anonymous_answer(self, request):
+        """An anonymous read answered before DRF's request set-up (authentication, content
+        negotiation, permissions): a 304 to a conditional GET whose ETag is current, else
+        the answer kept for that ETag (``may_keep_answer``). Polling clients cost what a
+        page's revalidation costs, and readers who do not revalidate what a kept page
+        costs. The request is still counted by the throttle (once: DRF's pass reuses the
+        count). Anything else (a stale ETag, nothing kept, a bad ``lang``, a reader over
+        the limit) goes DRF's whole way, which keeps its answer for the next reader."""
+        conditional = "HTTP_IF_NONE_MATCH" in request.META
+        if not conditional and (not may_keep_answer(request) or OTHER_CONDITIONS & request.META.keys()):
+            return None  # (the throttle below must count such a request once, in DRF's pass)
         requested = request.GET.get(LANG_PARAMETER)
         if requested is not None and requested not in language_codes():
             return None
@@ -67,15 +97,23 @@ class ApiViewSetMixin:
             return None
         if requested is not None:
             translation.activate(requested)
-        response = revalidation(request, visibility=permissions.PUBLIC_VISIBILITY)
-        if response is None or response.status_code != 304:
-            return None
-        # The headers DRF's own 304 carries (finalize_response).
-        for name, value in self.default_response_headers.items():
-            response[name] = value
-        response["Content-Language"] = translation.get_language()
-        patch_vary_headers(response, CONTENT_VARIES_WITH)
-        return response
+        if conditional:
+            response = revalidation(request, visibility=permissions.PUBLIC_VISIBILITY)
+            if response is None or response.status_code != 304:
+                return None
+            # The headers DRF's own 304 carries (finalize_response).
+            for name, value in self.default_response_headers.items():
+                response[name] = value
+            response["Content-Language"] = translation.get_language()
+            patch_vary_headers(response, CONTENT_VARIES_WITH)
+            return response
+        etag, _last_modified = validators(request, visibility=permissions.PUBLIC_VISIBILITY)
+        return pages.get(answer_key(etag))
+
+    @staticmethod
+    def keep_answer(response):
+        if "ETag" in response and response.get("Content-Type", "").startswith(JSONRenderer.media_type):
+            pages.keep(answer_key(response["ETag"]), response)
 
     def get_queryset(self):
         # What the reader may see: the public what is published, a contributor also their

@@ -29,3 +29,32 @@ def staff_api(db, staff):
     client = APIClient()
     client.force_authenticate(staff)
     return client
+
+
+@pytest.fixture
+def redis_cache(require_redis, settings):
+    """The production cache: Redis (a database of the tests' own), emptied before and after."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "cogwg.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:6379/14"},
+    }
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def redis_round_trips(monkeypatch):
+    """A list that receives one entry per round trip to Redis (a pipeline is one)."""
+    from redis.connection import AbstractConnection
+
+    trips = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(self, command, *args, **kwargs):
+        trips.append(command)
+        return send(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    return trips

@@ -7,6 +7,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from tests import factories
+from tests.api.conftest import redis_round_trips
 
 pytestmark = pytest.mark.django_db
 
@@ -124,34 +125,6 @@ def test_a_stale_etag_on_the_status_gets_the_new_status(api):
 
     assert api.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 200
     assert api.get(path, HTTP_IF_NONE_MATCH=api.get(path)["ETag"]).status_code == 304
-
-
-@pytest.fixture
-def redis_cache(require_redis, settings):
-    """The production cache: Redis (a database of the tests' own), emptied before and after."""
-    from django.core.cache import cache
-
-    settings.CACHES = {
-        "default": {"BACKEND": "cogwg.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:6379/14"}
-    }
-    cache.clear()
-    yield cache
-    cache.clear()
-
-
-def redis_round_trips(monkeypatch):
-    """A list that receives one entry per round trip to Redis (a pipeline is one)."""
-    from redis.connection import AbstractConnection
-
-    trips = []
-    send = AbstractConnection.send_packed_command
-
-    def counted(self, command, *args, **kwargs):
-        trips.append(command)
-        return send(self, command, *args, **kwargs)
-
-    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
-    return trips
 
 
 @pytest.mark.services

@@ -59,8 +59,10 @@ def test_the_cache_is_tried_again_once_the_pause_is_over(monkeypatch):
 @pytest.mark.django_db
 @pytest.mark.urls("tests.ops.probe_urls")
 def test_pages_answer_200_with_the_cache_unreachable(client, settings):
+    # The page frame's cache is each process's own memory, as in production.
     settings.CACHES = {
-        "default": {"BACKEND": "cogwg.cache.ResilientRedisCache", "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}
+        **settings.CACHES,
+        "default": {"BACKEND": "cogwg.cache.ResilientRedisCache", "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"},
     }
     settings.MIDDLEWARE = [
         "django.middleware.cache.UpdateCacheMiddleware",
@@ -70,10 +72,13 @@ def test_pages_answer_200_with_the_cache_unreachable(client, settings):
 
     cached_page = client.get("/en/ops-probe/cache/")
     healthz = client.get("/healthz")
+    public_pages = [client.get(path) for path in ("/en/", "/fr/a-propos/", "/en/about/", "/api/v1/milestones/")]
 
     assert cached_page.status_code == 200
     assert cached_page.content == b"cache probe: computed"
     assert healthz.status_code == 200
+    assert [page.status_code for page in public_pages] == [200, 200, 200, 200]
+    assert "Tableau de bord" in public_pages[1].content.decode()
 
 
 @pytest.mark.services
