@@ -3,9 +3,10 @@
 
 The validator never loads the data, nor runs a query while the cache holds the data
 version (cogwg/versioning.py: it changes whenever any record of the site changes). It is
-hashed with what else shapes the response: the language, the format (the Accept header and
-the query string), whether the reader sees drafts (and which), and today's date (overdue
-flags and "as of today" change at midnight).
+hashed with what else shapes the response: the address (with its scheme and host, which its
+links carry), the language, the format (the Accept header and the query string), whether
+the reader sees drafts (and which), and today's date (overdue flags and "as of today"
+change at midnight).
 
 An anonymous reader's revalidation is answered before DRF's request set-up
 (``ApiViewSetMixin.dispatch``): without credentials, everything the ETag hashes is in the
@@ -51,7 +52,8 @@ def validators(request, *, visibility=None):
             # The format is negotiated from the address (in the full path) and this header
             # alone: the same pair always gets the same renderer.
             request.META.get("HTTP_ACCEPT", ""),
-            request.get_full_path(),
+            # With the scheme and host: the representation's links are absolute.
+            request.build_absolute_uri(),
             visibility or permissions.visibility_key(request.user),
             today.isoformat(),
         ]

@@ -65,7 +65,10 @@ class ApiViewSetMixin:
         if request.method == "GET" and response.status_code == 200 and may_keep_answer(request):
             # Kept once rendered, under the ETag it is sent with (which hashes all it depends
             # on); JSON only: files are downloads, and the browsable API is per reader.
-            response.add_post_render_callback(self.keep_answer)
+            if hasattr(response, "add_post_render_callback") and not response.is_rendered:
+                response.add_post_render_callback(self.keep_answer)
+            else:
+                self.keep_answer(response)
         return response
 
     def is_anonymous_read(self, request):

@@ -76,6 +76,17 @@ def test_each_language_and_format_is_kept_apart(api, update):
     assert english_again.content == english.content
 
 
+def test_each_host_and_scheme_gets_its_own_links(api, update, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "cogwg.example.ca"]
+    api.get("/api/v1/milestones/")
+
+    other_host = api.get("/api/v1/milestones/", HTTP_HOST="cogwg.example.ca").json()
+    over_https = api.get("/api/v1/milestones/", HTTP_HOST="cogwg.example.ca", secure=True).json()
+
+    assert other_host["results"][0]["url"].startswith("http://cogwg.example.ca/api/v1/milestones/")
+    assert over_https["results"][0]["url"].startswith("https://cogwg.example.ca/api/v1/milestones/")
+
+
 def test_an_edit_is_never_answered_with_an_older_kept_answer(api, update):
     before = api.get("/api/v1/milestones/")
     milestone = update.milestone
