@@ -60,7 +60,7 @@ class AnonWindowRateThrottle(AnonRateThrottle):
 
     def get_cache_key(self, request, view):
         if isinstance(request, HttpRequest) and without_credentials(request):
-            # Asked before DRF's authentication (ApiViewSetMixin.anonymous_revalidation), of a
+            # Asked before DRF's authentication (ApiViewSetMixin.anonymous_answer), of a
             # request that carries no credentials: anonymous, without loading its session.
             return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
         return super().get_cache_key(request, view)
@@ -76,7 +76,7 @@ class AnonWindowRateThrottle(AnonRateThrottle):
         self.window_ends = (window + 1) * self.duration
         key = f"{self.key}:{window}"
         # Counted once per request, kept on Django's request (under DRF's): an anonymous
-        # revalidation that goes on to DRF's pass (ApiViewSetMixin.anonymous_revalidation)
+        # read that goes on to DRF's pass (ApiViewSetMixin.anonymous_answer)
         # is not counted twice.
         counts = vars(django_request(request)).setdefault("throttle_counts", {})
         if key not in counts:
