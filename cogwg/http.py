@@ -32,7 +32,8 @@ def public_etag(request, *args, **kwargs) -> str:
 
 
 def may_share_page(request) -> bool:
-    """Whether the reader's page is everyone's page and worth keeping: no session (a
+    """Whether the reader's page (or API answer: cogwg/api/viewsets.py) is everyone's and
+    worth keeping: no session (a
     signed-in user, a form in progress), no pending message, and no query string (filtered
     and paged lists still answer revalidations cheaply; keeping every variant a client can
     make up would let anyone fill the cache)."""

@@ -6,7 +6,6 @@ keeps its pages) and keeps writes all-or-nothing."""
 
 import copy
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -20,7 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from cogwg import permissions
-from cogwg.http import pages
+from cogwg.http import may_share_page, pages
 
 from .base import api_validation_error
 from .caching import not_modified_response, revalidation, set_validators, validators, without_credentials
@@ -33,13 +32,6 @@ CONTENT_VARIES_WITH = ("Accept-Language", "Authorization", "Cookie")
 ANSWER_KEY = "cogwg:api:{etag}"
 # Conditional headers weighed by DRF's pass only (a kept answer is a plain 200).
 OTHER_CONDITIONS = {"HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"}
-
-
-def may_keep_answer(request) -> bool:
-    """Whether an anonymous reader's answer is worth keeping for the next one: as for pages
-    (``cogwg.http.may_share_page``), only while the page cache is on and for addresses
-    without a query string, so that nobody can fill the cache with made-up variants."""
-    return bool(settings.COGWG_PAGE_CACHE_SECONDS) and not request.META.get("QUERY_STRING")
 
 
 def answer_key(etag: str) -> str:
@@ -62,7 +54,7 @@ class ApiViewSetMixin:
         if (response := self.anonymous_answer(request)) is not None:
             return response
         response = super().dispatch(request, *args, **kwargs)
-        if request.method == "GET" and response.status_code == 200 and may_keep_answer(request):
+        if request.method == "GET" and response.status_code == 200 and may_share_page(request):
             # Kept once rendered, under the ETag it is sent with (which hashes all it depends
             # on); JSON only: files are downloads, and the browsable API is per reader.
             if hasattr(response, "add_post_render_callback") and not response.is_rendered:
@@ -85,13 +77,13 @@ class ApiViewSetMixin:
     def anonymous_answer(self, request):
         """An anonymous read answered before DRF's request set-up (authentication, content
         negotiation, permissions): a 304 to a conditional GET whose ETag is current, else
-        the answer kept for that ETag (``may_keep_answer``). Polling clients cost what a
+        the answer kept for that ETag (as pages are: ``may_share_page``). Polling clients cost what a
         page's revalidation costs, and readers who do not revalidate what a kept page
         costs. The request is still counted by the throttle (once: DRF's pass reuses the
         count). Anything else (a stale ETag, nothing kept, a bad ``lang``, a reader over
         the limit) goes DRF's whole way, which keeps its answer for the next reader."""
         conditional = "HTTP_IF_NONE_MATCH" in request.META
-        if not conditional and (not may_keep_answer(request) or OTHER_CONDITIONS & request.META.keys()):
+        if not conditional and (not may_share_page(request) or OTHER_CONDITIONS & request.META.keys()):
             return None  # (the throttle below must count such a request once, in DRF's pass)
         requested = request.GET.get(LANG_PARAMETER)
         if requested is not None and requested not in language_codes():
