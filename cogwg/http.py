@@ -33,10 +33,9 @@ def public_etag(request, *args, **kwargs) -> str:
 
 def may_share_page(request) -> bool:
     """Whether the reader's page (or API answer: cogwg/api/viewsets.py) is everyone's and
-    worth keeping: no session (a
-    signed-in user, a form in progress), no pending message, and no query string (filtered
-    and paged lists still answer revalidations cheaply; keeping every variant a client can
-    make up would let anyone fill the cache)."""
+    worth keeping: no session (a signed-in user, a form in progress), no pending message,
+    and no query string (filtered and paged lists still answer revalidations cheaply;
+    keeping every variant a client can make up would let anyone fill the cache)."""
     if not settings.COGWG_PAGE_CACHE_SECONDS or request.META.get("QUERY_STRING"):
         return False
     return not {settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGE_COOKIE_NAME", "messages")} & set(
