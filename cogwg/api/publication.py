@@ -8,9 +8,26 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from cogwg.choices import PublicationState
 from cogwg.services import record_return, record_submit, records_publish, records_unpublish
 
 from .base import api_validation_error
+
+
+class ReviewCommentField(serializers.CharField):
+    """The secretariat's comment while the record is returned for changes, so that whoever
+    changes it through the API reads why; empty in any other state. A comment of an
+    earlier round is not repeated once the record is submitted again, and the public, who
+    see only published records, never read one."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text", "Why the secretariat returned the record for changes, while it is returned; else empty."
+        )
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, record):
+        return record.review_comment if record.publication_state == PublicationState.RETURNED else ""
 
 
 class ReturnCommentSerializer(serializers.Serializer):

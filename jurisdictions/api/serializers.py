@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cogwg.api.base import ApiModelSerializer, HyperlinkedIdentityField, SummaryRelatedField
+from cogwg.api.publication import ReviewCommentField
 from cogwg.api.summaries import JurisdictionSummarySerializer, MeetingSummarySerializer, PrioritySummarySerializer
 from cogwg.models import Meeting
 from workplan.models import Priority
@@ -73,6 +74,7 @@ class AccomplishmentSerializer(ApiModelSerializer):
         help_text="The meeting where it was reported.",
     )
     links = AccomplishmentLinkSerializer(many=True, read_only=True)
+    review_comment = ReviewCommentField()
 
     class Meta:
         model = Accomplishment
@@ -92,6 +94,7 @@ class AccomplishmentSerializer(ApiModelSerializer):
             "meeting",
             "links",
             "publication_state",
+            "review_comment",
             "published_at",
             "created_at",
             "modified_at",
@@ -112,6 +115,7 @@ class ChallengeSerializer(ApiModelSerializer):
     first_reported_at = SummaryRelatedField(
         MeetingSummarySerializer, queryset=Meeting.objects.all(), required=False, allow_null=True
     )
+    review_comment = ReviewCommentField()
 
     class Meta:
         model = Challenge
@@ -134,6 +138,7 @@ class ChallengeSerializer(ApiModelSerializer):
             "first_reported_on",
             "resolved_on",
             "publication_state",
+            "review_comment",
             "published_at",
             "created_at",
             "modified_at",

@@ -253,6 +253,39 @@ def test_the_review_through_the_api(world, django_capture_on_commit_callbacks):
     assert "Say who is short of staff." in mail.outbox[1].body
 
 
+@pytest.mark.parametrize(
+    ("record", "path"),
+    [
+        ("accomplishment", "/api/v1/accomplishments/{pk}/"),
+        ("challenge", "/api/v1/challenges/{pk}/"),
+        ("update", "/api/v1/progress-updates/{pk}/"),
+    ],
+)
+def test_the_contributor_reads_why_their_record_was_returned_and_only_then(world, record, path):
+    alice, secretariat, anonymous = (
+        api_client(world.users.contributor_on),
+        api_client(world.users.secretariat),
+        api_client(None),
+    )
+    path = path.format(pk=getattr(world, record).pk)
+    assert alice.post(f"{path}submit/").status_code == 200
+    assert secretariat.post(f"{path}return/", {"comment": "Name the portal."}, format="json").status_code == 200
+
+    returned = alice.get(path).json()
+    listed = alice.get(path.rsplit("/", 2)[0] + "/", {"publication_state": "returned"}).json()["results"]
+    ignored = alice.patch(path, {"review_comment": "Done, trust me."}, format="json")
+    resubmitted = alice.post(f"{path}submit/").json()
+    published = secretariat.post(f"{path}publish/").json()
+
+    assert (returned["publication_state"], returned["review_comment"]) == ("returned", "Name the portal.")
+    assert [(row["id"], row["review_comment"]) for row in listed] == [(returned["id"], "Name the portal.")]
+    assert ignored.status_code in (200, 405)  # the progress log is append-only
+    assert type(getattr(world, record)).objects.get(pk=returned["id"]).review_comment == "Name the portal."
+    assert (resubmitted["publication_state"], resubmitted["review_comment"]) == ("submitted", "")
+    assert (published["publication_state"], published["review_comment"]) == ("published", "")
+    assert anonymous.get(path).json()["review_comment"] == ""
+
+
 def test_submitting_a_record_twice_is_a_400_for_the_secretariat(world):
     secretariat = api_client(world.users.secretariat)
     path = f"/api/v1/accomplishments/{world.accomplishment.pk}/"

@@ -16,6 +16,7 @@ from cogwg.api.base import (
     SummaryRelatedField,
 )
 from cogwg.api.language import in_active_language
+from cogwg.api.publication import ReviewCommentField
 from cogwg.api.summaries import (
     JurisdictionSummarySerializer,
     MilestoneSummarySerializer,
@@ -258,6 +259,7 @@ class ProgressUpdateSerializer(ApiModelSerializer):
             "the secretariat posts it; a jurisdiction contributor's update is always a draft, to submit."
         ),
     )
+    review_comment = ReviewCommentField()
 
     class Meta:
         model = ProgressUpdate
@@ -273,6 +275,7 @@ class ProgressUpdateSerializer(ApiModelSerializer):
             "note_fr",
             "jurisdiction",
             "publication_state",
+            "review_comment",
             "published_at",
             "publish",
             "created_at",
