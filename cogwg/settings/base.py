@@ -19,6 +19,10 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+# Earlier keys, still accepted to verify signatures (sessions, password reset links, the
+# messages cookie) while a new key takes over: rotating the key signs nobody out. Remove
+# an old key once sessions signed with it have expired (SESSION_COOKIE_AGE).
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [

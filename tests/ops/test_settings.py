@@ -37,6 +37,44 @@ def test_check_deploy_fails_on_a_weak_secret_key():
     assert "security.W009" in result.stderr
 
 
+def test_a_weak_fallback_key_fails_check_deploy_too():
+    strong = "k" * 20 + "Q7w!x2Z9#pL4@mN8$vB1&cR5^tY3*uI6"
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=production_env(DJANGO_SECRET_KEY_FALLBACKS=f"{strong[::-1]},change-me"),
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY_FALLBACKS[1]" in result.stderr
+    assert "SECRET_KEY_FALLBACKS[0]" not in result.stderr
+
+
+def test_rotating_the_secret_key_signs_nobody_out():
+    """What was signed with the old key (session cookies, password reset links, the
+    messages cookie) is still accepted once the old key is a fallback of the new one, and
+    no longer once it is dropped."""
+    old, new = "o" * 10 + "-old-key-Q7w!x2Z9#pL4@mN8$vB1&cR5^tY3", "n" * 10 + "-new-key-Z9#pL4@mN8$vB1&cR5^tY3*uI6"
+    sign = "from django.core import signing; print(signing.dumps({'user': 7}, salt='rotation'))"
+    verify = (
+        "from django.core import signing\n"
+        "try: print(signing.loads({token!r}, salt='rotation'))\n"
+        "except signing.BadSignature: print('refused')"
+    )
+
+    def run(code, **env):
+        result = manage("shell", "--no-imports", "-c", code, env=production_env(**env))
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip().splitlines()[-1]
+
+    token = run(sign, DJANGO_SECRET_KEY=old)
+
+    assert run(verify.format(token=token), DJANGO_SECRET_KEY=new, DJANGO_SECRET_KEY_FALLBACKS=old) == "{'user': 7}"
+    assert run(verify.format(token=token), DJANGO_SECRET_KEY=new) == "refused"
+
+
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
 def test_production_refuses_to_start_without_a_secret(missing):
     if (BASE_DIR / ".env").exists():
