@@ -369,8 +369,9 @@ def can_view_audit(user) -> bool:
 def roles_sync(apps=global_apps, *, missing_ok: bool = False) -> None:
     """Create the roles' groups and give them their permissions (idempotent). Takes the
     migration's ``apps`` when called from one. A permission that does not exist yet is an
-    error, unless ``missing_ok`` (a migration run before the model's own): a new model or a
-    new right of a role comes with a data migration that calls this again."""
+    error, unless ``missing_ok`` (a migration run before the model's own). Every ``migrate``
+    calls it once it is done (``cogwg.apps.sync_roles``): a new model or a new right of a
+    role needs no data migration of its own."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     secretariat, _created = Group.objects.get_or_create(name=SECRETARIAT)

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.core.management.sql import emit_post_migrate_signal
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -56,6 +57,28 @@ def test_syncing_the_roles_again_changes_nothing(roles):
     roles_sync()
 
     assert {group.name: set(group.permissions.all()) for group in Group.objects.all()} == before
+
+
+@pytest.mark.django_db
+def test_every_migrate_gives_the_roles_the_rights_the_code_says(monkeypatch):
+    """A right given to a role in the code reaches the database at the next ``migrate``
+    (post_migrate, as Django creates permissions), and one given by hand is taken back."""
+    contributor = Group.objects.get(name=CONTRIBUTOR)  # made with the test database
+    by_hand = Permission.objects.get(content_type__app_label="cogwg", codename="change_meeting")
+    contributor.permissions.add(by_hand)
+    new_right = "cogwg.view_meeting"
+    monkeypatch.setitem(
+        permissions.ROLE_PERMISSIONS, CONTRIBUTOR, (*permissions.ROLE_PERMISSIONS[CONTRIBUTOR], new_right)
+    )
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+    granted = {f"{p.content_type.app_label}.{p.codename}" for p in contributor.permissions.all()}
+    assert new_right in granted
+    assert "cogwg.change_meeting" not in granted
+    assert set(Group.objects.get(name=SECRETARIAT).permissions.all()) == set(
+        Permission.objects.filter(content_type__app_label__in=PROJECT_APPS)
+    )
 
 
 @pytest.mark.django_db
