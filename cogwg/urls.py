@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import health
+from . import health, wellknown
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", wellknown.robots_txt, name="robots-txt"),
+    path(".well-known/security.txt", wellknown.security_txt, name="security-txt"),
+    path("favicon.ico", wellknown.favicon, name="favicon"),
     path("api/v1/", include("cogwg.api.urls")),
 ]
 

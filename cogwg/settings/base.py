@@ -146,6 +146,9 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="COGWG Tracker <cogwg@localhost>")
 # Told when a record is submitted for review, with the Secretariat group's members.
 COGWG_SECRETARIAT_EMAILS = env.list("COGWG_SECRETARIAT_EMAILS", default=[])
+# Whom to tell of a vulnerability (mailto: or https: addresses), published in
+# /.well-known/security.txt (RFC 9116); none: no such file.
+COGWG_SECURITY_CONTACTS = env.list("COGWG_SECURITY_CONTACTS", default=[])
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
