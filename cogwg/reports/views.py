@@ -2,12 +2,15 @@
 report as a page (the same template as its PDF), what changed since the previous report,
 and the download of a rendered file. Every page reads the frozen content only."""
 
+import contextlib
 import json
+import logging
 import os
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
@@ -23,7 +26,12 @@ from .content import build_content
 from .render import CONTENT_TYPES
 from .render.view import diff_view, report_view
 from .selectors import frozen_reports, previous_frozen_report, published_reports
-from .services import report_changes
+from .services import report_changes, report_file_requeue
+
+logger = logging.getLogger(__name__)
+
+# When a reader is asked to come back for a file being rendered again.
+RERENDER_RETRY_AFTER_SECONDS = 60
 
 
 def downloadable_reports(user):
@@ -134,12 +142,45 @@ def status_report_file_download(request, pk, language, format):
     )
     if not file.file:
         raise Http404
+    try:
+        content = file.file.open("rb")
+    except FileNotFoundError:
+        return file_rendered_again(request, file)
+    return file_response(file, content)
+
+
+def file_response(file, content):
     response = FileResponse(
-        file.file.open("rb"),
+        content,
         as_attachment=True,
         filename=os.path.basename(file.file.name),
-        content_type=CONTENT_TYPES[format],
+        content_type=CONTENT_TYPES[file.format],
     )
     if file.report.state != StatusReportState.PUBLISHED:
         response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def file_rendered_again(request, file):
+    """A file the database holds as ready but the storage has lost (a media volume lost,
+    or restored apart from the database) is rendered again from the report's frozen
+    content, which never changes. The reader gets it at once when the rendering runs in
+    the process (no broker), else a 503 page that asks them to come back in a minute."""
+    logger.error("status report file %s is missing from storage (%s): rendering it again", file.pk, file.file.name)
+    with contextlib.suppress(ValidationError):  # being rendered already
+        report_file_requeue(file=file)
+    file.refresh_from_db()
+    if file.status == RenderStatus.READY and file.file:
+        try:
+            return file_response(file, file.file.open("rb"))
+        except FileNotFoundError:
+            pass
+    response = render(
+        request,
+        "cogwg/reports/file_rendered_again.html",
+        {"report": file.report, "file": file, "retry_after_minutes": RERENDER_RETRY_AFTER_SECONDS // 60},
+        status=503,
+    )
+    response["Retry-After"] = str(RERENDER_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
     return response

@@ -210,6 +210,56 @@ def test_a_draft_or_unpublished_report_has_no_public_page_or_download(client, dr
     assert client.get(url).status_code == 200
 
 
+def lose_the_file(report, language="fr", format="csv"):
+    file = report.files.get(language=language, format=format)
+    file.file.storage.delete(file.file.name)
+    return file, reverse("reports:file", kwargs={"pk": report.pk, "language": language, "format": format})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_lost_from_storage_is_rendered_again_and_downloaded(client, published, caplog):
+    """Without a broker (make run), the rendering runs in the request, once it commits."""
+    file, url = lose_the_file(published)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).decode("utf-8-sig").startswith("Numéro de la priorité,Priorité,")
+    file.refresh_from_db()
+    assert file.status == RenderStatus.READY and file.file.storage.exists(file.file.name)
+    assert f"status report file {file.pk} is missing from storage" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "text"),
+    [
+        ("en", "This file is being prepared", "Please try again in a minute."),
+        ("fr", "Ce fichier est en préparation", "Veuillez réessayer dans une minute."),
+    ],
+)
+def test_with_workers_the_reader_is_asked_to_come_back_in_their_language(
+    client, published, monkeypatch, django_capture_on_commit_callbacks, language, title, text
+):
+    queued = []
+    monkeypatch.setattr("cogwg.reports.tasks.render_report_file.delay", queued.append)
+    file, url = lose_the_file(published)
+    with translation.override(language):
+        url = reverse("reports:file", kwargs={"pk": published.pk, "language": "fr", "format": "csv"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert response["Cache-Control"] == "no-store"
+    html = response.content.decode()
+    assert f'<html lang="{language}"' in html
+    assert title in html and text in html
+    assert queued == [file.pk]
+    file.refresh_from_db()
+    assert file.status == RenderStatus.PENDING
+
+
 def test_changes_page(client, plan, published):
     later = report_publish(report=report_freeze(report=StatusReportFactory(work_plan=plan.work_plan, as_of=APRIL_1)))
 
