@@ -131,16 +131,18 @@ class StatusReportChangesView(ReportPageMixin, DetailView):
 
 
 def status_report_file_download(request, pk, language, format):
-    """A ready file of a report the reader may see, as an attachment."""
+    """A ready file of a report the reader may see, as an attachment; a file still being
+    rendered (or rendered again) is a 503 page that asks the reader to come back."""
     file = get_object_or_404(
         StatusReportFile.objects.select_related("report"),
         report__in=downloadable_reports(request.user),
         report_id=pk,
         language=language,
         format=format,
-        status=RenderStatus.READY,
     )
-    if not file.file:
+    if file.status in (RenderStatus.PENDING, RenderStatus.RUNNING):
+        return being_prepared(request, file)
+    if file.status != RenderStatus.READY or not file.file:
         raise Http404
     try:
         content = file.file.open("rb")
@@ -175,9 +177,14 @@ def file_rendered_again(request, file):
             return file_response(file, file.file.open("rb"))
         except FileNotFoundError:
             pass
+    return being_prepared(request, file)
+
+
+def being_prepared(request, file):
+    """A 503 page, in the reader's language, that asks them to come back in a minute."""
     response = render(
         request,
-        "cogwg/reports/file_rendered_again.html",
+        "cogwg/reports/file_being_prepared.html",
         {"report": file.report, "file": file, "retry_after_minutes": RERENDER_RETRY_AFTER_SECONDS // 60},
         status=503,
     )

@@ -258,6 +258,20 @@ def test_with_workers_the_reader_is_asked_to_come_back_in_their_language(
     assert queued == [file.pk]
     file.refresh_from_db()
     assert file.status == RenderStatus.PENDING
+    # Until a worker has rendered it, whoever tries again is asked to come back as well.
+    again = client.get(url)
+    assert (again.status_code, again["Retry-After"], queued) == (503, "60", [file.pk])
+
+
+def test_a_failed_file_is_not_found(client, published):
+    file = published.files.get(language="en", format="pdf")
+    file.status = RenderStatus.FAILED
+    file.save()
+
+    assert (
+        client.get(reverse("reports:file", kwargs={"pk": published.pk, "language": "en", "format": "pdf"})).status_code
+        == 404
+    )
 
 
 def test_changes_page(client, plan, published):
