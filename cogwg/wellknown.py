@@ -8,7 +8,7 @@ database."""
 import datetime
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -60,4 +60,6 @@ def security_txt(request):
 @require_safe
 @cache_control(public=True, max_age=ONE_DAY)
 def favicon(request):
-    return HttpResponsePermanentRedirect(static("cogwg/icon.svg"))
+    # Not a permanent redirect: the icon's address carries its content's hash in
+    # production, and changes with a release that changes the icon.
+    return HttpResponseRedirect(static("cogwg/icon.svg"))

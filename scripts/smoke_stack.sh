@@ -171,6 +171,14 @@ stylesheet=$(json_get "$DJANGO_STATIC_ROOT/staticfiles.json" 'd["paths"]["cogwg/
 get "/static/$stylesheet" 200 -H 'Accept-Encoding: gzip' -D "$WORK/headers"
 grep -qi '^cache-control:.*immutable' "$WORK/headers" || fail "/static/$stylesheet is cached for ever"
 ok "GET /static/$stylesheet 200 (hashed, immutable)"
+icon=$(json_get "$DJANGO_STATIC_ROOT/staticfiles.json" 'd["paths"]["cogwg/icon.svg"]')
+get /favicon.ico 302 -D "$WORK/headers"
+grep -qi "^location: /static/$icon" "$WORK/headers" || fail "/favicon.ico leads to the hashed icon $icon"
+get "/static/$icon" 200
+ok "GET /favicon.ico 302 → /static/$icon 200"
+get /robots.txt 200
+grep -q '^Sitemap: http.*/sitemap.xml$' "$WORK/body" || fail "/robots.txt names the sitemap: $(cat "$WORK/body")"
+ok "GET /robots.txt 200 (names the sitemap)"
 get /api/v1/work-plans/2020/status/ 200
 summary=$(json_get "$WORK/body" '"{} as of {}: {} milestones, progress {}".format(
   d["work_plan"]["slug"], d["as_of"], sum(d["counts"].values()), d["progress"])') || fail "the 2020 status is JSON"
