@@ -105,8 +105,12 @@ ok "database $DB_NAME created"
 DJANGO_SECURE_SSL_REDIRECT=true "$PY" manage.py check --deploy --fail-level WARNING >"$WORK/check.log" 2>&1 ||
   fail "manage.py check --deploy"
 ok "manage.py check --deploy --fail-level WARNING"
-"$PY" manage.py migrate --noinput -v0 >"$WORK/migrate.log" 2>&1 || fail "manage.py migrate"
-ok "manage.py migrate"
+# As deploy/entrypoint.sh does: two at once, as two web containers starting together.
+"$PY" manage.py migrate_exclusive -v0 >"$WORK/migrate.log" 2>&1 &
+other=$!
+"$PY" manage.py migrate_exclusive -v0 >"$WORK/migrate-2.log" 2>&1 || fail "manage.py migrate_exclusive"
+wait "$other" || fail "manage.py migrate_exclusive (the other one)"
+ok "manage.py migrate_exclusive, two at once"
 "$PY" manage.py collectstatic --noinput -v0 >"$WORK/collectstatic.log" 2>&1 || fail "manage.py collectstatic"
 ok "manage.py collectstatic"
 "$PY" manage.py load_cogwg_2020 >"$WORK/load.log" 2>&1 || fail "manage.py load_cogwg_2020"
