@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import kombu.pools
 import pytest
 import redis
 from django.db import connection
@@ -38,15 +39,17 @@ def wait_for(predicate, *, timeout=TIMEOUT_SECONDS, interval=0.2, message="condi
     pytest.fail(f"{message}: not within {timeout} s")
 
 
-def use_broker(url, *, eager):
-    """Point this process's Celery app at ``url`` (or back to eager), dropping any
-    connection pool made for the previous broker."""
+def use_broker(url, *, eager, key_prefix=None):
+    """Point this process's Celery app at ``url`` (or back to eager), dropping the
+    connection and producer pools made for the previous broker. They live in kombu's
+    registry, keyed by broker address, beside the app: a pool closed but left there
+    would be handed out again to the next task sent to that address (even an eager one
+    takes a producer) and fail with "Acquire on closed pool"."""
     app.conf.broker_url = url
     app.conf.task_always_eager = eager
-    app.conf.broker_transport_options = {}
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    app.conf.broker_transport_options = {"global_keyprefix": key_prefix} if key_prefix else {}
+    kombu.pools.reset()
+    app._pool = None
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
 

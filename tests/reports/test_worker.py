@@ -23,10 +23,10 @@ import redis
 from django.db import connection
 from rest_framework.test import APIClient
 
-from cogwg.celery import app
 from cogwg.choices import RenderStatus, ReportFormat, StatusReportState
 from cogwg.models import StatusReportFile
 from tests.conftest import skip_or_fail
+from tests.ops.faults import use_broker
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -34,19 +34,6 @@ BROKER_URL = "redis://127.0.0.1:6379/15"
 KEY_PREFIX = f"cogwg-reports-test-{os.getpid()}:"
 # Bounded: the worker must start and render eight files (two PDFs) within this.
 TIMEOUT_SECONDS = 90
-
-
-def use_broker(url, *, eager, key_prefix=None):
-    """Point this process's Celery app at ``url`` (or back to eager), dropping any
-    connection pool made for the previous broker."""
-    app.conf.broker_url = url
-    app.conf.task_always_eager = eager
-    app.conf.broker_transport_options = {"global_keyprefix": key_prefix} if key_prefix else {}
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
 
 
 @pytest.fixture
