@@ -2,6 +2,7 @@
 re-queuing a failed one; and the scheduled work on milestones (marking the overdue ones
 delayed, reminding the seats of what falls due)."""
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -159,6 +160,24 @@ def report_file_requeue(*, file: StatusReportFile, by=None) -> StatusReportFile:
     file.save(update_fields=["status", "error", "modified_at"])
     _enqueue_on_commit([file.pk])
     return file
+
+
+def report_file_open(*, file: StatusReportFile):
+    """A ready file's content, opened for reading; None when the storage has lost it (a
+    media volume lost, or restored apart from the database). A lost file is queued to be
+    rendered again from the report's frozen content, which never changes: without a
+    broker that runs at once, and the new content is returned."""
+    try:
+        return file.file.open("rb")
+    except FileNotFoundError:
+        logger.error("status report file %s is missing from storage (%s): rendering it again", file.pk, file.file.name)
+    with contextlib.suppress(ValidationError):  # being rendered already
+        report_file_requeue(file=file)
+    file.refresh_from_db()
+    if file.status == RenderStatus.READY and file.file:
+        with contextlib.suppress(FileNotFoundError):
+            return file.file.open("rb")
+    return None
 
 
 def report_files_requeue_failed(*, report: StatusReport, by=None) -> int:

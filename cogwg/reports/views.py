@@ -2,12 +2,9 @@
 report as a page (the same template as its PDF), what changed since the previous report,
 and the download of a rendered file. Every page reads the frozen content only."""
 
-import contextlib
 import json
-import logging
 import os
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -26,11 +23,9 @@ from .content import build_content
 from .render import CONTENT_TYPES
 from .render.view import diff_view, report_view
 from .selectors import frozen_reports, previous_frozen_report, published_reports
-from .services import report_changes, report_file_requeue
+from .services import report_changes, report_file_open
 
-logger = logging.getLogger(__name__)
-
-# When a reader is asked to come back for a file being rendered again.
+# When a reader is asked to come back for a file being rendered (or rendered again).
 RERENDER_RETRY_AFTER_SECONDS = 60
 
 
@@ -132,7 +127,8 @@ class StatusReportChangesView(ReportPageMixin, DetailView):
 
 def status_report_file_download(request, pk, language, format):
     """A ready file of a report the reader may see, as an attachment; a file still being
-    rendered (or rendered again) is a 503 page that asks the reader to come back."""
+    rendered, or lost from storage and rendered again (``report_file_open``), is a 503
+    page that asks the reader to come back."""
     file = get_object_or_404(
         StatusReportFile.objects.select_related("report"),
         report__in=downloadable_reports(request.user),
@@ -144,11 +140,8 @@ def status_report_file_download(request, pk, language, format):
         return being_prepared(request, file)
     if file.status != RenderStatus.READY or not file.file:
         raise Http404
-    try:
-        content = file.file.open("rb")
-    except FileNotFoundError:
-        return file_rendered_again(request, file)
-    return file_response(file, content)
+    content = report_file_open(file=file)
+    return being_prepared(request, file) if content is None else file_response(file, content)
 
 
 def file_response(file, content):
@@ -161,23 +154,6 @@ def file_response(file, content):
     if file.report.state != StatusReportState.PUBLISHED:
         response["Cache-Control"] = "private, no-store"
     return response
-
-
-def file_rendered_again(request, file):
-    """A file the database holds as ready but the storage has lost (a media volume lost,
-    or restored apart from the database) is rendered again from the report's frozen
-    content, which never changes. The reader gets it at once when the rendering runs in
-    the process (no broker), else a 503 page that asks them to come back in a minute."""
-    logger.error("status report file %s is missing from storage (%s): rendering it again", file.pk, file.file.name)
-    with contextlib.suppress(ValidationError):  # being rendered already
-        report_file_requeue(file=file)
-    file.refresh_from_db()
-    if file.status == RenderStatus.READY and file.file:
-        try:
-            return file_response(file, file.file.open("rb"))
-        except FileNotFoundError:
-            pass
-    return being_prepared(request, file)
 
 
 def being_prepared(request, file):
