@@ -46,11 +46,11 @@ def robots_txt(request):
 def security_txt(request):
     if not settings.COGWG_SECURITY_CONTACTS:
         raise Http404("No security contact is configured.")
-    expires = (timezone.now() + SECURITY_TXT_LIFETIME).replace(microsecond=0)
+    expires = timezone.now() + SECURITY_TXT_LIFETIME  # in UTC
     return text(
         [
             *(f"Contact: {contact}" for contact in settings.COGWG_SECURITY_CONTACTS),
-            f"Expires: {expires.astimezone(datetime.UTC).isoformat().replace('+00:00', 'Z')}",
+            f"Expires: {expires:%Y-%m-%dT%H:%M:%SZ}",
             "Preferred-Languages: en, fr",
             f"Canonical: {request.build_absolute_uri(reverse('security-txt'))}",
         ]
