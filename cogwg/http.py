@@ -17,17 +17,16 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 
-from .versioning import data_version
+from .versioning import data_version, today
 
 PAGE_KEY = "cogwg:page:{etag}"
 
 
 def public_etag(request, *args, **kwargs) -> str:
-    fingerprint = f"{data_version().tag}|{timezone.localdate()}|{request.get_full_path()}"
+    fingerprint = f"{data_version().tag}|{today()[0]}|{request.get_full_path()}"
     return hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
 
 

@@ -99,6 +99,28 @@ def data_version(stored: dict | None = None) -> DataVersion:
     return version
 
 
+# (start, end, date) of the day today() last saw, in this process.
+_day = (0.0, 0.0, datetime.date.min)
+
+
+def today() -> tuple[datetime.date, float]:
+    """Today in the site's time zone (``TIME_ZONE``) and the timestamp of its midnight.
+
+    Validators hash the day (overdue flags and "as of today" change at midnight, though no
+    record does) on every request: this process keeps the day's bounds and only compares
+    the clock with them (``timezone.localdate()`` converts the time each call)."""
+    global _day
+    now = time.time()
+    start, end, day = _day
+    if not start <= now < end:
+        zone = timezone.get_default_timezone()
+        day = timezone.localdate(datetime.datetime.fromtimestamp(now, datetime.UTC), zone)
+        start = datetime.datetime.combine(day, datetime.time.min, zone).timestamp()
+        end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, zone).timestamp()
+        _day = (start, end, day)
+    return day, start
+
+
 def connect_receivers():
     for model in tracked_models():
         if model._meta.auto_created:

@@ -12,16 +12,15 @@ An anonymous reader's revalidation is answered before DRF's request set-up
 (``ApiViewSetMixin.dispatch``): without credentials, everything the ETag hashes is in the
 request itself."""
 
-import datetime
 import hashlib
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 
 from cogwg import permissions
-from cogwg.versioning import data_version
+from cogwg.versioning import data_version, today
 
 
 def without_credentials(request) -> bool:
@@ -42,9 +41,8 @@ def validators(request, *, visibility=None):
     # The throttle may have read it already, in its own round trip to the cache.
     version = data_version(getattr(request, "stored_data_version", None))
     # The representation may change at midnight even when no record does.
-    today = timezone.localdate()
-    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    last_modified = max(version.last_modified, midnight)
+    day, midnight = today()
+    last_modified = max(version.last_modified.timestamp(), midnight)
     key = "|".join(
         [
             version.tag,
@@ -53,13 +51,13 @@ def validators(request, *, visibility=None):
             # alone: the same pair always gets the same renderer.
             request.META.get("HTTP_ACCEPT", ""),
             # With the scheme and host: the representation's links are absolute.
-            request.build_absolute_uri(),
+            f"{request.scheme}://{request.get_host()}{request.get_full_path()}",
             visibility or permissions.visibility_key(request.user),
-            today.isoformat(),
+            day.isoformat(),
         ]
     )
     etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:40])
-    return etag, int(last_modified.timestamp())
+    return etag, int(last_modified)
 
 
 def not_modified_response(request, etag, last_modified):

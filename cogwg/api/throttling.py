@@ -94,7 +94,8 @@ class AnonWindowRateThrottle(AnonRateThrottle):
             versions = version_keys() if self.reads_version(request) else []
             try:
                 client = self.cache._cache.get_client(key, write=True)
-                keys = [self.cache.make_and_validate_key(name) for name in [key, *versions]]
+                # Our own keys (a prefix, an address, a window): no need of memcached's checks.
+                keys = [self.cache.make_key(name) for name in [key, *versions]]
                 number, read = COUNT_AND_READ(keys, [self.duration + 1], client=client)
                 if versions:
                     loads = self.cache._cache._serializer.loads

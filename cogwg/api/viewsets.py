@@ -85,7 +85,8 @@ class ApiViewSetMixin:
         conditional = "HTTP_IF_NONE_MATCH" in request.META
         if not conditional and (not may_share_page(request) or OTHER_CONDITIONS & request.META.keys()):
             return None  # (the throttle below must count such a request once, in DRF's pass)
-        requested = request.GET.get(LANG_PARAMETER)
+        # (An address without a query string needs no QueryDict.)
+        requested = request.GET.get(LANG_PARAMETER) if request.META.get("QUERY_STRING") else None
         if requested is not None and requested not in language_codes():
             return None
         if not all(throttle.allow_request(request, self) for throttle in self.get_throttles()):

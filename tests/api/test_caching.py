@@ -1,11 +1,16 @@
 """ETag and Last-Modified on lists and details; 304 when the client's copy is current."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.http import parse_http_date
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from cogwg import versioning
 from tests import factories
 from tests.api.conftest import redis_round_trips
 
@@ -273,3 +278,22 @@ def test_a_stale_revalidation_is_counted_once(api, two_per_minute):
 
     assert stale.status_code == 200
     assert over.status_code == 429
+
+
+def test_a_new_day_is_a_new_answer(api, monkeypatch):
+    # Overdue flags and "as of today" change at midnight, though no record does: the ETag
+    # changes, and Last-Modified is no earlier than the day's midnight.
+    update = factories.ProgressUpdateFactory()
+    path = f"/api/v1/work-plans/{update.milestone.priority.work_plan.slug}/status/"
+    evening = datetime.datetime(2026, 6, 30, 23, 59, tzinfo=ZoneInfo("America/Toronto"))
+    monkeypatch.setattr(versioning.time, "time", evening.timestamp)
+    first = api.get(path)
+    same_day = api.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    monkeypatch.setattr(versioning.time, "time", lambda: evening.timestamp() + 60)
+    next_day = api.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert (first.status_code, same_day.status_code, next_day.status_code) == (200, 304, 200)
+    assert next_day["ETag"] != first["ETag"]
+    midnight = datetime.datetime(2026, 7, 1, tzinfo=ZoneInfo("America/Toronto"))
+    assert parse_http_date(next_day["Last-Modified"]) >= midnight.timestamp()

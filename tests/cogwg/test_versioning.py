@@ -1,9 +1,13 @@
 """The data version (cogwg/versioning.py): read from the cache without a query, and changed
 by every write of a record the site shows."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cogwg import versioning
 from cogwg.versioning import data_changed, data_version, hash_of_files
@@ -118,3 +122,53 @@ def test_the_release_hash_follows_templates_and_code_not_bytecode(tmp_path):
 
     assert unchanged == first
     assert hash_of_files([app]) != first
+
+
+def toronto(*args):
+    return datetime.datetime(*args, tzinfo=ZoneInfo("America/Toronto"))
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the time ``today()`` reads, as a Toronto wall-clock time."""
+
+    def set_to(*args):
+        monkeypatch.setattr(versioning.time, "time", toronto(*args).timestamp)
+
+    return set_to
+
+
+@pytest.mark.parametrize(
+    ("moment", "day", "midnight"),
+    [
+        ((2020, 6, 30, 23, 59, 59), datetime.date(2020, 6, 30), toronto(2020, 6, 30)),
+        ((2020, 7, 1, 0, 0, 0), datetime.date(2020, 7, 1), toronto(2020, 7, 1)),
+        # The days daylight saving time starts and ends (23 and 25 hours long).
+        ((2020, 3, 8, 23, 30), datetime.date(2020, 3, 8), toronto(2020, 3, 8)),
+        ((2020, 11, 1, 23, 30), datetime.date(2020, 11, 1), toronto(2020, 11, 1)),
+        # Past midnight in Toronto, still the day before in UTC.
+        ((2020, 11, 2, 0, 30), datetime.date(2020, 11, 2), toronto(2020, 11, 2)),
+    ],
+)
+def test_today_is_the_day_in_toronto_with_its_midnight(clock, moment, day, midnight):
+    clock(*moment)
+
+    assert versioning.today() == (day, midnight.timestamp())
+
+
+def test_today_follows_the_clock_across_midnight_and_back(clock):
+    clock(2020, 6, 30, 12, 0)
+    noon = versioning.today()
+    clock(2020, 6, 30, 23, 59, 59)
+    late = versioning.today()
+    clock(2020, 7, 1, 0, 0, 0)
+    next_day = versioning.today()
+    clock(2020, 6, 30, 8, 0)  # a clock set back
+
+    assert noon == late == (datetime.date(2020, 6, 30), toronto(2020, 6, 30).timestamp())
+    assert next_day == (datetime.date(2020, 7, 1), toronto(2020, 7, 1).timestamp())
+    assert versioning.today() == noon
+
+
+def test_today_is_what_django_says_now():
+    assert versioning.today()[0] == timezone.localdate()

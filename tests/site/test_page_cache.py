@@ -2,16 +2,23 @@
 address, served from the cache without a query, never after the data it shows changed,
 and never shared with a reader who has a session."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
+from cogwg import versioning
 from cogwg.services import records_publish
 from jurisdictions.models import Accomplishment
 from tests.site.builders import SECRET
 from tests.site.conftest import page_url
 
 pytestmark = pytest.mark.django_db
+
+# A minute before midnight, 30 June 2026, in the site's time zone.
+TORONTO_LATE_EVENING = datetime.datetime(2026, 6, 30, 23, 59, tzinfo=ZoneInfo("America/Toronto")).timestamp()
 
 
 def get_counting_queries(client, url, **headers):
@@ -115,3 +122,18 @@ def test_a_filtered_list_is_not_kept(client, site):
 
     assert again.status_code == 200
     assert again_queries > 0
+
+
+def test_a_new_day_is_a_new_page(client, site, monkeypatch):
+    # Overdue flags and "as of today" change at midnight, though no record does.
+    url = page_url("home", "en")
+    monkeypatch.setattr(versioning.time, "time", lambda: TORONTO_LATE_EVENING)
+    first = client.get(url)
+    same_day = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    monkeypatch.setattr(versioning.time, "time", lambda: TORONTO_LATE_EVENING + 60)
+    response, queries = get_counting_queries(client, url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert (first.status_code, same_day.status_code, response.status_code) == (200, 304, 200)
+    assert response["ETag"] != first["ETag"]
+    assert queries > 0  # computed again, not the page kept yesterday
