@@ -1,12 +1,13 @@
 """OpenAPI 3 description of the API (drf-spectacular): the language parameter and headers
 on every operation, the conditional-GET headers and the error responses each kind of
-operation can give, with examples, and the short nested objects of related records."""
+operation can give, with examples, the short nested objects of related records, and each
+resource's example answers (``read_examples``)."""
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, build_basic_type
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 
 from .language import LANG_PARAMETER, language_codes
 
@@ -150,6 +151,16 @@ class ApiAutoSchema(AutoSchema):
             codes.append("409")
         return codes
 
+    def _get_examples(self, serializer, direction, media_type, status_code=None, extras=None):
+        examples = super()._get_examples(serializer, direction, media_type, status_code, extras)
+        listed = direction == "response" and "200" <= str(status_code) < "300" and self._is_list_view(serializer)
+        if listed and self._get_paginator() is not None:
+            # drf-spectacular puts a list's example in a page of its own making (a count of 123,
+            # links to api.example.org); ours are already the page the API answers.
+            for example in examples.values():
+                example["value"] = example["value"]["results"][0]
+        return examples
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for code, response in responses.items():
@@ -186,3 +197,20 @@ class SummaryRelatedFieldExtension(OpenApiSerializerFieldExtension):
         schema = build_basic_type(OpenApiTypes.STR if key else OpenApiTypes.INT)
         schema["description"] = f"The related record's {key or 'id'}."
         return schema
+
+
+FROM_2020 = "From the 2020 work plan"
+ILLUSTRATIVE = "Illustrative: the 2020 demo data holds none"
+
+
+def read_examples(record, page, *, summary=FROM_2020, description=""):
+    """A viewset's 200 examples: ``record`` for retrieve, and for list ``page``, the whole
+    page the API answers (``count``, ``next``, ``previous``, ``results``)."""
+
+    def example(value):
+        return OpenApiExample(summary, value=value, description=description, response_only=True, status_codes=["200"])
+
+    return extend_schema_view(
+        list=extend_schema(examples=[example(page)]),
+        retrieve=extend_schema(examples=[example(record)]),
+    )

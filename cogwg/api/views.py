@@ -5,10 +5,13 @@ from django.db.models import Prefetch
 from ..filtersets import MeetingFilterSet, StatusReportFilterSet
 from ..models import Meeting, NextStep, StatusReport, StatusReportFile
 from ..reports.api import StatusReportActionsMixin
+from . import examples
+from .schema import read_examples
 from .serializers import MeetingSerializer, StatusReportSerializer
 from .viewsets import ModelViewSet, ReadOnlyModelViewSet
 
 
+@read_examples(examples.MEETING, examples.MEETINGS)
 class MeetingViewSet(ModelViewSet):
     """Meetings of the Joint Councils and of the working group, with the next steps agreed."""
 
@@ -21,6 +24,11 @@ class MeetingViewSet(ModelViewSet):
     filterset_class = MeetingFilterSet
 
 
+@read_examples(
+    examples.STATUS_REPORT,
+    examples.STATUS_REPORTS,
+    description="`content` is shortened to the first item of each of its lists.",
+)
 class StatusReportViewSet(StatusReportActionsMixin, ReadOnlyModelViewSet):
     """The status the working group gave the Joint Councils as of a date: frozen content
     and rendered files. Reports are frozen by the secretariat, never edited here."""

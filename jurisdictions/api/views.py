@@ -4,13 +4,16 @@ from rest_framework.renderers import JSONRenderer
 
 from cogwg.api.publication import PublicationActionsMixin
 from cogwg.api.renderers import CSVRenderer, XLSXRenderer
+from cogwg.api.schema import read_examples
 from cogwg.api.viewsets import ModelViewSet
 
 from ..filtersets import AccomplishmentFilterSet, ChallengeFilterSet, JurisdictionFilterSet
 from ..models import Accomplishment, Challenge, Jurisdiction
+from . import examples
 from .serializers import AccomplishmentSerializer, ChallengeSerializer, JurisdictionSerializer
 
 
+@read_examples(examples.JURISDICTION, examples.JURISDICTIONS)
 class JurisdictionViewSet(ModelViewSet):
     """Member governments and organizations, looked up by code (CA, BC, ON…)."""
 
@@ -20,6 +23,7 @@ class JurisdictionViewSet(ModelViewSet):
     lookup_field = "code"
 
 
+@read_examples(examples.ACCOMPLISHMENT, examples.ACCOMPLISHMENTS)
 class AccomplishmentViewSet(PublicationActionsMixin, ModelViewSet):
     """What jurisdictions accomplished. ``?format=xlsx`` gives a spreadsheet."""
 
@@ -29,6 +33,7 @@ class AccomplishmentViewSet(PublicationActionsMixin, ModelViewSet):
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
 
 
+@read_examples(examples.CHALLENGE, examples.CHALLENGES)
 class ChallengeViewSet(PublicationActionsMixin, ModelViewSet):
     """What holds jurisdictions back, and what is done about it."""
 

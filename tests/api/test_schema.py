@@ -1,10 +1,36 @@
 """OpenAPI 3 schema and its Swagger UI, served from this site (no CDN)."""
 
+import datetime
+from urllib.parse import urlsplit
+
 import pytest
 import yaml
 from django.core.management import call_command
+from jsonschema import Draft202012Validator, FormatChecker
+
+from cogwg.demo.loader import load_cogwg_2020
+from jurisdictions.models import Jurisdiction
+from tests import factories
+from workplan.choices import MilestoneStatus
+from workplan.models import Milestone
+from workplan.services import milestone_post_update
 
 pytestmark = pytest.mark.django_db
+
+JSON = "application/json"
+
+# jsonschema checks dates itself; date-times and URIs need packages it does not depend on.
+FORMATS = FormatChecker()
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def is_date_time(value):
+    return not isinstance(value, str) or datetime.datetime.fromisoformat(value).tzinfo is not None
+
+
+@FORMATS.checks("uri")
+def is_uri(value):
+    return not isinstance(value, str) or (urlsplit(value).scheme in ("http", "https") and bool(urlsplit(value).netloc))
 
 
 @pytest.fixture(scope="module")
@@ -15,6 +41,55 @@ def schema(django_db_setup, django_db_blocker):
         response = APIClient().get("/api/v1/schema/")
     assert response.status_code == 200
     return yaml.safe_load(response.content)
+
+
+def strict(node):
+    """An OpenAPI 3.0 schema as JSON Schema that an example must fill exactly: ``nullable``
+    as a union with null, and every object's properties all required and the only ones."""
+    if isinstance(node, list):
+        return [strict(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: strict(value) for key, value in node.items()}
+    if "properties" in node:
+        node["required"] = list(node["properties"])
+        node.setdefault("additionalProperties", False)
+    if node.pop("nullable", False):
+        node = {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
+def success_examples(operation):
+    return operation["responses"]["200"]["content"][JSON].get("examples", {})
+
+
+def example_value(operation):
+    (example,) = success_examples(operation).values()
+    return example["value"]
+
+
+def read_operations(schema):
+    """Each resource's list (``/api/v1/<resource>/``) and retrieve (``…/<resource>/{key}/``)."""
+    return {path: operations["get"] for path, operations in schema["paths"].items() if path.count("/") in (4, 5)}
+
+
+@pytest.fixture
+def demo_data(db):
+    """The 2020 demo data, with what it holds none of: a published progress update, and a
+    story with its theme and dataset."""
+    load_cogwg_2020()
+    canada = Jurisdiction.objects.get(code="CA")
+    first, second = Milestone.objects.filter(priority__number=1).order_by("due_date")[:2]
+    milestone_post_update(
+        milestone=first,
+        reported_on=datetime.date(2020, 3, 31),
+        status=MilestoneStatus.COMPLETED,
+        progress=100,
+        jurisdiction=canada,
+    )
+    story = factories.UserStoryFactory(jurisdiction=canada, release=second)
+    story.themes.set([factories.ThemeFactory()])
+    story.datasets.set([factories.DatasetFactory()])
 
 
 def test_the_schema_validates_without_warnings(tmp_path):
@@ -73,6 +148,58 @@ def test_submitter_fields_are_not_in_the_schema(schema):
     text = yaml.safe_dump(schema)
 
     assert "submitter" not in text
+
+
+def test_every_resource_shows_a_page_and_a_record_as_examples(schema):
+    operations = read_operations(schema)
+
+    assert len(operations) == 22
+    assert [path for path, operation in operations.items() if len(success_examples(operation)) != 1] == []
+
+
+def test_every_success_example_fills_its_response_schema_exactly(schema):
+    components = strict(schema["components"])
+    checked, errors = [], {}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            response = operation["responses"].get("200", {}).get("content", {}).get(JSON)
+            for name, example in (response or {}).get("examples", {}).items():
+                validator = Draft202012Validator(
+                    {"components": components, **strict(response["schema"])}, format_checker=FORMATS
+                )
+                checked.append(f"{method} {path}")
+                found = [
+                    f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(example["value"])
+                ]
+                if found:
+                    errors[f"{method} {path} {name}"] = found
+
+    assert len(checked) == 23
+    assert "get /api/v1/work-plans/{slug}/status/" in checked
+    assert errors == {}
+
+
+def test_each_example_has_the_fields_of_the_api_answer_on_the_2020_data(schema, api, demo_data):
+    operations = read_operations(schema)
+    status = schema["paths"]["/api/v1/work-plans/{slug}/status/"]["get"]
+    compared = {"status": (example_value(status), api.get("/api/v1/work-plans/2020/status/?as_of=2020-06-30").json())}
+    for path, operation in operations.items():
+        if path.count("/") == 5:
+            continue
+        page = api.get(path).json()
+        detail = next(other for other in operations if other.startswith(path) and other != path)
+        record = api.get(urlsplit(page["results"][0]["url"]).path).json()
+        compared[path] = (example_value(operation), page)
+        compared[f"{path} results"] = (example_value(operation)["results"][0], page["results"][0])
+        compared[detail] = (example_value(operations[detail]), record)
+
+    differences = {
+        name: sorted(set(example) ^ set(answer))
+        for name, (example, answer) in compared.items()
+        if set(example) != set(answer)
+    }
+    assert len(compared) == 34
+    assert differences == {}
 
 
 def test_swagger_ui_is_served_from_local_static_files(client):

@@ -11,12 +11,14 @@ from cogwg import permissions
 from cogwg.api.base import api_validation_error
 from cogwg.api.publication import PublicationActionsMixin
 from cogwg.api.renderers import CSVRenderer, XLSXRenderer
+from cogwg.api.schema import ILLUSTRATIVE, read_examples
 from cogwg.api.viewsets import ModelViewSet
 
 from ..filtersets import MilestoneFilterSet, PriorityFilterSet, ProgressUpdateFilterSet, WorkPlanFilterSet
 from ..models import Milestone, Priority, ProgressUpdate, WorkPlan
 from ..selectors import work_plan_status
 from ..services import milestone_post_update, progress_update_publish, progress_update_unpublish
+from . import examples
 from .serializers import (
     MilestoneSerializer,
     PlanStatusSerializer,
@@ -26,54 +28,8 @@ from .serializers import (
     WorkPlanSerializer,
 )
 
-STATUS_EXAMPLE = {
-    "work_plan": {"url": "https://example.org/api/v1/work-plans/2020/", "slug": "2020", "title": "2020 Work Plan"},
-    "as_of": "2020-06-30",
-    "progress": 37.5,
-    "status": "at_risk",
-    "counts": {"not_started": 3, "on_track": 4, "at_risk": 1, "delayed": 0, "completed": 2, "cancelled": 0},
-    "overdue": [],
-    "priorities": [
-        {
-            "url": "https://example.org/api/v1/priorities/1/",
-            "id": 1,
-            "number": 1,
-            "title": "Open data user stories",
-            "progress": 50.0,
-            "status": "on_track",
-            "counts": {"not_started": 0, "on_track": 1, "at_risk": 0, "delayed": 0, "completed": 1, "cancelled": 0},
-            "seats": [
-                {
-                    "role": "lead",
-                    "jurisdiction": {
-                        "url": "https://example.org/api/v1/jurisdictions/CA/",
-                        "code": "CA",
-                        "name": "Canada",
-                    },
-                    "organization": "Treasury Board of Canada Secretariat",
-                    "confirmed": True,
-                    "holder": "Treasury Board of Canada Secretariat",
-                }
-            ],
-            "milestones": [
-                {
-                    "url": "https://example.org/api/v1/milestones/1/",
-                    "id": 1,
-                    "due_date": "2020-06-30",
-                    "description": "Release the first user stories",
-                    "kind": "deliverable",
-                    "status": "on_track",
-                    "progress": 50,
-                    "overdue": False,
-                    "note": "Ten stories collected",
-                    "reported_on": "2020-05-15",
-                }
-            ],
-        }
-    ],
-}
 
-
+@read_examples(examples.WORK_PLAN, examples.WORK_PLANS)
 class WorkPlanViewSet(ModelViewSet):
     """The working group's yearly plans (looked up by slug, e.g. ``2020``), each with its
     priorities in short. Drafts are visible to the secretariat only."""
@@ -93,7 +49,15 @@ class WorkPlanViewSet(ModelViewSet):
         ),
         parameters=[StatusQuerySerializer],
         responses=PlanStatusSerializer,
-        examples=[OpenApiExample("2020 plan in June", value=STATUS_EXAMPLE, response_only=True, status_codes=["200"])],
+        examples=[
+            OpenApiExample(
+                "2020 plan in June",
+                value=examples.STATUS,
+                description="Shortened to the first priority and its overdue milestone.",
+                response_only=True,
+                status_codes=["200"],
+            )
+        ],
     )
     @action(
         detail=True,
@@ -119,6 +83,7 @@ class WorkPlanViewSet(ModelViewSet):
         return self.conditional(*self.validators(), respond)
 
 
+@read_examples(examples.PRIORITY, examples.PRIORITIES)
 class PriorityViewSet(ModelViewSet):
     """The plan's priorities: the problem, the expected outcome, the seats (leads and
     partners), the milestones in short, and the current progress and status."""
@@ -128,6 +93,7 @@ class PriorityViewSet(ModelViewSet):
     filterset_class = PriorityFilterSet
 
 
+@read_examples(examples.MILESTONE, examples.MILESTONES)
 class MilestoneViewSet(ModelViewSet):
     """Dated milestones, with their priority and lead jurisdictions. Their status and
     progress change by posting a progress update. ``?format=xlsx`` gives a spreadsheet."""
@@ -138,6 +104,7 @@ class MilestoneViewSet(ModelViewSet):
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
 
 
+@read_examples(examples.PROGRESS_UPDATE, examples.PROGRESS_UPDATES, summary=ILLUSTRATIVE)
 class ProgressUpdateViewSet(PublicationActionsMixin, ModelViewSet):
     """The log of progress updates. Posting one (through
     ``workplan.services.milestone_post_update``) moves its milestone when published; the log
