@@ -172,3 +172,17 @@ def test_today_follows_the_clock_across_midnight_and_back(clock):
 
 def test_today_is_what_django_says_now():
     assert versioning.today()[0] == timezone.localdate()
+
+
+@pytest.mark.parametrize("day", [datetime.date(2020, 3, 8), datetime.date(2020, 11, 1)])
+def test_the_day_turns_at_midnight_on_the_days_of_23_and_25_hours(clock, day):
+    # Daylight saving time starts on 8 March 2020 and ends on 1 November in Toronto.
+    clock(day.year, day.month, day.day, 0, 30)
+    early = versioning.today()[0]
+    clock(day.year, day.month, day.day, 23, 59, 59)
+    late = versioning.today()[0]
+    following = day + datetime.timedelta(days=1)
+    clock(following.year, following.month, following.day, 0, 0, 0)
+
+    assert early == late == day
+    assert versioning.today()[0] == following
