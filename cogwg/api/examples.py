@@ -7,6 +7,25 @@ API's own answers by tests/api/test_schema.py."""
 # The deck's typography (en dashes, curly apostrophes), as the API gives it.
 # ruff: noqa: RUF001
 
+# When the demo data is taken to be loaded: every 2020 record's created_at and modified_at.
+LOADED_AT = "2020-02-27T09:00:00-05:00"
+
+# The 27 February 2020 meeting as other records name it.
+MEETING_SUMMARY = {
+    "url": "https://example.org/api/v1/meetings/1/",
+    "id": 1,
+    "kind": "joint_councils",
+    "date": "2020-02-27",
+    "title": "Joint Councils – February 27, 2020",
+}
+
+# The 2020 work plan as other records name it.
+WORK_PLAN_SUMMARY = {
+    "url": "https://example.org/api/v1/work-plans/2020/",
+    "slug": "2020",
+    "title": "COGWG 2020 Work Plan",
+}
+
 MEETING = {
     "url": "https://example.org/api/v1/meetings/1/",
     "id": 1,
@@ -99,8 +118,8 @@ MEETING = {
             "order": 4,
         },
     ],
-    "created_at": "2020-02-27T09:00:00-05:00",
-    "modified_at": "2020-02-27T09:00:00-05:00",
+    "created_at": LOADED_AT,
+    "modified_at": LOADED_AT,
 }
 
 MEETINGS = {"count": 1, "next": None, "previous": None, "results": [MEETING]}
@@ -109,19 +128,9 @@ STATUS_REPORT = {
     "url": "https://example.org/api/v1/status-reports/1/",
     "id": 1,
     "title": "Status report – Joint Councils, February 27, 2020",
-    "work_plan": {
-        "url": "https://example.org/api/v1/work-plans/2020/",
-        "slug": "2020",
-        "title": "COGWG 2020 Work Plan",
-    },
+    "work_plan": WORK_PLAN_SUMMARY,
     "as_of": "2020-02-27",
-    "meeting": {
-        "url": "https://example.org/api/v1/meetings/1/",
-        "id": 1,
-        "kind": "joint_councils",
-        "date": "2020-02-27",
-        "title": "Joint Councils – February 27, 2020",
-    },
+    "meeting": MEETING_SUMMARY,
     "state": "published",
     "content": {
         "schema": 1,
@@ -407,8 +416,8 @@ STATUS_REPORT = {
             "rendered_at": "2020-02-27T09:00:05-05:00",
         },
     ],
-    "created_at": "2020-02-27T09:00:00-05:00",
-    "modified_at": "2020-02-27T09:00:00-05:00",
+    "created_at": LOADED_AT,
+    "modified_at": LOADED_AT,
 }
 
 STATUS_REPORTS = {"count": 1, "next": None, "previous": None, "results": [STATUS_REPORT]}

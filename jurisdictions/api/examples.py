@@ -7,6 +7,8 @@ tests/api/test_schema.py."""
 # The deck's typography (en dashes), as the API gives it.
 # ruff: noqa: RUF001
 
+from cogwg.api.examples import LOADED_AT, MEETING_SUMMARY
+
 JURISDICTION = {
     "url": "https://example.org/api/v1/jurisdictions/CA/",
     "id": 1,
@@ -19,8 +21,8 @@ JURISDICTION = {
     "open_government_url": "",
     "is_member": True,
     "order": 10,
-    "created_at": "2020-02-27T09:00:00-05:00",
-    "modified_at": "2020-02-27T09:00:00-05:00",
+    "created_at": LOADED_AT,
+    "modified_at": LOADED_AT,
 }
 
 JURISDICTIONS = {
@@ -41,8 +43,8 @@ JURISDICTIONS = {
             "open_government_url": "",
             "is_member": True,
             "order": 20,
-            "created_at": "2020-02-27T09:00:00-05:00",
-            "modified_at": "2020-02-27T09:00:00-05:00",
+            "created_at": LOADED_AT,
+            "modified_at": LOADED_AT,
         },
     ],
 }
@@ -56,19 +58,13 @@ ACCOMPLISHMENT = {
     "date": None,
     "category": "portal",
     "priority": None,
-    "meeting": {
-        "url": "https://example.org/api/v1/meetings/1/",
-        "id": 1,
-        "kind": "joint_councils",
-        "date": "2020-02-27",
-        "title": "Joint Councils – February 27, 2020",
-    },
+    "meeting": MEETING_SUMMARY,
     "links": [{"url": "https://open.yukon.ca/data/", "label": "Yukon open data portal"}],
     "publication_state": "published",
     "review_comment": "",
     "published_at": "2020-02-27T00:00:00-05:00",
-    "created_at": "2020-02-27T09:00:00-05:00",
-    "modified_at": "2020-02-27T09:00:00-05:00",
+    "created_at": LOADED_AT,
+    "modified_at": LOADED_AT,
 }
 
 ACCOMPLISHMENTS = {
@@ -89,19 +85,13 @@ ACCOMPLISHMENTS = {
             "date": None,
             "category": "engagement",
             "priority": None,
-            "meeting": {
-                "url": "https://example.org/api/v1/meetings/1/",
-                "id": 1,
-                "kind": "joint_councils",
-                "date": "2020-02-27",
-                "title": "Joint Councils – February 27, 2020",
-            },
+            "meeting": MEETING_SUMMARY,
             "links": [],
             "publication_state": "published",
             "review_comment": "",
             "published_at": "2020-02-27T00:00:00-05:00",
-            "created_at": "2020-02-27T09:00:00-05:00",
-            "modified_at": "2020-02-27T09:00:00-05:00",
+            "created_at": LOADED_AT,
+            "modified_at": LOADED_AT,
         },
         {
             "url": "https://example.org/api/v1/accomplishments/6/",
@@ -112,19 +102,13 @@ ACCOMPLISHMENTS = {
             "date": None,
             "category": "engagement",
             "priority": None,
-            "meeting": {
-                "url": "https://example.org/api/v1/meetings/1/",
-                "id": 1,
-                "kind": "joint_councils",
-                "date": "2020-02-27",
-                "title": "Joint Councils – February 27, 2020",
-            },
+            "meeting": MEETING_SUMMARY,
             "links": [],
             "publication_state": "published",
             "review_comment": "",
             "published_at": "2020-02-27T00:00:00-05:00",
-            "created_at": "2020-02-27T09:00:00-05:00",
-            "modified_at": "2020-02-27T09:00:00-05:00",
+            "created_at": LOADED_AT,
+            "modified_at": LOADED_AT,
         },
     ],
 }
@@ -150,8 +134,8 @@ CHALLENGE = {
     "publication_state": "published",
     "review_comment": "",
     "published_at": "2020-02-27T00:00:00-05:00",
-    "created_at": "2020-02-27T09:00:00-05:00",
-    "modified_at": "2020-02-27T09:00:00-05:00",
+    "created_at": LOADED_AT,
+    "modified_at": LOADED_AT,
 }
 
 CHALLENGES = {
@@ -181,8 +165,8 @@ CHALLENGES = {
             "publication_state": "published",
             "review_comment": "",
             "published_at": "2020-02-27T00:00:00-05:00",
-            "created_at": "2020-02-27T09:00:00-05:00",
-            "modified_at": "2020-02-27T09:00:00-05:00",
+            "created_at": LOADED_AT,
+            "modified_at": LOADED_AT,
         },
     ],
 }

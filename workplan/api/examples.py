@@ -7,6 +7,8 @@ the schema and the API's own answers by tests/api/test_schema.py."""
 # The deck's typography (curly apostrophes), as the API gives it.
 # ruff: noqa: RUF001
 
+from cogwg.api.examples import LOADED_AT, WORK_PLAN_SUMMARY
+
 WORK_PLAN = {
     "url": "https://example.org/api/v1/work-plans/2020/",
     "status_url": "https://example.org/api/v1/work-plans/2020/status/",
@@ -40,8 +42,8 @@ WORK_PLAN = {
             "title": "Inclusion, Public engagement and Dialogue",
         },
     ],
-    "created_at": "2020-02-27T09:00:00-05:00",
-    "modified_at": "2020-02-27T09:00:00-05:00",
+    "created_at": LOADED_AT,
+    "modified_at": LOADED_AT,
 }
 
 WORK_PLANS = {"count": 1, "next": None, "previous": None, "results": [WORK_PLAN]}
@@ -49,11 +51,7 @@ WORK_PLANS = {"count": 1, "next": None, "previous": None, "results": [WORK_PLAN]
 PRIORITY = {
     "url": "https://example.org/api/v1/priorities/1/",
     "id": 1,
-    "work_plan": {
-        "url": "https://example.org/api/v1/work-plans/2020/",
-        "slug": "2020",
-        "title": "COGWG 2020 Work Plan",
-    },
+    "work_plan": WORK_PLAN_SUMMARY,
     "number": 1,
     "slug": "open-data-user-stories",
     "title": "Open Data User Stories",
@@ -114,8 +112,8 @@ PRIORITY = {
             "progress": 0,
         },
     ],
-    "created_at": "2020-02-27T09:00:00-05:00",
-    "modified_at": "2020-02-27T09:00:00-05:00",
+    "created_at": LOADED_AT,
+    "modified_at": LOADED_AT,
 }
 
 PRIORITIES = {
@@ -127,11 +125,7 @@ PRIORITIES = {
         {
             "url": "https://example.org/api/v1/priorities/2/",
             "id": 2,
-            "work_plan": {
-                "url": "https://example.org/api/v1/work-plans/2020/",
-                "slug": "2020",
-                "title": "COGWG 2020 Work Plan",
-            },
+            "work_plan": WORK_PLAN_SUMMARY,
             "number": 2,
             "slug": "ckan-common-extensions",
             "title": "Support and enhancement of Digital common extensions (CKAN) for open governments portals",
@@ -199,8 +193,8 @@ PRIORITIES = {
                     "progress": 0,
                 },
             ],
-            "created_at": "2020-02-27T09:00:00-05:00",
-            "modified_at": "2020-02-27T09:00:00-05:00",
+            "created_at": LOADED_AT,
+            "modified_at": LOADED_AT,
         },
     ],
 }
@@ -227,8 +221,8 @@ MILESTONE = {
     "completed_on": None,
     "overdue": True,
     "order": 1,
-    "created_at": "2020-02-27T09:00:00-05:00",
-    "modified_at": "2020-02-27T09:00:00-05:00",
+    "created_at": LOADED_AT,
+    "modified_at": LOADED_AT,
 }
 
 MILESTONES = {
@@ -259,8 +253,8 @@ MILESTONES = {
             "completed_on": None,
             "overdue": True,
             "order": 2,
-            "created_at": "2020-02-27T09:00:00-05:00",
-            "modified_at": "2020-02-27T09:00:00-05:00",
+            "created_at": LOADED_AT,
+            "modified_at": LOADED_AT,
         },
     ],
 }
@@ -295,11 +289,7 @@ PROGRESS_UPDATE = {
 PROGRESS_UPDATES = {"count": 1, "next": None, "previous": None, "results": [PROGRESS_UPDATE]}
 
 STATUS = {
-    "work_plan": {
-        "url": "https://example.org/api/v1/work-plans/2020/",
-        "slug": "2020",
-        "title": "COGWG 2020 Work Plan",
-    },
+    "work_plan": WORK_PLAN_SUMMARY,
     "as_of": "2020-06-30",
     "progress": 0.0,
     "status": "not_started",
