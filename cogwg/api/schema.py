@@ -78,6 +78,11 @@ ERRORS = {
         "The record is still referred to by others.",
         {"detail": "This record is still in use and cannot be deleted."},
     ),
+    "415": (
+        "Error",
+        "The body is in a format the API does not read: send JSON (application/json) or a form.",
+        {"detail": 'Unsupported media type "text/plain" in request.'},
+    ),
     "429": (
         "Error",
         "Too many anonymous requests from this address: wait and retry.",
@@ -149,6 +154,8 @@ class ApiAutoSchema(AutoSchema):
         codes = ["400", "401", "403", "404"]
         if self.method == "DELETE":
             codes.append("409")
+        if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
+            codes.append("415")  # DRF's answer to a body it has no parser for
         return codes
 
     def _get_examples(self, serializer, direction, media_type, status_code=None, extras=None):

@@ -210,3 +210,12 @@ def test_swagger_ui_is_served_from_local_static_files(client):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
     assert "/api/v1/schema/" in page
+
+
+def test_every_operation_that_reads_a_body_describes_the_415(schema):
+    operations = [operation for paths in schema["paths"].values() for operation in paths.values()]
+    with_body = [operation for operation in operations if "requestBody" in operation]
+
+    assert len(with_body) > 20
+    assert [op["operationId"] for op in with_body if "415" not in op["responses"]] == []
+    assert [op["operationId"] for op in operations if "requestBody" not in op and "415" in op["responses"]] == []

@@ -366,3 +366,19 @@ def test_a_write_through_the_api_is_kept_in_the_history_with_its_author(db):
 
     latest = challenge.history.first()
     assert (latest.title_en, latest.history_user) == ("After", staff)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", ""])
+def test_a_body_in_a_format_the_api_does_not_read_is_a_415_and_writes_nothing(staff_api, content_type):
+    priority = factories.PriorityFactory()
+    milestone = factories.MilestoneFactory(priority=priority, description_en="Before")
+    body = f"priority={priority.pk}&due_date=2020-06-30&description_en=After"
+
+    created = staff_api.generic("POST", "/api/v1/milestones/", body, content_type=content_type)
+    changed = staff_api.generic("PATCH", f"/api/v1/milestones/{milestone.pk}/", body, content_type=content_type)
+
+    assert (created.status_code, changed.status_code) == (415, 415)
+    assert created.json() == {"detail": f'Unsupported media type "{content_type}" in request.'}
+    assert Milestone.objects.get() == milestone
+    milestone.refresh_from_db()
+    assert milestone.description_en == "Before"
