@@ -42,7 +42,7 @@ def validators(request, *, visibility=None):
     version = data_version(getattr(request, "stored_data_version", None))
     # The representation may change at midnight even when no record does.
     day, midnight = today()
-    last_modified = max(version.last_modified.timestamp(), midnight)
+    last_modified = max(version.last_modified, midnight)
     key = "|".join(
         [
             version.tag,
