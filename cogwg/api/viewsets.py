@@ -9,7 +9,7 @@ import copy
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +32,10 @@ CONTENT_VARIES_WITH = ("Accept-Language", "Authorization", "Cookie")
 ANSWER_KEY = "cogwg:api:{etag}"
 # Conditional headers weighed by DRF's pass only (a kept answer is a plain 200).
 OTHER_CONDITIONS = {"HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"}
+
+
+# ``ApiViewSetMixin.route_headers()`` by viewset class and actions.
+ROUTE_HEADERS = {}
 
 
 def answer_key(etag: str) -> str:
@@ -97,14 +101,23 @@ class ApiViewSetMixin:
             response = revalidation(request, visibility=permissions.PUBLIC_VISIBILITY)
             if response is None or response.status_code != 304:
                 return None
-            # The headers DRF's own 304 carries (finalize_response).
-            for name, value in self.default_response_headers.items():
+            for name, value in self.route_headers().items():
                 response[name] = value
             response["Content-Language"] = translation.get_language()
-            patch_vary_headers(response, CONTENT_VARIES_WITH)
             return response
         etag, _last_modified = validators(request, visibility=permissions.PUBLIC_VISIBILITY)
         return pages.get(answer_key(etag))
+
+    def route_headers(self):
+        """The headers DRF's own 304 carries besides the validators and the language
+        (``finalize_response``): ``Allow`` and ``Vary``, the same for every request of this
+        viewset's route, so worked out once per route."""
+        key = (type(self), tuple(self.action_map.items()))
+        if (headers := ROUTE_HEADERS.get(key)) is None:
+            response = HttpResponse(headers=self.default_response_headers)
+            patch_vary_headers(response, CONTENT_VARIES_WITH)
+            headers = ROUTE_HEADERS[key] = {name: response[name] for name in ("Allow", "Vary")}
+        return headers
 
     @staticmethod
     def keep_answer(response):
