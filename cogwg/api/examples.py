@@ -19,6 +19,9 @@ MEETING_SUMMARY = {
     "title": "Joint Councils – February 27, 2020",
 }
 
+# Canada as other records name it.
+CANADA_SUMMARY = {"url": "https://example.org/api/v1/jurisdictions/CA/", "code": "CA", "name": "Government of Canada"}
+
 # The 2020 work plan as other records name it.
 WORK_PLAN_SUMMARY = {
     "url": "https://example.org/api/v1/work-plans/2020/",

@@ -4,6 +4,8 @@ priority 1 inventory could hold, released under its June milestone, and the data
 a portal that is not a real one (as ``cogwg.demo.generate`` does). Checked against the schema and
 the API's own answers by tests/api/test_schema.py."""
 
+from cogwg.api.examples import CANADA_SUMMARY
+
 STORY = {
     "url": "https://example.org/api/v1/stories/1/",
     "id": 1,
@@ -14,11 +16,7 @@ STORY = {
         "Researchers combined daily water levels and flows with elevation data to map the areas at risk of "
         "flooding, and shared the maps with the municipalities concerned."
     ),
-    "jurisdiction": {
-        "url": "https://example.org/api/v1/jurisdictions/CA/",
-        "code": "CA",
-        "name": "Government of Canada",
-    },
+    "jurisdiction": CANADA_SUMMARY,
     "user_type": "researcher",
     "impact": "environmental",
     "themes": [{"slug": "environment", "name": "Environment"}],

@@ -7,7 +7,20 @@ the schema and the API's own answers by tests/api/test_schema.py."""
 # The deck's typography (curly apostrophes), as the API gives it.
 # ruff: noqa: RUF001
 
-from cogwg.api.examples import LOADED_AT, WORK_PLAN_SUMMARY
+from cogwg.api.examples import CANADA_SUMMARY, LOADED_AT, WORK_PLAN_SUMMARY
+
+# The seats of priorities 1 and 2 ("TBS and TBD" in the deck): the federal lead, and a lead
+# still to be determined.
+TBS_AND_TBD = [
+    {
+        "role": "lead",
+        "jurisdiction": CANADA_SUMMARY,
+        "organization": "Treasury Board of Canada Secretariat",
+        "confirmed": True,
+        "holder": "Treasury Board of Canada Secretariat",
+    },
+    {"role": "lead", "jurisdiction": None, "organization": "", "confirmed": True, "holder": "TBD"},
+]
 
 WORK_PLAN = {
     "url": "https://example.org/api/v1/work-plans/2020/",
@@ -62,20 +75,7 @@ PRIORITY = {
         "Governments can showcase their efforts and impacts",
         "Canadians are inspired by these stories and use open data",
     ],
-    "seats": [
-        {
-            "role": "lead",
-            "jurisdiction": {
-                "url": "https://example.org/api/v1/jurisdictions/CA/",
-                "code": "CA",
-                "name": "Government of Canada",
-            },
-            "organization": "Treasury Board of Canada Secretariat",
-            "confirmed": True,
-            "holder": "Treasury Board of Canada Secretariat",
-        },
-        {"role": "lead", "jurisdiction": None, "organization": "", "confirmed": True, "holder": "TBD"},
-    ],
+    "seats": TBS_AND_TBD,
     "progress": 0.0,
     "status": "not_started",
     "milestones": [
@@ -136,20 +136,7 @@ PRIORITIES = {
                 "Common extensions used across jurisdictions",
                 "Better awareness of new resources, faster development",
             ],
-            "seats": [
-                {
-                    "role": "lead",
-                    "jurisdiction": {
-                        "url": "https://example.org/api/v1/jurisdictions/CA/",
-                        "code": "CA",
-                        "name": "Government of Canada",
-                    },
-                    "organization": "Treasury Board of Canada Secretariat",
-                    "confirmed": True,
-                    "holder": "Treasury Board of Canada Secretariat",
-                },
-                {"role": "lead", "jurisdiction": None, "organization": "", "confirmed": True, "holder": "TBD"},
-            ],
+            "seats": TBS_AND_TBD,
             "progress": 0.0,
             "status": "not_started",
             "milestones": [
@@ -208,9 +195,7 @@ MILESTONE = {
         "number": 1,
         "title": "Open Data User Stories",
     },
-    "lead_jurisdictions": [
-        {"url": "https://example.org/api/v1/jurisdictions/CA/", "code": "CA", "name": "Government of Canada"}
-    ],
+    "lead_jurisdictions": [CANADA_SUMMARY],
     "due_date": "2020-03-31",
     "due_label": "March 2020",
     "quarter": "2020-Q1",
@@ -240,9 +225,7 @@ MILESTONES = {
                 "number": 1,
                 "title": "Open Data User Stories",
             },
-            "lead_jurisdictions": [
-                {"url": "https://example.org/api/v1/jurisdictions/CA/", "code": "CA", "name": "Government of Canada"}
-            ],
+            "lead_jurisdictions": [CANADA_SUMMARY],
             "due_date": "2020-06-30",
             "due_label": "June 2020",
             "quarter": "2020-Q2",
@@ -274,11 +257,7 @@ PROGRESS_UPDATE = {
     "status": "completed",
     "progress": 100,
     "note": "Initial inventory of user stories established.",
-    "jurisdiction": {
-        "url": "https://example.org/api/v1/jurisdictions/CA/",
-        "code": "CA",
-        "name": "Government of Canada",
-    },
+    "jurisdiction": CANADA_SUMMARY,
     "publication_state": "published",
     "review_comment": "",
     "published_at": "2020-04-01T10:00:00-04:00",
@@ -288,26 +267,28 @@ PROGRESS_UPDATE = {
 
 PROGRESS_UPDATES = {"count": 1, "next": None, "previous": None, "results": [PROGRESS_UPDATE]}
 
+# Priority 1's first milestone in the plan's status of 30 June 2020, as the overdue list and
+# its priority both show it.
+FIRST_MILESTONE_JUNE_30 = {
+    "url": "https://example.org/api/v1/milestones/1/",
+    "id": 1,
+    "due_date": "2020-03-31",
+    "description": "initial inventory of user story established.",
+    "kind": "deliverable",
+    "status": "not_started",
+    "progress": 0,
+    "overdue": True,
+    "note": "",
+    "reported_on": None,
+}
+
 STATUS = {
     "work_plan": WORK_PLAN_SUMMARY,
     "as_of": "2020-06-30",
     "progress": 0.0,
     "status": "not_started",
     "counts": {"not_started": 21, "on_track": 0, "at_risk": 0, "delayed": 0, "completed": 0, "cancelled": 0},
-    "overdue": [
-        {
-            "url": "https://example.org/api/v1/milestones/1/",
-            "id": 1,
-            "due_date": "2020-03-31",
-            "description": "initial inventory of user story established.",
-            "kind": "deliverable",
-            "status": "not_started",
-            "progress": 0,
-            "overdue": True,
-            "note": "",
-            "reported_on": None,
-        }
-    ],
+    "overdue": [FIRST_MILESTONE_JUNE_30],
     "priorities": [
         {
             "url": "https://example.org/api/v1/priorities/1/",
@@ -317,33 +298,9 @@ STATUS = {
             "progress": 0.0,
             "status": "not_started",
             "counts": {"not_started": 4, "on_track": 0, "at_risk": 0, "delayed": 0, "completed": 0, "cancelled": 0},
-            "seats": [
-                {
-                    "role": "lead",
-                    "jurisdiction": {
-                        "url": "https://example.org/api/v1/jurisdictions/CA/",
-                        "code": "CA",
-                        "name": "Government of Canada",
-                    },
-                    "organization": "Treasury Board of Canada Secretariat",
-                    "confirmed": True,
-                    "holder": "Treasury Board of Canada Secretariat",
-                },
-                {"role": "lead", "jurisdiction": None, "organization": "", "confirmed": True, "holder": "TBD"},
-            ],
+            "seats": TBS_AND_TBD,
             "milestones": [
-                {
-                    "url": "https://example.org/api/v1/milestones/1/",
-                    "id": 1,
-                    "due_date": "2020-03-31",
-                    "description": "initial inventory of user story established.",
-                    "kind": "deliverable",
-                    "status": "not_started",
-                    "progress": 0,
-                    "overdue": True,
-                    "note": "",
-                    "reported_on": None,
-                },
+                FIRST_MILESTONE_JUNE_30,
                 {
                     "url": "https://example.org/api/v1/milestones/2/",
                     "id": 2,
