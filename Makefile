@@ -6,7 +6,7 @@ PIP     = $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test setup install messages lint format check clean bench
+.PHONY: run test setup install messages lint format check clean bench fuzz
 # A half-made database (a failed migrate or load) is removed, so the next run starts clean.
 .DELETE_ON_ERROR:
 
@@ -44,6 +44,18 @@ test: install messages
 # Load and query benchmark on PostgreSQL, Redis and wrk (bench/run.py, docs/performance.md).
 bench: install
 	$(PY) bench/run.py
+
+# The API fuzzed from its own OpenAPI schema (tests/api/test_fuzz.py). Each run explores
+# new inputs from a new seed, which it prints: `make fuzz FUZZ_SEED=N` runs the same
+# inputs again. CI runs a fixed seed, so that a commit's result is the same on every run.
+FUZZ_EXAMPLES ?= 100
+ifndef FUZZ_SEED
+FUZZ_SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+endif
+fuzz: install messages
+	@echo "fuzzing with $(FUZZ_EXAMPLES) examples per operation, seed $(FUZZ_SEED) (make fuzz FUZZ_SEED=$(FUZZ_SEED) repeats it)"
+	COGWG_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest tests/api/test_fuzz.py -q -p no:cacheprovider \
+		--hypothesis-seed=$(FUZZ_SEED)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -5,7 +5,8 @@ writes' validation is exercised too); the run fails on any 5xx, and on any respo
 status code, content type, headers or body the schema does not describe.
 
 It runs only when asked, with the number of examples per operation:
-``COGWG_FUZZ_EXAMPLES=25 pytest tests/api/test_fuzz.py``.
+``COGWG_FUZZ_EXAMPLES=25 pytest tests/api/test_fuzz.py``, or ``make fuzz``, which picks a
+new seed each run and prints it (``make fuzz FUZZ_SEED=N`` runs the same inputs again).
 """
 
 import os
