@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
 from . import admin_cycles  # noqa: F401  (registers the reporting periods)
-from .admin_base import COMPACT_TEXT, TrackedTranslationAdmin
+from .admin_base import COMPACT_TEXT, TrackedTranslationAdmin, VisibleRowsInlineMixin
 from .admin_links import LinkCheckAdmin
 from .choices import StatusReportState
 from .models import InfoSection, LinkCheck, Meeting, NextStep, StatusReport, StatusReportFile
@@ -20,7 +20,7 @@ admin.site.site_title = _("COGWG Work-Plan Tracker")
 admin.site.index_title = _("Secretariat")
 
 
-class NextStepInline(TranslationTabularInline):
+class NextStepInline(VisibleRowsInlineMixin, TranslationTabularInline):
     model = NextStep
     fields = ("order", "text_en", "text_fr", "owner", "due", "done", "parent")
     autocomplete_fields = ("owner", "parent")
@@ -66,7 +66,7 @@ class InfoSectionAdmin(TrackedTranslationAdmin):
     )
 
 
-class StatusReportFileInline(admin.TabularInline):
+class StatusReportFileInline(VisibleRowsInlineMixin, admin.TabularInline):
     """Rendered files are written by the rendering tasks, never by hand."""
 
     model = StatusReportFile

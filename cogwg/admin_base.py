@@ -55,6 +55,15 @@ class HistoryDeltaHelper(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
+class VisibleRowsInlineMixin:
+    """An inline table lists only the rows its user may see (cogwg/permissions.py), as a
+    changelist does: the rows of a table inside a page are not read through the page's
+    admin. Put it before the inline's base class."""
+
+    def get_queryset(self, request):
+        return permissions.visible(request.user, super().get_queryset(request))
+
+
 class TrackedTranslationAdmin(SimpleHistoryAdmin, TranslationAdmin):
     """The base of every admin: modeltranslation's ``_en``/``_fr`` fields, and
     simple_history's History page (who, when, the changed fields) with revert.

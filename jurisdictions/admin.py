@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
-from cogwg.admin_base import HTTPS_URLS, PublicationAdminMixin, TrackedTranslationAdmin
+from cogwg.admin_base import HTTPS_URLS, PublicationAdminMixin, TrackedTranslationAdmin, VisibleRowsInlineMixin
 
 from .models import Accomplishment, AccomplishmentLink, Challenge, Contributor, Jurisdiction
 
@@ -37,7 +37,7 @@ class JurisdictionAdmin(TrackedTranslationAdmin):
     )
 
 
-class AccomplishmentLinkInline(TranslationTabularInline):
+class AccomplishmentLinkInline(VisibleRowsInlineMixin, TranslationTabularInline):
     model = AccomplishmentLink
     fields = ("order", "url", "label_en", "label_fr")
     formfield_overrides = HTTPS_URLS

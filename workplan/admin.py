@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from cogwg.admin_base import COMPACT_TEXT, PublicationAdminMixin, TrackedTranslationAdmin
+from cogwg.admin_base import COMPACT_TEXT, PublicationAdminMixin, TrackedTranslationAdmin, VisibleRowsInlineMixin
 from cogwg.choices import PublicationState
 from cogwg.cycles import progress_update_is_locked, progress_updates_locked
 
@@ -81,7 +81,7 @@ class ProgressUpdatePostForm(forms.ModelForm):
         )
 
 
-class PriorityInline(TranslationTabularInline):
+class PriorityInline(VisibleRowsInlineMixin, TranslationTabularInline):
     """The plan's priorities at a glance; a priority (with its issue and outcome) is
     added and edited on its own page."""
 
@@ -132,14 +132,14 @@ class WorkPlanAdmin(TrackedTranslationAdmin):
                 self.message_user(request, message, messages.SUCCESS)
 
 
-class SeatInline(TranslationTabularInline):
+class SeatInline(VisibleRowsInlineMixin, TranslationTabularInline):
     model = Assignment
     fields = ("role", "jurisdiction", "organization_en", "organization_fr", "confirmed", "order")
     autocomplete_fields = ("jurisdiction",)
     extra = 0
 
 
-class MilestoneInline(TranslationTabularInline):
+class MilestoneInline(VisibleRowsInlineMixin, TranslationTabularInline):
     model = Milestone
     fields = ("due_date", "description_en", "description_fr", "kind", "order", "status", "progress")
     readonly_fields = ("status", "progress")
@@ -204,7 +204,7 @@ class AssignmentAdmin(TrackedTranslationAdmin):
         return obj.holder
 
 
-class ProgressLogInline(TranslationTabularInline):
+class ProgressLogInline(VisibleRowsInlineMixin, TranslationTabularInline):
     """The milestone's updates as they were posted, newest first. Each is published or
     withdrawn on its own page."""
 
@@ -227,7 +227,7 @@ class ProgressLogInline(TranslationTabularInline):
         return False
 
 
-class ProgressPostInline(TranslationStackedInline):
+class ProgressPostInline(VisibleRowsInlineMixin, TranslationStackedInline):
     """Posting new updates: saved by ``MilestoneAdmin.save_formset`` through the service."""
 
     model = ProgressUpdate

@@ -5,16 +5,24 @@ record; what they file stays in their jurisdictions and seats."""
 import datetime
 
 import pytest
+from django.contrib import admin
 
 from cogwg import cycles, permissions
+from cogwg.admin_base import VisibleRowsInlineMixin
 from cogwg.choices import PublicationState
 from cogwg.services import record_return, record_submit, records_publish, records_unpublish
 from jurisdictions.models import Accomplishment, Challenge
 from stories.models import UserStory
-from tests.factories import AccomplishmentFactory, ChallengeFactory, MilestoneFactory, UserStoryFactory
+from tests.factories import (
+    AccomplishmentFactory,
+    ChallengeFactory,
+    MilestoneFactory,
+    ProgressUpdateFactory,
+    UserStoryFactory,
+)
 from tests.permissions.conftest import admin_client, api_client, make_user
 from tests.test_admin import admin_url, form_data
-from workplan.models import ProgressUpdate
+from workplan.models import Milestone, ProgressUpdate
 
 
 @pytest.fixture
@@ -113,6 +121,47 @@ def test_another_jurisdictions_published_record_is_readable_not_changeable(world
     assert page.context["has_change_permission"] is False
     assert patched.status_code == 403
     assert Accomplishment.objects.get(pk=bc_published.pk).title_en == "BC portal"
+
+
+# Tables inside a page
+
+
+def test_a_milestones_progress_log_shows_another_jurisdictions_drafts_to_no_contributor(world, client):
+    """ON's draft update on M1 is ON's and the secretariat's: BC's contributor, who may
+    look at the milestone, sees its published log only."""
+    world.update.note_en = "ON secret note"
+    world.update.save()
+    published = ProgressUpdateFactory(milestone=world.m1, jurisdiction=world.on, note_en="Public note")
+    url = admin_url(Milestone, "change", world.m1.pk)
+
+    def log(user):
+        admin_client(client, user)
+        page = client.get(url)
+        (formset,) = [inline.formset for inline in page.context["inline_admin_formsets"] if not inline.formset.extra]
+        return page, {form.instance.pk for form in formset.forms}
+
+    bob_page, bobs = log(world.users.contributor_bc)
+    _, alices = log(world.users.contributor_on)
+    _, secretariats = log(world.users.secretariat)
+
+    assert bob_page.status_code == 200
+    assert bobs == {published.pk}
+    assert "ON secret note" not in bob_page.content.decode()
+    assert alices == secretariats == {published.pk, world.update.pk}
+
+
+def test_every_inline_lists_only_what_its_user_may_see():
+    """A table inside a page does not go through its page's admin: each inline narrows
+    its own rows (cogwg.admin_base.VisibleRowsInlineMixin)."""
+    inlines = [
+        inline
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in permissions.PROJECT_APPS
+        for inline in model_admin.inlines
+    ]
+
+    assert len(inlines) >= 8
+    assert [inline.__name__ for inline in inlines if not issubclass(inline, VisibleRowsInlineMixin)] == []
 
 
 # What a contributor files stays theirs
