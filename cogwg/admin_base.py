@@ -8,7 +8,7 @@ import dataclasses
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import model_ngettext, unquote
+from django.contrib.admin.utils import get_fields_from_path, model_ngettext, unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms import Textarea
@@ -53,6 +53,17 @@ class HistoryDeltaHelper(HistoricalRecordContextHelper):
         if field.choices and not field.many_to_many:
             return dict(field.flatchoices).get(value, value)
         return super().prepare_delta_change_value(change, value)
+
+
+class VisibleRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A filter by a related record that offers only the records its user may see: a
+    contributor's filter of milestones by plan does not name a draft plan."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.remote_field.model._default_manager.all()
+        if ordering := self.field_admin_ordering(field, request, model_admin):
+            related = related.order_by(*ordering)
+        return [(record.pk, str(record)) for record in permissions.visible(request.user, related)]
 
 
 class VisibleRowsInlineMixin:
@@ -125,6 +136,15 @@ class TrackedTranslationAdmin(SimpleHistoryAdmin, TranslationAdmin):
             readonly = (*readonly, *(name for name in self.publisher_fields if name not in readonly))
         return readonly
 
+    def get_list_filter(self, request):
+        # A filter named by a related field offers only what the user may see.
+        return [
+            (entry, VisibleRelatedFieldListFilter)
+            if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation
+            else entry
+            for entry in super().get_list_filter(request)
+        ]
+
     def get_autocomplete_fields(self, request):
         # Narrowed choices are offered as a list: a search would look among all records.
         limited = permissions.limited_fields(request.user, self.model)
@@ -138,7 +158,12 @@ class TrackedTranslationAdmin(SimpleHistoryAdmin, TranslationAdmin):
 
     def _limited(self, db_field, request, formfield_for, **kwargs):
         if db_field.name not in permissions.limited_fields(request.user, self.model):
-            return formfield_for(db_field, request, **kwargs)
+            # A record may point only at what its user may see: an id typed into the
+            # form is checked against those (a draft plan's milestone is not a choice).
+            formfield = formfield_for(db_field, request, **kwargs)
+            if formfield is not None and hasattr(formfield, "queryset"):
+                formfield.queryset = permissions.visible(request.user, formfield.queryset)
+            return formfield
         queryset = kwargs.get("queryset", db_field.remote_field.model._default_manager.all())
         kwargs["queryset"] = permissions.limit_choices(request.user, self.model, db_field.name, queryset)
         formfield = formfield_for(db_field, request, **kwargs)
@@ -223,6 +248,29 @@ class PublicationAdminMixin:
     actions = ["submit_selected", "publish_selected", "return_selected", "unpublish_selected"]
     service_fields = ("published_at",)
     publisher_fields = ("publication_state", "published_at", "review_comment")
+    # Shown only to those the review concerns (permissions.can_view_review).
+    review_fields = ("submitted_by", "submitted_at", "review_comment")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or permissions.can_view_review(request.user, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": kept})
+            for name, options in fieldsets
+            if (kept := self._without_review(options["fields"]))
+        ]
+
+    def _without_review(self, fields):
+        kept = []
+        for field in fields:
+            if isinstance(field, list | tuple):
+                field = tuple(name for name in field if name not in self.review_fields)
+                if len(field) == 1:
+                    (field,) = field
+            if field and field not in self.review_fields:
+                kept.append(field)
+        return tuple(kept)
 
     def publish_records(self, request, queryset):
         return records_publish(queryset=queryset, by=request.user)

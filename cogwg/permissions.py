@@ -274,6 +274,12 @@ def can_view_history(user, record) -> bool:
     return owned is not None and _one(record).filter(owned).exists()
 
 
+def can_view_review(user, record) -> bool:
+    """A record's review (who submitted it and when, the secretariat's comment) is between
+    its jurisdictions and the secretariat: others read the published record only."""
+    return record.pk is not None and can_view_history(user, record)
+
+
 def can_add(user, model) -> bool:
     """May ``user`` create a record of ``model`` (what it may hold: ``can_save``)?"""
     if not _perm(user, "add", model):

@@ -164,6 +164,98 @@ def test_every_inline_lists_only_what_its_user_may_see():
     assert [inline.__name__ for inline in inlines if not issubclass(inline, VisibleRowsInlineMixin)] == []
 
 
+# The review is between a jurisdiction and the secretariat
+
+
+@pytest.mark.parametrize("model", [Accomplishment, ProgressUpdate])
+def test_another_jurisdiction_reads_the_published_record_not_its_review(world, client, model):
+    record = world.accomplishment if model is Accomplishment else world.update
+    record_submit(record=record, by=world.users.contributor_on)
+    record_return(record=record, comment="Please add the French title.", by=world.users.secretariat)
+    record_submit(record=record, by=world.users.contributor_on)
+    if model is Accomplishment:
+        records_publish(queryset=Accomplishment.objects.filter(pk=record.pk), by=world.users.secretariat)
+    else:
+        ProgressUpdate.objects.filter(pk=record.pk).update(publication_state=PublicationState.PUBLISHED)
+    url = admin_url(model, "change", record.pk)
+
+    def page(user):
+        admin_client(client, user)
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode(), set(response.context["adminform"].form.fields) | {
+            name
+            for fieldset in response.context["adminform"]
+            for line in fieldset
+            for field in line
+            for name in [field.field["name"] if isinstance(field.field, dict) else field.field.name]
+        }
+
+    bobs_page, bobs_fields = page(world.users.contributor_bc)
+    alices_page, alices_fields = page(world.users.contributor_on)
+    secretariat_page, _ = page(world.users.secretariat)
+
+    assert "Please add the French title." not in bobs_page
+    assert {"review_comment", "submitted_by", "submitted_at"} & bobs_fields == set()
+    assert ">alice<" not in bobs_page
+    assert "Please add the French title." in alices_page
+    assert ">alice<" in alices_page
+    assert "Please add the French title." in secretariat_page
+    assert {"review_comment", "submitted_by", "submitted_at"} <= alices_fields
+
+
+# What a draft plan keeps to itself
+
+
+def test_a_contributors_filters_do_not_name_a_draft_plan(world, client):
+    admin_client(client, world.users.contributor_bc)
+
+    changelist = client.get(admin_url(Milestone, "changelist")).context["cl"]
+    offered = {
+        spec.field_path: {pk for pk, _ in spec.lookup_choices}
+        for spec in changelist.filter_specs
+        if hasattr(spec, "lookup_choices") and spec.field_path in ("priority__work_plan", "priority")
+    }
+
+    assert offered == {
+        "priority__work_plan": {world.plan.pk, world.lone_plan.pk},
+        "priority": {world.first.pk, world.second.pk},
+    }
+
+
+def test_the_secretariats_filters_name_every_plan(world, client):
+    admin_client(client, world.users.secretariat)
+
+    changelist = client.get(admin_url(Milestone, "changelist")).context["cl"]
+    (plans,) = [spec for spec in changelist.filter_specs if spec.field_path == "priority__work_plan"]
+
+    assert {pk for pk, _ in plans.lookup_choices} == {world.plan.pk, world.draft_plan.pk, world.lone_plan.pk}
+
+
+def test_a_contributors_record_cannot_point_at_a_draft_plan(world, client):
+    """Its priority or release is checked against what the contributor may see: an id of
+    a draft plan's priority or milestone is refused, as one that does not exist."""
+    admin_client(client, world.users.contributor_on)
+    url = admin_url(Accomplishment, "add")
+    form = client.get(url).context["adminform"].form
+    data = form_data(client.get(url)) | {
+        "jurisdiction": world.on.pk,
+        "title_en": "Pointing at next year",
+        "category": "portal",
+        "priority": world.draft_priority.pk,
+    }
+
+    response = client.post(url, data)
+    story_form = client.get(admin_url(UserStory, "change", world.story.pk)).context["adminform"].form
+
+    assert response.status_code == 200
+    assert "priority" in response.context["adminform"].form.errors
+    assert not Accomplishment.objects.filter(title_en="Pointing at next year").exists()
+    assert set(form.fields["priority"].queryset) == {world.first, world.second}
+    assert world.draft_milestone not in set(story_form.fields["release"].queryset)
+    assert world.m1 in set(story_form.fields["release"].queryset)
+
+
 # What a contributor files stays theirs
 
 
