@@ -9,6 +9,8 @@ page, is saved by ``milestone_post_update``; publishing or withdrawing one goes 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import F, Max
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
@@ -17,6 +19,7 @@ from cogwg.admin_base import COMPACT_TEXT, PublicationAdminMixin, TrackedTransla
 from cogwg.choices import PublicationState
 from cogwg.cycles import progress_update_is_locked, progress_updates_locked
 
+from .choices import SeatRole
 from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
 
 # The service's own checks, so that a bad update is a form error rather than a failed save.
@@ -81,11 +84,32 @@ class ProgressUpdatePostForm(forms.ModelForm):
         )
 
 
+def _changed_rows(formset, *fields):
+    """The stored rows of ``formset`` whose form changes one of ``fields``."""
+    return [
+        form.instance.pk
+        for form in formset.initial_forms
+        if form.instance.pk and set(fields) & set(form.changed_data) and not formset._should_delete_form(form)
+    ]
+
+
+class PriorityFormSet(BaseInlineFormSet):
+    def save(self, commit=True):
+        # Priorities renumbered together (two swapped, say) are saved one at a time, and
+        # each must be unique in its plan at every step: move them out of the way first.
+        if commit and (moved := _changed_rows(self, "number")):
+            wanted = [form.cleaned_data.get("number") or 0 for form in self.forms if form.cleaned_data]
+            stored = Priority.objects.filter(work_plan=self.instance).aggregate(top=Max("number"))["top"] or 0
+            Priority.objects.filter(pk__in=moved).update(number=F("number") + max(stored, *wanted))
+        return super().save(commit)
+
+
 class PriorityInline(VisibleRowsInlineMixin, TranslationTabularInline):
     """The plan's priorities at a glance; a priority (with its issue and outcome) is
     added and edited on its own page."""
 
     model = Priority
+    formset = PriorityFormSet
     fields = ("number", "title_en", "title_fr", "slug")
     show_change_link = True
     extra = 0
@@ -132,8 +156,37 @@ class WorkPlanAdmin(TrackedTranslationAdmin):
                 self.message_user(request, message, messages.SUCCESS)
 
 
+class SeatFormSet(BaseInlineFormSet):
+    """A jurisdiction holds one seat of each role on a priority: checked across the
+    table's rows, new ones included (Django checks a conditional uniqueness per row, against
+    what is stored)."""
+
+    def clean(self):
+        super().clean()
+        seats = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or self._should_delete_form(form) or data.get("jurisdiction") is None:
+                continue
+            seat = (data.get("role"), data["jurisdiction"])
+            if seat in seats:
+                raise ValidationError(
+                    _("Two “%(role)s” seats go to %(jurisdiction)s: a jurisdiction holds one seat of each role."),
+                    params={"jurisdiction": seat[1], "role": SeatRole(seat[0]).label},
+                    code="duplicate_seat",
+                )
+            seats.add(seat)
+
+    def save(self, commit=True):
+        # Seats that trade jurisdictions or roles are saved one at a time: free them first.
+        if commit and (moved := _changed_rows(self, "jurisdiction", "role")):
+            Assignment.objects.filter(pk__in=moved).update(jurisdiction=None)
+        return super().save(commit)
+
+
 class SeatInline(VisibleRowsInlineMixin, TranslationTabularInline):
     model = Assignment
+    formset = SeatFormSet
     fields = ("role", "jurisdiction", "organization_en", "organization_fr", "confirmed", "order")
     autocomplete_fields = ("jurisdiction",)
     extra = 0
