@@ -2,13 +2,16 @@
 in the page's language, never a 500, and nothing half-saved; and what is valid as a whole
 (two priorities swapping numbers) is saved even where a row-by-row save would not be."""
 
+import datetime
+
 import pytest
 from django.utils import translation
 
-from tests.factories import AssignmentFactory, JurisdictionFactory, PriorityFactory, WorkPlanFactory
-from tests.test_admin import admin_url, form_data
-from workplan.choices import SeatRole
-from workplan.models import Assignment, Priority, WorkPlan
+from tests.factories import AssignmentFactory, JurisdictionFactory, MilestoneFactory, PriorityFactory, WorkPlanFactory
+from tests.test_admin import admin_url, form_data, post_inline
+from workplan.choices import MilestoneStatus, SeatRole
+from workplan.models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
+from workplan.services import milestone_post_update
 
 
 @pytest.fixture(autouse=True)
@@ -174,3 +177,35 @@ def test_open_seats_of_one_role_may_repeat(staff_client, priority):
 
     assert response.status_code == 302
     assert Assignment.objects.filter(priority=priority, jurisdiction=None).count() == 2
+
+
+# Progress on a cancelled milestone
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "This milestone was cancelled on June 1, 2020: an update must be dated before then."),
+        ("fr", "Ce jalon a été annulé le 1 juin 2020\u00a0: une mise à jour doit être datée d'avant."),
+    ],
+)
+def test_an_update_on_a_cancelled_milestone_is_a_form_error(staff_client, language, message):
+    milestone = MilestoneFactory(description_fr="Jalon")
+    milestone_post_update(milestone=milestone, reported_on=datetime.date(2020, 6, 1), status="cancelled", progress=40)
+    url = admin_url(Milestone, "change", milestone.pk).replace("/en/", f"/{language}/")
+    page = staff_client.get(url)
+    prefix = post_inline(page).prefix
+    data = form_data(page) | {
+        f"{prefix}-0-reported_on": "2020-07-01",
+        f"{prefix}-0-status": MilestoneStatus.ON_TRACK,
+        f"{prefix}-0-progress": "50",
+    }
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    (errors,) = post_inline(response).errors
+    assert errors["reported_on"][0].startswith(message)
+    assert ProgressUpdate.objects.count() == 1
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.progress) == (MilestoneStatus.CANCELLED, 40)

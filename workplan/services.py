@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cogwg import notifications
@@ -28,8 +29,22 @@ def progress_update_validate(*, milestone, reported_on, status, progress):
         errors["progress"] = _("A completed milestone is 100% done.")
     if reported_on > timezone.localdate():
         errors["reported_on"] = _("An update cannot be dated in the future.")
+    elif (cancelled_on := _cancelled_on(milestone)) and reported_on >= cancelled_on:
+        # It would be the latest, and reopen the milestone: that is withdrawing the update
+        # that cancelled it. A report of earlier days still completes the log.
+        errors["reported_on"] = _(
+            "This milestone was cancelled on %(date)s: an update must be dated before then. "
+            "To reopen it, the secretariat withdraws the update that cancelled it."
+        ) % {"date": date_format(cancelled_on)}
     if errors:
         raise ValidationError(errors)
+
+
+def _cancelled_on(milestone):
+    """The date of the published update that cancelled ``milestone``, if it stands cancelled."""
+    if milestone is None or milestone.pk is None or milestone.status != MilestoneStatus.CANCELLED:
+        return None
+    return milestone.updates.approved().latest_first().values_list("reported_on", flat=True).first()
 
 
 def milestone_refresh_status(*, milestone: Milestone) -> Milestone:
@@ -60,8 +75,8 @@ def milestone_post_update(
 ) -> ProgressUpdate:
     """Record a progress update on a milestone. A published update moves the milestone's
     current status and progress in the same transaction; a draft waits for review."""
-    progress_update_validate(milestone=milestone, reported_on=reported_on, status=status, progress=progress)
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    progress_update_validate(milestone=milestone, reported_on=reported_on, status=status, progress=progress)
     update = ProgressUpdate(
         milestone=milestone,
         reported_on=reported_on,

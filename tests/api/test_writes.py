@@ -10,6 +10,7 @@ from cogwg.choices import PublicationState
 from jurisdictions.models import Accomplishment, Challenge, Jurisdiction
 from tests import factories
 from workplan.models import Milestone, ProgressUpdate
+from workplan.services import milestone_post_update
 
 pytestmark = pytest.mark.django_db
 
@@ -275,6 +276,24 @@ def test_a_bad_progress_update_is_a_400_and_writes_nothing(staff_api, payload, f
     assert field in response.json()
     assert not ProgressUpdate.objects.exists()
     assert Milestone.objects.get(pk=milestone.pk).status == "not_started"
+
+
+def test_an_update_on_a_cancelled_milestone_is_a_400_in_the_readers_language(staff_api):
+    milestone = factories.MilestoneFactory()
+    milestone_post_update(
+        milestone=milestone, reported_on=datetime.date(2020, 6, 1), status="cancelled", progress=40, by=None
+    )
+
+    response = staff_api.post(
+        "/api/v1/progress-updates/?lang=fr",
+        {"milestone": milestone.pk, "reported_on": "2020-07-01", "status": "on_track", "progress": 50},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["reported_on"][0].startswith("Ce jalon a été annulé le 1 juin 2020")
+    assert ProgressUpdate.objects.count() == 1
+    assert Milestone.objects.get(pk=milestone.pk).status == "cancelled"
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])

@@ -103,6 +103,28 @@ def test_bad_updates_are_rejected_with_a_field_error_and_nothing_changes(changes
     assert ProgressUpdate.objects.count() == 0
 
 
+def test_a_cancelled_milestone_takes_no_update_from_its_cancellation_on():
+    milestone = MilestoneFactory()
+    cancelling = post(milestone, reported_on=datetime.date(2020, 6, 1), status=MilestoneStatus.CANCELLED, progress=40)
+
+    for day in (datetime.date(2020, 6, 1), datetime.date(2020, 9, 1)):
+        with pytest.raises(ValidationError) as error:
+            post(milestone, reported_on=day)
+        assert error.value.message_dict["reported_on"] == [
+            "This milestone was cancelled on June 1, 2020: an update must be dated before then. "
+            "To reopen it, the secretariat withdraws the update that cancelled it."
+        ]
+    # A report of earlier days completes the log, and leaves the milestone cancelled.
+    post(milestone, reported_on=datetime.date(2020, 5, 1))
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.updates.count()) == (MilestoneStatus.CANCELLED, 2)
+    # Withdrawing the update that cancelled it reopens it: then anything may follow.
+    services.progress_update_unpublish(update=cancelling)
+    post(milestone, reported_on=datetime.date(2020, 9, 1), progress=60)
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.progress) == (MilestoneStatus.ON_TRACK, 60)
+
+
 def test_posting_is_atomic_when_moving_the_milestone_fails():
     milestone = MilestoneFactory()
 
