@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.template_utils import HistoricalRecordContextHelper
+from simple_history.utils import get_m2m_reverse_field_name
 
 from . import permissions
 from .choices import PublicationState
@@ -174,6 +176,8 @@ class TrackedTranslationAdmin(SimpleHistoryAdmin, TranslationAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        if (version := getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)) is not None:
+            form = self._version_form(form, version)
         if permissions.is_secretariat(request.user):
             return form
         model_admin = self
@@ -191,6 +195,26 @@ class TrackedTranslationAdmin(SimpleHistoryAdmin, TranslationAdmin):
                     self.add_error(None, _("You may not file this record with these values."))
 
         return RowRightsForm
+
+    @staticmethod
+    def _version_form(form, version):
+        """``form`` filled in with ``version``'s many-to-many values too (a challenge's
+        jurisdictions, a story's themes): a version's record holds its own fields only,
+        and a form reads the others from the record as it is now."""
+        m2m_fields = [field for field in version._history_m2m_fields if field.name in form.base_fields]
+        if not m2m_fields:
+            return form
+        initial = {
+            field.name: list(getattr(version, field.name).values_list(get_m2m_reverse_field_name(field), flat=True))
+            for field in m2m_fields
+        }
+
+        class VersionForm(form):
+            def __init__(self, *args, **kwargs):
+                kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
+                super().__init__(*args, **kwargs)
+
+        return VersionForm
 
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryDeltaHelper(self.model, historical_record, hidden=self.history_hidden_fields)

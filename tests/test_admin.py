@@ -767,6 +767,40 @@ def test_a_change_of_jurisdictions_is_shown_on_the_history_page(staff_client):
     ]
 
 
+@pytest.mark.parametrize(
+    ("model", "factory", "fields"),
+    [
+        (Challenge, ChallengeFactory, {"jurisdictions": JurisdictionFactory}),
+        (UserStory, UserStoryFactory, {"themes": ThemeFactory, "datasets": DatasetFactory}),
+    ],
+    ids=["challenge", "story"],
+)
+def test_reverting_brings_back_the_versions_related_records(staff_client, model, factory, fields):
+    """A version's own row holds no many-to-many values: the revert form shows, and
+    saves, those the record had then (a challenge's jurisdictions, a story's themes and
+    datasets), not today's."""
+    record = factory(title_en="Before")
+    before = {name: make() for name, make in fields.items()}
+    for name, related in before.items():
+        getattr(record, name).set([related])
+    url = admin_url(model, "change", record.pk)
+    version = record.history.first()
+    data = form_data(staff_client.get(url)) | {"title_en": "After"}
+    data |= {name: [str(before[name].pk), str(make().pk)] for name, make in fields.items()}
+    assert staff_client.post(url, data).status_code == 302
+    revert_url = admin_url(model, "simple_history", record.pk, version.history_id)
+
+    page = staff_client.get(revert_url)
+    reverted = staff_client.post(revert_url, form_data(page))
+
+    form = page.context["adminform"].form
+    assert {name: list(form[name].value()) for name in fields} == {name: [before[name].pk] for name in fields}
+    assert reverted.status_code == 302
+    record.refresh_from_db()
+    assert record.title_en == "Before"
+    assert {name: list(getattr(record, name).all()) for name in fields} == {name: [before[name]] for name in fields}
+
+
 def test_reverting_a_milestone_leaves_its_status_to_the_updates(staff_client):
     milestone = MilestoneFactory(description_fr="Avant")
     first_version = milestone.history.get()
