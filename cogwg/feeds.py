@@ -184,13 +184,15 @@ def milestones_ics(request):
     host = request.get_host().split(":")[0] or "cogwg"
     language = translation.get_language()
     stamp = _utc(timezone.now())
+    # Outside the f-string below, where xgettext would not find it.
+    name = _("COGWG work plan milestones")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:-//COGWG//Work-plan tracker//{language.upper()}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{ics_escape(_('COGWG work plan milestones'))}",
+        f"X-WR-CALNAME:{ics_escape(name)}",
     ]
     for milestone in milestones:
         priority = milestone.priority

@@ -3,6 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from cogwg.models import StatusReport
 from jurisdictions.models import Jurisdiction
 from stories.models import UserStory
 from workplan.models import Priority, WorkPlan
@@ -29,6 +30,7 @@ class PageSitemap(BilingualSitemap):
             "jurisdictions:challenges",
             "stories:list",
             "stories:submit",
+            "reports:list",
         ]
 
     def location(self, item):
@@ -79,10 +81,23 @@ class StorySitemap(BilingualSitemap):
         return item.modified_at
 
 
+class StatusReportSitemap(BilingualSitemap):
+    def items(self):
+        # Not the frozen content, which no address needs and which is large.
+        return StatusReport.objects.published().only("pk", "modified_at")
+
+    def location(self, item):
+        return reverse("reports:detail", args=[item.pk])
+
+    def lastmod(self, item):
+        return item.modified_at
+
+
 SITEMAPS = {
     "pages": PageSitemap,
     "work-plans": WorkPlanSitemap,
     "priorities": PrioritySitemap,
     "jurisdictions": JurisdictionSitemap,
     "stories": StorySitemap,
+    "status-reports": StatusReportSitemap,
 }

@@ -115,7 +115,10 @@ def add_seat(data, *, role, jurisdiction):
     ("language", "message"),
     [
         ("en", "Two “Partner” seats go to Nova Scotia: a jurisdiction holds one seat of each role."),
-        ("fr", "Deux sièges « Partenaire » vont à Nouvelle-Écosse : une administration occupe un seul siège"),
+        (
+            "fr",
+            "Deux sièges «\u00a0Partenaire\u00a0» vont à Nouvelle-Écosse\u00a0: une administration occupe un seul",
+        ),
     ],
 )
 def test_two_new_seats_of_one_role_for_one_jurisdiction_are_a_form_error(staff_client, priority, language, message):

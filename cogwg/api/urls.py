@@ -1,8 +1,12 @@
 """``/api/v1/``: every app's router, the OpenAPI schema and its Swagger UI (served from
-this site's static files, no CDN)."""
+this site's static files, no CDN, its init script a file of its own: the site's
+Content-Security-Policy allows no inline script)."""
 
-from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.http import HttpResponsePermanentRedirect
+from django.urls import Resolver404, include, path, re_path, resolve
+from django.utils import translation
+from django.utils.translation import gettext as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView, SimpleRouter
@@ -11,6 +15,7 @@ from rest_framework.views import APIView
 from cogwg.security import ObtainAuthTokenView
 
 from . import views
+from .language import LANG_PARAMETER, language_codes
 
 app_name = "api"
 
@@ -40,19 +45,50 @@ class ApiRootView(APIRootView):
 
 
 class NotFoundView(APIView):
-    """Any other path under /api/v1/: a JSON 404 like the API's others, not the site's page."""
+    """Any other path under /api/v1/: a JSON 404 like the API's others, not the site's page,
+    in the language of ``?lang=`` or ``Accept-Language``. Matching every path, it keeps
+    APPEND_SLASH from redirecting, so it redirects a GET or HEAD itself when the path with a
+    slash appended is the API's; any other method is told that the address ends with one."""
 
     schema = None
     permission_classes = [AllowAny]
 
     def initial(self, request, *args, **kwargs):
-        raise NotFound
+        # Not activate_requested_language(): an unknown language does not turn a 404 into a 400.
+        if (requested := request.query_params.get(LANG_PARAMETER)) in language_codes():
+            translation.activate(requested)
+        if not self.lacks_slash(request):
+            raise NotFound
+        if request.method not in ("GET", "HEAD"):
+            raise NotFound(
+                _("This address ends with a slash: %(address)s")
+                % {"address": request.get_full_path(force_append_slash=True)}
+            )
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+
+    @staticmethod
+    def lacks_slash(request) -> bool:
+        """Whether the path, with a slash appended, is one of the API's (what CommonMiddleware
+        asks before redirecting)."""
+        if request.path_info.endswith("/"):
+            return False
+        try:
+            match = resolve(f"{request.path_info}/", getattr(request, "urlconf", None))
+        except Resolver404:
+            return False
+        return getattr(match.func, "view_class", None) is not NotFoundView
 
 
 urlpatterns = [
     path("", ApiRootView.as_view(api_root_dict=RESOURCES), name="root"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="cogwg/api/swagger_ui.html"),
+        name="docs",
+    ),
     path("auth/token/", ObtainAuthTokenView.as_view(), name="token"),
     path("", include("workplan.api.urls")),
     path("", include("jurisdictions.api.urls")),

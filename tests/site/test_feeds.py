@@ -2,8 +2,13 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
 
+from cogwg.choices import StatusReportState
 from cogwg.feeds import ics_escape, ics_fold
+from cogwg.models import StatusReport
+from tests.factories import StatusReportFactory
 from tests.site.builders import SECRET, build_site
 from workplan.models import Milestone
 
@@ -65,6 +70,16 @@ def test_the_calendar_holds_every_published_milestone_and_no_draft(client, db):
 
 
 @pytest.mark.parametrize(
+    ("address", "name"),
+    [("/en/milestones.ics", "COGWG work plan milestones"), ("/fr/jalons.ics", "Jalons du plan de travail du GTGO")],
+)
+def test_the_calendar_is_named_in_its_language(client, db, address, name):
+    body = client.get(address).content.decode()
+
+    assert f"\r\nX-WR-CALNAME:{name}\r\n" in body
+
+
+@pytest.mark.parametrize(
     ("text", "escaped"),
     [("a, b; c\\d", "a\\, b\\; c\\\\d"), ("one\ntwo\r\nthree", "one\\ntwo\\nthree")],
 )
@@ -95,3 +110,46 @@ def test_the_sitemap_lists_every_public_page_in_both_languages(client, site):
     assert "http://testserver/fr/recits-utilisateurs/story-0/" in locations
     assert 'hreflang="fr" href="http://testserver/fr/administrations/j0/"' in body
     assert "2031" not in body and "secret" not in body
+
+
+def frozen_report(state, **fields):
+    return StatusReportFactory(state=state, content={"priorities": []}, frozen_at=timezone.now(), **fields)
+
+
+def report_addresses(reports):
+    addresses = []
+    for report in reports:
+        for language in ("en", "fr"):
+            with translation.override(language):
+                addresses.append(f"http://testserver{reverse('reports:detail', args=[report.pk])}")
+    return addresses
+
+
+def test_the_sitemap_lists_the_published_status_reports_in_both_languages_and_no_other(client, site):
+    published = StatusReport.objects.get(state=StatusReportState.PUBLISHED)
+    draft = StatusReport.objects.get(state=StatusReportState.DRAFT)
+    final = frozen_report(StatusReportState.FINAL, work_plan=site.plan, title_en=SECRET, title_fr=SECRET)
+
+    body = client.get("/sitemap.xml").content.decode()
+
+    locations = re.findall(r"<loc>([^<]+)</loc>", body)
+    assert "http://testserver/en/status-reports/" in locations
+    assert "http://testserver/fr/rapports-etape/" in locations
+    listed = report_addresses([published])
+    assert [location for location in locations if location in report_addresses([published, draft, final])] == listed
+    assert f'hreflang="fr" href="{listed[1]}"' in body
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_the_sitemap_keeps_a_constant_number_of_queries(client, db, django_assert_num_queries, size):
+    site = build_site(size)
+    for _index in range(size):
+        frozen_report(StatusReportState.PUBLISHED, work_plan=site.plan)
+
+    # One query per kind of record (the fixed pages need none).
+    with django_assert_num_queries(5):
+        response = client.get("/sitemap.xml")
+
+    assert response.status_code == 200
+    # The list, the report build_site() publishes and this test's.
+    assert response.content.decode().count("<loc>http://testserver/en/status-reports/") == 1 + 1 + size
