@@ -1,7 +1,7 @@
 """The status reports' actions of the API, mixed into ``cogwg.api.views.StatusReportViewSet``:
 
 - ``POST /api/v1/status-reports/{id}/freeze/`` freezes a draft (the secretariat);
-- ``GET /api/v1/status-reports/{id}/changes/`` what changed since the previous frozen report;
+- ``GET /api/v1/status-reports/{id}/changes/`` what changed since the report it followed when frozen;
 - ``GET /api/v1/status-reports/{id}/files/`` its rendered files, with their download URLs.
 """
 
@@ -76,17 +76,19 @@ class StatusReportActionsMixin:
         summary="What changed since the previous report",
         filters=False,
         description=(
-            "Compared with the previous frozen report of the same work plan: the plan's and priorities' status "
-            "and progress changes, milestones whose status changed, milestones completed, new accomplishments, "
-            'challenges opened and resolved. Texts in both languages ({"en": …, "fr": …}), like `content`. '
-            "A draft report has no content yet: 400."
+            "Compared with the report it followed when it was frozen (`content.report.previous_report`): the "
+            "plan's and priorities' status and progress changes, milestones whose status changed, milestones "
+            "completed, new accomplishments, challenges opened and resolved. Texts in both languages "
+            '({"en": …, "fr": …}), like `content`. `previous_report` is null for a plan\'s first report, and for '
+            "a reader who may not see the report it followed (not published yet): everything it holds is then "
+            "new. A draft report has no content yet: 400."
         ),
     )
     @action(detail=True, methods=["get"])
     def changes(self, request, pk=None):
         report = self.get_object()
         try:
-            return Response(report_changes(report))
+            return Response(report_changes(report=report, user=request.user))
         except DjangoValidationError as error:
             raise api_validation_error(error) from error
 

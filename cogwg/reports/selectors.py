@@ -6,6 +6,7 @@ import datetime
 from django.db.models import DateField, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
+from cogwg import permissions
 from cogwg.choices import RenderStatus, StatusReportState
 from cogwg.models import StatusReport, StatusReportFile
 from jurisdictions.models import Accomplishment, Challenge
@@ -32,6 +33,24 @@ def previous_frozen_report(report: StatusReport) -> StatusReport | None:
         .order_by("-as_of", "-frozen_at", "-pk")
         .first()
     )
+
+
+def recorded_baseline_id(report: StatusReport) -> int | None:
+    """The id of the report ``report`` was compared with when it was frozen, as its frozen
+    content records it (``previous_report``); None for a draft or a plan's first report."""
+    recorded = ((report.content or {}).get("report") or {}).get("previous_report")
+    return recorded["id"] if recorded else None
+
+
+def report_baseline(report: StatusReport, *, user) -> StatusReport | None:
+    """The report ``report`` is compared with, as ``user`` may see it: the one recorded when
+    it was frozen, never searched for again (a report frozen or published since does not
+    change a frozen report's comparison). None when nothing was recorded, or when ``user``
+    may not see the recorded one (the public, while it is not published)."""
+    pk = recorded_baseline_id(report)
+    if pk is None:
+        return None
+    return permissions.visible(user, frozen_reports()).filter(pk=pk).only("pk", "content").first()
 
 
 def published_reports() -> QuerySet:

@@ -30,7 +30,7 @@ from workplan.services import milestone_post_update
 from .content import LANGUAGES, build_content
 from .diff import compare
 from .render import render_file
-from .selectors import previous_frozen_report
+from .selectors import previous_frozen_report, report_baseline
 
 logger = logging.getLogger(__name__)
 
@@ -188,12 +188,21 @@ def report_files_requeue_failed(*, report: StatusReport, by=None) -> int:
     return len(files)
 
 
-def report_changes(report: StatusReport) -> dict:
-    """What changed since the previous frozen report of the same plan (``diff.compare``)."""
+def report_changes(*, report: StatusReport, user) -> dict:
+    """What changed since the report ``report`` followed when it was frozen (``diff.compare``),
+    the same for a reader on the page, in the API and against the report's own files.
+
+    The baseline is the one the freezing recorded, never searched for again: a report frozen
+    or published since changes no frozen report's comparison. A reader who may not see it
+    (the public, while it is not published) gets the report compared with nothing, as a
+    first report is: ``previous_report`` is None and everything the report holds is new.
+    Comparing with another report would give them a second set of numbers for the same
+    report, over a period its files do not cover; and the baseline's own numbers (the
+    "before" of every change) are its content, which they may not read."""
     if report.content is None:
         raise ValidationError(_("A draft report has no content yet: freeze it first."))
-    previous = previous_frozen_report(report)
-    return compare(previous.content if previous else None, report.content)
+    baseline = report_baseline(report, user=user)
+    return compare(baseline.content if baseline else None, report.content)
 
 
 def report_file_name(file: StatusReportFile) -> str:

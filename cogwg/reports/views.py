@@ -1,5 +1,5 @@
 """Public pages of the status reports: the published reports with their downloads, one
-report as a page (the same template as its PDF), what changed since the previous report,
+report as a page (the same template as its PDF), what changed since the report it followed,
 and the download of a rendered file. Every page reads the frozen content only."""
 
 import json
@@ -22,7 +22,7 @@ from cogwg.views import Crumb, PublicPageMixin
 from .content import build_content
 from .render import CONTENT_TYPES
 from .render.view import diff_view, report_view
-from .selectors import frozen_reports, previous_frozen_report, published_reports
+from .selectors import frozen_reports, previous_frozen_report, published_reports, recorded_baseline_id
 from .services import report_changes, report_file_open
 
 # When a reader is asked to come back for a file being rendered (or rendered again).
@@ -120,9 +120,22 @@ class StatusReportChangesView(ReportPageMixin, DetailView):
             Crumb(self.object.title, reverse("reports:detail", args=[self.object.pk])),
         ]
 
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if permissions.can_view_unpublished_reports(request.user):
+            # Compared with a report the public may not see yet, maybe: for this reader only.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
     def get_context_data(self, **kwargs):
         language = translation.get_language()
-        return super().get_context_data(changes=diff_view(report_changes(self.object), language), **kwargs)
+        changes = report_changes(report=self.object, user=self.request.user)
+        return super().get_context_data(
+            changes=diff_view(changes, language),
+            # It follows a report this reader may not see: compared with nothing, not said to be the first.
+            follows_unseen_report=changes["previous_report"] is None and recorded_baseline_id(self.object) is not None,
+            **kwargs,
+        )
 
 
 def status_report_file_download(request, pk, language, format):

@@ -1,12 +1,13 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from cogwg.reports.diff import compare
-from cogwg.reports.services import report_changes, report_freeze
+from cogwg.reports.services import report_changes, report_freeze, report_publish
 from jurisdictions.choices import ChallengeStatus
 from tests.factories import StatusReportFactory
-from tests.reports.conftest import APRIL_1
+from tests.reports.conftest import APRIL_1, FEB_27
 from workplan.choices import MilestoneStatus
 from workplan.services import milestone_post_update
 
@@ -73,10 +74,10 @@ def test_a_report_compared_with_itself_shows_no_change(two_reports):
     assert changes["challenges_opened"] == changes["challenges_resolved"] == []
 
 
-def test_first_report_shows_everything_as_new(plan, draft_report):
+def test_first_report_shows_everything_as_new(plan, draft_report, staff):
     report = report_freeze(report=draft_report)
 
-    changes = report_changes(report)
+    changes = report_changes(report=report, user=staff)
 
     assert changes["previous_report"] is None
     assert changes["milestones_completed"] == []
@@ -84,8 +85,60 @@ def test_first_report_shows_everything_as_new(plan, draft_report):
     assert sorted(ids(changes["challenges_opened"])) == sorted([plan.resources_challenge.pk, plan.transition.pk])
 
 
-def test_report_changes_compares_with_the_previous_frozen_report_of_the_plan(plan, two_reports):
+def test_report_changes_compares_with_the_previous_frozen_report_of_the_plan(plan, two_reports, staff):
     first, second = two_reports
 
-    assert report_changes(second) == compare(first.content, second.content)
-    assert report_changes(first)["previous_report"] is None
+    assert report_changes(report=second, user=staff) == compare(first.content, second.content)
+    assert report_changes(report=first, user=staff)["previous_report"] is None
+
+
+def frozen(plan, as_of, title, *, publish=False):
+    report = report_freeze(report=StatusReportFactory(work_plan=plan.work_plan, as_of=as_of, title_en=title))
+    return report_publish(report=report) if publish else report
+
+
+def test_a_frozen_report_keeps_the_baseline_recorded_when_it_was_frozen(plan, staff):
+    first = frozen(plan, FEB_27, "February", publish=True)
+    october = frozen(plan, datetime.date(2020, 10, 15), "October", publish=True)
+    recorded = report_changes(report=october, user=staff)
+
+    # Frozen after October, with an earlier date: the next report's baseline, not October's.
+    september = frozen(plan, datetime.date(2020, 9, 1), "September", publish=True)
+
+    assert october.content["report"]["previous_report"]["id"] == first.pk
+    for user in (staff, AnonymousUser()):
+        changes = report_changes(report=october, user=user)
+        assert changes == recorded == compare(first.content, october.content)
+        assert changes["previous_report"]["id"] == first.pk
+    assert report_changes(report=september, user=staff)["previous_report"]["id"] == first.pk
+
+
+def test_a_report_frozen_first_stays_the_first_though_an_earlier_one_is_frozen_later(plan, staff):
+    october = frozen(plan, datetime.date(2020, 10, 15), "October", publish=True)
+
+    frozen(plan, datetime.date(2020, 9, 1), "September", publish=True)
+
+    assert report_changes(report=october, user=staff) == compare(None, october.content)
+
+
+def test_the_public_sees_no_comparison_with_a_report_it_may_not_see(plan, staff):
+    february = frozen(plan, FEB_27, "February")
+    april = frozen(plan, APRIL_1, "April", publish=True)
+
+    public = report_changes(report=april, user=AnonymousUser())
+    secretariat = report_changes(report=april, user=staff)
+
+    assert public == compare(None, april.content)
+    assert public["previous_report"] is None
+    assert ids(public["accomplishments"]) == ids(april.content["accomplishments"]) == [plan.later.pk]
+    assert secretariat == compare(february.content, april.content)
+
+
+def test_publishing_the_baseline_shows_the_public_the_recorded_comparison(plan, staff):
+    february = frozen(plan, FEB_27, "February")
+    april = frozen(plan, APRIL_1, "April", publish=True)
+    assert report_changes(report=april, user=AnonymousUser())["previous_report"] is None
+
+    report_publish(report=february)
+
+    assert report_changes(report=april, user=AnonymousUser()) == compare(february.content, april.content)
