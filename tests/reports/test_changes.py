@@ -7,6 +7,7 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -145,3 +146,29 @@ def test_the_changes_page_and_answer_run_a_constant_number_of_queries(client, pl
     assert page.status_code == 200
     assert f"compared with “Report {size - 1}”" in page.content.decode()
     assert answer["previous_report"]["id"] == earlier[-1].pk
+
+
+def test_the_french_changes_page_writes_french(plan, february, october):
+    """A colon takes its non-breaking space, the challenges' headings are plural, and an
+    empty list agrees with what it lists (« Aucune » réalisation, « Aucun » jalon)."""
+    november = frozen(plan, datetime.date(2020, 11, 1), "November report", "Rapport de novembre", publish=True)
+
+    def sections(report):
+        page = Client().get(changes_url(report, "fr")).content.decode()
+        assert "None." not in page
+        return {
+            name: page.split(f'<h2 id="changes-{name}">')[1].split("</section>")[0]
+            for name in ("completed", "accomplishments", "challenges")
+        }
+
+    changes, page = compare(february.content, october.content), sections(october)
+    quiet_changes, quiet_page = compare(october.content, november.content), sections(november)
+
+    (completed, *_) = changes["milestones_completed"]
+    (accomplishment, *_) = changes["accomplishments"]
+    assert escape(f"{completed['month']['fr']}\u00a0: {completed['description']['fr']}") in page["completed"]
+    assert f"</strong>\u00a0: {escape(accomplishment['title']['fr'])}</li>" in page["accomplishments"]
+    assert "<h3>Nouveaux</h3>" in page["challenges"] and "<h3>Résolus</h3>" in page["challenges"]
+    assert not (quiet_changes["accomplishments"] or quiet_changes["milestones_completed"])
+    assert "<p>Aucune.</p>" in quiet_page["accomplishments"]
+    assert "<p>Aucun.</p>" in quiet_page["completed"]

@@ -90,7 +90,7 @@ def _progress(deck, r):
     ]
     _table(slide, rows, [3.9, 1.3, 1.0, 1.0, 0.9, 0.9], top=Inches(1.9))
     notes = [
-        f"{p['number']}. {note['reported_on_label']} — {note['activity']['month']}: {note['note']}"
+        f"{p['number']}. {note['reported_on_label']} — {_dated(note['activity']['month'], note['note'])}"
         for p in r["priorities"]
         for note in p["latest_notes"]
     ]
@@ -122,10 +122,17 @@ def _accomplishments_and_challenges(deck, r):
         frame.paragraphs[0].runs[0].font.bold = True
 
 
+def _dated(month, text):
+    """ "June 2020: text", with the colon as the language writes it."""
+    return _("%(month)s: %(description)s") % {"month": month, "description": text}
+
+
 def _priority_annex(deck, priority):
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
     _title(slide, priority["heading"])
-    activities = "\n".join(f"{a['month']}: {a['description']} [{a['status_label']}]" for a in priority["activities"])
+    activities = "\n".join(
+        f"{_dated(a['month'], a['description'])} [{a['status_label']}]" for a in priority["activities"]
+    )
     rows = [
         [_("Issue"), "\n".join([priority["issue"], *(f"→ {c}" for c in priority["consequences"])])],
         [_("Expected outcome"), "\n".join([priority["outcome"], *(f"→ {c}" for c in priority["results"])])],
