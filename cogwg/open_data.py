@@ -165,7 +165,10 @@ COMPUTED = {
     "priorities": (_("List of identifiers"), _("The plan's priorities.")),
     "seats": (_("List"), _("Leads and partners: role, jurisdiction, organization, confirmed.")),
     "milestones": (_("List of identifiers"), _("The priority's milestones.")),
-    "progress": (_("Number"), _("Progress in percent: for a priority, the mean of its milestones' progress.")),
+    "progress": (
+        _("Number"),
+        _("Progress in percent: for a priority, the mean of its milestones' progress (cancelled ones left out)."),
+    ),
     "status": (_("Code"), _("Status of the priority: the worst status among its milestones.")),
     "lead_jurisdictions": (_("List of identifiers"), _("Jurisdictions leading the milestone's priority.")),
     "due_label": (_("Text"), _("The month the milestone is due, e.g. June 2020.")),
