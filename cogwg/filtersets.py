@@ -51,9 +51,12 @@ class StrictBooleanFilter(filters.BooleanFilter):
 
 class RecordsField(filters.fields.ModelMultipleChoiceField):
     """Refuses an id the database could not even compare (not a number, or beyond 64 bits)
-    as an invalid value instead of letting the query fail."""
+    as an invalid value instead of letting the query fail. Jurisdiction codes are taken in
+    either case (they are stored in upper case: ``?lead=on`` is Ontario)."""
 
     def _check_values(self, value):
+        if self.to_field_name == "code":
+            value = [str(key).upper() for key in value]
         if (self.to_field_name or "pk") == "pk":
             for key in value:
                 try:

@@ -22,6 +22,11 @@ class JurisdictionViewSet(ModelViewSet):
     filterset_class = JurisdictionFilterSet
     lookup_field = "code"
 
+    def get_object(self):
+        # Codes are upper case; the site's addresses write them in lower case (/en/jurisdictions/on/).
+        self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
+        return super().get_object()
+
 
 @read_examples(examples.ACCOMPLISHMENT, examples.ACCOMPLISHMENTS)
 class AccomplishmentViewSet(PublicationActionsMixin, ModelViewSet):

@@ -48,6 +48,9 @@ def milestones():
         ({"partner": "BC"}, ["sept"]),
         ({"jurisdiction": "BC"}, ["march", "june", "sept"]),
         ({"lead": ["BC", "ON"]}, ["march", "june", "sept"]),
+        # Codes as the site's addresses write them.
+        ({"lead": "bc"}, ["march", "june"]),
+        ({"jurisdiction": ["bc", "On"]}, ["march", "june", "sept"]),
         ({"overdue": "true"}, ["june", "other_plan"]),
         ({"overdue": "false"}, ["march", "sept"]),
     ],
@@ -126,6 +129,16 @@ def test_accomplishment_filters(api):
     assert ids(api.get("/api/v1/accomplishments/", {"date_after": "2020-01-01", "date_before": "2020-12-31"})) == [
         portal.pk
     ]
+
+
+def test_a_jurisdiction_is_found_by_its_code_in_either_case(api):
+    factories.JurisdictionFactory(code="ON", name_en="Ontario")
+
+    upper, lower = api.get("/api/v1/jurisdictions/ON/"), api.get("/api/v1/jurisdictions/on/")
+
+    assert (upper.status_code, lower.status_code) == (200, 200)
+    assert lower.json() == upper.json()
+    assert api.get("/api/v1/jurisdictions/xx/").status_code == 404
 
 
 def test_challenge_filters(api):
