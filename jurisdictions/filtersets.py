@@ -3,6 +3,7 @@ public lists (see ``cogwg/filtersets.py`` for how to use them)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from cogwg import permissions
 from cogwg.filtersets import (
     AnyOfFilter,
     ChoicesFilter,
@@ -50,7 +51,8 @@ class AccomplishmentFilterSet(SearchFilterSet):
     category = ChoicesFilter(choices=AccomplishmentCategory.choices, label=_("Category"))
     priority = AnyOfFilter(
         field_name="priority",
-        queryset=Priority.objects.all(),
+        # What the reader may see: a draft plan's priority is not one to filter by.
+        queryset=lambda request: permissions.visible(getattr(request, "user", None), Priority.objects.all()),
         label=_("Priority advanced"),
         help_text=_("A priority's id; repeat for several."),
     )

@@ -21,6 +21,7 @@ from workplan.models import Assignment, Priority
 
 from .filtersets import AccomplishmentFilterSet, ChallengeFilterSet
 from .models import Accomplishment, Challenge, Jurisdiction
+from .selectors import shown_priority
 
 SEAT_COLUMNS = (
     "role",
@@ -81,9 +82,7 @@ class JurisdictionDetailView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         jurisdiction = get_object_or_404(Jurisdiction, code=self.kwargs["code"].upper())
-        accomplishments = list(
-            jurisdiction.accomplishments.published().for_cards().select_related("priority__work_plan")
-        )
+        accomplishments = list(jurisdiction.accomplishments.published().for_cards().prefetch_related(shown_priority()))
         kwargs |= {
             "jurisdiction": jurisdiction,
             "seats": seat_rows(jurisdiction),
@@ -111,7 +110,7 @@ class AccomplishmentListView(PublicFilterMixin, PublicPageMixin, FilterView):
     filter_fields = ("q", "jurisdiction", "category")
 
     def get_queryset(self):
-        return Accomplishment.objects.published().for_cards().select_related("priority__work_plan")
+        return Accomplishment.objects.published().for_cards().prefetch_related(shown_priority())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

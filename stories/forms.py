@@ -9,9 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from jurisdictions.models import Jurisdiction
 
 from .choices import Impact, UserType
-from .models import Theme
+from .models import Theme, UserStory
 
 MAX_DATASETS = 10
+
+
+def column_length(name: str) -> int:
+    """The length of ``UserStory``'s column ``name``: what the form accepts is what the
+    database stores (PostgreSQL refuses a longer value with an error, not a message)."""
+    return UserStory._meta.get_field(name).max_length
 
 
 class StorySubmissionForm(forms.Form):
@@ -71,9 +77,13 @@ class StorySubmissionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    submitter_name = forms.CharField(label=_("Your name"), help_text=_("Optional."), required=False, max_length=200)
+    submitter_name = forms.CharField(
+        label=_("Your name"), help_text=_("Optional."), required=False, max_length=column_length("submitter_name")
+    )
     submitter_email = forms.EmailField(
         label=_("Your e-mail address"),
+        # Django's own limit is 320 characters; the column holds 254.
+        max_length=column_length("submitter_email"),
         help_text=_("Only to contact you about your story. It is never published."),
         error_messages={
             "required": _("Enter your e-mail address."),

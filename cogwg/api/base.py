@@ -19,12 +19,16 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.db.models import prefetch_related_objects
+from django.db.models.manager import BaseManager
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 from rest_framework import serializers
 from rest_framework.relations import Hyperlink
 from rest_framework.settings import api_settings
+
+from cogwg import permissions
 
 from .language import language_codes
 
@@ -116,6 +120,12 @@ class SummaryRelatedField(serializers.RelatedField):
         except (TypeError, ValueError, OverflowError, DjangoValidationError):
             self.fail("invalid")
 
+    def get_queryset(self):
+        # A record is written pointing only at what its writer may see: a contributor
+        # cannot name a draft plan's priority (as one that does not exist).
+        request = self.context.get("request")
+        return permissions.visible(getattr(request, "user", None), super().get_queryset())
+
     @cached_property
     def summary(self):
         # One summary serializer per field, reused for every row: building a serializer's
@@ -124,6 +134,43 @@ class SummaryRelatedField(serializers.RelatedField):
 
     def to_representation(self, value):
         return self.summary.to_representation(value)
+
+
+class ShownRelatedField(SummaryRelatedField):
+    """A related record the reader may not be allowed to see (a priority of a plan still
+    in draft): written as its key like any ``SummaryRelatedField``, read from the
+    attribute that the selector ``shown`` (reader → ``Prefetch`` with a ``to_attr``)
+    fills with the record where the reader may see it, else None. A list's records are
+    filled together (``ShownListSerializer``), a single record when it is read."""
+
+    def __init__(self, summary_serializer, *, shown, **kwargs):
+        self.shown = shown
+        super().__init__(summary_serializer, **kwargs)
+
+    @cached_property
+    def attribute(self):
+        return self.shown().to_attr
+
+    def fill(self, records):
+        request = self.context.get("request")
+        prefetch_related_objects(records, self.shown(getattr(request, "user", None)))
+
+    def get_attribute(self, instance):
+        if not hasattr(instance, self.attribute):
+            self.fill([instance])
+        return getattr(instance, self.attribute)
+
+
+class ShownListSerializer(serializers.ListSerializer):
+    """Fills the ``ShownRelatedField``s of all the records of a list in one query each,
+    rather than one per record."""
+
+    def to_representation(self, data):
+        records = list(data.all() if isinstance(data, BaseManager) else data)
+        for field in self.child.fields.values():
+            if isinstance(field, ShownRelatedField):
+                field.fill(records)
+        return super().to_representation(records)
 
 
 # For a serializer whose to_representation reads the values straight off the object: the

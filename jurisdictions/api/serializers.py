@@ -5,13 +5,20 @@ import re
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cogwg.api.base import ApiModelSerializer, HyperlinkedIdentityField, SummaryRelatedField
+from cogwg.api.base import (
+    ApiModelSerializer,
+    HyperlinkedIdentityField,
+    ShownListSerializer,
+    ShownRelatedField,
+    SummaryRelatedField,
+)
 from cogwg.api.publication import ReviewCommentField
 from cogwg.api.summaries import JurisdictionSummarySerializer, MeetingSummarySerializer, PrioritySummarySerializer
 from cogwg.models import Meeting
 from workplan.models import Priority
 
 from ..models import Accomplishment, AccomplishmentLink, Challenge, Jurisdiction
+from ..selectors import shown_priority
 
 CODE = re.compile(r"[A-Z0-9]+(-[A-Z0-9]+)*")
 
@@ -59,12 +66,13 @@ class AccomplishmentSerializer(ApiModelSerializer):
     jurisdiction = SummaryRelatedField(
         JurisdictionSummarySerializer, slug_field="code", queryset=Jurisdiction.objects.all()
     )
-    priority = SummaryRelatedField(
+    priority = ShownRelatedField(
         PrioritySummarySerializer,
+        shown=shown_priority,
         queryset=Priority.objects.all(),
         required=False,
         allow_null=True,
-        help_text="The priority it advances.",
+        help_text="The priority it advances; null while its work plan is a draft the reader may not see.",
     )
     meeting = SummaryRelatedField(
         MeetingSummarySerializer,
@@ -78,6 +86,7 @@ class AccomplishmentSerializer(ApiModelSerializer):
 
     class Meta:
         model = Accomplishment
+        list_serializer_class = ShownListSerializer
         fields = (
             "url",
             "id",

@@ -3,7 +3,13 @@ private: no field here reads it."""
 
 from rest_framework import serializers
 
-from cogwg.api.base import ApiModelSerializer, HyperlinkedIdentityField, SummaryRelatedField
+from cogwg.api.base import (
+    ApiModelSerializer,
+    HyperlinkedIdentityField,
+    ShownListSerializer,
+    ShownRelatedField,
+    SummaryRelatedField,
+)
 from cogwg.api.summaries import (
     DatasetSummarySerializer,
     JurisdictionSummarySerializer,
@@ -14,6 +20,7 @@ from jurisdictions.models import Jurisdiction
 from workplan.models import Milestone
 
 from ..models import Dataset, Theme, UserStory
+from ..selectors import shown_release
 
 
 class UserStorySerializer(ApiModelSerializer):
@@ -29,16 +36,18 @@ class UserStorySerializer(ApiModelSerializer):
         ThemeSerializer, slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
     )
     datasets = SummaryRelatedField(DatasetSummarySerializer, queryset=Dataset.objects.all(), many=True, required=False)
-    release = SummaryRelatedField(
+    release = ShownRelatedField(
         MilestoneSummarySerializer,
+        shown=shown_release,
         queryset=Milestone.objects.all(),
         required=False,
         allow_null=True,
-        help_text="The milestone it was released under.",
+        help_text="The milestone it was released under; null while its work plan is a draft the reader may not see.",
     )
 
     class Meta:
         model = UserStory
+        list_serializer_class = ShownListSerializer
         fields = (
             "url",
             "id",

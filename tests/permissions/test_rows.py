@@ -326,8 +326,11 @@ def test_progress_is_posted_only_where_the_jurisdiction_holds_a_seat(world):
     )
     theirs = alice.post("/api/v1/progress-updates/", payload | {"jurisdiction": "ON"}, format="json")
 
-    refused = (no_seat, not_theirs, other_jurisdiction, draft_plan, no_seat_milestone)
-    assert [response.status_code for response in refused] == [403, 403, 403, 403, 403]
+    refused = (no_seat, not_theirs, other_jurisdiction, no_seat_milestone)
+    assert [response.status_code for response in refused] == [403, 403, 403, 403]
+    # A draft plan's milestone is one they cannot see: as if it did not exist.
+    assert draft_plan.status_code == 400
+    assert draft_plan.json()["milestone"] == [f"No record has the id {world.draft_milestone.pk}."]
     assert theirs.status_code == 201
     assert ProgressUpdate.objects.filter(progress=30).count() == 1
 

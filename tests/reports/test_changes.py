@@ -7,8 +7,8 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import translation
+from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from cogwg.reports.diff import compare
