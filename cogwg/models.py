@@ -2,8 +2,9 @@
 texts; plus the abstract models every app shares (timestamps, publication state)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
@@ -204,6 +205,10 @@ class StatusReport(TimeStampedModel):
                 condition=models.Q(state=StatusReportState.DRAFT)
                 | (models.Q(content__isnull=False) & models.Q(frozen_at__isnull=False)),
                 name="%(app_label)s_%(class)s_frozen_unless_draft",
+                violation_error_code="report_not_frozen",
+                violation_error_message=_(
+                    "A report is frozen before it becomes final or is published: freeze it first."
+                ),
             ),
         ]
 
@@ -278,10 +283,16 @@ class LinkCheck(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status_code__isnull=True) | models.Q(status_code__gte=100, status_code__lte=599),
                 name="%(app_label)s_%(class)s_status_code_http",
+                violation_error_code="status_code_not_http",
+                violation_error_message=_("An HTTP status code is a number from 100 to 599."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(status__in=REACHABLE_LINK_STATUSES) | models.Q(first_failed_at__isnull=True),
                 name="%(app_label)s_%(class)s_failing_since_only_when_failing",
+                violation_error_code="failing_since_not_failing",
+                violation_error_message=_(
+                    "Only a failing link has a “failing since” date: clear the date, or choose a failing status."
+                ),
             ),
         ]
 
@@ -367,6 +378,9 @@ class ReportingPeriod(TimeStampedModel):
                 fields=["work_plan"],
                 condition=models.Q(status=ReportingPeriodStatus.OPEN),
                 name="%(app_label)s_%(class)s_one_open_per_work_plan",
+                violation_error_code="open_period_exists",
+                # The words of cogwg.cycles.period_open_validate, which checks it first.
+                violation_error_message=_("This work plan already has an open reporting period: close it first."),
             ),
             models.UniqueConstraint(
                 fields=["work_plan", "period_end"], name="%(app_label)s_%(class)s_one_per_period_end"
@@ -375,15 +389,35 @@ class ReportingPeriod(TimeStampedModel):
                 condition=(models.Q(status=ReportingPeriodStatus.OPEN) & models.Q(closed_at__isnull=True))
                 | (models.Q(status=ReportingPeriodStatus.CLOSED) & models.Q(closed_at__isnull=False)),
                 name="%(app_label)s_%(class)s_closed_at_only_when_closed",
+                violation_error_code="closed_at_not_closed",
+                violation_error_message=_("A closed reporting period has a closing time, and an open one has none."),
             ),
             models.CheckConstraint(
                 condition=models.Q(closed_at__isnull=True) | models.Q(closed_at__gte=models.F("opened_at")),
                 name="%(app_label)s_%(class)s_closed_after_opened",
+                violation_error_code="closed_before_opened",
+                violation_error_message=_("A reporting period closes after it opens."),
             ),
         ]
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        # Jurisdictions report on the milestones due by the period's end: not before it.
+        if self.period_end and self.deadline and self.deadline < self.period_end:
+            raise ValidationError(
+                {
+                    "deadline": ValidationError(
+                        _(
+                            "The deadline is on or after the end of the period (%(date)s): updates report on "
+                            "the milestones due by then."
+                        ),
+                        code="deadline_before_period_end",
+                        params={"date": formats.date_format(self.period_end)},
+                    )
+                }
+            )
 
     @property
     def is_open(self):
@@ -412,7 +446,12 @@ class PeriodReminder(models.Model):
         verbose_name = _("period reminder")
         verbose_name_plural = _("period reminders")
         constraints = [
-            models.CheckConstraint(condition=~models.Q(recipients=""), name="%(app_label)s_%(class)s_has_recipients"),
+            models.CheckConstraint(
+                condition=~models.Q(recipients=""),
+                name="%(app_label)s_%(class)s_has_recipients",
+                violation_error_code="no_recipients",
+                violation_error_message=_("A reminder is sent to at least one address."),
+            ),
         ]
 
     def __str__(self):

@@ -2,6 +2,7 @@
 and contributors' for their own jurisdictions: cogwg/permissions.py), and who contributes
 for which jurisdiction."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
@@ -13,8 +14,15 @@ from .models import Accomplishment, AccomplishmentLink, Challenge, Contributor, 
 PUBLICATION_FIELDS = ("publication_state", "published_at", ("submitted_by", "submitted_at"), "review_comment")
 
 
+class JurisdictionForm(forms.ModelForm):
+    def clean_code(self):
+        # Codes are kept in capitals (a database constraint): "bc" is taken as BC.
+        return self.cleaned_data["code"].upper()
+
+
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(TrackedTranslationAdmin):
+    form = JurisdictionForm
     list_display = ("code", "name", "short_name", "kind", "is_member", "order")
     list_filter = ("kind", "is_member")
     search_fields = ("code", "name_en", "name_fr", "short_name_en", "short_name_fr")

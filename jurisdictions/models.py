@@ -1,8 +1,10 @@
 """Member governments, what they accomplished and what holds them back."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from cogwg.choices import PublicationState
@@ -37,8 +39,18 @@ class Jurisdiction(TimeStampedModel):
         verbose_name = _("jurisdiction")
         verbose_name_plural = _("jurisdictions")
         constraints = [
-            models.CheckConstraint(condition=models.Q(code=Upper("code")), name="%(app_label)s_%(class)s_code_upper"),
-            models.CheckConstraint(condition=~models.Q(code=""), name="%(app_label)s_%(class)s_code_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(code=Upper("code")),
+                name="%(app_label)s_%(class)s_code_upper",
+                violation_error_code="code_not_upper",
+                violation_error_message=_("Write the jurisdiction's code in capital letters, e.g. BC or ON."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(code=""),
+                name="%(app_label)s_%(class)s_code_not_empty",
+                violation_error_code="code_empty",
+                violation_error_message=_("A jurisdiction has a code, e.g. BC or ON."),
+            ),
         ]
 
     def __str__(self):
@@ -195,8 +207,32 @@ class Challenge(PublishableModel):
             models.CheckConstraint(
                 condition=models.Q(status=ChallengeStatus.RESOLVED) | models.Q(resolved_on__isnull=True),
                 name="%(app_label)s_%(class)s_resolved_on_only_when_resolved",
+                violation_error_code="resolved_on_not_resolved",
+                violation_error_message=_(
+                    "Only a resolved challenge has a “resolved on” date: clear the date, or set the status to "
+                    "“Resolved”."
+                ),
             ),
         ]
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.resolved_on is None:
+            return
+        # First reported on a date, at a meeting, or both: resolved on or after the later.
+        reported = [self.first_reported_on]
+        if self.first_reported_at_id is not None:
+            reported.append(self.first_reported_at.date)
+        reported_on = max(filter(None, reported), default=None)
+        if reported_on is not None and self.resolved_on < reported_on:
+            raise ValidationError(
+                {
+                    "resolved_on": ValidationError(
+                        _("A challenge is resolved on or after the day it was first reported (%(date)s)."),
+                        code="resolved_before_reported",
+                        params={"date": formats.date_format(reported_on)},
+                    )
+                }
+            )

@@ -3,8 +3,10 @@ themes, and the datasets stories used. A submitter's name and e-mail appear in a
 change form only (the secretariat's): never in the list, its search, or the History page.
 Contributors file and edit their jurisdictions' stories here too (cogwg/permissions.py)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -56,8 +58,21 @@ class DatasetAdmin(DatasetCkanAdminMixin, TrackedTranslationAdmin):
     )
 
 
+class UserStoryForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        # Published from the form as by the "Publish" action (stories_moderate): on today's
+        # date, unless the secretariat gives another. A published story keeps its date.
+        publishing = cleaned_data.get("state") == StoryState.PUBLISHED != self.instance.state
+        undated = "published_on" in self.fields and cleaned_data.get("published_on") is None
+        if publishing and undated and "published_on" not in self.errors:
+            cleaned_data["published_on"] = timezone.localdate()
+        return cleaned_data
+
+
 @admin.register(UserStory)
 class UserStoryAdmin(TrackedTranslationAdmin):
+    form = UserStoryForm
     list_display = ("title", "jurisdiction", "user_type", "impact", "state", "published_on")
     list_filter = ("state", "user_type", "impact", ("jurisdiction", admin.RelatedOnlyFieldListFilter), "themes")
     list_select_related = ("jurisdiction",)

@@ -119,6 +119,10 @@ class UserStory(TimeStampedModel):
             models.CheckConstraint(
                 condition=~models.Q(state=StoryState.PUBLISHED) | models.Q(published_on__isnull=False),
                 name="%(app_label)s_%(class)s_published_has_date",
+                violation_error_code="published_without_date",
+                violation_error_message=_(
+                    "A published story has a publication date: enter its “published on” date, or choose another state."
+                ),
             ),
         ]
 

@@ -2,6 +2,8 @@
 and the log of progress updates that makes "as of a date" possible."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from cogwg.models import PublishableModel, PublishableQuerySet, TimeStampedModel, lines
 
 from .choices import CLOSED_STATUSES, MilestoneKind, MilestoneStatus, SeatRole, WorkPlanStatus
+
+ENDS_AFTER_START = _("A work plan ends on or after the day it starts.")
+# The words of workplan.services.progress_update_validate, which checks it first.
+PROGRESS_0_100 = _("Progress must be a whole number between 0 and 100.")
 
 
 def in_published_plan(path="") -> models.Q:
@@ -52,11 +58,18 @@ class WorkPlan(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),
                 name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_code="ends_before_start",
+                violation_error_message=ENDS_AFTER_START,
             ),
         ]
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        # Next to the end date rather than over the whole form (the constraint's place).
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": ValidationError(ENDS_AFTER_START, code="ends_before_start")})
 
 
 class PriorityQuerySet(models.QuerySet):
@@ -78,7 +91,7 @@ class Priority(TimeStampedModel):
     work_plan = models.ForeignKey(
         WorkPlan, on_delete=models.CASCADE, related_name="priorities", verbose_name=_("work plan")
     )
-    number = models.PositiveSmallIntegerField(_("number"))
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=100)
     issue = models.TextField(_("issue"))
@@ -95,7 +108,12 @@ class Priority(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["work_plan", "number"], name="%(app_label)s_%(class)s_unique_number"),
             models.UniqueConstraint(fields=["work_plan", "slug"], name="%(app_label)s_%(class)s_unique_slug"),
-            models.CheckConstraint(condition=models.Q(number__gte=1), name="%(app_label)s_%(class)s_number_positive"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1),
+                name="%(app_label)s_%(class)s_number_positive",
+                violation_error_code="number_not_positive",
+                violation_error_message=_("Priorities are numbered from 1."),
+            ),
         ]
 
     def __str__(self):
@@ -141,6 +159,11 @@ class Assignment(TimeStampedModel):
                 fields=["priority", "role", "jurisdiction"],
                 condition=models.Q(jurisdiction__isnull=False),
                 name="%(app_label)s_%(class)s_one_seat_per_role",
+                violation_error_code="duplicate_seat",
+                violation_error_message=_(
+                    "This jurisdiction already holds a seat of this role on this priority: a jurisdiction holds "
+                    "one seat of each role."
+                ),
             ),
         ]
 
@@ -226,11 +249,16 @@ class Milestone(TimeStampedModel):
         verbose_name_plural = _("milestones")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(progress__gte=0, progress__lte=100), name="%(app_label)s_%(class)s_progress_0_100"
+                condition=models.Q(progress__gte=0, progress__lte=100),
+                name="%(app_label)s_%(class)s_progress_0_100",
+                violation_error_code="progress_out_of_range",
+                violation_error_message=PROGRESS_0_100,
             ),
             models.CheckConstraint(
                 condition=models.Q(status=MilestoneStatus.COMPLETED) | models.Q(completed_on__isnull=True),
                 name="%(app_label)s_%(class)s_completed_on_only_when_completed",
+                violation_error_code="completed_on_not_completed",
+                violation_error_message=_("Only a completed milestone has a completion date."),
             ),
         ]
 
@@ -305,11 +333,17 @@ class ProgressUpdate(PublishableModel):
         verbose_name_plural = _("progress updates")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(progress__gte=0, progress__lte=100), name="%(app_label)s_%(class)s_progress_0_100"
+                condition=models.Q(progress__gte=0, progress__lte=100),
+                name="%(app_label)s_%(class)s_progress_0_100",
+                violation_error_code="progress_out_of_range",
+                violation_error_message=PROGRESS_0_100,
             ),
             models.CheckConstraint(
                 condition=~models.Q(status=MilestoneStatus.COMPLETED) | models.Q(progress=100),
                 name="%(app_label)s_%(class)s_completed_is_100",
+                violation_error_code="completed_not_100",
+                # %% for the constraint's own formatting (%(name)s).
+                violation_error_message=_("A completed milestone is 100%% done."),
             ),
         ]
 
