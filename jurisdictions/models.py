@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import formats
@@ -12,12 +13,26 @@ from cogwg.models import PublishableModel, PublishableQuerySet, TimeStampedModel
 
 from .choices import AccomplishmentCategory, ChallengeCategory, ChallengeStatus, JurisdictionKind
 
+CODE_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*\Z",
+    _("Use capital letters, digits and hyphens, e.g. BC or ON-TORONTO."),
+    code="invalid_code",
+)
+
 
 class Jurisdiction(TimeStampedModel):
     """A government (federal, provincial, territorial, municipal) or organization.
     Jurisdictions are public reference data: there is no draft jurisdiction."""
 
-    code = models.CharField(_("code"), max_length=12, unique=True, help_text=_("For example CA, BC, ON."))
+    code = models.CharField(
+        _("code"),
+        max_length=12,
+        unique=True,
+        # The jurisdiction's address (/jurisdictions/bc/, /api/v1/jurisdictions/BC/), kept in
+        # capitals: forms and the API take it in either case.
+        validators=[CODE_VALIDATOR],
+        help_text=_("For example CA, BC, ON."),
+    )
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=JurisdictionKind.choices)

@@ -49,7 +49,9 @@ class JurisdictionSerializer(ApiModelSerializer):
         )
 
     def validate_code(self, value):
-        # The code is the jurisdiction's address in URLs (/jurisdictions/BC/).
+        # The code is the jurisdiction's address in URLs (/jurisdictions/BC/), kept in
+        # capitals: "bc" is BC (the model's validator has refused anything else).
+        value = value.upper()
         if not CODE.fullmatch(value):
             raise serializers.ValidationError(_("Use capital letters, digits and hyphens, e.g. BC or ON-TORONTO."))
         return value

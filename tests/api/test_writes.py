@@ -158,7 +158,7 @@ def test_a_model_constraint_is_a_400_not_a_database_error(staff_api):
     assert challenge.resolved_on is None
 
 
-@pytest.mark.parametrize("code", ["bc", "B.C.", "BC/ON", "É", "-BC"])
+@pytest.mark.parametrize("code", ["B.C.", "BC/ON", "É", "-BC", "b c"])
 def test_a_jurisdiction_code_that_cannot_be_an_address_is_refused(staff_api, code):
     response = staff_api.post(
         "/api/v1/jurisdictions/", {"code": code, "name_en": "British Columbia", "kind": "provincial"}, format="json"
@@ -167,6 +167,16 @@ def test_a_jurisdiction_code_that_cannot_be_an_address_is_refused(staff_api, cod
     assert response.status_code == 400
     assert list(response.json()) == ["code"]
     assert not Jurisdiction.objects.exists()
+
+
+def test_a_jurisdiction_code_in_lower_case_is_kept_in_capitals(staff_api):
+    response = staff_api.post(
+        "/api/v1/jurisdictions/", {"code": "bc", "name_en": "British Columbia", "kind": "provincial"}, format="json"
+    )
+
+    assert response.status_code == 201
+    assert response.json()["code"] == "BC"
+    assert list(Jurisdiction.objects.values_list("code", flat=True)) == ["BC"]
 
 
 def test_a_jurisdiction_code_with_a_hyphen_is_accepted(staff_api):
