@@ -127,7 +127,7 @@ def _priority(status: PriorityStatus, *, as_of: datetime.date) -> dict:
     }
 
 
-def _accomplishment(accomplishment) -> dict:
+def _accomplishment(accomplishment, *, work_plan) -> dict:
     return {
         "id": accomplishment.pk,
         "jurisdiction": _jurisdiction(accomplishment.jurisdiction),
@@ -136,7 +136,11 @@ def _accomplishment(accomplishment) -> dict:
         "category": accomplishment.category,
         "date": iso(accomplishment.date),
         "reported_on": iso(accomplishment.reported_on),
-        "priority": accomplishment.priority.number if accomplishment.priority_id else None,
+        # The number of the priority it advances in this report's plan; another plan's (a
+        # draft next year's, maybe) would read as this plan's.
+        "priority": accomplishment.priority.number
+        if accomplishment.priority_id and accomplishment.priority.work_plan_id == work_plan.pk
+        else None,
         "links": [{"url": link.url, "label": text(link, "label")} for link in accomplishment.links.all()],
     }
 
@@ -230,7 +234,9 @@ def build_content(*, report: StatusReport, previous: StatusReport | None = None)
             for section in InfoSection.objects.order_by("order", "slug")
         ],
         "priorities": [_priority(status, as_of=as_of) for status in plan.priorities],
-        "accomplishments": [_accomplishment(item) for item in accomplishments_reported(start=start, end=as_of)],
+        "accomplishments": [
+            _accomplishment(item, work_plan=work_plan) for item in accomplishments_reported(start=start, end=as_of)
+        ],
         "challenges": [
             _challenge(item, start=start, end=as_of) for item in challenges_reported(start=start, end=as_of)
         ],

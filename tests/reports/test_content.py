@@ -9,9 +9,15 @@ from django.utils.translation import gettext
 
 from cogwg.reports.content import build_content
 from jurisdictions.choices import ChallengeStatus
-from tests.factories import AssignmentFactory, MilestoneFactory, PriorityFactory, StatusReportFactory
+from tests.factories import (
+    AssignmentFactory,
+    MilestoneFactory,
+    PriorityFactory,
+    StatusReportFactory,
+    WorkPlanFactory,
+)
 from tests.reports.conftest import APRIL_1, FEB_27
-from workplan.choices import MilestoneStatus, SeatRole
+from workplan.choices import MilestoneStatus, SeatRole, WorkPlanStatus
 from workplan.services import milestone_post_update
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +124,20 @@ def test_first_report_covers_the_plan_year_up_to_its_date(plan, draft_report):
     assert challenges[plan.transition.pk]["status"] == ChallengeStatus.OPEN
     assert challenges[plan.transition.pk]["resolved_on"] is None
     assert challenges[plan.transition.pk]["jurisdictions"][0]["code"] == "ON"
+
+
+def test_an_accomplishment_names_a_priority_of_the_reports_plan_only(plan, draft_report):
+    """Another plan's priority number (next year's, in draft) would read as this plan's."""
+    next_year = PriorityFactory(work_plan=WorkPlanFactory(slug="2021", status=WorkPlanStatus.DRAFT), number=1)
+    plan.portal.priority = next_year
+    plan.portal.save()
+
+    assert build_content(report=draft_report)["accomplishments"][0]["priority"] is None
+
+    plan.portal.priority = plan.literacy
+    plan.portal.save()
+
+    assert build_content(report=draft_report)["accomplishments"][0]["priority"] == plan.literacy.number
 
 
 def test_next_report_covers_what_was_reported_since_the_previous_one(
