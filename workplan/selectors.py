@@ -13,6 +13,7 @@ Rules:
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, JSONField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import JSONObject
@@ -71,9 +72,20 @@ class PlanStatus:
         return [state for state in self.milestones if state.overdue]
 
 
+def _half_up(value, places: str) -> Decimal:
+    """``value`` rounded as people round, half away from zero (32.5 → 33), not Python's
+    half to even (32.5 → 32)."""
+    return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
 def _mean(values):
-    values = [value for value in values if value is not None]
-    return round(sum(values) / len(values), 1) if values else None
+    values = [Decimal(str(value)) for value in values if value is not None]
+    return float(_half_up(sum(values) / len(values), "0.1")) if values else None
+
+
+def whole_percent(value) -> int | None:
+    """A progress figure as pages, reports and files show it: a whole percent, half up."""
+    return None if value is None else int(_half_up(value, "1"))
 
 
 def _worst(statuses):

@@ -9,9 +9,11 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from cogwg.reports.render.view import percent
 from jurisdictions.choices import AccomplishmentCategory, ChallengeCategory, ChallengeStatus, JurisdictionKind
 from stories.choices import Impact, UserType
 from workplan.choices import MilestoneStatus, SeatRole
+from workplan.selectors import whole_percent
 
 register = template.Library()
 
@@ -72,22 +74,16 @@ def choice_label(value, kind):
         return value
 
 
-@register.filter
-def percent(value):
-    """A progress value as text: "42 %" in French, "42%" in English; "—" when unknown."""
-    if value is None:
-        return "—"
-    number = f"{value:.0f}"
-    if translation.get_language() == "fr":
-        return f"{number}\u00a0%"
-    return f"{number}%"
+# A progress value as text: "42 %" in French, "42%" in English; "—" when unknown. The
+# reports' own function, so that a page and a report file never round differently.
+register.filter("percent", percent)
 
 
 @register.filter
 def width_class(value):
     """The class that sets a bar's width (``pct-0`` … ``pct-100`` in site.css): the
     Content Security Policy allows no inline style."""
-    return f"pct-{0 if value is None else max(0, min(100, round(value)))}"
+    return f"pct-{0 if value is None else max(0, min(100, whole_percent(value)))}"
 
 
 # The small pieces every list repeats are tags rather than ``{% include %}``s: an include

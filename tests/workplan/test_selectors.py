@@ -1,8 +1,12 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from cogwg.choices import PublicationState
+from cogwg.reports.render.view import percent as report_percent
+from cogwg.templatetags.cogwg_tags import percent as page_percent
+from cogwg.templatetags.cogwg_tags import width_class
 from tests.factories import MilestoneFactory, PriorityFactory, ProgressUpdateFactory, WorkPlanFactory
 from workplan import selectors
 from workplan.choices import MilestoneStatus as S
@@ -195,3 +199,21 @@ def test_current_work_plan_prefers_the_active_one():
     WorkPlanFactory(slug="2021", status=WorkPlanStatus.DRAFT, **year(2021))
 
     assert selectors.current_work_plan() == active
+
+
+@pytest.mark.parametrize(
+    ("values", "mean"),
+    [([30, 35], 32.5), ([1, 2, 2], 1.7), ([32.25, 32.25], 32.3), ([0.05], 0.1), ([10, 20, 40], 23.3), ([], None)],
+)
+def test_a_mean_is_rounded_to_a_tenth_half_up(values, mean):
+    assert selectors._mean(values) == mean
+
+
+@pytest.mark.parametrize(("value", "whole"), [(32.5, 33), (37.5, 38), (0.5, 1), (99.4, 99), (100, 100), (None, None)])
+def test_a_percent_is_shown_whole_rounded_half_up_on_pages_and_in_reports(value, whole):
+    """Python rounds half to even (32.5 → 32, 37.5 → 38): people, and spreadsheets, don't."""
+    assert selectors.whole_percent(value) == whole
+    with translation.override("en"):
+        label = "—" if whole is None else f"{whole}%"
+        assert page_percent(value) == report_percent(value) == label
+    assert width_class(value) == f"pct-{whole or 0}"

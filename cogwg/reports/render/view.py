@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from jurisdictions.choices import AccomplishmentCategory, ChallengeCategory, ChallengeStatus
 from workplan.choices import MilestoneKind, MilestoneStatus, SeatRole
+from workplan.selectors import whole_percent
 
 TEXT_KEYS = {"en", "fr"}
 
@@ -46,10 +47,11 @@ def date_label(iso, format_name="DATE_FORMAT"):
 
 
 def percent(value):
-    """A progress figure as the site shows it: "42%", "42 %" in French; a dash when none."""
+    """A progress figure as the site and the reports show it: "42%", "42 %" in French
+    (rounded half up: ``whole_percent``); a dash when none."""
     if value is None:
         return "—"
-    number = f"{value:.0f}"
+    number = whole_percent(value)
     return f"{number}\u00a0%" if translation.get_language() == "fr" else f"{number}%"
 
 
