@@ -77,6 +77,16 @@ def staff_client(client, staff):
 
 
 @pytest.fixture
+def staff_api(db, staff):
+    """DRF's test client, authenticated as ``staff``."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(staff)
+    return client
+
+
+@pytest.fixture
 def otp_device(staff):
     """A confirmed TOTP device (django-otp) of the ``staff`` user."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.constraints import BaseConstraint
 from django.utils import timezone, translation
-from rest_framework.test import APIClient
 
 from cogwg import cycles
 from cogwg.choices import ReportingPeriodStatus
@@ -76,13 +75,6 @@ CODE_UPPER = {
 NUMBER_POSITIVE = {"en": "Priorities are numbered from 1.", "fr": "Les priorités sont numérotées à partir de 1."}
 
 LANGUAGES = ["en", "fr"]
-
-
-@pytest.fixture
-def staff_api(staff):
-    client = APIClient()
-    client.force_authenticate(staff)
-    return client
 
 
 def admin_post(client, language, model, view, *args, **changes):

@@ -25,13 +25,6 @@ def api(db):
 
 
 @pytest.fixture
-def staff_api(db, staff):
-    client = APIClient()
-    client.force_authenticate(staff)
-    return client
-
-
-@pytest.fixture
 def redis_cache(require_redis, settings):
     """The production cache: Redis (a database of the tests' own), emptied before and after."""
     from django.core.cache import cache

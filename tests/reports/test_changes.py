@@ -46,13 +46,6 @@ def as_json(value):
 
 
 @pytest.fixture
-def staff_api(staff):
-    client = APIClient()
-    client.force_authenticate(staff)
-    return client
-
-
-@pytest.fixture
 def february(plan):
     return frozen(plan, FEB_27, "February report", "Rapport de février", publish=True)
 

@@ -28,13 +28,6 @@ def api():
 
 
 @pytest.fixture
-def staff_api(staff):
-    client = APIClient()
-    client.force_authenticate(staff)
-    return client
-
-
-@pytest.fixture
 def published(draft_report, staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         report = report_freeze(report=draft_report, by=staff)
