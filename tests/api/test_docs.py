@@ -40,6 +40,8 @@ def test_the_docs_page_has_no_inline_script_or_style(client):
     assert csp["style-src"] == "'self'"
     page = Parts(response.content.decode())
     assert page.inline == []
+    # Its text is Swagger UI's, in English (WCAG 3.1.1: the page's language is given).
+    assert '<html lang="en">' in response.content.decode()
     assert page.loaded == [
         f"/static/{SWAGGER_UI}/favicon-32x32.png",
         f"/static/{SWAGGER_UI}/swagger-ui.css",
