@@ -3,7 +3,6 @@ public lists (see ``cogwg/filtersets.py`` for how to use them)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from cogwg import permissions
 from cogwg.filtersets import (
     AnyOfFilter,
     ChoicesFilter,
@@ -51,8 +50,9 @@ class AccomplishmentFilterSet(SearchFilterSet):
     category = ChoicesFilter(choices=AccomplishmentCategory.choices, label=_("Category"))
     priority = AnyOfFilter(
         field_name="priority",
-        # What the reader may see: a draft plan's priority is not one to filter by.
-        queryset=lambda request: permissions.visible(getattr(request, "user", None), Priority.objects.all()),
+        # A published plan's: a draft plan's priority is not one to filter by. (The same for
+        # every reader: a FilterSet's form is made once, so no choice depends on the request.)
+        queryset=Priority.objects.published(),
         label=_("Priority advanced"),
         help_text=_("A priority's id; repeat for several."),
     )
