@@ -37,3 +37,9 @@ class CogwgConfig(AppConfig):
 
         # Every write of the site's records changes the data version (cogwg/versioning.py).
         connect_receivers()
+        # Search ignores accents: SQLite's connections get an UNACCENT() (cogwg/search.py).
+        from django.db.backends.signals import connection_created
+
+        from .search import register_unaccent
+
+        connection_created.connect(register_unaccent, dispatch_uid="cogwg.register_unaccent")

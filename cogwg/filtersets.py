@@ -19,6 +19,7 @@ from workplan.models import WorkPlan
 
 from .choices import MeetingKind, StatusReportState
 from .models import Meeting, StatusReport
+from .search import contains_text
 
 
 def in_every_language(*names):
@@ -140,8 +141,9 @@ class FilterSet(filters.FilterSet):
 
 
 class SearchFilterSet(FilterSet):
-    """Adds ``q``: a case-insensitive search of ``search_fields`` (translated fields are
-    searched in every language) and ``plain_search_fields`` (untranslated columns)."""
+    """Adds ``q``: a search of ``search_fields`` (translated fields are searched in every
+    language) and ``plain_search_fields`` (untranslated columns) that ignores case and
+    accents (cogwg/search.py)."""
 
     search_fields: tuple[str, ...] = ()
     plain_search_fields: tuple[str, ...] = ()
@@ -149,7 +151,7 @@ class SearchFilterSet(FilterSet):
     q = filters.CharFilter(
         method="search",
         label=_("Search"),
-        help_text=_("Free text, searched in English and French (case-insensitive)."),
+        help_text=_("Free text, searched in English and French, whatever the case and the accents."),
     )
 
     def search(self, queryset, name, value: str):
@@ -157,7 +159,7 @@ class SearchFilterSet(FilterSet):
         if not value:
             return queryset
         columns = [*in_every_language(*self.search_fields), *self.plain_search_fields]
-        return queryset.filter(reduce(operator.or_, (Q(**{f"{column}__icontains": value}) for column in columns)))
+        return queryset.filter(reduce(operator.or_, (Q(contains_text(column, value)) for column in columns)))
 
 
 def date_filters(field_name, noun):

@@ -24,6 +24,18 @@ def port_open(host, port):
         return sock.connect_ex((host, port)) == 0
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as migrations leave it: the suite runs without them
+    (``--no-migrations``), so what a migration adds beyond the models' tables is added here
+    (PostgreSQL's unaccent extension, cogwg/migrations/0006_unaccent.py)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """The cache keeps the data version and rendered pages (cogwg/versioning.py,
