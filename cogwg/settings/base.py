@@ -172,6 +172,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["cogwg.api.permissions.PublicReadStaffWrite"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "cogwg.api.renderers.CSVRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cogwg.api.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "cogwg.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["cogwg.api.throttling.AnonWindowRateThrottle"],

@@ -3,6 +3,7 @@ for, or a redirect to the address with its trailing slash."""
 
 import pytest
 
+from tests import factories
 from workplan.models import Milestone
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +80,21 @@ def test_an_unknown_lang_leaves_the_404_a_404_in_english(api):
     assert response.status_code == 404
     assert response["Content-Language"] == "en"
     assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "This address has no “csv” format: it answers in json."),
+        ("fr", "Cette adresse n'a pas de format «\u00a0csv\u00a0»\u00a0: elle répond en json."),
+    ],
+)
+def test_a_format_an_address_does_not_give_is_a_404_naming_those_it_does(api, language, message):
+    factories.WorkPlanFactory(slug="2020")
+
+    response = api.get("/api/v1/work-plans/2020/status/", {"format": "csv", "lang": language})
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": message}
+    assert api.get("/api/v1/work-plans/2020/status/", {"format": "json"}).status_code == 200
+    assert api.get("/api/v1/milestones/", {"format": "csv"}).status_code == 200
