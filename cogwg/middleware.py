@@ -1,17 +1,21 @@
-"""Project middleware: a request id on every request and its logs, and a friendly 503
-instead of a 500 when the database cannot be reached."""
+"""Project middleware: a request id on every request and its logs, a friendly 503
+instead of a 500 when the database cannot be reached, and addresses without a language
+prefix sent to the reader's language."""
 
 import logging
 import re
 import sys
 import uuid
 
+from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.template import loader
+from django.urls import is_valid_path, translate_url
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext
 
 from .logging import request_id_var
@@ -93,4 +97,43 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_ERRORS):
             logger.warning("database unavailable, answering 503: %s", exception)
             return database_unavailable_response(request)
+        return None
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's, which sends an address without a language prefix (``/about/``) to the
+    reader's language (``/en/about/``) when the address exists in it, and also to the
+    reader's own address of a page named in another language: a French reader who follows
+    ``/work-plan/2020/`` (the sitemap's ``x-default`` addresses are the English ones,
+    unprefixed) gets ``/fr/plan-de-travail/2020/``, where Django answers 404."""
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if response.status_code != 404 or translation.get_language_from_path(request.path_info):
+            return response
+        target = self._translated_address(request)
+        if target is None:
+            return response
+        redirect = self.response_redirect_class(target)
+        patch_vary_headers(redirect, ("Accept-Language", "Cookie"))
+        redirect.headers.setdefault("Content-Language", translation.get_language())
+        return redirect
+
+    @staticmethod
+    def _translated_address(request):
+        language = translation.get_language()
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        for other, _name in settings.LANGUAGES:
+            if other == language:
+                continue
+            address = f"/{other}{request.path_info}"
+            with translation.override(other):
+                if not is_valid_path(address, urlconf):
+                    continue
+                translated = translate_url(address, language)
+            if translated == address:
+                continue  # not found in the reader's language: left as a 404
+            # translate_url() reverses: the address carries the script prefix already.
+            query = request.META.get("QUERY_STRING", "")
+            return translated + (f"?{query}" if query else "")
         return None
