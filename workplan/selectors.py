@@ -69,7 +69,9 @@ class PlanStatus:
 
     @property
     def overdue(self):
-        return [state for state in self.milestones if state.overdue]
+        """Overdue milestones, the longest overdue first (then in the plan's order), as the
+        dashboard, the API's status and the reports list them."""
+        return sorted((state for state in self.milestones if state.overdue), key=lambda state: state.milestone.due_date)
 
 
 def _half_up(value, places: str) -> Decimal:

@@ -115,6 +115,18 @@ def test_overdue_as_of_a_date():
     assert [s.milestone for s in status.priorities[0].overdue] == [m["a"], m["b"]]
 
 
+def test_overdue_milestones_come_longest_overdue_first_then_in_the_plans_order(client):
+    plan, _first, second, m = make_plan()
+    # Priority 2's milestone is overdue longer than priority 1's June one.
+    early = MilestoneFactory(priority=second, due_date=datetime.date(2020, 2, 28))
+
+    status = selectors.work_plan_status(work_plan=plan, as_of=datetime.date(2020, 7, 1))
+    answer = client.get("/api/v1/work-plans/2020/status/", {"as_of": "2020-07-01"}).json()
+
+    assert [s.milestone for s in status.overdue] == [early, m["a"], m["b"], m["c"]]
+    assert [row["id"] for row in answer["overdue"]] == [early.pk, m["a"].pk, m["b"].pk, m["c"].pk]
+
+
 def test_latest_note_as_of_a_date_in_both_languages():
     plan, _first, _second, m = make_plan()
     milestone_post_update(
