@@ -158,7 +158,7 @@ STATUS_REPORT = {
             "slug": "2020",
             "title": {
                 "en": "COGWG 2020 Work Plan",
-                "fr": "Plan de travail 2020 du Groupe de travail sur le gouvernement ouvert du Canada",
+                "fr": "Plan de travail 2020 du GTGO",
             },
             "start_date": "2020-01-01",
             "end_date": "2020-12-31",
@@ -205,7 +205,7 @@ STATUS_REPORT = {
                         "Le gouvernement ouvert vise une transparence et une responsabilisation "
                         "accrues, le renforcement de la démocratie et de la participation "
                         "citoyenne, ainsi que la stimulation de l'innovation et des possibilités "
-                        "économiques pour tous les Canadiens. Il constitue :"
+                        "économiques pour tous les Canadiens. Il constitue\u00a0:"
                     ),
                 },
                 "points": {
@@ -222,11 +222,11 @@ STATUS_REPORT = {
                         ),
                     ],
                     "fr": [
-                        "une priorité clé pour le gouvernement du Canada et les gouvernements de partout au Canada ;",
-                        "une initiative internationale reconnue ;",
+                        "une priorité clé pour le gouvernement du Canada et les gouvernements de partout au Canada;",
+                        "une initiative internationale reconnue;",
                         (
                             "une occasion pour les fonctionnaires d'offrir plus efficacement les "
-                            "programmes et services que les Canadiens veulent et attendent ;"
+                            "programmes et services que les Canadiens veulent et attendent;"
                         ),
                         (
                             "une démarche bien harmonisée avec les priorités des Conseils mixtes en "
@@ -282,7 +282,7 @@ STATUS_REPORT = {
                         "role": "lead",
                         "jurisdiction": None,
                         "confirmed": True,
-                        "holder": {"en": "TBD", "fr": "À déterminer"},
+                        "holder": {"en": "TBD", "fr": "à déterminer"},
                     },
                 ],
                 "activities": [

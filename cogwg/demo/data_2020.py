@@ -4,8 +4,11 @@ challenges, the meeting, its next steps and the about page's texts.
 
 Every text is an ``(English, French)`` pair; a list of pairs is a field kept one item per
 line. The English follows the deck word for word (its spelling included, e.g.
-"publically"); the French is a translation in Government of Canada terminology. A key
-that is absent means the deck says nothing: the loader then leaves that field alone.
+"publically", "Gccollab"); the French is a translation in Government of Canada terminology
+and Translation Bureau typography: no space before ";", "?" and "!", a non-breaking space
+(U+00A0) before ":" and inside « », and the French acronyms wherever the English has its
+own (COGWG: GTGO, OG: GO, NWT: T.N.-O.). A key that is absent means the deck says nothing:
+the loader then leaves that field alone.
 """
 
 # The deck's typography (en dashes, curly apostrophes) is transcribed as it is.
@@ -126,7 +129,7 @@ JURISDICTIONS = [
     {
         "code": "NT",
         "name": ("Northwest Territories", "Territoires du Nord-Ouest"),
-        "short_name": ("NWT", "TNO"),
+        "short_name": ("NWT", "T.N.-O."),
         "kind": JurisdictionKind.TERRITORIAL,
         "website": "https://www.gov.nt.ca/",
         "open_government_url": "https://www.eia.gov.nt.ca/en/priorities/open-government",
@@ -143,17 +146,19 @@ WORK_PLAN = {
     "slug": "2020",
     "title": (
         "COGWG 2020 Work Plan",
-        "Plan de travail 2020 du Groupe de travail sur le gouvernement ouvert du Canada",
+        "Plan de travail 2020 du GTGO",
     ),
     "start_date": datetime.date(2020, 1, 1),
     "end_date": datetime.date(2020, 12, 31),
+    # The deck's own sentence ends the summary, its "Gccollab" included (the platform's name is
+    # GCcollab, as the French, a translation, spells it).
     "summary": (
         "The Canada Open Government Working Group's work plan for 2020, as outlined to the Joint Councils on "
         "February 27, 2020: five priorities, each with the issue it addresses, its expected outcome, its leads "
-        "and partners, and its activities from March to December 2020. More detailed information on the COGWG "
-        "2020 Work Plan is available in GCcollab.",
+        "and partners, and its activities from March to December 2020. More detailed information on COGWG 2020 "
+        "Work Plan is available in Gccollab.",
         "Le plan de travail 2020 du Groupe de travail sur le gouvernement ouvert du Canada, tel que présenté aux "
-        "Conseils mixtes le 27 février 2020 : cinq priorités, chacune avec l'enjeu visé, le résultat attendu, "
+        "Conseils mixtes le 27 février 2020\u00a0: cinq priorités, chacune avec l'enjeu visé, le résultat attendu, "
         "ses responsables et partenaires, et ses activités de mars à décembre 2020. Des renseignements plus "
         "détaillés sur le plan de travail 2020 du GTGO sont accessibles dans GCcollab.",
     ),
@@ -279,7 +284,7 @@ PRIORITIES = [
                     "Sharing resources developed and best practices among the community (data quality, "
                     "visualizations, system integrations); sharing of templates for working in the open.",
                     "Partage des ressources élaborées et des pratiques exemplaires au sein de la communauté (qualité "
-                    "des données, visualisations, intégration des systèmes) ; partage de modèles pour travailler "
+                    "des données, visualisations, intégration des systèmes); partage de modèles pour travailler "
                     "de façon ouverte.",
                 ),
             },
@@ -460,8 +465,8 @@ PRIORITIES = [
         "outcome": (
             "Coordinated collaborative mechanisms for public dialogue and engagement across jurisdictions are "
             "available.",
-            "Des mécanismes de collaboration coordonnés pour le dialogue et la mobilisation du public sont en place "
-            "dans l'ensemble des administrations.",
+            "Des mécanismes de collaboration coordonnés pour le dialogue et la mobilisation du public dans "
+            "l'ensemble des administrations sont disponibles.",
         ),
         "results": [],
         "seats": [
@@ -477,7 +482,7 @@ PRIORITIES = [
                     "Identify the key principles and practices of focus from e-scan and mapping, and consult with "
                     "COGWG.",
                     "Cerner les principes et pratiques clés à privilégier à partir de l'analyse environnementale et "
-                    "de la cartographie, et consulter le Groupe de travail sur le gouvernement ouvert du Canada.",
+                    "de la cartographie, et consulter le GTGO.",
                 ),
             },
             {
@@ -495,7 +500,7 @@ PRIORITIES = [
                     "Develop learning plan on key engagement principles and practices, including elements of FOGO "
                     "and GBA+.",
                     "Élaborer un plan d'apprentissage sur les principes et pratiques clés de mobilisation, y compris "
-                    "des éléments du gouvernement ouvert féministe (FOGO) et de l'ACS Plus.",
+                    "des éléments du gouvernement ouvert féministe et de l'ACS Plus.",
                 ),
             },
             {
@@ -503,8 +508,7 @@ PRIORITIES = [
                 "kind": MilestoneKind.DELIVERABLE,
                 "description": (
                     "Establish a method to engage COGWG members on public consultations.",
-                    "Établir une méthode pour mobiliser les membres du Groupe de travail sur le gouvernement ouvert "
-                    "du Canada au sujet des consultations publiques.",
+                    "Établir une méthode pour mobiliser les membres du GTGO au sujet des consultations publiques.",
                 ),
             },
             {
@@ -521,7 +525,8 @@ PRIORITIES = [
     },
 ]
 
-# "Jurisdictional Accomplishments": the deck gives no dates, so none is recorded.
+# "Jurisdictional Accomplishments", in the deck's order: it gives no dates, so none is
+# recorded (the loader keeps the deck's order in their publication times).
 ACCOMPLISHMENTS = [
     {
         "jurisdiction": "YT",
@@ -538,7 +543,7 @@ ACCOMPLISHMENTS = [
         "jurisdiction": "NT",
         "title": (
             "NWT has released its open government policy and website",
-            "Les TNO ont publié leur politique et leur site Web sur le gouvernement ouvert",
+            "Les T.N.-O. ont publié leur politique et leur site Web sur le gouvernement ouvert",
         ),
         "category": AccomplishmentCategory.POLICY,
         "links": [
@@ -618,15 +623,14 @@ CHALLENGES = [
         "title": (
             "Lack of resources (HR and funding) in some jurisdictions to fully engage on OG",
             "Manque de ressources (RH et financement) dans certaines administrations pour s'engager pleinement "
-            "dans le gouvernement ouvert",
+            "dans le GO",
         ),
         "category": ChallengeCategory.RESOURCES,
     },
     {
         "title": (
             "Slowdown in momentum on OG programs in some regions due to political transition",
-            "Perte d'élan des programmes de gouvernement ouvert dans certaines régions en raison de la transition "
-            "politique",
+            "Ralentissement de l'élan des programmes de GO dans certaines régions en raison de la transition politique",
         ),
         "category": ChallengeCategory.POLITICAL_TRANSITION,
     },
@@ -656,11 +660,11 @@ NEXT_STEPS = [
         "children": [],
     },
     {
-        "text": ("In-person meeting to:", "Réunion en personne pour :"),
+        "text": ("In-person meeting to:", "Réunion en personne pour\u00a0:"),
         "children": [
             (
                 "Discuss lessons learned on the implementation of the 2018-19 work plan",
-                "Discuter des leçons apprises dans la mise en œuvre du plan de travail 2018-2019",
+                "Discuter des leçons tirées de la mise en œuvre du plan de travail 2018-2019",
             ),
             ("Identify ongoing projects for 2020", "Cerner les projets en cours pour 2020"),
             (
@@ -702,19 +706,19 @@ INFO_SECTIONS = [
             "citizen participation, and driving innovation and economic opportunities for all Canadians. It is:",
             "Le gouvernement ouvert vise une transparence et une responsabilisation accrues, le renforcement de la "
             "démocratie et de la participation citoyenne, ainsi que la stimulation de l'innovation et des "
-            "possibilités économiques pour tous les Canadiens. Il constitue :",
+            "possibilités économiques pour tous les Canadiens. Il constitue\u00a0:",
         ),
         "body": [
             (
                 "A key priority for the Government of Canada and governments across Canada;",
-                "une priorité clé pour le gouvernement du Canada et les gouvernements de partout au Canada ;",
+                "une priorité clé pour le gouvernement du Canada et les gouvernements de partout au Canada;",
             ),
-            ("A recognized international undertaking;", "une initiative internationale reconnue ;"),
+            ("A recognized international undertaking;", "une initiative internationale reconnue;"),
             (
                 "An opportunity for public servants to more effectively deliver the programs and services "
                 "Canadians want and expect;",
                 "une occasion pour les fonctionnaires d'offrir plus efficacement les programmes et services que "
-                "les Canadiens veulent et attendent ;",
+                "les Canadiens veulent et attendent;",
             ),
             (
                 "Well aligned with the Joint Council’s priorities on digital strategy and client-centric Services.",

@@ -90,7 +90,7 @@ UPDATE_NOTES = {
     MilestoneStatus.ON_TRACK: ("Work is progressing as planned.", "Les travaux progressent comme prévu."),
     MilestoneStatus.AT_RISK: (
         "Resources are short; the date may slip.",
-        "Les ressources manquent ; l'échéance pourrait être repoussée.",
+        "Les ressources manquent; l'échéance pourrait être repoussée.",
     ),
     MilestoneStatus.DELAYED: ("The due date has been missed.", "L'échéance n'a pas été respectée."),
     MilestoneStatus.COMPLETED: ("Delivered.", "Livré."),

@@ -4,7 +4,8 @@ Each row is found by its natural key. A missing row is created; an existing one 
 the deck's values for the fields the deck gives, and is saved only when one of them
 differs, so a second run writes nothing and adds no history. Fields that live on after
 the deck (a milestone's status and progress, publication state, a plan's status, dates
-and links the secretariat adds) are set when the row is created and never touched again.
+and links the secretariat adds) are set when the row is created and never touched again,
+save the publication times of accomplishments loaded before they kept the deck's order.
 Nothing is ever deleted.
 """
 
@@ -118,8 +119,8 @@ class _Loader:
         work_plan = self.work_plan()
         for item in data.PRIORITIES:
             self.priority(work_plan, item, jurisdictions)
-        for item in data.ACCOMPLISHMENTS:
-            self.accomplishment(item, jurisdictions, meeting)
+        for rank, item in enumerate(data.ACCOMPLISHMENTS):
+            self.accomplishment(item, jurisdictions, meeting, rank=rank)
         for item in data.CHALLENGES:
             self.challenge(item, meeting)
         for order, item in enumerate(data.NEXT_STEPS, 1):
@@ -212,21 +213,25 @@ class _Loader:
             )
         return priority
 
-    def published(self):
-        return {
-            "publication_state": PublicationState.PUBLISHED,
-            "published_at": timezone.make_aware(datetime.datetime.combine(data.MEETING_DATE, datetime.time())),
-        }
-
-    def accomplishment(self, item, jurisdictions, meeting):
-        english, french = item["title"]
-        accomplishment = self.sync(
-            "accomplishments",
-            Accomplishment,
-            key={"jurisdiction": jurisdictions[item["jurisdiction"]], "title_en": english},
-            values={"title_fr": french, "category": item["category"], "meeting": meeting},
-            initial=self.published(),
+    def published(self, *, minutes_after_midnight=0):
+        at = datetime.datetime.combine(data.MEETING_DATE, datetime.time()) + datetime.timedelta(
+            minutes=minutes_after_midnight
         )
+        return {"publication_state": PublicationState.PUBLISHED, "published_at": timezone.make_aware(at)}
+
+    def accomplishment(self, item, jurisdictions, meeting, *, rank):
+        english, french = item["title"]
+        key = {"jurisdiction": jurisdictions[item["jurisdiction"]], "title_en": english}
+        values = {"title_fr": french, "category": item["category"], "meeting": meeting}
+        # Lists show the latest accomplishments first and the deck dates none: each is
+        # published on the meeting's day a minute after the one the deck lists next, so that
+        # the home page and the status reports read in the deck's order.
+        published = self.published(minutes_after_midnight=len(data.ACCOMPLISHMENTS) - 1 - rank)
+        # Loaded before that order was kept, all at the meeting's midnight: given their time,
+        # once (one republished since by the secretariat keeps its own).
+        if Accomplishment.objects.filter(**key, **self.published()).exists():
+            values["published_at"] = published["published_at"]
+        accomplishment = self.sync("accomplishments", Accomplishment, key=key, values=values, initial=published)
         for order, link in enumerate(item["links"], 1):
             self.sync(
                 "accomplishment_links",

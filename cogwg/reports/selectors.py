@@ -76,16 +76,18 @@ def report_files(report: StatusReport) -> QuerySet:
 
 
 def accomplishments_reported(*, start: datetime.date, end: datetime.date) -> QuerySet:
-    """Published accomplishments reported between two dates, both included. An
-    accomplishment is dated by the meeting it was reported at, else by when it happened,
-    else by when it was published."""
+    """Published accomplishments reported between two dates, both included, the latest
+    first. An accomplishment is dated by the meeting it was reported at, else by when it
+    happened, else by when it was published."""
     reported_on = Coalesce(F("meeting__date"), F("date"), TruncDate("published_at"), output_field=DateField())
     return (
         Accomplishment.objects.published()
         .for_listing()
         .annotate(reported_on=reported_on)
         .filter(reported_on__gte=start, reported_on__lte=end)
-        .order_by("jurisdiction__order", "jurisdiction__code", "reported_on", "pk")
+        # Latest first, as the home page lists them: the order they were reported in, not the
+        # jurisdictions' (which put the deck's first two, Yukon and NWT, last).
+        .order_by("-reported_on", F("date").desc(nulls_last=True), "-published_at", "-pk")
     )
 
 

@@ -95,7 +95,7 @@ def test_work_plan():
 
     plan = WorkPlan.objects.get(slug="2020")
     assert plan.title_en == "COGWG 2020 Work Plan"
-    assert plan.title_fr == "Plan de travail 2020 du Groupe de travail sur le gouvernement ouvert du Canada"
+    assert plan.title_fr == "Plan de travail 2020 du GTGO"
     assert (plan.start_date, plan.end_date) == (datetime.date(2020, 1, 1), datetime.date(2020, 12, 31))
     assert plan.status == WorkPlanStatus.ACTIVE
     assert plan.source_url == "https://gccollab.ca/file/group/304959/all"
@@ -221,9 +221,9 @@ def test_milestone_description_in_both_languages():
 
     milestone = Milestone.objects.get(priority__number=5, due_date=datetime.date(2020, 10, 31))
     assert milestone.description_en == "Establish a method to engage COGWG members on public consultations."
-    assert milestone.description_fr == (
-        "Établir une méthode pour mobiliser les membres du Groupe de travail sur le gouvernement ouvert du Canada "
-        "au sujet des consultations publiques."
+    assert (
+        milestone.description_fr
+        == "Établir une méthode pour mobiliser les membres du GTGO au sujet des consultations publiques."
     )
     assert Milestone.objects.get(priority__number=3, order=3).description_en == (
         "Design approach to sharing data catalogue analytics publically"
@@ -241,7 +241,7 @@ def test_jurisdictions_in_order_with_their_kinds():
     assert Jurisdiction.objects.filter(is_member=False).count() == 0
     northwest = Jurisdiction.objects.get(code="NT")
     assert (northwest.name_en, northwest.name_fr) == ("Northwest Territories", "Territoires du Nord-Ouest")
-    assert (northwest.short_name_en, northwest.short_name_fr) == ("NWT", "TNO")
+    assert (northwest.short_name_en, northwest.short_name_fr) == ("NWT", "T.N.-O.")
     assert northwest.open_government_url == "https://www.eia.gov.nt.ca/en/priorities/open-government"
     assert Jurisdiction.objects.get(code="YT").open_data_url == "https://open.yukon.ca/data/"
     assert Jurisdiction.objects.exclude(code="YT").filter(open_data_url="").count() == 13
@@ -278,10 +278,14 @@ def test_accomplishments_are_published_at_the_meeting_without_a_date():
     load_cogwg_2020()
 
     meeting = Meeting.objects.get()
-    midnight = datetime.datetime(2020, 2, 27, tzinfo=ZoneInfo("America/Toronto"))
-    assert set(Accomplishment.objects.values_list("meeting", "date", "publication_state", "published_at")) == {
-        (meeting.pk, None, PublicationState.PUBLISHED, midnight)
+    assert set(Accomplishment.objects.values_list("meeting", "date", "publication_state")) == {
+        (meeting.pk, None, PublicationState.PUBLISHED)
     }
+    # On the meeting's day, a minute apart, the deck's first published last.
+    midnight = datetime.datetime(2020, 2, 27, tzinfo=ZoneInfo("America/Toronto"))
+    assert list(Accomplishment.objects.order_by("pk").values_list("published_at", flat=True)) == [
+        midnight + datetime.timedelta(minutes=minutes) for minutes in (5, 4, 3, 2, 1, 0)
+    ]
     assert Accomplishment.objects.published().count() == 6
 
 
@@ -336,7 +340,7 @@ def test_next_steps_with_their_sub_points_in_order():
         "administrations locales sur le 5e Plan d'action national pour un gouvernement ouvert."
     )
     meeting_step = top[1]
-    assert meeting_step.text_fr == "Réunion en personne pour :"
+    assert meeting_step.text_fr == "Réunion en personne pour\u00a0:"
     assert [child.text_en for child in meeting_step.children.order_by("order")] == [
         "Discuss lessons learned on the implementation of the 2018-19 work plan",
         "Identify ongoing projects for 2020",

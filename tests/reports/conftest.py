@@ -44,7 +44,7 @@ def plan(db):
         name_en="Northwest Territories",
         name_fr="Territoires du Nord-Ouest",
         short_name_en="NWT",
-        short_name_fr="TNO",
+        short_name_fr="T.N.-O.",
     )
 
     stories = PriorityFactory(
@@ -152,7 +152,7 @@ def plan(db):
     later = AccomplishmentFactory(
         jurisdiction=northwest,
         title_en="NWT has released its open government policy",
-        title_fr="Les TNO ont publié leur politique sur le gouvernement ouvert",
+        title_fr="Les T.N.-O. ont publié leur politique sur le gouvernement ouvert",
         date=datetime.date(2020, 3, 10),
     )
     AccomplishmentFactory(jurisdiction=ontario, meeting=meeting, publication_state=PublicationState.DRAFT)

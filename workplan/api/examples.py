@@ -31,8 +31,8 @@ WORK_PLAN = {
     "summary": (
         "The Canada Open Government Working Group's work plan for 2020, as outlined to the Joint Councils on "
         "February 27, 2020: five priorities, each with the issue it addresses, its expected outcome, its leads and "
-        "partners, and its activities from March to December 2020. More detailed information on the COGWG 2020 "
-        "Work Plan is available in GCcollab."
+        "partners, and its activities from March to December 2020. More detailed information on COGWG 2020 "
+        "Work Plan is available in Gccollab."
     ),
     "status": "active",
     "start_date": "2020-01-01",
