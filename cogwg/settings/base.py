@@ -91,6 +91,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cogwg.context_processors.site",
             ],
+            # Its ``date`` filter takes the place of Django's: « 1er janvier » in French.
+            "builtins": ["cogwg.templatetags.cogwg_dates"],
         },
     },
 ]

@@ -206,7 +206,7 @@ def test_the_priority_page_shows_the_problem_seats_timeline_and_latest_notes(cli
     assert "Responsables Province no 0 , à déterminer Partenaires Province no 0 (à déterminer)" in text
     assert "T1 2020 Mars 2020 Diffuser des récits, ronde 3 En bonne voie En retard 40 %" in text
     assert "T3 2020 Septembre 2020" in text
-    assert "Mise à jour du 1 février 2020 : Tout va bien" in text
+    assert "Mise à jour du 1er février 2020 : Tout va bien" in text
     assert "Tout va bien" in text and SECRET not in text  # the draft update's note stays hidden
     assert "Lancement d'un portail 0" in text and "Trouver des cliniques 0" in text
 
@@ -234,7 +234,7 @@ def test_a_jurisdiction_page_lists_its_seats_accomplishments_challenges_and_link
 
     assert "Open data portal" in text and "Open government page" in text and "Website" in text
     assert "COGWG 2020 Work Plan 1. Open data stories 1 Lead" in text
-    assert "Partner — to be determined" in text
+    assert "Partner (to be determined)" in text
     assert "Launched a portal 0" in text and "Lack of resources 0" in text and "Finding clinics 0" in text
 
 
