@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import get_fields_from_path, model_ngettext, unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms import Textarea
 from django.http import Http404
@@ -342,14 +342,21 @@ class PublicationAdminMixin:
         if form.is_valid():
             records = list(queryset)
             submitted = [record for record in records if record.publication_state == PublicationState.SUBMITTED]
+            returned = refused = 0
             for record in submitted:
-                record_return(record=record, comment=form.cleaned_data["comment"], by=request.user)
+                try:
+                    record_return(record=record, comment=form.cleaned_data["comment"], by=request.user)
+                except ValidationError as error:  # the service's reason, e.g. a closed reporting period
+                    self.message_user(request, f"{record}: {' '.join(error.messages)}", messages.WARNING)
+                    refused += 1
+                else:
+                    returned += 1
             message = ngettext(
                 "%(count)d %(items)s was returned for changes.",
                 "%(count)d %(items)s were returned for changes.",
-                len(submitted),
+                returned,
             )
-            self._report(request, message, len(submitted), len(records))
+            self._report(request, message, returned, len(records) - refused)
             return None
         context = {
             **self.admin_site.each_context(request),

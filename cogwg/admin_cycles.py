@@ -189,7 +189,7 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
             form = SheetUploadForm(request.POST, request.FILES, jurisdictions=reporting)
             if form.is_valid():
                 try:
-                    updates = cycle_sheets.sheet_import(
+                    submission = cycle_sheets.sheet_import(
                         period=period,
                         jurisdiction=form.cleaned_data["jurisdiction"],
                         file=form.cleaned_data["sheet"],
@@ -198,14 +198,10 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
                 except cycle_sheets.SheetInvalid as invalid:
                     sheet_errors = invalid.errors
                 except ValidationError as error:
-                    form.add_error(None, error)
+                    # A service's field errors (a note too long…) are the form's, not its fields'.
+                    form.add_error(None, error.messages)
                 else:
-                    message = ngettext(
-                        "%(count)d update was submitted for review.",
-                        "%(count)d updates were submitted for review.",
-                        len(updates),
-                    )
-                    self.message_user(request, message % {"count": len(updates)}, messages.SUCCESS)
+                    self.message_user(request, self._submitted_message(submission), messages.SUCCESS)
                     return HttpResponseRedirect(self._url("dashboard", period.pk))
         context = {
             **self.admin_site.each_context(request),
@@ -220,6 +216,19 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
             "change_url": self._url("change", period.pk),
         }
         return TemplateResponse(request, "admin/cogwg/reportingperiod/dashboard.html", context)
+
+    def _submitted_message(self, submission):
+        count = len(submission.updates)
+        message = ngettext(
+            "%(count)d update was submitted for review.", "%(count)d updates were submitted for review.", count
+        ) % {"count": count}
+        if replaced := submission.replaced:
+            message += " " + ngettext(
+                "Your earlier unpublished update on %(milestones)s was replaced.",
+                "Your %(count)d earlier unpublished updates on %(milestones)s were replaced.",
+                len(replaced),
+            ) % {"count": len(replaced), "milestones": "; ".join(str(update.milestone) for update in replaced)}
+        return message
 
     def sheet_view(self, request, object_id, code):
         period = self._period(request, object_id)

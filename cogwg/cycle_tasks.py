@@ -2,7 +2,10 @@
 
 from celery import shared_task
 
+from workplan.models import ProgressUpdate
+
 from . import cycles
+from .models import ReportingPeriod
 
 
 @shared_task(autoretry_for=(OSError,), max_retries=3, retry_backoff=300, time_limit=600, soft_time_limit=540)
@@ -11,3 +14,13 @@ def send_period_reminders() -> int:
     reporting period. A jurisdiction is reminded at most once in ``REMINDER_INTERVAL``, and
     each reminder is recorded as it is sent, so a retry or a second run sends nothing twice."""
     return cycles.periods_remind()
+
+
+@shared_task(autoretry_for=(OSError,), max_retries=3, retry_backoff=60)
+def send_period_closed_summaries(period_pk: int, update_pks: list[int]) -> int:
+    """Once a period is closed: e-mail each submitter one summary of their updates that
+    closing published (rather than one e-mail per update). Returns the messages sent."""
+    period = ReportingPeriod.objects.filter(pk=period_pk).first()
+    if period is None:
+        return 0
+    return cycles.period_closed_notify(period=period, updates=ProgressUpdate.objects.filter(pk__in=update_pks))

@@ -12,7 +12,12 @@ What belongs to a period is computed, not stored on the update:
 - a jurisdiction has submitted for a milestone once one of its period updates is
   submitted for review or published; a draft or a returned update does not count;
 - closing publishes the submitted updates, and from then on the period's updates are
-  locked: they can no longer be changed, withdrawn or deleted.
+  locked: they can no longer be changed, submitted, published, returned, withdrawn or
+  deleted (the services refuse them: ``progress_update_ensure_unlocked``).
+
+Reminders go weekly to the jurisdictions that have not submitted everything until the
+deadline; once it has passed, each is sent one last reminder that says the updates are
+overdue, and no more (the secretariat closes the period, or chases them itself).
 """
 
 import datetime
@@ -24,15 +29,16 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
-from django.utils import formats, timezone, translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jurisdictions.models import Jurisdiction
-from workplan.choices import CLOSED_STATUSES, MilestoneStatus, SeatRole
+from workplan.choices import CLOSED_STATUSES, MilestoneStatus, SeatRole, WorkPlanStatus
 from workplan.models import Assignment, Milestone, ProgressUpdate
 from workplan.services import milestone_post_update, progress_update_publish
 
-from . import permissions
+from . import dates, notifications, permissions
 from .choices import PublicationState, ReportingPeriodStatus
 from .models import PeriodReminder, ReportingPeriod
 
@@ -228,7 +234,7 @@ def jurisdiction_milestones(period: ReportingPeriod, jurisdiction: Jurisdiction)
     return (
         period.milestones.filter(priority__seats__jurisdiction=jurisdiction)
         .distinct()
-        .select_related("priority")
+        .select_related("priority__work_plan")
         .order_by("priority__number", "due_date", "order", "pk")
     )
 
@@ -238,12 +244,15 @@ def jurisdiction_milestones(period: ReportingPeriod, jurisdiction: Jurisdiction)
 
 def period_open_validate(*, work_plan, period_end: datetime.date) -> None:
     """Raise ValidationError for a period that must not be opened."""
+    if work_plan.status == WorkPlanStatus.DRAFT:
+        # Its milestones are hidden from contributors until the plan is published.
+        raise ValidationError(_("This work plan is a draft: publish it before calling for updates on it."))
     if ReportingPeriod.objects.open().filter(work_plan=work_plan).exists():
         raise ValidationError(_("This work plan already has an open reporting period: close it first."))
     if not _milestones_to_cover(work_plan, period_end).exists():
         raise ValidationError(
             _("No unfinished milestone of this work plan is due on or before %(date)s.")
-            % {"date": formats.date_format(period_end)}
+            % {"date": dates.date_format(period_end)}
         )
 
 
@@ -288,20 +297,67 @@ def period_close(*, period: ReportingPeriod, by=None, on: datetime.date | None =
     if on <= period.deadline:
         raise ValidationError(
             _("This reporting period can be closed after its deadline, %(date)s.")
-            % {"date": formats.date_format(period.deadline)}
+            % {"date": dates.date_format(period.deadline)}
         )
     submitted = list(
         period_updates(period)
         .filter(publication_state=PublicationState.SUBMITTED)
         .order_by("reported_on", "created_at", "pk")
     )
-    published = [progress_update_publish(update=update, by=by) for update in submitted]
+    # One summary per submitter once this commits, rather than an e-mail per update.
+    published = [progress_update_publish(update=update, by=by, notify=False) for update in submitted]
     period.status = ReportingPeriodStatus.CLOSED
     period.closed_at = timezone.now()
     period.closed_by = by
     period._history_user = by
     period.save(update_fields=["status", "closed_at", "closed_by", "modified_at"])
+    if published:
+        from .cycle_tasks import send_period_closed_summaries
+
+        period_pk, update_pks = period.pk, [update.pk for update in published]
+        transaction.on_commit(lambda: send_period_closed_summaries.delay(period_pk, update_pks))
     return published
+
+
+def _milestone_line(milestone, language):
+    description = getattr(milestone, f"description_{language}") or milestone.description_en
+    return f"- {milestone.priority.number}. {milestone.due_date.isoformat()}: {description}"
+
+
+def period_closed_summaries(*, period: ReportingPeriod, updates) -> list[EmailMessage]:
+    """The messages that tell each submitter which of their updates closing ``period``
+    published: one per person (who submitted the update, else who posted it)."""
+    updates = updates.select_related("milestone__priority", "submitted_by", "author").order_by(
+        "milestone__priority__number", "milestone__due_date", "milestone__pk"
+    )
+    by_address = defaultdict(list)
+    for update in updates:
+        for address in notifications.contributor_addresses(update):
+            by_address[address].append(update)
+    messages = []
+    for address, published in sorted(by_address.items()):
+        subjects, bodies = [], []
+        for language in notifications.LANGUAGES:
+            with translation.override(language):
+                title = getattr(period, f"title_{language}") or period.title_en
+                subjects.append(_("COGWG: your updates for %(period)s are published") % {"period": title})
+                lines = [_("%(period)s is closed. These updates you submitted are now published:") % {"period": title}]
+                lines += [
+                    f"{_milestone_line(update.milestone, language)} "
+                    f"({MilestoneStatus(update.status).label}, {update.progress} %)"
+                    for update in published
+                ]
+                bodies.append("\n".join(lines))
+        messages.append(EmailMessage(subject=" / ".join(subjects), body="\n\n---\n\n".join(bodies), to=[address]))
+    return messages
+
+
+def period_closed_notify(*, period: ReportingPeriod, updates) -> int:
+    """E-mail the summaries of ``period_closed_summaries``; returns the messages sent."""
+    messages = period_closed_summaries(period=period, updates=updates)
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
 
 
 def _locked_open_period(period):
@@ -323,26 +379,75 @@ def _submit(update, *, by):
     return update
 
 
+@dataclass(frozen=True)
+class Submission:
+    """What ``period_submit_updates`` did: the updates it submitted for review, and the
+    uploader's own earlier unpublished updates they replaced (now deleted)."""
+
+    updates: list[ProgressUpdate]
+    replaced: list[ProgressUpdate]
+
+
+def _user_name(user):
+    if user is None:
+        return _("another user")
+    return user.get_full_name() or user.get_username()
+
+
 @transaction.atomic
-def period_submit_updates(*, period: ReportingPeriod, jurisdiction: Jurisdiction, rows, by) -> list[ProgressUpdate]:
+def period_submit_updates(*, period: ReportingPeriod, jurisdiction: Jurisdiction, rows, by) -> Submission:
     """Post a jurisdiction's updates for the period, all or none, and submit them for
     review (not published). ``rows`` are checked rows of a sheet (cogwg/cycle_sheets.py).
-    An earlier unpublished period update of the jurisdiction on the same milestone is
-    replaced."""
+
+    On the same milestone, the uploader's own earlier unpublished period updates (draft,
+    submitted or returned) are replaced. A colleague's update submitted for review is
+    not: the sheet is refused, naming the milestone, until the row is left empty or the
+    secretariat has returned that update. A colleague's draft or returned update is left
+    as it is (it does not count as submitted)."""
     period = _locked_open_period(period)
     if not contributor_jurisdictions(by).filter(pk=jurisdiction.pk).exists():
         raise ValidationError(_("You do not report for this jurisdiction."))
-    allowed = set(jurisdiction_milestones(period, jurisdiction).values_list("pk", flat=True))
+    allowed = set(
+        permissions.reportable_milestones(by, jurisdiction_milestones(period, jurisdiction)).values_list(
+            "pk", flat=True
+        )
+    )
     if any(row.milestone.pk not in allowed for row in rows):
         raise ValidationError(_("Only this period's milestones of the jurisdiction's priorities can be reported."))
-    replaced = period_updates(period).filter(
-        jurisdiction=jurisdiction, milestone__in=[row.milestone.pk for row in rows]
+    row_numbers = {row.milestone.pk: row.row for row in rows}
+    pending = list(
+        period_updates(period)
+        .filter(jurisdiction=jurisdiction, milestone__in=list(row_numbers))
+        .exclude(publication_state=PublicationState.PUBLISHED)
+        .select_related("milestone", "author")
+        .order_by("milestone__due_date", "milestone__pk", "created_at", "pk")
     )
-    for update in replaced.exclude(publication_state=PublicationState.PUBLISHED):
+    colleagues = [
+        update
+        for update in pending
+        if update.author_id != by.pk and update.publication_state == PublicationState.SUBMITTED
+    ]
+    if colleagues:
+        raise ValidationError(
+            [
+                _(
+                    "Row %(row)s (%(milestone)s): %(user)s has already submitted an update for review. "
+                    "Leave this row empty, or ask the secretariat to return that update first."
+                )
+                % {
+                    "row": row_numbers[update.milestone_id],
+                    "milestone": update.milestone,
+                    "user": _user_name(update.author),
+                }
+                for update in colleagues
+            ]
+        )
+    replaced = [update for update in pending if update.author_id == by.pk]
+    for update in replaced:
         update._history_user = by
         update.delete()
     today = timezone.localdate()
-    return [
+    updates = [
         _submit(
             milestone_post_update(
                 milestone=row.milestone,
@@ -359,54 +464,75 @@ def period_submit_updates(*, period: ReportingPeriod, jurisdiction: Jurisdiction
         )
         for row in rows
     ]
+    return Submission(updates=updates, replaced=replaced)
 
 
 # Reminders
 
 
-def _reminder_message(period, row, recipients):
+def _reminder_message(period, row, recipients, *, overdue=False):
     subjects, bodies = [], []
     for language in ("en", "fr"):
         with translation.override(language):
             title = getattr(period, f"title_{language}") or period.title_en
-            subjects.append(_("COGWG: updates due for %(period)s") % {"period": title})
-            lines = [
-                _("%(jurisdiction)s has not yet reported on these milestones for %(period)s (deadline: %(deadline)s):")
-                % {
-                    "jurisdiction": getattr(row.jurisdiction, f"name_{language}") or row.jurisdiction.name_en,
-                    "period": title,
-                    "deadline": formats.date_format(period.deadline),
-                }
-            ]
-            for seat in row.missing:
-                milestone = seat.milestone
-                description = getattr(milestone, f"description_{language}") or milestone.description_en
-                lines.append(
-                    f"- {milestone.priority.number}. {milestone.due_date.isoformat()}: {description} "
-                    f"({MilestoneStatus(milestone.status).label})"
+            names = {
+                "jurisdiction": getattr(row.jurisdiction, f"name_{language}") or row.jurisdiction.name_en,
+                "period": title,
+                "deadline": dates.date_format(period.deadline),
+            }
+            if overdue:
+                subjects.append(_("COGWG: updates overdue for %(period)s") % names)
+                introduction = _(
+                    "%(jurisdiction)s has not reported on these milestones for %(period)s, "
+                    "although the deadline was %(deadline)s:"
                 )
+            else:
+                subjects.append(_("COGWG: updates due for %(period)s") % names)
+                introduction = _(
+                    "%(jurisdiction)s has not yet reported on these milestones for %(period)s (deadline: %(deadline)s):"
+                )
+            lines = [introduction % names]
+            lines += [
+                f"{_milestone_line(seat.milestone, language)} ({MilestoneStatus(seat.milestone.status).label})"
+                for seat in row.missing
+            ]
             lines.append(
                 _(
                     "Post an update on each, or upload the period's sheet, from the reporting period's page "
                     "in the tracker's administration."
                 )
             )
+            lines.append(notifications.site_url(reverse("admin:cogwg_reportingperiod_dashboard", args=[period.pk])))
+            if overdue:
+                lines.append(_("This is the last reminder for this period."))
             bodies.append("\n".join(lines))
     return EmailMessage(subject=" / ".join(subjects), body="\n\n---\n\n".join(bodies), to=sorted(recipients))
+
+
+def _reminder_due(row, *, now, deadline, overdue):
+    if row.complete:
+        return False
+    last = row.last_reminded_at
+    if last is None:
+        return True
+    if overdue and timezone.localdate(last) > deadline:
+        return False  # the overdue reminder has been sent
+    return now - last >= REMINDER_INTERVAL
 
 
 def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = None) -> int:
     """E-mail the jurisdictions that hold a seat on the period's milestones and have not
     submitted every update: their contributors and their seats' contacts. A jurisdiction
-    reminded less than ``REMINDER_INTERVAL`` ago is skipped. Returns the messages sent."""
+    reminded less than ``REMINDER_INTERVAL`` ago is skipped; after the deadline, each is
+    sent one last reminder, worded as overdue, and then no more. Nothing is sent for a
+    period of a draft plan. Returns the messages sent."""
     now = now or timezone.now()
-    if not period.is_open:
+    if not period.is_open or period.work_plan.status == WorkPlanStatus.DRAFT:
         return 0
+    overdue = timezone.localdate(now) > period.deadline
     status = period_status(period)
     due = [
-        row
-        for row in status.jurisdictions
-        if not row.complete and (row.last_reminded_at is None or now - row.last_reminded_at >= REMINDER_INTERVAL)
+        row for row in status.jurisdictions if _reminder_due(row, now=now, deadline=period.deadline, overdue=overdue)
     ]
     contributors = _contributor_addresses([row.jurisdiction.pk for row in due])
     connection = get_connection()
@@ -420,7 +546,7 @@ def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = No
         if not recipients:
             continue
         # Recorded message by message: a retry after a failure does not send twice.
-        connection.send_messages([_reminder_message(period, row, recipients)])
+        connection.send_messages([_reminder_message(period, row, recipients, overdue=overdue)])
         PeriodReminder.objects.create(
             period=period,
             jurisdiction=row.jurisdiction,
@@ -434,4 +560,5 @@ def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = No
 
 def periods_remind(*, now: datetime.datetime | None = None) -> int:
     """Remind for every open period; returns the messages sent."""
-    return sum(period_remind(period=period, now=now) for period in ReportingPeriod.objects.open())
+    periods = ReportingPeriod.objects.open().select_related("work_plan")
+    return sum(period_remind(period=period, now=now) for period in periods)

@@ -11,9 +11,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .dates import date_format
 from .permissions import SECRETARIAT
 
 SUBMITTED = "submitted"
@@ -53,12 +55,25 @@ def contributor_addresses(record) -> list[str]:
     return [user.email.lower()]
 
 
+def site_url(path: str) -> str:
+    """``path`` (from ``reverse``) under the site's public address, for an e-mail."""
+    return settings.COGWG_SITE_URL.rstrip("/") + path
+
+
 def _title(record, language) -> str:
+    milestone = getattr(record, "milestone", None)
+    if milestone is not None:  # a progress update: its milestone, and the day it reports on
+        return f"{_title(milestone, language)} — {date_format(record.reported_on)}"
     for name in ("title", "note", "description"):
         value = getattr(record, f"{name}_{language}", None) or getattr(record, f"{name}_en", None)
         if value:
             return value.splitlines()[0][:120]
     return str(record)
+
+
+def _admin_url(record) -> str:
+    """The record's page in the admin, in the active language."""
+    return site_url(reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk]))
 
 
 def _user_name(user) -> str:
@@ -75,12 +90,16 @@ def _text(event, record, language) -> tuple[str, str]:
             who = _user_name(record.submitted_by)
             subject = _("COGWG: %(kind)s submitted for review") % names
             body = _('The %(kind)s "%(title)s" was submitted for review by %(who)s.') % {**names, "who": who}
-            body += "\n" + _("Publish it, or return it for changes, in the tracker's administration.")
+            body += "\n" + _("Publish it, or return it for changes, in the tracker's administration: %(url)s") % {
+                "url": _admin_url(record)
+            }
         elif event == RETURNED:
             subject = _("COGWG: %(kind)s returned for changes") % names
             body = _('The secretariat returned the %(kind)s "%(title)s" for changes:') % names
             body += f"\n\n{record.review_comment}\n\n"
-            body += _("Change it, then submit it again, in the tracker's administration.")
+            body += _("Change it, then submit it again, in the tracker's administration: %(url)s") % {
+                "url": _admin_url(record)
+            }
         else:
             subject = _("COGWG: %(kind)s published") % names
             body = _('The %(kind)s "%(title)s" is now published.') % names

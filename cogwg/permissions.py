@@ -318,6 +318,13 @@ def can_submit(user, record_or_model) -> bool:
         )
     if getattr(record_or_model, "publication_state", None) not in SUBMITTABLE_STATES:
         return False
+    if isinstance(record_or_model, ProgressUpdate):
+        # The updates of a closed reporting period are locked (cogwg/cycles.py, which
+        # imports this module); the services refuse them with the reason.
+        from .cycles import progress_update_is_locked
+
+        if progress_update_is_locked(record_or_model):
+            return False
     return can_change(user, record_or_model)
 
 

@@ -28,7 +28,16 @@ def _locked(queryset):
 
 
 def _locked_record(record):
-    return type(record)._default_manager.select_for_update().get(pk=record.pk)
+    """``record`` re-read and locked; a progress update of a closed reporting period is
+    refused (ValidationError): its review is over."""
+    from workplan.models import ProgressUpdate
+
+    from .cycles import progress_update_ensure_unlocked
+
+    record = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    if isinstance(record, ProgressUpdate):
+        progress_update_ensure_unlocked(record)
+    return record
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ and the log of progress updates that makes "as of a date" possible."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,9 @@ from .choices import CLOSED_STATUSES, MilestoneKind, MilestoneStatus, SeatRole, 
 ENDS_AFTER_START = _("A work plan ends on or after the day it starts.")
 # The words of workplan.services.progress_update_validate, which checks it first.
 PROGRESS_0_100 = _("Progress must be a whole number between 0 and 100.")
+# A progress note says what changed and why, in a paragraph or two; the limit keeps an
+# uploaded sheet or an API call from storing a book.
+NOTE_MAX_LENGTH = 5000
 
 
 def in_published_plan(path="") -> models.Q:
@@ -306,7 +309,15 @@ class ProgressUpdate(PublishableModel):
     reported_on = models.DateField(_("reported on"))
     status = models.CharField(_("status"), max_length=16, choices=MilestoneStatus.choices)
     progress = models.PositiveSmallIntegerField(_("progress (%)"))
-    note = models.TextField(_("note"), blank=True)
+    # A TextField's max_length reaches forms and serializers only: the validator makes
+    # full_clean (the services) refuse an over-long note too.
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        validators=[MaxLengthValidator(NOTE_MAX_LENGTH)],
+        help_text=_("What changed since the last update, and why: at most 5,000 characters."),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

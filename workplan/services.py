@@ -7,11 +7,11 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cogwg import notifications
 from cogwg.choices import PublicationState
+from cogwg.dates import date_format
 
 from .choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
 from .models import Milestone, ProgressUpdate, WorkPlan
@@ -22,13 +22,18 @@ def progress_update_validate(*, milestone, reported_on, status, progress):
     errors = {}
     if status not in MilestoneStatus.values:
         errors["status"] = _("Choose a valid status.")
-    if not isinstance(progress, int) or not 0 <= progress <= 100:
+    # A bool is an int to Python, not a progress (a sheet's TRUE would read as 1 %).
+    if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
         errors["progress"] = _("Progress must be a whole number between 0 and 100.")
     elif status == MilestoneStatus.COMPLETED and progress != 100:
         # xgettext:no-python-format
         errors["progress"] = _("A completed milestone is 100% done.")
     if reported_on > timezone.localdate():
         errors["reported_on"] = _("An update cannot be dated in the future.")
+    elif (starts_on := _plan_start(milestone)) and reported_on < starts_on:
+        errors["reported_on"] = _("An update cannot be dated before its work plan starts, on %(date)s.") % {
+            "date": date_format(starts_on)
+        }
     elif (cancelled_on := _cancelled_on(milestone)) and reported_on >= cancelled_on:
         # It would be the latest, and reopen the milestone: that is withdrawing the update
         # that cancelled it. A report of earlier days still completes the log.
@@ -38,6 +43,22 @@ def progress_update_validate(*, milestone, reported_on, status, progress):
         ) % {"date": date_format(cancelled_on)}
     if errors:
         raise ValidationError(errors)
+
+
+def _plan_start(milestone):
+    """The start date of ``milestone``'s work plan (read through its cached priority and
+    plan when the caller selected them)."""
+    if milestone is None or milestone.priority_id is None:
+        return None
+    return milestone.priority.work_plan.start_date
+
+
+def _ensure_unlocked(update):
+    # The closed-period lock is the reporting cycles' rule (cogwg/cycles.py), which
+    # imports this module.
+    from cogwg.cycles import progress_update_ensure_unlocked
+
+    progress_update_ensure_unlocked(update)
 
 
 def _cancelled_on(milestone):
@@ -75,7 +96,9 @@ def milestone_post_update(
 ) -> ProgressUpdate:
     """Record a progress update on a milestone. A published update moves the milestone's
     current status and progress in the same transaction; a draft waits for review."""
-    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    milestone = (
+        Milestone.objects.select_for_update(of=("self",)).select_related("priority__work_plan").get(pk=milestone.pk)
+    )
     progress_update_validate(milestone=milestone, reported_on=reported_on, status=status, progress=progress)
     update = ProgressUpdate(
         milestone=milestone,
@@ -99,16 +122,19 @@ def milestone_post_update(
 
 
 @transaction.atomic
-def progress_update_publish(*, update: ProgressUpdate, by=None) -> ProgressUpdate:
+def progress_update_publish(*, update: ProgressUpdate, by=None, notify: bool = True) -> ProgressUpdate:
     """Publish a reviewed update and let it move its milestone; whoever submitted it is
-    e-mailed once this commits."""
+    e-mailed once this commits, unless ``notify`` is False (closing a reporting period
+    sends one summary per submitter instead). An update of a closed reporting period is
+    refused (ValidationError)."""
     update = ProgressUpdate.objects.select_for_update().select_related("milestone").get(pk=update.pk)
+    _ensure_unlocked(update)
     if update.publication_state != PublicationState.PUBLISHED:
         update.publication_state = PublicationState.PUBLISHED
         update.published_at = timezone.now()
         update._history_user = by
         update.save(update_fields=["publication_state", "published_at", "modified_at"])
-        if update.submitted_by_id is not None:
+        if notify and update.submitted_by_id is not None:
             # Whoever submitted it for review learns that it is public.
             notifications.enqueue(event=notifications.PUBLISHED, record=update)
     update.milestone._history_user = by
@@ -118,8 +144,10 @@ def progress_update_publish(*, update: ProgressUpdate, by=None) -> ProgressUpdat
 
 @transaction.atomic
 def progress_update_unpublish(*, update: ProgressUpdate, by=None) -> ProgressUpdate:
-    """Withdraw a published update; the milestone falls back to the one before it."""
+    """Withdraw a published update; the milestone falls back to the one before it. An
+    update of a closed reporting period is refused (ValidationError)."""
     update = ProgressUpdate.objects.select_for_update().select_related("milestone").get(pk=update.pk)
+    _ensure_unlocked(update)
     if update.publication_state == PublicationState.PUBLISHED:
         update.publication_state = PublicationState.DRAFT
         update.published_at = None

@@ -146,6 +146,9 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="COGWG Tracker <cogwg@localhost>")
+# The site's public address: e-mails (reminders, the review) link to pages under it.
+# By default, ``make run``'s development server.
+COGWG_SITE_URL = env("COGWG_SITE_URL", default="") or "http://127.0.0.1:8000"
 # Told when a record is submitted for review, with the Secretariat group's members.
 COGWG_SECRETARIAT_EMAILS = env.list("COGWG_SECRETARIAT_EMAILS", default=[])
 # Whom to tell of a vulnerability (mailto: or https: addresses), published in

@@ -15,6 +15,8 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Where e-mails' links lead: by default the first allowed host, over HTTPS.
+COGWG_SITE_URL = env("COGWG_SITE_URL", default="") or f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
 
 # Persistent connections, checked before reuse: after a database outage the first request
 # finds the dead connection, drops it and opens a new one, with no restart. A short

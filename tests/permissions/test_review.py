@@ -44,9 +44,9 @@ def test_submitting_tells_the_secretariat_once_it_commits(world, django_capture_
     assert accomplishment.submitted_at is not None
     (message,) = mail.outbox
     assert message.to == ["desk@example.org", "sec@example.org"]
-    assert message.subject == "COGWG: accomplishment submitted for review / GTGO : à examiner (réalisation)"
+    assert message.subject == "COGWG: accomplishment submitted for review / GTGO\u00a0: à examiner (réalisation)"
     assert 'The accomplishment "Ontario portal" was submitted for review by alice.' in message.body
-    assert "alice a soumis « Portail de l'Ontario » (réalisation) pour examen." in message.body
+    assert "alice a soumis «\u00a0Portail de l'Ontario\u00a0» (réalisation) pour examen." in message.body
     assert accomplishment.history.first().history_user == alice
 
 
@@ -89,7 +89,7 @@ def test_publishing_tells_the_contributor(world, django_capture_on_commit_callba
     assert published.publication_state == PublicationState.PUBLISHED
     (message,) = mail.outbox
     assert message.to == ["alice@example.org"]
-    assert message.subject == "COGWG: accomplishment published / GTGO : publication (réalisation)"
+    assert message.subject == "COGWG: accomplishment published / GTGO\u00a0: publication (réalisation)"
 
 
 def test_a_record_nobody_submitted_is_published_without_mail(world, django_capture_on_commit_callbacks):
@@ -128,7 +128,7 @@ def test_the_contributor_submits_in_the_admin_and_the_secretariat_returns_with_a
         )
 
     assert [str(m) for m in submitted.context["messages"]] == ["1 accomplishment was submitted for review."]
-    assert subjects(mail.outbox) == ["COGWG: accomplishment submitted for review / GTGO : à examiner (réalisation)"]
+    assert subjects(mail.outbox) == ["COGWG: accomplishment submitted for review / GTGO\u00a0: à examiner (réalisation)"]
     client.force_login(world.users.secretariat)
     selected = {"action": "return_selected", "_selected_action": [accomplishment.pk]}
     asked = client.post(changelist, selected)
