@@ -39,7 +39,7 @@ class LinkCheckAdmin(admin.ModelAdmin):
     search_fields = ("url", "final_url", "error")
     ordering = ("url",)
     actions = ["check_again"]
-    fields = ("url", "status", "status_code", "final_url", "error", "checked_at", "first_failed_at")
+    fields = ("url", "status", "status_code", "final_url", "error_message", "checked_at", "first_failed_at")
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -7,7 +7,8 @@ one request at a time, ``COGWG_LINKCHECK_DELAY`` seconds apart (default 1); a fe
 are checked side by side. A check asks ``HEAD`` first and falls back to ``GET`` when the
 server refuses ``HEAD`` (405, 501) or fails it, follows redirects and gives up after
 ``COGWG_HTTP_TIMEOUT`` seconds. Threads only talk HTTP; every database write happens in
-the calling thread.
+the calling thread. A failure is kept as a code (``LinkErrorCode``) and a technical detail,
+and told in the reader's language (``LinkCheck.error_message()``).
 """
 
 import datetime
@@ -28,7 +29,7 @@ from stories.models import Dataset, UserStory
 
 from . import http_client
 from .choices import REACHABLE_LINK_STATUSES, LinkStatus
-from .models import LinkCheck
+from .models import LinkCheck, LinkErrorCode
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class LinkResult:
     status: str
     status_code: int | None = None
     final_url: str = ""
+    error_code: str = ""
     error: str = ""
     checked_at: datetime.datetime = field(default_factory=timezone.now, compare=False)
 
@@ -74,7 +76,7 @@ def check_url(url: str, *, session: requests.Session | None = None) -> LinkResul
             if response.status_code < 400:
                 return _answered(url, response)
     except requests.Timeout:
-        return LinkResult(url, LinkStatus.TIMEOUT, error=f"No answer within {timeout:g} s")
+        return _failed(url, LinkStatus.TIMEOUT, LinkErrorCode.TIMEOUT, f"{timeout:g} s")
     except requests.RequestException:
         pass  # Some servers mishandle HEAD; GET decides.
     try:
@@ -82,16 +84,20 @@ def check_url(url: str, *, session: requests.Session | None = None) -> LinkResul
         with session.get(url, allow_redirects=True, timeout=timeout, stream=True) as response:
             return _answered(url, response)
     except requests.Timeout:
-        return LinkResult(url, LinkStatus.TIMEOUT, error=f"No answer within {timeout:g} s")
+        return _failed(url, LinkStatus.TIMEOUT, LinkErrorCode.TIMEOUT, f"{timeout:g} s")
     except requests.TooManyRedirects as exc:
-        return LinkResult(url, LinkStatus.ERROR, error=f"Too many redirects: {exc}")
+        return _failed(url, LinkStatus.ERROR, LinkErrorCode.REDIRECTS, str(exc))
     except requests.exceptions.SSLError as exc:
-        return LinkResult(url, LinkStatus.ERROR, error=f"TLS error: {exc}")
+        return _failed(url, LinkStatus.ERROR, LinkErrorCode.TLS, str(exc))
     except requests.ConnectionError as exc:
         # Refused, reset, unknown host: nothing answers there any more.
-        return LinkResult(url, LinkStatus.BROKEN, error=f"Connection failed: {exc}")
+        return _failed(url, LinkStatus.BROKEN, LinkErrorCode.CONNECTION, str(exc))
     except requests.RequestException as exc:
-        return LinkResult(url, LinkStatus.ERROR, error=f"{type(exc).__name__}: {exc}")
+        return _failed(url, LinkStatus.ERROR, LinkErrorCode.OTHER, f"{type(exc).__name__}: {exc}")
+
+
+def _failed(url: str, status: str, code: str, detail: str) -> LinkResult:
+    return LinkResult(url, status, error_code=code, error=detail)
 
 
 def _answered(url: str, response: requests.Response) -> LinkResult:
@@ -101,7 +107,9 @@ def _answered(url: str, response: requests.Response) -> LinkResult:
         status = LinkStatus.REDIRECTED if response.history else LinkStatus.OK
         return LinkResult(url, status, code, final_url)
     status = LinkStatus.ERROR if code in REFUSALS else LinkStatus.BROKEN
-    return LinkResult(url, status, code, final_url, error=f"HTTP {code} {response.reason or ''}".strip())
+    # The reason phrase is the server's own words.
+    detail = f"HTTP {code} {response.reason or ''}".strip()
+    return LinkResult(url, status, code, final_url, error_code=LinkErrorCode.HTTP_STATUS, error=detail)
 
 
 def _check_host(urls: list[str], delay: float) -> list[LinkResult]:
@@ -152,6 +160,7 @@ def _store(results: list[LinkResult]) -> None:
         check.status = result.status
         check.status_code = result.status_code
         check.final_url = result.final_url
+        check.error_code = result.error_code
         check.error = result.error
         check.checked_at = result.checked_at
         check.save()

@@ -49,7 +49,7 @@ class DatasetAdmin(DatasetCkanAdminMixin, TrackedTranslationAdmin):
         "metadata",
         "last_harvested",
         "last_harvest_attempt",
-        "harvest_error",
+        "harvest_error_message",
     )
     readonly_fields = harvested_fields
     fieldsets = (

@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .ckan import CkanError, NotADatasetUrl, parse_dataset_url
+from .ckan import CkanProblem, NotADatasetUrl, parse_dataset_url
 from .services import dataset_add_from_url, datasets_harvest_all
 
 
@@ -96,8 +96,9 @@ class DatasetCkanAdminMixin:
                 dataset, created = dataset_add_from_url(
                     url=form.cleaned_data["url"], ckan_id=form.cleaned_data["ckan_id"], by=request.user
                 )
-            except (NotADatasetUrl, CkanError) as exc:
-                form.add_error(None, _("The portal did not give this dataset: %(error)s") % {"error": exc})
+            except CkanProblem as exc:
+                # The error says what went wrong in the reader's language, then its detail.
+                form.add_error(None, str(exc))
             else:
                 message = _("Added “%(title)s” from the portal.") if created else _("Refreshed “%(title)s”.")
                 self.message_user(request, message % {"title": dataset}, messages.SUCCESS)

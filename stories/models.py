@@ -1,11 +1,13 @@
 """The open data user stories inventory (priority 1) and the datasets stories used."""
 
+from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cogwg.models import TimeStampedModel
 
 from .choices import Impact, StoryState, UserType
+from .ckan import CkanErrorCode, ckan_error_message
 
 
 class Theme(models.Model):
@@ -27,8 +29,9 @@ class Dataset(TimeStampedModel):
     """A dataset on a CKAN portal, referenced by the portal's base URL and its id or name.
     Metadata comes from the portal's Action API (``package_show``, see stories/ckan.py);
     ``metadata`` keeps the harvested subset (resources, organization, licence, tags).
-    A failed harvest is recorded in ``harvest_error`` and ``last_harvest_attempt`` and
-    leaves the last good metadata in place."""
+    A failed harvest is recorded in ``harvest_error_code`` (what went wrong, in no
+    language), ``harvest_error`` (its technical detail: address, HTTP status, the portal's
+    words) and ``last_harvest_attempt``, and leaves the last good metadata in place."""
 
     portal_url = models.URLField(_("portal (CKAN base URL)"))
     ckan_id = models.CharField(_("CKAN id or name"), max_length=200)
@@ -42,6 +45,9 @@ class Dataset(TimeStampedModel):
     metadata = models.JSONField(_("harvested metadata"), default=dict, blank=True)
     last_harvested = models.DateTimeField(_("last harvested"), null=True, blank=True)
     last_harvest_attempt = models.DateTimeField(_("last harvest attempt"), null=True, blank=True)
+    harvest_error_code = models.CharField(
+        _("last harvest error code"), max_length=32, choices=CkanErrorCode.choices, blank=True
+    )
     harvest_error = models.TextField(_("last harvest error"), blank=True)
 
     class Meta:
@@ -54,6 +60,12 @@ class Dataset(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    @admin.display(description=_("last harvest error"))
+    def harvest_error_message(self) -> str:
+        """The last harvest error in the active language, with its technical detail; an
+        error kept before there were codes, as it was written."""
+        return ckan_error_message(self.harvest_error_code, self.harvest_error)
 
 
 class UserStoryQuerySet(models.QuerySet):

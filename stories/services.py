@@ -3,7 +3,8 @@
 Datasets come from CKAN portals (stories/ckan.py). The portal is asked before any
 transaction opens, so that no database transaction waits on the network; each dataset is
 then written in its own transaction. A harvest that fails is recorded on the dataset
-(``harvest_error``, ``last_harvest_attempt``) and never stops the others.
+(``harvest_error_code``, ``harvest_error``, ``last_harvest_attempt``) and never stops the
+others.
 """
 
 import logging
@@ -15,7 +16,15 @@ from django.utils import timezone
 from cogwg.versioning import data_changed
 
 from .choices import StoryState
-from .ckan import CkanClient, CkanError, NotADatasetUrl, Package, parse_dataset_url
+from .ckan import (
+    PORTAL_URL_MAX_LENGTH,
+    CkanClient,
+    CkanErrorCode,
+    CkanProblem,
+    NotADatasetUrl,
+    Package,
+    parse_dataset_url,
+)
 from .models import Dataset, UserStory
 
 logger = logging.getLogger(__name__)
@@ -37,6 +46,8 @@ HARVESTED_FIELDS = (
 
 @dataclass
 class HarvestSummary:
+    """How many datasets were harvested; the failed ones' errors (in the active language) by pk."""
+
     harvested: int = 0
     failed: dict[int, str] = field(default_factory=dict)
 
@@ -52,6 +63,8 @@ def dataset_add_from_url(*, url: str, ckan_id: str = "", by=None) -> tuple[Datas
     ``stories.ckan.CkanError`` when the portal does not give the dataset: nothing is
     stored then."""
     ref = parse_dataset_url(url, ckan_id)
+    if len(ref.portal_url) > PORTAL_URL_MAX_LENGTH:
+        raise NotADatasetUrl(ref.portal_url, code=CkanErrorCode.ADDRESS_TOO_LONG)
     package = CkanClient(ref.portal_url).package_show(ref.ckan_id)
     page_url = ref.page_url or f"{ref.portal_url}/dataset/{package.name}"
     return _dataset_store(portal_url=ref.portal_url, asked_id=ref.ckan_id, page_url=page_url, package=package, by=by)
@@ -74,6 +87,7 @@ def _dataset_store(*, portal_url, asked_id, page_url, package: Package, by) -> t
         setattr(dataset, name, getattr(package, name))
     dataset.last_harvested = now
     dataset.last_harvest_attempt = now
+    dataset.harvest_error_code = ""
     dataset.harvest_error = ""
     dataset._history_user = by
     dataset._change_reason = "Added from the portal"
@@ -87,8 +101,8 @@ def dataset_harvest(*, dataset: Dataset, client: CkanClient | None = None) -> bo
     try:
         client = client or CkanClient(dataset.portal_url)
         package = client.package_show(dataset.ckan_id)
-    except (CkanError, NotADatasetUrl) as exc:
-        _dataset_record_failure(dataset=dataset, error=str(exc))
+    except CkanProblem as exc:
+        _dataset_record_failure(dataset=dataset, code=exc.code, detail=exc.detail)
         return False
     _dataset_apply(dataset=dataset, package=package)
     return True
@@ -102,22 +116,39 @@ def _dataset_apply(*, dataset: Dataset, package: Package) -> None:
         setattr(dataset, name, getattr(package, name))
     dataset.last_harvested = now
     dataset.last_harvest_attempt = now
+    dataset.harvest_error_code = ""
     dataset.harvest_error = ""
     if changed:
         dataset._change_reason = "Harvested from the portal"
-        dataset.save(update_fields=[*changed, "last_harvested", "last_harvest_attempt", "harvest_error", "modified_at"])
+        dataset.save(
+            update_fields=[
+                *changed,
+                "last_harvested",
+                "last_harvest_attempt",
+                "harvest_error_code",
+                "harvest_error",
+                "modified_at",
+            ]
+        )
     else:
         # Nothing the portal says has changed: no new history record for a weekly check.
-        Dataset.objects.filter(pk=dataset.pk).update(last_harvested=now, last_harvest_attempt=now, harvest_error="")
+        Dataset.objects.filter(pk=dataset.pk).update(
+            last_harvested=now, last_harvest_attempt=now, harvest_error_code="", harvest_error=""
+        )
         data_changed()
 
 
 @transaction.atomic
-def _dataset_record_failure(*, dataset: Dataset, error: str) -> None:
+def _dataset_record_failure(*, dataset: Dataset, code: str, detail: str) -> None:
+    """Keep why the last harvest failed: ``code`` (a ``CkanErrorCode``) says it in any
+    language, ``detail`` holds the technical facts."""
     now = timezone.now()
-    dataset.harvest_error = error
+    dataset.harvest_error_code = code
+    dataset.harvest_error = detail
     dataset.last_harvest_attempt = now
-    Dataset.objects.filter(pk=dataset.pk).update(harvest_error=error, last_harvest_attempt=now)
+    Dataset.objects.filter(pk=dataset.pk).update(
+        harvest_error_code=code, harvest_error=detail, last_harvest_attempt=now
+    )
     data_changed()
 
 
@@ -134,12 +165,13 @@ def datasets_harvest_all(*, queryset=None) -> HarvestSummary:
             harvested = dataset_harvest(dataset=dataset, client=clients[dataset.portal_url])
         except Exception as exc:  # one bad dataset must not stop the harvest
             logger.exception("Harvest of dataset %s failed", dataset.pk)
-            _dataset_record_failure(dataset=dataset, error=f"{type(exc).__name__}: {exc}")
+            failure = CkanProblem(f"{type(exc).__name__}: {exc}", code=CkanErrorCode.FAILED)
+            _dataset_record_failure(dataset=dataset, code=failure.code, detail=failure.detail)
             harvested = False
         if harvested:
             summary.harvested += 1
         else:
-            summary.failed[dataset.pk] = dataset.harvest_error
+            summary.failed[dataset.pk] = dataset.harvest_error_message()
     return summary
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cogwg.choices import LinkStatus
 from cogwg.linkcheck import check_url, collect_urls, links_check
-from cogwg.models import LinkCheck
+from cogwg.models import LinkCheck, LinkErrorCode
 from cogwg.selectors import link_status_for
 from cogwg.tasks import check_links
 from tests.factories import (
@@ -103,10 +103,16 @@ def test_check_links_classifies_good_redirected_slow_and_broken_links(links):
     }
     assert checks["redirected"].final_url == links["good"]
     assert checks["good"].final_url == ""
-    assert checks["slow"].error == "No answer within 0.5 s"
-    assert checks["missing"].error == "HTTP 404 Not Found"
-    assert checks["refused"].error.startswith("Connection failed")
-    assert checks["loop"].error.startswith("Too many redirects")
+    assert (checks["slow"].error_code, checks["slow"].error) == (LinkErrorCode.TIMEOUT, "0.5 s")
+    assert (checks["missing"].error_code, checks["missing"].error) == (LinkErrorCode.HTTP_STATUS, "HTTP 404 Not Found")
+    assert checks["refused"].error_code == LinkErrorCode.CONNECTION
+    assert checks["loop"].error_code == LinkErrorCode.REDIRECTS
+    assert checks["slow"].error_message() == "No answer in time (0.5 s)"
+    assert checks["missing"].error_message() == "The server answered with an error (HTTP 404 Not Found)"
+    assert checks["refused"].error_message().startswith("Connection failed (")
+    assert checks["loop"].error_message().startswith("Too many redirects (")
+    for kind in ("good", "no_head", "redirected"):
+        assert (checks[kind].error_code, checks[kind].error) == ("", "")
     for kind in ("good", "no_head", "redirected"):
         assert checks[kind].first_failed_at is None
     for kind in ("slow", "missing", "error", "refused", "forbidden", "loop"):
@@ -155,13 +161,24 @@ def test_failing_since_is_kept_while_failing_and_cleared_once_answering(ckan_ser
     good, missing = ckan_server.url(LINKS["good"]), ckan_server.url(LINKS["missing"])
     for url in (good, missing):
         LinkCheck.objects.create(
-            url=url, status=LinkStatus.BROKEN, status_code=404, checked_at=LONG_AGO, first_failed_at=LONG_AGO
+            url=url,
+            status=LinkStatus.BROKEN,
+            status_code=404,
+            error_code=LinkErrorCode.HTTP_STATUS,
+            error="HTTP 404 Not Found",
+            checked_at=LONG_AGO,
+            first_failed_at=LONG_AGO,
         )
 
     links_check(urls=[good, missing])
 
     recovered, still_missing = LinkCheck.objects.get(url=good), LinkCheck.objects.get(url=missing)
-    assert (recovered.status, recovered.first_failed_at, recovered.error) == (LinkStatus.OK, None, "")
+    assert (recovered.status, recovered.first_failed_at, recovered.error_code, recovered.error) == (
+        LinkStatus.OK,
+        None,
+        "",
+        "",
+    )
     assert still_missing.status == LinkStatus.BROKEN
     assert still_missing.first_failed_at == LONG_AGO
     assert still_missing.checked_at > LONG_AGO

@@ -17,7 +17,7 @@ site = admin.AdminSite(name="pieces_admin")
 
 @admin.register(Dataset, site=site)
 class DatasetAdmin(DatasetCkanAdminMixin, admin.ModelAdmin):
-    list_display = ("title", "portal_url", "ckan_id", "last_harvested", "harvest_error")
+    list_display = ("title", "portal_url", "ckan_id", "last_harvested", "harvest_error_message")
 
 
 site.register(LinkCheck, LinkCheckAdmin)

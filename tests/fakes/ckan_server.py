@@ -13,7 +13,10 @@ under ``/dataset/<name>``). The server answers like CKAN's Action API:
 - ``/api/3/action/package_search?rows=0``: the number of packages in ``result.count``;
 - any other action: 400 ``Bad request - Action name not known``;
 - ``/broken-portal/…``: 500 with an HTML page; ``/not-ckan/…``: 200 with an HTML page;
-  ``/slow-portal/…``: the real answer, ``slow_seconds`` late.
+  ``/slow-portal/…``: the real answer, ``slow_seconds`` late;
+- with ``ckan_server.raw_answer`` set (bytes), every action answers 200 with those bytes;
+  with ``ckan_server.content_length = False``, answers carry no Content-Length (the body
+  ends when the connection closes).
 
 And pages for link checks (``ckan_server.url(LINKS["good"])``…): ``/links/ok`` (200),
 ``/links/redirect`` (301 then 302 then ``/links/ok``), ``/links/slow`` (200, ``slow_seconds``
@@ -127,6 +130,8 @@ class FakeCkan:
     slow_seconds: float = 2.0
     packages: dict = field(default_factory=dict)
     requests: list = field(default_factory=list)
+    raw_answer: bytes | None = None
+    content_length: bool = True
 
     @property
     def portal_url(self):
@@ -225,6 +230,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _action(self, action, query, body):
         help_url = f"{self.fake.base_url}/api/3/action/help_show?name={action}"
+        if self.fake.raw_answer is not None:
+            return self._send(200, self.fake.raw_answer, body, content_type="application/json")
         if action == "package_show":
             ckan_id = (query.get("id") or [""])[0]
             if not ckan_id:
@@ -250,10 +257,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, "", False, headers={"Location": location})
 
     def _send(self, status, text, body, content_type="text/html; charset=utf-8", headers=None):
-        data = text.encode()
+        data = text if isinstance(text, bytes) else text.encode()
         self.send_response(status, HTTPStatus(status).phrase)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
+        if self.fake.content_length:
+            self.send_header("Content-Length", str(len(data)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()

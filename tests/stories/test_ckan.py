@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from stories.ckan import (
     CkanClient,
     CkanError,
+    CkanErrorCode,
     CkanNotFound,
     DatasetRef,
     NotADatasetUrl,
@@ -122,26 +123,51 @@ def test_package_show_reads_bilingual_fields_and_sends_user_agent(ckan_server, b
 
 
 @pytest.mark.parametrize(
-    ("portal", "error", "message"),
+    ("portal", "error", "code", "detail"),
     [
-        ("/data", CkanNotFound, "HTTP 404, Not Found Error"),
-        ("/broken-portal", CkanError, "HTTP 500, not an answer of CKAN's Action API"),
-        ("/not-ckan", CkanError, "HTTP 200, not an answer of CKAN's Action API"),
-        ("/slow-portal", CkanError, "no answer within 0.5 s"),
+        (
+            "/data",
+            CkanNotFound,
+            CkanErrorCode.NOT_FOUND,
+            "/data/api/3/action/package_show?id=federal-budget-2020: HTTP 404",
+        ),
+        (
+            "/broken-portal",
+            CkanError,
+            CkanErrorCode.NOT_CKAN,
+            "/broken-portal/api/3/action/package_show?id=federal-budget-2020: HTTP 500",
+        ),
+        (
+            "/not-ckan",
+            CkanError,
+            CkanErrorCode.NOT_CKAN,
+            "/not-ckan/api/3/action/package_show?id=federal-budget-2020: HTTP 200",
+        ),
+        (
+            "/slow-portal",
+            CkanError,
+            CkanErrorCode.TIMEOUT,
+            "/slow-portal/api/3/action/package_show?id=federal-budget-2020, 0.5 s",
+        ),
     ],
 )
-def test_package_show_turns_every_failure_into_a_ckan_error(ckan_server, budget, portal, error, message):
+def test_package_show_turns_every_failure_into_a_ckan_error(ckan_server, budget, portal, error, code, detail):
     if portal == "/data":
         ckan_server.remove("federal-budget-2020")
 
-    with pytest.raises(error, match=message):
+    with pytest.raises(error) as raised:
         CkanClient(ckan_server.url(portal)).package_show("federal-budget-2020")
+
+    assert raised.value.code == code
+    assert raised.value.detail == ckan_server.base_url + detail
+    assert str(raised.value) == f"{code.label} ({ckan_server.base_url}{detail})"
 
 
 def test_action_reports_ckan_errors(ckan_server):
     with pytest.raises(CkanError, match="Validation Error") as raised:
         CkanClient(ckan_server.portal_url).action("package_show")
     assert not isinstance(raised.value, CkanNotFound)
+    assert raised.value.code == CkanErrorCode.REFUSED
     with pytest.raises(CkanError, match="Action name not known"):
         CkanClient(ckan_server.portal_url).action("no_such_action")
 
@@ -201,14 +227,14 @@ def test_add_dataset_twice_by_name_then_id_keeps_one_dataset(ckan_server, budget
 
 
 def test_add_dataset_of_an_unknown_dataset_fails_and_stores_nothing(ckan_server):
-    with pytest.raises(CommandError, match="Not Found Error"):
+    with pytest.raises(CommandError, match=r"The portal has no such dataset \(any more\) \(http://.*HTTP 404\)"):
         call_command("add_dataset", ckan_server.dataset_page_url("no-such-dataset"))
 
     assert not Dataset.objects.exists()
 
 
 def test_add_dataset_of_a_url_naming_no_dataset_asks_no_portal(ckan_server):
-    with pytest.raises(CommandError, match="no CKAN dataset"):
+    with pytest.raises(CommandError, match="This address names no dataset on a CKAN portal"):
         call_command("add_dataset", ckan_server.url("/data/en/organization/tbs-sct"))
 
     assert ckan_server.requests == []
@@ -241,12 +267,13 @@ def test_harvest_updates_a_changed_title_and_records_a_vanished_dataset_without_
     assert steady.last_harvested > before[steady.pk]
     assert steady.harvest_error == ""
     # The vanished dataset keeps what was last harvested, and says why it was not refreshed.
-    assert "Not Found Error" in vanished.harvest_error
+    assert vanished.harvest_error_code == CkanErrorCode.NOT_FOUND
+    assert vanished.harvest_error.endswith("package_show?id=" + vanished.ckan_id + ": HTTP 404")
     assert (vanished.title_en, vanished.title_fr) == ("Vanishing", "Vanishing (fr)")
     assert vanished.last_harvested == before[vanished.pk]
     assert vanished.last_harvest_attempt > before[vanished.pk]
     assert "Harvested 2 datasets, 1 failed." in out.getvalue()
-    assert f"Dataset {vanished.pk}: " in err.getvalue()
+    assert f"Dataset {vanished.pk}: The portal has no such dataset (any more) (http://" in err.getvalue()
 
 
 def test_harvest_records_every_kind_of_portal_failure(ckan_server, closed_port_url):
@@ -262,6 +289,7 @@ def test_harvest_records_every_kind_of_portal_failure(ckan_server, closed_port_u
 
     for dataset in failing:
         dataset.refresh_from_db()
+        assert dataset.harvest_error_code, dataset.portal_url
         assert dataset.harvest_error, dataset.portal_url
         assert dataset.last_harvest_attempt is not None
         assert dataset.last_harvested is None
@@ -281,13 +309,13 @@ def test_harvest_of_an_unchanged_dataset_adds_no_history(ckan_server, budget):
 
 def test_harvest_clears_the_last_error_once_the_portal_answers(ckan_server, budget):
     dataset, _ = dataset_add_from_url(url=ckan_server.dataset_page_url("federal-budget-2020"))
-    Dataset.objects.filter(pk=dataset.pk).update(harvest_error="HTTP 500")
+    Dataset.objects.filter(pk=dataset.pk).update(harvest_error_code=CkanErrorCode.NOT_CKAN, harvest_error="HTTP 500")
     dataset.refresh_from_db()
 
     assert dataset_harvest(dataset=dataset) is True
 
     dataset.refresh_from_db()
-    assert dataset.harvest_error == ""
+    assert (dataset.harvest_error_code, dataset.harvest_error) == ("", "")
 
 
 def test_harvest_datasets_task_runs_the_harvest(ckan_server, budget):
@@ -360,7 +388,7 @@ def test_admin_add_from_portal_shows_the_portal_error_and_stores_nothing(staff_c
     )
 
     assert response.status_code == 200
-    assert "Not Found Error" in response.content.decode()
+    assert "The portal has no such dataset (any more) (http://" in response.content.decode()
     assert not Dataset.objects.exists()
 
 
@@ -401,8 +429,8 @@ def test_admin_refresh_from_portal_action(staff_client, ckan_server, budget):
 
     content = response.content.decode()
     assert "1 dataset refreshed." in content
-    assert "Not refreshed:" in content
+    assert "Not refreshed: The portal has no such dataset (any more) (http://" in content
     dataset.refresh_from_db()
     gone.refresh_from_db()
     assert dataset.title_en == "Budget 2020"
-    assert "Not Found Error" in gone.harvest_error
+    assert gone.harvest_error_code == CkanErrorCode.NOT_FOUND
