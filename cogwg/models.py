@@ -2,11 +2,13 @@
 texts; plus the abstract models every app shares (timestamps, publication state)."""
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import dates
 from .choices import (
     REACHABLE_LINK_STATUSES,
     UNREACHABLE_LINK_STATUSES,
@@ -161,6 +163,10 @@ class StatusReportQuerySet(models.QuerySet):
         return self.filter(state=StatusReportState.PUBLISHED)
 
 
+# A plan's closing report may be given at a meeting some months after the plan ends.
+REPORT_DAYS_AFTER_PLAN_END = 180
+
+
 class StatusReport(TimeStampedModel):
     """The working group's status for the Joint Councils as of a date. Once frozen, its
     ``content`` (everything the report shows) never changes."""
@@ -215,6 +221,31 @@ class StatusReport(TimeStampedModel):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        # The status of its plan as of a day of the plan's period, or shortly after: not
+        # before the plan starts (the period it reports on would end before it begins).
+        if self.as_of is None or self.work_plan_id is None:
+            return
+        plan = self.work_plan
+        # Days counted by subtraction: adding them to a date near 9999-12-31 would overflow.
+        if self.as_of < plan.start_date or (self.as_of - plan.end_date).days > REPORT_DAYS_AFTER_PLAN_END:
+            raise ValidationError(
+                {
+                    "as_of": ValidationError(
+                        _(
+                            "A status report is as of a day of its work plan's period, %(start)s to %(end)s, "
+                            "or at most %(days)s days after it ends."
+                        ),
+                        code="as_of_outside_plan",
+                        params={
+                            "start": dates.date_format(plan.start_date),
+                            "end": dates.date_format(plan.end_date),
+                            "days": REPORT_DAYS_AFTER_PLAN_END,
+                        },
+                    )
+                }
+            )
+
     @property
     def is_frozen(self):
         return self.state != StatusReportState.DRAFT
@@ -252,6 +283,17 @@ class StatusReportFile(TimeStampedModel):
         return f"{self.report} — {self.get_format_display()} ({self.language})"
 
 
+class LinkErrorCode(models.TextChoices):
+    """Why a link check failed, in no language: ``LinkCheck.error`` holds the detail."""
+
+    TIMEOUT = "timeout", _("No answer in time")
+    HTTP_STATUS = "http_status", _("The server answered with an error")
+    CONNECTION = "connection", _("Connection failed")
+    TLS = "tls", _("Secure connection (TLS) failed")
+    REDIRECTS = "redirects", _("Too many redirects")
+    OTHER = "other", _("The request failed")
+
+
 class LinkCheckQuerySet(models.QuerySet):
     def failing(self):
         return self.exclude(status__in=REACHABLE_LINK_STATUSES)
@@ -263,12 +305,14 @@ class LinkCheckQuerySet(models.QuerySet):
 class LinkCheck(models.Model):
     """The last check of one external link held in the data (accomplishment links,
     jurisdictions' pages, stories, datasets). ``first_failed_at`` says since when a link
-    has been failing; it is cleared once the link answers again."""
+    has been failing; it is cleared once the link answers again. A failure's kind is
+    ``error_code``, its technical detail (HTTP status, timeout, the library's words) ``error``."""
 
     url = models.URLField(_("URL"), max_length=500, unique=True)
     status = models.CharField(_("status"), max_length=16, choices=LinkStatus.choices, db_index=True)
     status_code = models.PositiveSmallIntegerField(_("HTTP status code"), null=True, blank=True)
     final_url = models.URLField(_("final URL after redirects"), max_length=2000, blank=True)
+    error_code = models.CharField(_("error code"), max_length=16, choices=LinkErrorCode.choices, blank=True)
     error = models.TextField(_("error"), blank=True)
     checked_at = models.DateTimeField(_("checked at"))
     first_failed_at = models.DateTimeField(_("failing since"), null=True, blank=True)
@@ -302,6 +346,15 @@ class LinkCheck(models.Model):
     @property
     def is_unreachable(self):
         return self.status in UNREACHABLE_LINK_STATUSES
+
+    @admin.display(description=_("error"))
+    def error_message(self) -> str:
+        """The error in the active language, its detail in brackets; an error kept before
+        there were codes, as it was written."""
+        if self.error_code not in LinkErrorCode.values:
+            return self.error
+        label = str(LinkErrorCode(self.error_code).label)
+        return f"{label} ({self.error})" if self.error else label
 
 
 class ReportingPeriodQuerySet(models.QuerySet):
@@ -414,7 +467,7 @@ class ReportingPeriod(TimeStampedModel):
                             "the milestones due by then."
                         ),
                         code="deadline_before_period_end",
-                        params={"date": formats.date_format(self.period_end)},
+                        params={"date": dates.date_format(self.period_end)},
                     )
                 }
             )

@@ -41,6 +41,12 @@ def _label(item):
     return str(item)
 
 
+def formula_safe(text: str) -> str:
+    """``text`` as a spreadsheet should show it, never run: a leading apostrophe before
+    what it would take for a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def cell(row, column):
     """The text of one cell: the value at a dotted path, flattened and made formula-safe."""
     value = row
@@ -58,7 +64,7 @@ def cell(row, column):
         return value
     else:
         text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return formula_safe(text)
 
 
 def table(data, renderer_context):

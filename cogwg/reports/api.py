@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from cogwg import permissions
@@ -59,7 +60,8 @@ class StatusReportActionsMixin:
         description=(
             "Computes the report's content as of its date, once, and keeps it with its SHA-256 checksum; "
             "the report becomes final and its files (PDF, XLSX, PPTX, CSV in English and French) are queued "
-            "for rendering. A report that is already frozen is a 400."
+            "for rendering. A report that is already frozen, or whose as-of date is not in its work plan's "
+            "period or shortly after (`as_of`), is a 400."
         ),
     )
     @action(detail=True, methods=["post"])
@@ -84,7 +86,7 @@ class StatusReportActionsMixin:
             "new. A draft report has no content yet: 400."
         ),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer])
     def changes(self, request, pk=None):
         report = self.get_object()
         try:
@@ -98,7 +100,7 @@ class StatusReportActionsMixin:
         description="Each format and language with its rendering status; a ready file has its download URL.",
         filters=False,
     )
-    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None, renderer_classes=[JSONRenderer])
     def files(self, request, pk=None):
         report = self.get_object()
         serializer = RenderedFileSerializer(report_files(report), many=True, context={"request": request})

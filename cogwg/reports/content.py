@@ -82,9 +82,13 @@ def _activity(state: MilestoneState) -> dict:
     }
 
 
+def _due_within_window(due_date: datetime.date, *, as_of: datetime.date) -> bool:
+    # Counted in days between the dates: as_of plus the window overflows late in year 9999.
+    return 0 <= (due_date - as_of).days <= DUE_WINDOW_DAYS
+
+
 def _priority(status: PriorityStatus, *, as_of: datetime.date) -> dict:
     priority = status.priority
-    due_until = as_of + datetime.timedelta(days=DUE_WINDOW_DAYS)
     states = status.milestones
     noted = sorted(
         (state for state in states if state.reported_on and (state.note_en or state.note_fr)),
@@ -103,7 +107,7 @@ def _priority(status: PriorityStatus, *, as_of: datetime.date) -> dict:
         "due": [
             state.milestone.pk
             for state in states
-            if state.status not in CLOSED_STATUSES and as_of <= state.milestone.due_date <= due_until
+            if state.status not in CLOSED_STATUSES and _due_within_window(state.milestone.due_date, as_of=as_of)
         ],
         "overdue": [state.milestone.pk for state in states if state.overdue],
         "latest_notes": [

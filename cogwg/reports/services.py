@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
+from cogwg import dates
 from cogwg.choices import RenderStatus, ReportFormat, StatusReportState
 from cogwg.models import StatusReport, StatusReportFile
 from cogwg.versioning import data_changed
@@ -119,6 +120,8 @@ def report_freeze(*, report: StatusReport, by=None) -> StatusReport:
     report = locked.get(pk=report.pk)
     if report.state != StatusReportState.DRAFT:
         raise ValidationError(_("This report is already frozen."))
+    # A report saved before its as-of date was checked (StatusReport.clean) is not frozen.
+    report.clean()
     # Through JSON and back: the stored content is exactly what was checksummed.
     content = json.loads(json.dumps(build_content(report=report, previous=previous_frozen_report(report))))
     report.content = content
@@ -206,8 +209,11 @@ def report_changes(*, report: StatusReport, user) -> dict:
 
 
 def report_file_name(file: StatusReportFile) -> str:
+    """The file's name, from the report's title in the file's language (English where the
+    title was never translated)."""
     report = file.report
-    slug = slugify(report.title_en or report.title)[:60] or "status-report"
+    title = getattr(report, f"title_{file.language}") or report.title_en or report.title
+    slug = slugify(title)[:60] or "status-report"
     return f"{slug}-{report.as_of:%Y-%m-%d}-{file.language}.{file.format}"
 
 
@@ -314,11 +320,14 @@ def milestones_mark_overdue(*, on: datetime.date | None = None) -> int:
     on = on or timezone.localdate()
     marked = 0
     for milestone in _active_milestones().filter(due_date__lt=on).exclude(status=MilestoneStatus.DELAYED):
+        # The note is stored in each language (note_en, note_fr), written in it: the
+        # status's own label and the date as that language writes it.
         notes = {}
         for language in LANGUAGES:
             with translation.override(language):
-                notes[language] = _("Marked delayed automatically: due on %(date)s and not completed.") % {
-                    "date": milestone.due_date.isoformat()
+                notes[language] = _("Marked “%(status)s” automatically: due on %(date)s and not completed.") % {
+                    "status": MilestoneStatus.DELAYED.label,
+                    "date": dates.date_format(milestone.due_date),
                 }
         milestone_post_update(
             milestone=milestone,

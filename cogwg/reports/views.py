@@ -144,8 +144,9 @@ def status_report_file_download(request, pk, language, format):
     page that asks the reader to come back."""
     file = get_object_or_404(
         StatusReportFile.objects.select_related("report"),
-        report__in=downloadable_reports(request.user),
-        report_id=pk,
+        # The report looked up by its own key, as the report's pages do: an id beyond 64
+        # bits then finds nothing (a 404) where the file's foreign key would overflow.
+        report__in=downloadable_reports(request.user).filter(pk=pk),
         language=language,
         format=format,
     )

@@ -25,8 +25,11 @@ def test_overdue_milestones_are_marked_delayed_through_an_update(plan):
     assert (plan.group.status, plan.group.progress) == (MilestoneStatus.DELAYED, 30)
     update = plan.group.updates.latest_first().first()
     assert (update.reported_on, update.status, update.author) == (APRIL_15, MilestoneStatus.DELAYED, None)
-    assert "2020-03-31" in update.note_en and "2020-03-31" in update.note_fr
-    assert update.note_fr != update.note_en
+    # Each language's note in its own words: the status's label, the date as it writes dates.
+    assert update.note_en == "Marked “Delayed” automatically: due on March 31, 2020 and not completed."
+    assert (
+        update.note_fr == "Marqué «\u00a0Retardé\u00a0» automatiquement\u00a0: échéance le 31 mars 2020, non terminé."
+    )
     # Completed (inventory), not yet due (release, resources): untouched.
     for milestone, status in ((plan.inventory, MilestoneStatus.COMPLETED), (plan.release, MilestoneStatus.NOT_STARTED)):
         milestone.refresh_from_db()

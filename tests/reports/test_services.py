@@ -53,7 +53,7 @@ def test_freeze_renders_every_file_once_committed(draft_report, staff, django_ca
     assert {file.status for file in files} == {RenderStatus.READY}
     assert {file.attempts for file in files} == {1}
     pdf = next(file for file in files if file.format == ReportFormat.PDF and file.language == "fr")
-    assert pdf.file.name == "reports/status-report-joint-councils-february-27-2020-2020-02-27-fr.pdf"
+    assert pdf.file.name == "reports/rapport-detape-conseils-mixtes-27-fevrier-2020-2020-02-27-fr.pdf"
     assert pdf.file.read().startswith(b"%PDF")
 
 

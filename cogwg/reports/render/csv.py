@@ -7,6 +7,9 @@ import io
 
 from django.utils.translation import gettext as _
 
+from cogwg.api.renderers import formula_safe
+from workplan.selectors import whole_percent
+
 from .view import report_view
 
 
@@ -33,12 +36,13 @@ def render(content: dict, *, language: str) -> bytes:
     )
     for priority in r["priorities"]:
         for activity in priority["activities"]:
-            writer.writerow(
+            _write(
+                writer,
                 [
                     priority["number"],
                     priority["title"],
                     priority["status_label"],
-                    "" if priority["progress"] is None else priority["progress"],
+                    "" if priority["progress"] is None else whole_percent(priority["progress"]),
                     activity["month"],
                     activity["due_date"],
                     activity["description"],
@@ -48,6 +52,12 @@ def render(content: dict, *, language: str) -> bytes:
                     _("Yes") if activity["overdue"] else _("No"),
                     activity["note"],
                     activity["reported_on"] or "",
-                ]
+                ],
             )
     return output.getvalue().encode("utf-8-sig")
+
+
+def _write(writer, row):
+    """A row whose text (notes and titles, as contributors wrote them) a spreadsheet shows
+    and never runs as a formula."""
+    writer.writerow([formula_safe(value) if isinstance(value, str) else value for value in row])

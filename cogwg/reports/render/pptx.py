@@ -5,6 +5,7 @@ and challenges, next steps, then the annex (the work plan, one slide per priorit
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Inches, Pt
@@ -76,7 +77,8 @@ def _progress(deck, r):
     summary = slide.shapes.add_textbox(LEFT, Inches(1.3), WIDTH, Inches(0.5)).text_frame
     plan = r["work_plan"]
     _fill(summary, [f"{_('Overall status:')} {plan['status_label']} · {_('Progress:')} {plan['progress_label']}"], 14)
-    rows = [[_("Priority"), _("Status"), _("Progress"), _("Completed"), _("Due"), _("Overdue")]]
+    due = pgettext("count of milestones due soon", "Due")
+    rows = [[_("Priority"), _("Status"), _("Progress"), _("Completed"), due, _("Overdue")]]
     rows += [
         [
             p["heading"],
@@ -101,16 +103,20 @@ def _progress(deck, r):
 def _accomplishments_and_challenges(deck, r):
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
     _title(slide, _("Major jurisdictional milestones and challenges"))
-    half = Inches(4.4)
-    left = slide.shapes.add_textbox(LEFT, TOP, half, HEIGHT).text_frame
+    _fill(slide.shapes.add_textbox(LEFT, Inches(1.3), WIDTH, Inches(0.5)).text_frame, [r["report"]["period_label"]], 14)
+    half, top = Inches(4.4), Inches(1.9)
+    left = slide.shapes.add_textbox(LEFT, top, half, HEIGHT - (top - TOP)).text_frame
     _fill(
         left,
         [_("Jurisdictional accomplishments")]
-        + [(f"{item['jurisdiction_name']}: {item['title']}", 1) for item in r["accomplishments"]]
+        + [
+            (_("%(jurisdiction)s: %(title)s") % {"jurisdiction": item["jurisdiction_name"], "title": item["title"]}, 1)
+            for item in r["accomplishments"]
+        ]
         + ([] if r["accomplishments"] else [(_("None reported."), 1)]),
         16,
     )
-    right = slide.shapes.add_textbox(LEFT + half + Inches(0.2), TOP, half, HEIGHT).text_frame
+    right = slide.shapes.add_textbox(LEFT + half + Inches(0.2), top, half, HEIGHT - (top - TOP)).text_frame
     _fill(
         right,
         [_("Ongoing challenges")]

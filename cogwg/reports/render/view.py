@@ -11,9 +11,10 @@ Call it inside ``translation.override(language)``: labels come from gettext.
 
 import datetime
 
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cogwg import dates
 from jurisdictions.choices import AccomplishmentCategory, ChallengeCategory, ChallengeStatus
 from workplan.choices import MilestoneKind, MilestoneStatus, SeatRole
 from workplan.selectors import whole_percent
@@ -43,7 +44,7 @@ def choice_label(choices, code):
 
 
 def date_label(iso, format_name="DATE_FORMAT"):
-    return formats.date_format(datetime.date.fromisoformat(iso), format_name) if iso else ""
+    return dates.date_format(datetime.date.fromisoformat(iso), format_name) if iso else ""
 
 
 def percent(value):
@@ -110,6 +111,10 @@ def report_view(content: dict, language: str) -> dict:
     report = view["report"]
     report["as_of_label"] = date_label(report["as_of"])
     report["period_start_label"] = date_label(report["period_start"])
+    report["period_label"] = _("Reported from %(start)s to %(end)s.") % {
+        "start": report["period_start_label"],
+        "end": report["as_of_label"],
+    }
     if view["meeting"]:
         view["meeting"]["date_label"] = date_label(view["meeting"]["date"])
     _status(view["work_plan"])
@@ -123,7 +128,7 @@ def report_view(content: dict, language: str) -> dict:
         item["category_label"] = choice_label(ChallengeCategory, item["category"])
         item["status_label"] = choice_label(ChallengeStatus, item["status"])
         item["jurisdiction_names"] = ", ".join(_jurisdiction_name(j) for j in item["jurisdictions"]) or _(
-            "Across jurisdictions"
+            "Several jurisdictions (not named)"
         )
         item["resolved"] = item["status"] == ChallengeStatus.RESOLVED
     for step in _walk(view["next_steps"]):

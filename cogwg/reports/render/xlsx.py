@@ -5,10 +5,15 @@ work plan table and its activities with their status)."""
 import io
 import re
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from workplan.selectors import whole_percent
 
 from .view import report_view
 
@@ -31,6 +36,12 @@ def sheet_name(text, taken):
     return name
 
 
+def percent_format():
+    """The number format that shows a whole percent as ``view.percent`` writes it ("42%",
+    "42 %" in French), the cell keeping the number."""
+    return '0"\u00a0%"' if translation.get_language() == "fr" else '0"%"'
+
+
 class SheetWriter:
     def __init__(self, sheet, widths):
         self.sheet = sheet
@@ -38,21 +49,37 @@ class SheetWriter:
         for index, width in enumerate(widths, 1):
             sheet.column_dimensions[get_column_letter(index)].width = width
 
+    def cell(self, column, value):
+        """A cell of the current row. Text is stored as text: a note that starts with "="
+        is shown, never run as a formula, and control characters, which a worksheet cannot
+        hold, are left out."""
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell = self.sheet.cell(row=self.row, column=column, value=value)
+        if cell.data_type == "f":
+            cell.data_type = "s"
+        return cell
+
     def heading(self, text, font=HEADING):
-        self.sheet.cell(row=self.row, column=1, value=text).font = font
+        self.cell(1, text).font = font
         self.row += 1
 
-    def line(self, *values, bold_first=False):
+    def line(self, *values, bold_first=False, percent_columns=()):
+        """A row of values; a progress figure in one of ``percent_columns`` is written
+        as its whole percent (``whole_percent``), a number shown with a percent sign."""
         for column, value in enumerate(values, 1):
-            cell = self.sheet.cell(row=self.row, column=column, value=value)
+            percent = column in percent_columns
+            cell = self.cell(column, whole_percent(value) if percent else value)
             cell.alignment = WRAP
+            if percent:
+                cell.number_format = percent_format()
             if bold_first and column == 1:
                 cell.font = Font(bold=True)
         self.row += 1
 
     def header(self, *labels):
         for column, label in enumerate(labels, 1):
-            cell = self.sheet.cell(row=self.row, column=column, value=label)
+            cell = self.cell(column, label)
             cell.font, cell.fill, cell.alignment = HEADER, HEADER_FILL, WRAP
         self.row += 1
 
@@ -68,16 +95,18 @@ def _summary(writer, r):
     writer.line(_("As of"), r["report"]["as_of_label"], bold_first=True)
     writer.line(_("Work plan"), r["work_plan"]["title"], bold_first=True)
     writer.line(_("Overall status"), r["work_plan"]["status_label"], bold_first=True)
-    writer.line(_("Progress (%)"), r["work_plan"]["progress"], bold_first=True)
+    writer.line(_("Progress (%)"), r["work_plan"]["progress"], bold_first=True, percent_columns=[2])
     writer.gap()
 
-    writer.heading(_("Purpose"), SUBHEADING)
-    for point in r["purpose"]:
-        writer.line(point)
-    writer.gap()
+    if r["purpose"]:
+        writer.heading(_("Purpose"), SUBHEADING)
+        for point in r["purpose"]:
+            writer.line(point)
+        writer.gap()
 
     writer.heading(_("Progress on the work plan priorities"), SUBHEADING)
-    writer.header(_("Priority"), _("Status"), _("Progress (%)"), _("Completed"), _("Due"), _("Overdue"))
+    due = pgettext("count of milestones due soon", "Due")
+    writer.header(_("Priority"), _("Status"), _("Progress (%)"), _("Completed"), due, _("Overdue"))
     for priority in r["priorities"]:
         writer.line(
             priority["heading"],
@@ -86,11 +115,17 @@ def _summary(writer, r):
             len(priority["completed"]),
             len(priority["due"]),
             len(priority["overdue"]),
+            percent_columns=[3],
         )
     writer.gap()
 
+    writer.heading(_("Major jurisdictional milestones and challenges"), SUBHEADING)
+    writer.line(r["report"]["period_label"])
     writer.heading(_("Jurisdictional accomplishments"), SUBHEADING)
-    writer.header(_("Jurisdiction"), _("Accomplishment"), _("Category"), _("Links"))
+    if r["accomplishments"]:
+        writer.header(_("Jurisdiction"), _("Accomplishment"), _("Category"), _("Links"))
+    else:
+        writer.line(_("None reported."))
     for item in r["accomplishments"]:
         writer.line(
             item["jurisdiction_name"],
@@ -101,7 +136,10 @@ def _summary(writer, r):
     writer.gap()
 
     writer.heading(_("Ongoing challenges"), SUBHEADING)
-    writer.header(_("Challenge"), _("Status"), _("Jurisdictions"), _("Mitigation"))
+    if r["challenges"]:
+        writer.header(_("Challenge"), _("Status"), _("Jurisdictions"), _("Mitigation"))
+    else:
+        writer.line(_("None reported."))
     for item in r["challenges"]:
         writer.line(item["title"], item["status_label"], item["jurisdiction_names"], item["mitigation"])
     writer.gap()
@@ -117,7 +155,7 @@ def _summary(writer, r):
 def _priority(writer, priority):
     writer.heading(priority["heading"])
     writer.line(_("Status"), priority["status_label"], bold_first=True)
-    writer.line(_("Progress (%)"), priority["progress"], bold_first=True)
+    writer.line(_("Progress (%)"), priority["progress"], bold_first=True, percent_columns=[2])
     writer.line(
         _("Issue"), "\n".join([priority["issue"], *(f"→ {c}" for c in priority["consequences"])]), bold_first=True
     )
@@ -138,6 +176,7 @@ def _priority(writer, priority):
             activity["progress"],
             _("Yes") if activity["overdue"] else _("No"),
             activity["note"],
+            percent_columns=[4],
         )
 
 
