@@ -123,7 +123,7 @@ class HomeView(PublicPageMixin, TemplateView):
             "priority_links": priority_links(p.priority for p in status.priorities),
             "status_counts": milestones_by_status(status.counts),
             "next_milestones": upcoming[: self.latest_count],
-            "overdue_milestones": sorted(status.overdue, key=lambda state: state.milestone.due_date),
+            "overdue_milestones": status.overdue,
         }
 
     def get_context_data(self, **kwargs):
@@ -181,13 +181,35 @@ class OpenDataView(PublicPageMixin, TemplateView):
         return super().get_context_data(**kwargs)
 
 
+def offers_choices(field) -> bool:
+    """Whether a filter's field has something to offer: a group of checkboxes with no
+    choice (no theme recorded yet) is left out of the page. Its checkboxes are made here
+    once, and the template reuses them."""
+    return field.field.widget.input_type != "checkbox" or bool(field.subwidgets)
+
+
+@dataclass(frozen=True)
+class FilterError:
+    """A filter the list could not apply: its label, what is wrong, and the id of its
+    field on the page ("" for a filter given in the address only)."""
+
+    label: str
+    message: str
+    field_id: str
+
+
 class PublicFilterMixin:
     """A list filtered by the API's FilterSet: the page shows ``filter_fields`` as
     checkboxes and text boxes (no JavaScript needed); every other filter of the FilterSet
-    still works from the query string, exactly as in the API."""
+    still works from the query string, exactly as in the API.
+
+    A filter with a bad value (``?date_after=foo``) is named in the error summary and left
+    out: the list shows what the other filters give, as the summary says, rather than
+    nothing."""
 
     filter_fields: tuple[str, ...] = ()
     paginate_by = 20
+    strict = False
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
@@ -200,8 +222,17 @@ class PublicFilterMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = self.filterset.form
-        context["filter_fields"] = [form[name] for name in self.filter_fields]
-        context["filtered"] = any(form.data.get(name) for name in self.filter_fields) if form.is_bound else False
+        shown = [form[name] for name in self.filter_fields if offers_choices(form[name])]
+        shown_names = {field.name for field in shown}
+        context["filter_fields"] = shown
+        context["filter_errors"] = [
+            FilterError(field.label, error, field.auto_id if field.name in shown_names else "")
+            for field in form
+            for error in field.errors
+        ]
+        # Any filter of the FilterSet, shown or not: each one narrows the list and "Clear
+        # filters" takes them all away.
+        context["filtered"] = form.is_bound and any(form.data.get(name) for name in form.fields)
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()

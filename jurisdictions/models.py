@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from cogwg import dates
 from cogwg.choices import PublicationState
 from cogwg.models import PublishableModel, PublishableQuerySet, TimeStampedModel
 
@@ -247,7 +247,7 @@ class Challenge(PublishableModel):
                     "resolved_on": ValidationError(
                         _("A challenge is resolved on or after the day it was first reported (%(date)s)."),
                         code="resolved_before_reported",
-                        params={"date": formats.date_format(reported_on)},
+                        params={"date": dates.date_format(reported_on)},
                     )
                 }
             )

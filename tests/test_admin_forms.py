@@ -189,7 +189,7 @@ def test_open_seats_of_one_role_may_repeat(staff_client, priority):
     ("language", "message"),
     [
         ("en", "This milestone was cancelled on June 1, 2020: an update must be dated before then."),
-        ("fr", "Ce jalon a été annulé le 1 juin 2020\u00a0: une mise à jour doit être datée d'avant."),
+        ("fr", "Ce jalon a été annulé le 1er juin 2020\u00a0: une mise à jour doit être datée d'avant."),
     ],
 )
 def test_an_update_on_a_cancelled_milestone_is_a_form_error(staff_client, language, message):

@@ -275,7 +275,7 @@ def test_a_challenge_resolved_before_it_was_first_reported_is_a_field_error(staf
     )
 
     assert response.status_code == 200
-    date = {"en": "June 1, 2020", "fr": "1 juin 2020"}[language]
+    date = {"en": "June 1, 2020", "fr": "1er juin 2020"}[language]
     message = RESOLVED_BEFORE_REPORTED[language].format(date=date)
     assert form_of(response).errors == {"resolved_on": [message]}
     assert message in page_text(response)
@@ -314,7 +314,7 @@ def test_the_api_refuses_a_challenge_resolved_before_it_was_first_reported_on_th
         format="json",
     )
 
-    date = {"en": "June 1, 2020", "fr": "1 juin 2020"}[language]
+    date = {"en": "June 1, 2020", "fr": "1er juin 2020"}[language]
     assert api_message(response, "resolved_on") == [RESOLVED_BEFORE_REPORTED[language].format(date=date)]
     challenge.refresh_from_db()
     assert (challenge.status, challenge.resolved_on) == (ChallengeStatus.OPEN, None)

@@ -113,7 +113,7 @@ class ChallengeSerializer(ApiModelSerializer):
         queryset=Jurisdiction.objects.all(),
         many=True,
         required=False,
-        help_text="None means across jurisdictions.",
+        help_text="None: a challenge of several jurisdictions, not named (the pages say so).",
     )
     first_reported_at = SummaryRelatedField(
         MeetingSummarySerializer, queryset=Meeting.objects.all(), required=False, allow_null=True

@@ -301,7 +301,7 @@ def test_an_update_on_a_cancelled_milestone_is_a_400_in_the_readers_language(sta
     )
 
     assert response.status_code == 400
-    assert response.json()["reported_on"][0].startswith("Ce jalon a été annulé le 1 juin 2020")
+    assert response.json()["reported_on"][0].startswith("Ce jalon a été annulé le 1er juin 2020")
     assert ProgressUpdate.objects.count() == 1
     assert Milestone.objects.get(pk=milestone.pk).status == "cancelled"
 

@@ -128,7 +128,9 @@ def test_the_contributor_submits_in_the_admin_and_the_secretariat_returns_with_a
         )
 
     assert [str(m) for m in submitted.context["messages"]] == ["1 accomplishment was submitted for review."]
-    assert subjects(mail.outbox) == ["COGWG: accomplishment submitted for review / GTGO\u00a0: à examiner (réalisation)"]
+    assert subjects(mail.outbox) == [
+        "COGWG: accomplishment submitted for review / GTGO\u00a0: à examiner (réalisation)"
+    ]
     client.force_login(world.users.secretariat)
     selected = {"action": "return_selected", "_selected_action": [accomplishment.pk]}
     asked = client.post(changelist, selected)

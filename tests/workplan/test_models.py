@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from tests.factories import (
     AssignmentFactory,
@@ -118,6 +119,10 @@ def test_seat_holder_shows_tbd_for_open_and_unconfirmed_seats():
     assert open_seat.is_open is True
     assert unconfirmed.holder == "Ontario (TBD)"
     assert federal.holder == "Treasury Board of Canada Secretariat"
+    with translation.override("fr"):
+        # In lower case, as the pages write it, inside a list or parentheses alike.
+        assert str(open_seat.holder) == "à déterminer"
+        assert unconfirmed.holder == "Ontario (à déterminer)"
 
 
 def test_published_work_plans_exclude_drafts():
