@@ -509,3 +509,28 @@ class PeriodReminder(models.Model):
 
     def __str__(self):
         return f"{self.period} — {self.jurisdiction} ({self.sent_at:%Y-%m-%d})"
+
+
+class UpcomingReminder(models.Model):
+    """One weekly e-mail of upcoming milestones sent to one seat's contact: what keeps a
+    retry of the task (after a mail server failed part way) or a second run on the same
+    day from sending it again (cogwg.reports.services.milestones_remind_upcoming)."""
+
+    address = models.EmailField(_("address"), max_length=254)
+    sent_on = models.DateField(_("for the day"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_on", "address"]
+        verbose_name = _("upcoming milestones reminder")
+        verbose_name_plural = _("upcoming milestones reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address", "sent_on"],
+                name="%(app_label)s_%(class)s_once_a_day",
+                violation_error_message=_("This address was already reminded of its upcoming milestones that day."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.address} ({self.sent_on:%Y-%m-%d})"

@@ -22,7 +22,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from cogwg import dates
 from cogwg.choices import RenderStatus, ReportFormat, StatusReportState
-from cogwg.models import StatusReport, StatusReportFile
+from cogwg.models import StatusReport, StatusReportFile, UpcomingReminder
 from cogwg.versioning import data_changed
 from workplan.choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
 from workplan.models import Milestone
@@ -344,7 +344,9 @@ def milestones_mark_overdue(*, on: datetime.date | None = None) -> int:
 def milestones_remind_upcoming(*, on: datetime.date | None = None, days: int = REMINDER_WINDOW_DAYS) -> int:
     """E-mail the contacts of the seats (leads and partners) of the priorities whose open
     milestones fall due within ``days``: one message per address, in both languages.
-    Returns how many messages were sent."""
+    Each message sent is recorded (``UpcomingReminder``), so that a retry after a mail
+    server failed part way, or a second run on the same day, sends no address its
+    message twice. Returns how many messages were sent."""
     on = on or timezone.localdate()
     milestones = (
         _active_milestones()
@@ -358,10 +360,17 @@ def milestones_remind_upcoming(*, on: datetime.date | None = None, days: int = R
         for seat in milestone.priority.seats.all():
             if seat.contact_email and milestone not in by_address[seat.contact_email.lower()]:
                 by_address[seat.contact_email.lower()].append(milestone)
-    messages = [_reminder(address, items, days=days) for address, items in sorted(by_address.items())]
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+    reminded = set(UpcomingReminder.objects.filter(sent_on=on).values_list("address", flat=True))
+    due = [(address, items) for address, items in sorted(by_address.items()) if address not in reminded]
+    if not due:
+        return 0
+    sent = 0
+    with get_connection() as connection:
+        for address, items in due:
+            connection.send_messages([_reminder(address, items, days=days)])
+            UpcomingReminder.objects.create(address=address, sent_on=on)
+            sent += 1
+    return sent
 
 
 def _reminder(address, milestones, *, days):

@@ -118,3 +118,45 @@ def test_beat_runs_the_scheduled_work_of_the_reports():
         assert task in app.tasks
     assert schedule["cogwg.reports.tasks.sweep_pending_report_files"] == 5 * 60
     assert settings.CELERY_BEAT_SCHEDULER == "django_celery_beat.schedulers:DatabaseScheduler"
+
+
+class FailingAfter:
+    """A mail connection that delivers ``count`` messages, then fails as a server does."""
+
+    def __init__(self, count):
+        self.count = count
+
+    def __call__(self, *args, **kwargs):
+        from django.core.mail.backends.locmem import EmailBackend
+
+        backend = EmailBackend()
+        outer = self
+
+        def send_messages(messages):
+            if outer.count == 0:
+                raise OSError("421 Service not available")
+            outer.count -= 1
+            return EmailBackend.send_messages(backend, messages)
+
+        backend.send_messages = send_messages
+        return backend
+
+
+def test_a_retry_after_a_mail_failure_sends_no_address_its_reminder_twice(plan, monkeypatch):
+    AssignmentFactory(priority=plan.group.priority, role=SeatRole.PARTNER, contact_email="bc@example.org")
+    on = datetime.date(2020, 3, 10)
+    monkeypatch.setattr("cogwg.reports.services.get_connection", FailingAfter(1))
+
+    with pytest.raises(OSError):
+        milestones_remind_upcoming(on=on)
+    first = [message.to for message in mail.outbox]
+    monkeypatch.undo()
+    retried = milestones_remind_upcoming(on=on)
+
+    assert len(first) == 1
+    assert retried == 2
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    assert recipients == ["bc@example.org", "nt@example.org", "on@example.org"]
+    assert milestones_remind_upcoming(on=on) == 0  # a second run that day
+    assert len(mail.outbox) == 3
+    assert milestones_remind_upcoming(on=on + datetime.timedelta(days=7)) >= 1  # next week's reminder still goes
