@@ -141,3 +141,16 @@ def test_the_page_frame_is_kept_per_process_in_production_and_not_under_make_run
     assert production["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert production["TIMEOUT"] is None
     assert local["BACKEND"] == "django.core.cache.backends.dummy.DummyCache"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"COGWG_SITE_URL": None}, "https://example.org"),
+        ({"COGWG_SITE_URL": ""}, "https://example.org"),  # as .env.example leaves it
+        ({"COGWG_SITE_URL": None, "DJANGO_ALLOWED_HOSTS": ".tracker.example.gc.ca"}, "https://tracker.example.gc.ca"),
+        ({"COGWG_SITE_URL": "https://ouvert.example.gc.ca/suivi"}, "https://ouvert.example.gc.ca/suivi"),
+    ],
+)
+def test_e_mails_link_to_the_first_allowed_host_over_https_unless_told_otherwise(overrides, expected):
+    assert show("s.COGWG_SITE_URL", production_env(**overrides)) == expected
