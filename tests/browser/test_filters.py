@@ -23,6 +23,7 @@ def test_a_bad_filter_in_the_address_is_named_and_cleared_in_one_click(page, dem
     assert not total.startswith("0 ")
 
     page.get_by_role("link", name=clear).click()
+    page.wait_for_load_state()  # the click waits for the next page to start, not to load
 
     assert "?" not in page.url
     assert page.get_by_role("alert").count() == 0

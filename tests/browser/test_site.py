@@ -58,12 +58,14 @@ def test_the_language_toggle_keeps_the_reader_on_the_same_page(page, demo):
     page.goto(url("workplan:priority", ["2020", "open-data-user-stories"]))
 
     page.get_by_role("link", name="Français").click()
+    page.wait_for_load_state()  # the click waits for the next page to start, not to load
 
     assert page.url.endswith("/fr/plan-de-travail/2020/open-data-user-stories/")
     assert page.get_attribute("html", "lang") == "fr"
     assert "Priorité 1" in page.locator("h1").inner_text()
 
     page.get_by_role("link", name="English").click()
+    page.wait_for_load_state()
 
     assert page.url.endswith("/en/work-plan/2020/open-data-user-stories/")
     assert "Priority 1" in page.locator("h1").inner_text()
@@ -75,6 +77,7 @@ def test_the_dashboard_leads_to_a_priority_and_to_a_jurisdiction(page, demo):
     assert "100%" not in progress.inner_text()
 
     progress.get_by_role("link", name="1. Open Data User Stories").click()
+    page.wait_for_load_state()
 
     assert page.locator("h1").inner_text() == "Priority 1: Open Data User Stories"
     timeline = page.locator("#timeline-heading + ol")
@@ -82,9 +85,11 @@ def test_the_dashboard_leads_to_a_priority_and_to_a_jurisdiction(page, demo):
     assert "The initial inventory is in place." in timeline.inner_text()
 
     page.get_by_role("link", name="Dashboard").click()
+    page.wait_for_load_state()
     jurisdiction = page.locator("section[aria-labelledby=accomplishments-heading] .meta a").first
     name = jurisdiction.inner_text()
     jurisdiction.click()
+    page.wait_for_load_state()
 
     assert "/en/jurisdictions/" in page.url
     assert name in page.locator("h1").inner_text()
@@ -96,6 +101,7 @@ def test_a_story_with_mistakes_shows_the_errors_then_goes_through(page, demo):
     page.goto(url("stories:submit", language="fr"))
 
     page.get_by_role("button", name="Soumettre votre récit").click()
+    page.wait_for_load_state()
 
     summary = page.locator("#error-summary")
     assert summary.is_visible()
@@ -113,6 +119,7 @@ def test_a_story_with_mistakes_shows_the_errors_then_goes_through(page, demo):
     page.get_by_label("Votre adresse courriel").fill("camille@example.org")
     page.get_by_label("J'accepte que le groupe de travail publie mon récit").check()
     page.get_by_role("button", name="Soumettre votre récit").click()
+    page.wait_for_load_state()
 
     assert page.url.endswith("/fr/recits-utilisateurs/soumettre/merci/")
     assert page.locator("h1").inner_text() == "Merci pour votre récit"
@@ -143,10 +150,12 @@ def test_the_site_works_without_javascript(browser_context, demo):
     page.goto(url("jurisdictions:accomplishments"))
     page.get_by_label("Yukon").check()
     page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
 
     assert "jurisdiction=YT" in page.url
     assert page.get_by_role("heading", name="1 accomplishment").is_visible()
 
     page.goto(url("stories:submit"))
     page.get_by_role("button", name="Submit your story").click()
+    page.wait_for_load_state()
     assert page.locator("#error-summary").is_visible()
