@@ -4,6 +4,7 @@ the about page, status reports, link health (cogwg/admin_links.py); and the site
 import json
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
@@ -11,7 +12,7 @@ from modeltranslation.admin import TranslationTabularInline
 from . import admin_cycles  # noqa: F401  (registers the reporting periods)
 from .admin_base import COMPACT_TEXT, TrackedTranslationAdmin, VisibleRowsInlineMixin
 from .admin_links import LinkCheckAdmin
-from .choices import StatusReportState
+from .choices import RenderStatus, StatusReportState
 from .models import InfoSection, LinkCheck, Meeting, NextStep, StatusReport, StatusReportFile
 from .reports.admin import StatusReportAdminActionsMixin
 
@@ -70,10 +71,19 @@ class StatusReportFileInline(VisibleRowsInlineMixin, admin.TabularInline):
     """Rendered files are written by the rendering tasks, never by hand."""
 
     model = StatusReportFile
-    fields = ("format", "language", "status", "file", "attempts", "rendered_at", "error")
+    fields = ("format", "language", "status", "download", "attempts", "rendered_at", "error")
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        """A ready file, through the view that checks who may read it (files are not
+        served as media)."""
+        if obj.status != RenderStatus.READY or not obj.file:
+            return "—"
+        url = reverse("reports:file", kwargs={"pk": obj.report_id, "language": obj.language, "format": obj.format})
+        return format_html('<a href="{}">{}</a>', url, obj.file.name.rsplit("/", 1)[-1])
 
     def has_add_permission(self, request, obj=None):
         return False

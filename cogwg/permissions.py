@@ -75,7 +75,9 @@ SUBMITTABLE_STATES = EDITABLE_STATES
 
 
 def _active(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
+    """Roles are held by active staff: an account whose "staff status" is taken away keeps
+    no role's rights, in the admin or through the API."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
 
 
 def _groups(user) -> frozenset[str]:
@@ -92,9 +94,10 @@ def jurisdiction_ids(user) -> frozenset[int]:
     if not _active(user):
         return frozenset()
     if not hasattr(user, "_cogwg_jurisdictions"):
-        user._cogwg_jurisdictions = frozenset(
-            Contributor.objects.filter(user=user).values_list("jurisdiction_id", flat=True)
-        )
+        # Bound to a jurisdiction, and in the contributors' group: out of the group, no
+        # jurisdiction's drafts either.
+        bound = Contributor.objects.filter(user=user, user__groups__name=CONTRIBUTOR)
+        user._cogwg_jurisdictions = frozenset(bound.values_list("jurisdiction_id", flat=True))
     return user._cogwg_jurisdictions
 
 

@@ -1,7 +1,9 @@
 """Account security: every login, failed login, lockout and refused request is logged to
 "cogwg.security"; the client address django-axes counts failures by; and the API's token
 endpoint, behind the same lockout as the admin's login and, for staff, the same second
-factor.
+factor. A token is issued anew at each request (the previous one stops working), lasts
+COGWG_API_TOKEN_HOURS (cogwg.api.authentication), and is revoked when its user's password
+changes or their authenticator is removed.
 
 Failed logins are counted by django-axes (settings: AXES_*) per username and address.
 Its backend comes first in AUTHENTICATION_BACKENDS, so a locked-out client is refused
@@ -16,6 +18,7 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import signals as auth_signals
 from django.db import transaction
+from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
@@ -142,6 +145,14 @@ def otp_failed(*, user, request):
 # The API's token endpoint
 
 
+# One answer to every failure, so that the endpoint does not tell a right password (with a
+# missing or wrong code) from a wrong one.
+CREDENTIALS_REFUSED = _(
+    "Unable to log in with the credentials given. A staff account also needs the one-time password of its "
+    "authenticator app (otp_token)."
+)
+
+
 class TokenRequestSerializer(AuthTokenSerializer):
     otp_token = serializers.CharField(
         label=_("one-time password"),
@@ -153,13 +164,14 @@ class TokenRequestSerializer(AuthTokenSerializer):
 
     def validate(self, attrs):
         # AuthTokenSerializer authenticates with the request, so django-axes sees it.
-        attrs = super().validate(attrs)
+        try:
+            attrs = super().validate(attrs)
+        except serializers.ValidationError:
+            raise serializers.ValidationError(CREDENTIALS_REFUSED, code="authorization") from None
         user = attrs["user"]
         if staff_otp_required(user) and not otp_verify(user, attrs.get("otp_token", "")):
             otp_failed(user=user, request=self.context.get("request"))
-            raise serializers.ValidationError(
-                _("A staff account needs a valid one-time password (otp_token)."), code="authorization"
-            )
+            raise serializers.ValidationError(CREDENTIALS_REFUSED, code="authorization")
         return attrs
 
 
@@ -178,5 +190,26 @@ class ObtainAuthTokenView(ObtainAuthToken):
             if getattr(request, "axes_locked_out", False):
                 return Response({"detail": str(get_lockout_message())}, status=settings.AXES_HTTP_RESPONSE_CODE)
             return Response(serializer.errors, status=400)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        with transaction.atomic():
+            Token.objects.filter(user=user).delete()
+            token = Token.objects.create(user=user)
+        # A sign-in like the admin's: logged, and the user's last login recorded.
+        auth_signals.user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response({"token": token.key})
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="cogwg.security.password_changed")
+def revoke_tokens_on_password_change(sender, instance, update_fields=None, **kwargs):
+    """A new password ends the API tokens issued under the old one."""
+    if instance.pk is None or (update_fields is not None and "password" not in update_fields):
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if stored is not None and stored != instance.password:
+        Token.objects.filter(user_id=instance.pk).delete()
+
+
+@receiver(post_delete, sender="otp_totp.TOTPDevice", dispatch_uid="cogwg.security.device_removed")
+def revoke_tokens_on_device_removal(sender, instance, **kwargs):
+    """A token proved the second factor of a device: without the device, no token."""
+    Token.objects.filter(user_id=instance.user_id).delete()

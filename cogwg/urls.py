@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -27,8 +26,6 @@ urlpatterns += i18n_patterns(
     path("", include("stories.urls")),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT holds the status reports' files, which are served only through the view that
+# checks the reader may see the report (reports:file), never as static files, not even
+# under DEBUG.

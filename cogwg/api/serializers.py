@@ -43,10 +43,20 @@ class MeetingSerializer(ApiModelSerializer):
 
 
 class StatusReportFileSerializer(serializers.ModelSerializer):
+    file = serializers.SerializerMethodField(
+        help_text="Where the ready file is downloaded (null until it is rendered); the address checks that the "
+        "reader may see the report."
+    )
+
     class Meta:
         model = StatusReportFile
         fields = ("format", "language", "status", "file", "rendered_at")
         read_only_fields = fields
+
+    def get_file(self, file) -> str | None:
+        from ..reports.api import file_download_url
+
+        return file_download_url(self.context.get("request"), file)
 
 
 class StatusReportSerializer(ApiModelSerializer):

@@ -172,7 +172,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Token first: an anonymous write is answered 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "cogwg.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["cogwg.api.permissions.PublicReadStaffWrite"],
@@ -336,6 +336,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A session lasts a working day at most, ends with the browser, and its cookie is out of
 # scripts' and other sites' reach (production also makes it HTTPS-only).
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# An API token works for this many hours after it is issued (POST /api/v1/auth/token/).
+COGWG_API_TOKEN_HOURS = env.int("COGWG_API_TOKEN_HOURS", default=8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

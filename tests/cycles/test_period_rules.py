@@ -6,6 +6,7 @@ sends one summary per submitter."""
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.utils import timezone, translation
 from cogwg import cycles
 from cogwg.choices import PublicationState
 from cogwg.models import PeriodReminder
+from cogwg.permissions import CONTRIBUTOR, roles_sync
 from cogwg.services import record_return, record_submit
 from tests.cycles.conftest import AFTER_DEADLINE, DEADLINE, JUNE_30, submitted_row
 from tests.cycles.test_sheets import download, fill, upload
@@ -31,7 +33,9 @@ AFTER = timezone.make_aware(datetime.datetime(2020, 7, 20, 9))
 
 
 def contributor(username, jurisdiction, **names):
-    user = UserFactory(username=username, **names)
+    roles_sync()
+    user = UserFactory(username=username, is_staff=True, **names)
+    user.groups.add(Group.objects.get(name=CONTRIBUTOR))
     ContributorFactory(user=user, jurisdiction=jurisdiction)
     return user
 

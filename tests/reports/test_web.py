@@ -277,3 +277,14 @@ def test_changes_page(client, plan, published):
     assert "Initial inventory of user stories established." in html
     assert "Slowdown due to political transition" in html
     assert "NWT has released its open government policy" in html
+
+
+def test_a_reports_files_link_to_the_download_view_in_the_api_and_the_admin(api, staff_client, published):
+    answer = api.get(f"/api/v1/status-reports/{published.pk}/").json()
+    admin = staff_client.get(reverse("admin:cogwg_statusreport_change", args=[published.pk])).content.decode()
+
+    ready = {(item["language"], item["format"]): item["file"] for item in answer["files"]}
+    path = reverse("reports:file", kwargs={"pk": published.pk, "language": "en", "format": "pdf"})
+    assert ready[("en", "pdf")] == f"http://testserver{path}"
+    assert f'href="{path}"' in admin
+    assert "/media/" not in admin and "/media/" not in str(answer)
