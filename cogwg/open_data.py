@@ -167,7 +167,11 @@ COMPUTED = {
     "milestones": (_("List of identifiers"), _("The priority's milestones.")),
     "progress": (
         _("Number"),
-        _("Progress in percent: for a priority, the mean of its milestones' progress (cancelled ones left out)."),
+        _(
+            "Progress in percent, to one decimal, halves rounded up: for a priority, the mean of its milestones' "
+            "progress (cancelled ones left out); for a work plan, the mean of its priorities' figures as given "
+            "here. Pages and report files show these figures as whole percents."
+        ),
     ),
     "status": (_("Code"), _("Status of the priority: the worst status among its milestones.")),
     "lead_jurisdictions": (_("List of identifiers"), _("Jurisdictions leading the milestone's priority.")),
