@@ -13,28 +13,16 @@ from modeltranslation.translator import translator
 
 from cogwg.demo import data_2020 as data
 from cogwg.demo.loader import load_cogwg_2020
-from cogwg.models import InfoSection, Meeting, NextStep, StatusReport
+from cogwg.models import InfoSection, NextStep, StatusReport
 from cogwg.reports.demo import AS_OF
 from jurisdictions.choices import ChallengeCategory
-from jurisdictions.models import Accomplishment, AccomplishmentLink, Challenge, Jurisdiction
+from jurisdictions.models import Accomplishment, Challenge, Jurisdiction
+from tests.cogwg.test_load_cogwg_2020 import LOADED_MODELS
 from tests.factories import AccomplishmentFactory
-from workplan.models import Assignment, Milestone, Priority, WorkPlan
+from workplan.models import Milestone, Priority, WorkPlan
 
 pytestmark = pytest.mark.django_db
 
-LOADED_MODELS = [
-    WorkPlan,
-    Priority,
-    Assignment,
-    Milestone,
-    Jurisdiction,
-    Accomplishment,
-    AccomplishmentLink,
-    Challenge,
-    Meeting,
-    NextStep,
-    InfoSection,
-]
 
 # The deck's "Jurisdictional Accomplishments", in its order.
 DECK_ORDER = ["YT", "NT", "ON", "QC", "SK", "MB"]
