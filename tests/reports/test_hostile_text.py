@@ -1,6 +1,7 @@
 """Text that contributors write (a note, a title) goes into every report file as text: a
 spreadsheet never runs it as a formula, and a control character, which XML cannot hold,
-never stops a file from being rendered."""
+never stops a file from being rendered. (NUL is not among them: forms, the API and
+PostgreSQL refuse it before it is stored.)"""
 
 import csv
 import io
@@ -22,7 +23,7 @@ FORMULA = '=HYPERLINK("http://evil.example/","Click for details")'
 @pytest.fixture
 def hostile_content(plan, draft_report):
     ProgressUpdate.objects.filter(note_en="Inventory started with five stories.").update(
-        note_en=FORMULA, note_fr="ok\x0bvertical tab\x00 and NUL"
+        note_en=FORMULA, note_fr="ok\x0bvertical tab\x01 and SOH"
     )
     plan.work_plan.priorities.filter(number=1).update(title_en="+cmd|' /C calc'!A0", title_fr="@SUM(1+1)")
     return build_content(report=draft_report)
@@ -49,7 +50,7 @@ def test_the_xlsx_holds_no_formula_and_shows_the_text_as_written(hostile_content
         assert FORMULA in values
         assert "+cmd|' /C calc'!A0" in values or any("+cmd|' /C calc'!A0" in str(value) for value in values)
     else:
-        assert any("okvertical tab and NUL" in str(value) for value in values)
+        assert any("okvertical tab and SOH" in str(value) for value in values)
 
 
 def test_the_csv_prefixes_text_a_spreadsheet_would_run(hostile_content):
