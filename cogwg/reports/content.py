@@ -205,11 +205,10 @@ def build_content(*, report: StatusReport, previous: StatusReport | None = None)
             "title": text(report, "title"),
             "as_of": iso(as_of),
             "period_start": iso(start),
-            "previous_report": (
-                {"id": previous.pk, "title": text(previous, "title"), "as_of": iso(previous.as_of)}
-                if previous
-                else None
-            ),
+            # The report this one follows, by id and date only: it may still be unpublished
+            # when this one is published, and the frozen content is public then. Its title
+            # is shown by the comparison (diff), to those who may see it.
+            "previous_report": {"id": previous.pk, "as_of": iso(previous.as_of)} if previous else None,
         },
         "meeting": (
             {"id": meeting.pk, "kind": meeting.kind, "date": iso(meeting.date), "title": text(meeting, "title")}

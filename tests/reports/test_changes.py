@@ -165,3 +165,19 @@ def test_the_french_changes_page_writes_french(plan, february, october):
     assert not (quiet_changes["accomplishments"] or quiet_changes["milestones_completed"])
     assert "<p>Aucune.</p>" in quiet_page["accomplishments"]
     assert "<p>Aucun.</p>" in quiet_page["completed"]
+
+
+def test_a_published_reports_content_does_not_name_an_unpublished_report_it_follows(plan):
+    """The content is frozen, checksummed and public once the report is: it records the report
+    it follows by id and date, and its title only reaches readers through the comparison."""
+    frozen(plan, FEB_27, "February report", "Rapport de février")
+    october = frozen(plan, OCT_15, "October report", "Rapport d'octobre", publish=True)
+
+    answer = APIClient().get(f"/api/v1/status-reports/{october.pk}/").json()
+
+    assert answer["content"]["report"]["previous_report"] == {
+        "id": october.content["report"]["previous_report"]["id"],
+        "as_of": "2020-02-27",
+    }
+    assert "February report" not in json.dumps(answer, ensure_ascii=False)
+    assert "Rapport de février" not in json.dumps(answer, ensure_ascii=False)
