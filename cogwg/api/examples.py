@@ -55,15 +55,6 @@ MEETING = {
             "order": 1,
         },
         {
-            "id": 3,
-            "parent": 2,
-            "text": "Discuss lessons learned on the implementation of the 2018-19 work plan",
-            "owner": None,
-            "due": None,
-            "done": False,
-            "order": 1,
-        },
-        {
             "id": 2,
             "parent": None,
             "text": "In-person meeting to:",
@@ -71,6 +62,15 @@ MEETING = {
             "due": None,
             "done": False,
             "order": 2,
+        },
+        {
+            "id": 3,
+            "parent": 2,
+            "text": "Discuss lessons learned on the implementation of the 2018-19 work plan",
+            "owner": None,
+            "due": None,
+            "done": False,
+            "order": 1,
         },
         {
             "id": 4,
@@ -91,15 +91,6 @@ MEETING = {
             "order": 3,
         },
         {
-            "id": 7,
-            "parent": None,
-            "text": "Support the development of the new Open Government Partnership Local Strategy.",
-            "owner": None,
-            "due": None,
-            "done": False,
-            "order": 3,
-        },
-        {
             "id": 6,
             "parent": 2,
             "text": "Identify additional opportunities to foster holistic pan-Canadian efforts overall.",
@@ -107,6 +98,15 @@ MEETING = {
             "due": None,
             "done": False,
             "order": 4,
+        },
+        {
+            "id": 7,
+            "parent": None,
+            "text": "Support the development of the new Open Government Partnership Local Strategy.",
+            "owner": None,
+            "due": None,
+            "done": False,
+            "order": 3,
         },
         {
             "id": 8,

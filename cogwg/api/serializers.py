@@ -7,6 +7,25 @@ from .base import ApiModelSerializer
 from .summaries import JurisdictionSummarySerializer, MeetingSummarySerializer, WorkPlanSummarySerializer
 
 
+class NextStepListSerializer(serializers.ListSerializer):
+    """A meeting's steps as the meeting lists them: each step followed by its sub-points
+    (and theirs), each level in its own order, as the pages and the reports show them."""
+
+    def to_representation(self, data):
+        steps = list(data.all() if hasattr(data, "all") else data)
+        ids = {step.pk for step in steps}
+        children = {}
+        for step in steps:  # already in (order, pk) order
+            children.setdefault(step.parent_id if step.parent_id in ids else None, []).append(step)
+
+        def walk(parent):
+            for step in children.get(parent, []):
+                yield step
+                yield from walk(step.pk)
+
+        return super().to_representation(list(walk(None)))
+
+
 class NextStepSerializer(serializers.ModelSerializer):
     """An action agreed at the meeting; ``parent`` is the step it is a sub-point of."""
 
@@ -16,6 +35,7 @@ class NextStepSerializer(serializers.ModelSerializer):
         model = NextStep
         fields = ("id", "parent", "text", "owner", "due", "done", "order")
         read_only_fields = fields
+        list_serializer_class = NextStepListSerializer
 
 
 class MeetingSerializer(ApiModelSerializer):
