@@ -126,3 +126,20 @@ def test_a_bad_date_is_a_400_naming_as_of(api, plan, as_of):
 
 def test_an_unknown_plan_is_404(api, plan):
     assert api.get("/api/v1/work-plans/1999/status/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "language", "message"),
+    [
+        ("as_of=2020-13-01", "en", "There is no such day: 2020-13-01."),
+        ("as_of=2021-02-29", "fr", "Ce jour n'existe pas\u00a0: 2021-02-29."),
+        ("as_of=14/05/2020", "en", "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."),
+        ("as_of=2020-05-14&as_of=2020-06-30", "en", "Give one date."),
+        ("as_of=2020-05-14&as_of=2020-06-30", "fr", "Donnez une seule date."),
+    ],
+)
+def test_a_date_that_is_not_one_is_a_400_that_says_why(api, plan, query, language, message):
+    response = api.get(f"/api/v1/work-plans/2020/status/?{query}", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    assert response.json() == {"as_of": [message]}

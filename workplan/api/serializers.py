@@ -1,10 +1,13 @@
 """Representations of the work plan. Progress and status come from ``workplan.selectors``:
 nothing here computes them."""
 
+import datetime
+import re
 from functools import cached_property
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -396,7 +399,31 @@ class PlanStatusSerializer(ReadOffMixin, serializers.Serializer):
         }
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class CalendarDateField(serializers.DateField):
+    """A date written YYYY-MM-DD; one so written that the calendar does not have
+    (2020-13-01, 2021-02-29) is said to be no such day, not to be in the wrong format."""
+
+    default_error_messages = {"no_such_day": _("There is no such day: {value}.")}
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and ISO_DATE.fullmatch(value):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                self.fail("no_such_day", value=value)
+        return super().to_internal_value(value)
+
+
 class StatusQuerySerializer(serializers.Serializer):
-    as_of = serializers.DateField(
+    as_of = CalendarDateField(
         required=False, help_text="The date (YYYY-MM-DD) the status is taken at; today when omitted."
     )
+
+    def validate(self, attrs):
+        # A query string can repeat a parameter; two dates are one too many, not the last one.
+        if hasattr(self.initial_data, "getlist") and len(self.initial_data.getlist("as_of")) > 1:
+            raise serializers.ValidationError({"as_of": [_("Give one date.")]})
+        return attrs
