@@ -107,6 +107,18 @@ def test_pdf_in_french(content):
     assert "Progress on the work plan priorities" not in text
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_pdf_is_tagged_for_screen_readers_in_its_language(content, language):
+    reader = pypdf.PdfReader(io.BytesIO(render_file(content, format="pdf", language=language)))
+    catalog = reader.trailer["/Root"]
+
+    assert catalog["/Lang"] == language
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert catalog["/StructTreeRoot"]["/Type"] == "/StructTreeRoot"
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata.title == content["report"]["title"][language]
+
+
 def test_xlsx_has_a_summary_sheet_and_one_per_priority(content):
     workbook, cells = xlsx_cells(render_file(content, format="xlsx", language="en"))
 

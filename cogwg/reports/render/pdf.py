@@ -1,4 +1,7 @@
-"""The report as PDF: WeasyPrint prints the HTML document with its print stylesheet.
+"""The report as PDF: WeasyPrint prints the HTML document with its print stylesheet, as
+PDF/UA-1: a tagged PDF (headings, lists and tables a screen reader can follow), in the
+report's language, whose viewer shows its title, as accessibility standards ask of a
+government's documents.
 
 WeasyPrint fetches nothing from the network: its fetcher here serves the project's own
 static files and refuses every other URL (an image in a note, a link's target).
@@ -65,4 +68,4 @@ def render(content: dict, *, language: str) -> bytes:
     document = html_class(
         string=render_html(content, language=language), base_url=BASE_URL, url_fetcher=fetcher_class()
     )
-    return document.write_pdf()
+    return document.write_pdf(pdf_variant="pdf/ua-1")
