@@ -41,6 +41,7 @@ from workplan.services import milestone_post_update, progress_update_publish
 from . import dates, notifications, permissions
 from .choices import PublicationState, ReportingPeriodStatus
 from .models import PeriodReminder, ReportingPeriod
+from .reports.render.view import percent
 
 # Updates in these states count as submitted for the period.
 SUBMITTED_STATES = (PublicationState.SUBMITTED, PublicationState.PUBLISHED)
@@ -344,7 +345,7 @@ def period_closed_summaries(*, period: ReportingPeriod, updates) -> list[EmailMe
                 lines = [_("%(period)s is closed. These updates you submitted are now published:") % {"period": title}]
                 lines += [
                     f"{_milestone_line(update.milestone, language)} "
-                    f"({MilestoneStatus(update.status).label}, {update.progress} %)"
+                    f"({MilestoneStatus(update.status).label}, {percent(update.progress)})"
                     for update in published
                 ]
                 bodies.append("\n".join(lines))

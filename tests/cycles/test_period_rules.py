@@ -245,8 +245,9 @@ def test_closing_sends_one_summary_per_submitter(cycle, django_capture_on_commit
         "COGWG: your updates for June 2020 are published / GTGO\u00a0: vos mises à jour pour Juin 2020 sont publiées"
     )
     assert "June 2020 is closed. These updates you submitted are now published:" in to_alice.body
-    assert "- 1. 2020-03-31: Inventory (On track, 60 %)" in to_alice.body
-    assert "- 1. 2020-06-30: Release (On track, 60 %)" in to_alice.body
+    assert "- 1. 2020-03-31: Inventory (On track, 60%)" in to_alice.body
+    assert "- 1. 2020-06-30: Release (On track, 60%)" in to_alice.body
+    assert "60\u00a0%)" in to_alice.body  # the French half of the message
     assert "Guide" not in to_alice.body
 
 
