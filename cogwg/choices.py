@@ -60,3 +60,14 @@ class ReportingPeriodStatus(models.TextChoices):
 
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+
+class LinkErrorCode(models.TextChoices):
+    """Why a link check failed, in no language: ``LinkCheck.error`` holds the detail."""
+
+    TIMEOUT = "timeout", _("No answer in time")
+    HTTP_STATUS = "http_status", _("The server answered with an error")
+    CONNECTION = "connection", _("Connection failed")
+    TLS = "tls", _("Secure connection (TLS) failed")
+    REDIRECTS = "redirects", _("Too many redirects")
+    OTHER = "other", _("The request failed")

@@ -28,8 +28,8 @@ from jurisdictions.models import AccomplishmentLink, Jurisdiction
 from stories.models import Dataset, UserStory
 
 from . import http_client
-from .choices import REACHABLE_LINK_STATUSES, LinkStatus
-from .models import LinkCheck, LinkErrorCode
+from .choices import REACHABLE_LINK_STATUSES, LinkErrorCode, LinkStatus
+from .models import LinkCheck
 
 logger = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from . import dates
 from .choices import (
     REACHABLE_LINK_STATUSES,
     UNREACHABLE_LINK_STATUSES,
+    LinkErrorCode,
     LinkStatus,
     MeetingKind,
     PublicationState,
@@ -281,17 +282,6 @@ class StatusReportFile(TimeStampedModel):
 
     def __str__(self):
         return f"{self.report} — {self.get_format_display()} ({self.language})"
-
-
-class LinkErrorCode(models.TextChoices):
-    """Why a link check failed, in no language: ``LinkCheck.error`` holds the detail."""
-
-    TIMEOUT = "timeout", _("No answer in time")
-    HTTP_STATUS = "http_status", _("The server answered with an error")
-    CONNECTION = "connection", _("Connection failed")
-    TLS = "tls", _("Secure connection (TLS) failed")
-    REDIRECTS = "redirects", _("Too many redirects")
-    OTHER = "other", _("The request failed")
 
 
 class LinkCheckQuerySet(models.QuerySet):

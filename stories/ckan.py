@@ -28,10 +28,10 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
 import requests
 from django.core.cache import cache
-from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from cogwg import http_client
+
+from .choices import CkanErrorCode
 
 logger = logging.getLogger(__name__)
 
@@ -52,25 +52,6 @@ LICENCE_MAX_LENGTH = 200
 # The description column has no limit: this one keeps a portal from filling it.
 DESCRIPTION_MAX_LENGTH = 20_000
 ERROR_DETAIL_MAX_LENGTH = 2_000
-
-
-class CkanErrorCode(models.TextChoices):
-    """What went wrong with a portal, in no language: kept with a harvest error
-    (``Dataset.harvest_error_code``) and told in the reader's language."""
-
-    NOT_A_DATASET_URL = (
-        "not_a_dataset_url",
-        _("This address names no dataset on a CKAN portal: expected …/dataset/<id or name>"),
-    )
-    ADDRESS_TOO_LONG = "address_too_long", _("The portal's address is too long")
-    UNREACHABLE = "unreachable", _("The portal could not be reached")
-    TIMEOUT = "timeout", _("The portal did not answer in time")
-    NOT_CKAN = "not_ckan", _("The portal did not answer like CKAN's Action API")
-    NOT_FOUND = "not_found", _("The portal has no such dataset (any more)")
-    REFUSED = "refused", _("The portal refused the request")
-    BAD_ANSWER = "bad_answer", _("The portal's answer is not a dataset as CKAN describes one")
-    TOO_LARGE = "too_large", _("The portal's answer is larger than the tracker accepts")
-    FAILED = "failed", _("The harvest failed unexpectedly")
 
 
 def ckan_error_message(code: str, detail: str = "") -> str:

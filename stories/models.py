@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cogwg.models import TimeStampedModel
 
-from .choices import Impact, StoryState, UserType
-from .ckan import CkanErrorCode, ckan_error_message
+from .choices import CkanErrorCode, Impact, StoryState, UserType
+from .ckan import ckan_error_message
 
 
 class Theme(models.Model):

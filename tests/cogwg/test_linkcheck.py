@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from cogwg.choices import LinkStatus
+from cogwg.choices import LinkErrorCode, LinkStatus
 from cogwg.linkcheck import check_url, collect_urls, links_check
-from cogwg.models import LinkCheck, LinkErrorCode
+from cogwg.models import LinkCheck
 from cogwg.selectors import link_status_for
 from cogwg.tasks import check_links
 from tests.factories import (

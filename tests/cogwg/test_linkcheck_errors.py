@@ -4,9 +4,9 @@ language (LinkCheck.error_message), against the fake server on 127.0.0.1."""
 import pytest
 from django.utils import timezone, translation
 
-from cogwg.choices import LinkStatus
+from cogwg.choices import LinkErrorCode, LinkStatus
 from cogwg.linkcheck import check_url, links_check
-from cogwg.models import LinkCheck, LinkErrorCode
+from cogwg.models import LinkCheck
 from tests.fakes.ckan_server import LINKS
 
 pytestmark = pytest.mark.django_db

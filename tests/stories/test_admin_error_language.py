@@ -4,9 +4,9 @@ technical detail, on the record's page."""
 import pytest
 from django.utils import timezone
 
-from cogwg.choices import LinkStatus
-from cogwg.models import LinkCheck, LinkErrorCode
-from stories.ckan import CkanErrorCode
+from cogwg.choices import LinkErrorCode, LinkStatus
+from cogwg.models import LinkCheck
+from stories.choices import CkanErrorCode
 from tests.factories import DatasetFactory
 
 pytestmark = pytest.mark.django_db
