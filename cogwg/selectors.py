@@ -12,3 +12,13 @@ def link_status_for(urls: Iterable[str]) -> dict[str, LinkCheck]:
     if not urls:
         return {}
     return {check.url: check for check in LinkCheck.objects.filter(url__in=urls)}
+
+
+def next_steps_by_parent(steps) -> dict:
+    """A meeting's steps, given in their order, under the step each is a sub-point of:
+    ``None`` holds the meeting's own steps (and any whose parent is not among them)."""
+    ids = {step.pk for step in steps}
+    children = {}
+    for step in steps:
+        children.setdefault(step.parent_id if step.parent_id in ids else None, []).append(step)
+    return children

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from ..models import Meeting, NextStep, StatusReport, StatusReportFile
+from ..selectors import next_steps_by_parent
 from .base import ApiModelSerializer
 from .summaries import JurisdictionSummarySerializer, MeetingSummarySerializer, WorkPlanSummarySerializer
 
@@ -12,11 +13,8 @@ class NextStepListSerializer(serializers.ListSerializer):
     (and theirs), each level in its own order, as the pages and the reports show them."""
 
     def to_representation(self, data):
-        steps = list(data.all() if hasattr(data, "all") else data)
-        ids = {step.pk for step in steps}
-        children = {}
-        for step in steps:  # already in (order, pk) order
-            children.setdefault(step.parent_id if step.parent_id in ids else None, []).append(step)
+        # Already in (order, pk) order (MeetingViewSet's prefetch).
+        children = next_steps_by_parent(list(data.all() if hasattr(data, "all") else data))
 
         def walk(parent):
             for step in children.get(parent, []):

@@ -19,6 +19,7 @@ import datetime
 from django.utils import formats, translation
 
 from cogwg.models import InfoSection, NextStep, StatusReport, lines
+from cogwg.selectors import next_steps_by_parent
 from jurisdictions.choices import ChallengeStatus
 from workplan.choices import CLOSED_STATUSES, MilestoneStatus
 from workplan.selectors import MilestoneState, PriorityStatus, work_plan_status
@@ -174,9 +175,7 @@ def _next_steps(meeting) -> list:
     if meeting is None:
         return []
     steps = list(NextStep.objects.filter(meeting=meeting).select_related("owner").order_by("order", "pk"))
-    children = {}
-    for step in steps:
-        children.setdefault(step.parent_id, []).append(step)
+    children = next_steps_by_parent(steps)
 
     def entry(step):
         return {
