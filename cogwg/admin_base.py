@@ -22,7 +22,7 @@ from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_m2m_reverse_field_name
 
-from . import permissions
+from . import audit, permissions
 from .choices import PublicationState
 from .models import PublishableModel
 from .services import SUBMITTABLE_STATES, record_return, record_submit, records_publish, records_unpublish
@@ -93,6 +93,11 @@ class TrackedTranslationAdmin(SimpleHistoryAdmin, TranslationAdmin):
     publisher_fields = ()
     # Never listed on the History page (private data stays in the change form).
     history_hidden_fields = ()
+    # Records kept only through this page's tables (no admin, no History page of their
+    # own), whose changes this record's History page lists too: (model, the name of its
+    # key to this record). An accomplishment's links.
+    history_related = ()
+    object_history_template = "admin/cogwg/object_history.html"
 
     # Rows: cogwg.permissions
 
@@ -218,6 +223,24 @@ class TrackedTranslationAdmin(SimpleHistoryAdmin, TranslationAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryDeltaHelper(self.model, historical_record, hidden=self.history_hidden_fields)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        # Called once the user may see the record's history (its tables' too): for the
+        # History page, and for a version's page, which lists nothing more.
+        if template != self.object_history_template:
+            return super().render_history_view(request, template, context, **kwargs)
+        record = context["object"]
+        context["related_histories"] = [
+            {
+                "name": model._meta.verbose_name_plural,
+                "verbose_name": model._meta.verbose_name,
+                "model_name": model._meta.model_name,
+                "changes": audit.record_changes(model, admin_site=self.admin_site, **{f"{key}_id": record.pk}),
+            }
+            for model, key in self.history_related
+        ]
+        context["kinds"] = audit.KIND_LABELS
+        return super().render_history_view(request, template, context, **kwargs)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history saves a POSTed version whenever the user may view the history;

@@ -15,6 +15,7 @@ from django.contrib.admin.sites import NotRegistered
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, OuterRef, Subquery, Value
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import NotRegistered as NotTranslated
 from modeltranslation.translator import translator
 
@@ -22,6 +23,7 @@ PAGE_SIZE = 50
 # The first of these a version holds names its record on the page.
 LABEL_FIELDS = ("title_en", "name_en", "description_en", "text_en", "note_en", "url", "slug", "title", "name")
 CREATED, CHANGED, DELETED = "+", "~", "-"
+KIND_LABELS = {CREATED: _("Added"), CHANGED: _("Changed"), DELETED: _("Deleted")}
 
 
 @dataclass
@@ -37,6 +39,9 @@ class Change:
     user: object = None
     reason: str = ""
     fields: list[str] = field(default_factory=list)  # the labels of the fields that changed
+    # (label, old value, new value) of each field that changed
+    values: list[tuple[str, object, object]] = field(default_factory=list)
+    version: object = None  # the historical record itself
 
     @property
     def verbose_name(self):
@@ -86,6 +91,34 @@ def _label(version) -> str:
     return f"#{version.id}"
 
 
+def _change(model, version) -> Change:
+    return Change(
+        when=version.history_date,
+        kind=version.history_type,
+        model=model,
+        object_id=version.id,
+        label=_label(version),
+        user_id=version.history_user_id,
+        reason=version.history_change_reason or "",
+        version=version,
+    )
+
+
+def _compare(change: Change, version, earlier, hidden):
+    """Fills in the fields ``version`` changed since ``earlier``, the version before it."""
+    if version.history_type != CHANGED or earlier is None:
+        return
+    delta = version.diff_against(earlier, excluded_fields=hidden)
+    values = [
+        (str(change.model._meta.get_field(item.field).verbose_name), item.old, item.new)
+        for item in delta.changes
+        # An empty translation may be stored as NULL or as "": no change.
+        if not (item.old in (None, "") and item.new in (None, ""))
+    ]
+    change.values = sorted(values, key=lambda value: value[0])
+    change.fields = [label for label, _old, _new in change.values]
+
+
 def _versions(model, history_ids, admin_site) -> dict[int, Change]:
     """The page's versions of ``model`` as changes, with the fields each one changed: two
     queries, the versions (each with the id of the version before it) and those before."""
@@ -100,24 +133,8 @@ def _versions(model, history_ids, admin_site) -> dict[int, Change]:
     hidden = _hidden_fields(model, admin_site)
     changes = {}
     for version in versions:
-        change = Change(
-            when=version.history_date,
-            kind=version.history_type,
-            model=model,
-            object_id=version.id,
-            label=_label(version),
-            user_id=version.history_user_id,
-            reason=version.history_change_reason or "",
-        )
-        earlier = previous.get(version.previous_id)
-        if version.history_type == CHANGED and earlier is not None:
-            delta = version.diff_against(earlier, excluded_fields=hidden)
-            change.fields = sorted(
-                str(model._meta.get_field(item.field).verbose_name)
-                for item in delta.changes
-                # An empty translation may be stored as NULL or as "": no change.
-                if not (item.old in (None, "") and item.new in (None, ""))
-            )
+        change = _change(model, version)
+        _compare(change, version, previous.get(version.previous_id), hidden)
         changes[version.history_id] = change
     return changes
 
@@ -142,3 +159,21 @@ def recent_changes(*, page_number=1, per_page: int = PAGE_SIZE, admin_site=None)
         items.append(change)
     page.object_list = items
     return page
+
+
+def record_changes(model, *, admin_site=None, **lookups) -> list[Change]:
+    """Every kept version of the ``model`` records that match ``lookups`` (read on the
+    versions, so a deleted record's are there too), newest first, each with the fields
+    it changed and its user: one query. For the few records kept only through another's
+    page (an accomplishment's links), whose versions are listed on that page."""
+    hidden = _hidden_fields(model, admin_site)
+    versions = _history(model).objects.filter(**lookups).select_related("history_user")
+    latest = {}
+    changes = []
+    for version in versions.order_by("history_date", "history_id"):
+        change = _change(model, version)
+        change.user = version.history_user
+        _compare(change, version, latest.get(version.id), hidden)
+        latest[version.id] = version
+        changes.append(change)
+    return changes[::-1]

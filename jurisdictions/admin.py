@@ -80,6 +80,7 @@ class AccomplishmentAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
         (_("Publication"), {"fields": PUBLICATION_FIELDS}),
     )
     inlines = (AccomplishmentLinkInline,)
+    history_related = ((AccomplishmentLink, "accomplishment"),)
 
 
 @admin.register(Challenge)

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_celery_beat.models import (
     ClockedSchedule,
     CrontabSchedule,
@@ -33,6 +33,7 @@ from stories.choices import StoryState
 from stories.models import Dataset, Theme, UserStory
 from tests.factories import (
     AccomplishmentFactory,
+    AccomplishmentLinkFactory,
     AssignmentFactory,
     ChallengeFactory,
     ContributorFactory,
@@ -750,6 +751,47 @@ def test_an_edit_is_kept_shown_and_revertible(staff, staff_client):
     latest = accomplishment.history.first()
     assert (latest.history_user, latest.title_fr) == (staff, "Portail lancé")
     assert accomplishment.history.count() == 3
+
+
+def test_an_accomplishments_link_edits_are_on_its_history_page(staff, staff_client):
+    """Links are edited only in the accomplishment's table: who added, changed or removed
+    one, and what changed, is on the accomplishment's History page (and the audit page
+    leads there)."""
+    accomplishment = AccomplishmentFactory()
+    kept = AccomplishmentLinkFactory(accomplishment=accomplishment, url="https://example.ca/kept")
+    gone = AccomplishmentLinkFactory(accomplishment=accomplishment, url="https://example.ca/gone")
+    other = AccomplishmentLinkFactory(url="https://example.ca/another-accomplishment")
+    url = admin_url(Accomplishment, "change", accomplishment.pk)
+    data = form_data(staff_client.get(url))
+    rows = {data[f"links-{n}-id"]: n for n in range(2)}
+    data[f"links-{rows[str(kept.pk)]}-url"] = "https://example.ca/moved"
+    data[f"links-{rows[str(gone.pk)]}-DELETE"] = "on"
+
+    assert staff_client.post(url, data).status_code == 302
+    history = staff_client.get(admin_url(Accomplishment, "history", accomplishment.pk))
+
+    (related,) = history.context["related_histories"]
+    changes = [(change.kind, change.label, change.user, change.values) for change in related["changes"]]
+    assert sorted(changes[:2], key=lambda change: change[0]) == [
+        ("-", "https://example.ca/gone", staff, []),
+        ("~", "https://example.ca/moved", staff, [("URL", "https://example.ca/kept", "https://example.ca/moved")]),
+    ]
+    assert sorted(changes[2:]) == [
+        ("+", "https://example.ca/gone", None, []),
+        ("+", "https://example.ca/kept", None, []),
+    ]
+    assert other.url not in history.content.decode()
+    page = history.content.decode()
+    assert "Changes to its links" in page
+    assert "URL: https://example.ca/kept → https://example.ca/moved" in page
+
+    with translation.override("fr"):
+        french = staff_client.get(admin_url(Accomplishment, "history", accomplishment.pk)).content.decode()
+    assert "Modifications de ses liens" in french
+    assert "URL\u00a0: https://example.ca/kept → https://example.ca/moved" in french
+    audit_page = staff_client.get(reverse("admin:audit"))
+    history_url = admin_url(Accomplishment, "history", accomplishment.pk)
+    assert [row["history_url"] for row in audit_page.context["rows"][:2]] == [history_url, history_url]
 
 
 def test_a_change_of_jurisdictions_is_shown_on_the_history_page(staff_client):
