@@ -139,6 +139,21 @@ class FilterSet(filters.FilterSet):
             cls._form_class = super().get_form_class()
         return cls._form_class
 
+    @property
+    def form(self):
+        """The form, whose choices of records are those its reader may see: a draft
+        plan's slug, priority or milestone is no choice for the public, exactly as one
+        that does not exist (the same 400), and is for the secretariat. Narrowed on each
+        form's own copy of its fields, never on the shared form class."""
+        if not hasattr(self, "_form"):
+            from . import permissions
+
+            user = getattr(self.request, "user", None)
+            for field in super().form.fields.values():
+                if isinstance(field, forms.ModelChoiceField):
+                    field.queryset = permissions.visible(user, field.queryset)
+        return self._form
+
 
 class SearchFilterSet(FilterSet):
     """Adds ``q``: a search of ``search_fields`` (translated fields are searched in every

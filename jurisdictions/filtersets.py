@@ -50,9 +50,9 @@ class AccomplishmentFilterSet(SearchFilterSet):
     category = ChoicesFilter(choices=AccomplishmentCategory.choices, label=_("Category"))
     priority = AnyOfFilter(
         field_name="priority",
-        # A published plan's: a draft plan's priority is not one to filter by. (The same for
-        # every reader: a FilterSet's form is made once, so no choice depends on the request.)
-        queryset=Priority.objects.published(),
+        # Narrowed to what the reader may see (cogwg.filtersets.FilterSet.form): a draft
+        # plan's priority is the secretariat's to filter by, and no choice for the public.
+        queryset=Priority.objects.all(),
         label=_("Priority advanced"),
         help_text=_("A priority's id; repeat for several."),
     )

@@ -45,7 +45,8 @@ class DatasetFilterSet(SearchFilterSet):
     portal_url = filters.CharFilter(label=_("Portal"), help_text=_("The CKAN portal's base URL, exactly."))
     story = AnyOfFilter(
         field_name="stories",
-        queryset=UserStory.objects.published(),
+        # Narrowed to what the reader may see (cogwg.filtersets.FilterSet.form).
+        queryset=UserStory.objects.all(),
         label=_("Story"),
         help_text=_("A published user story's id; repeat for several."),
     )

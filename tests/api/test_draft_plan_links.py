@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from cogwg.permissions import CONTRIBUTOR, roles_sync
 from jurisdictions.models import Accomplishment
+from stories.choices import StoryState
 from tests import factories
 from workplan.choices import WorkPlanStatus
 
@@ -166,13 +167,43 @@ def test_a_contributor_cannot_point_a_record_at_a_draft_plan(plans, ontario, con
     assert not Accomplishment.objects.filter(priority=secret).exists()
 
 
-def test_the_public_cannot_filter_by_a_draft_plans_priority(api, staff_api, plans):
-    _, draft_plan = plans
-    secret = secret_priority(draft_plan)
+def draft_filters(plan):
+    """(address, filter, value) of every filter that names a record only some may see."""
+    secret = secret_priority(plan)
+    milestone = factories.MilestoneFactory(priority=secret)
     factories.AccomplishmentFactory(priority=secret)
+    factories.ProgressUpdateFactory(milestone=milestone)
+    story = factories.UserStoryFactory(state=StoryState.SUBMITTED)
+    story.datasets.add(factories.DatasetFactory())
+    factories.StatusReportFactory(work_plan=plan)
+    return [
+        ("/api/v1/priorities/", "work_plan", plan.slug),
+        ("/api/v1/milestones/", "work_plan", plan.slug),
+        ("/api/v1/milestones/", "priority", secret.pk),
+        ("/api/v1/progress-updates/", "milestone", milestone.pk),
+        ("/api/v1/accomplishments/", "priority", secret.pk),
+        ("/api/v1/datasets/", "story", story.pk),
+        ("/api/v1/status-reports/", "work_plan", plan.slug),
+    ]
 
-    staff_api.get("/api/v1/accomplishments/", {"priority": secret.pk})  # asked first, by the secretariat
-    response = api.get("/api/v1/accomplishments/", {"priority": secret.pk})
 
-    assert response.status_code == 400
-    assert "priority" in response.json()
+@pytest.mark.parametrize("reader", ["anonymous", "contributor"], indirect=True)
+def test_a_filter_by_a_record_the_reader_may_not_see_is_refused_as_one_that_does_not_exist(reader, staff_api, plans):
+    """Naming a draft plan (its slug, a priority, a milestone) or an unpublished story in
+    a filter is the same 400 as naming nothing at all: the answer does not tell that it
+    exists. The secretariat, asking first (choices are never shared between readers),
+    filters by it."""
+    _, draft_plan = plans
+
+    for address, name, value in draft_filters(draft_plan):
+        by_staff = staff_api.get(address, {name: value})
+        refused = reader.get(address, {name: value})
+        unknown = reader.get(address, {name: 999999 if isinstance(value, int) else "no-such-plan"})
+
+        assert by_staff.status_code == 200, address
+        assert by_staff.json()["count"] >= 1, (address, name)
+        assert refused.status_code == unknown.status_code == 400, (address, name)
+        assert refused.json()[name] == [
+            message.replace("999999", str(value)).replace("no-such-plan", str(value))
+            for message in unknown.json()[name]
+        ], (address, name)

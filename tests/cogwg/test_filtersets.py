@@ -1,5 +1,6 @@
 """The FilterSets' forms are made once per class (cogwg.filtersets.FilterSet): no filter
-may take its choices from the request, or the first reader's would serve every other."""
+may take its choices from the request, or the first reader's would serve every other.
+Each form's own fields are then narrowed to what its reader may see."""
 
 import importlib
 
