@@ -98,6 +98,8 @@ class TrackedTranslationAdmin(SimpleHistoryAdmin, TranslationAdmin):
     # key to this record). An accomplishment's links.
     history_related = ()
     object_history_template = "admin/cogwg/object_history.html"
+    # simple_history's list, with no "None" for a version saved without a reason.
+    object_history_list_template = "admin/cogwg/object_history_list.html"
 
     # Rows: cogwg.permissions
 
@@ -131,6 +133,13 @@ class TrackedTranslationAdmin(SimpleHistoryAdmin, TranslationAdmin):
     def has_view_history_or_change_history_permission(self, request, obj=None):
         allowed = super().has_view_history_or_change_history_permission(request, obj)
         return allowed and (obj is None or permissions.can_view_history(request.user, obj))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The History button is offered only to those the History page would not refuse
+        # (a contributor reads a published record of another jurisdiction, not its drafts).
+        if obj is not None and not self.has_view_history_or_change_history_permission(request, obj):
+            context["hide_history_link"] = True
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # A record the user may not see answers as one that does not exist, not with a
@@ -325,13 +334,17 @@ class PublicationAdminMixin:
     def unpublish_records(self, request, queryset):
         return records_unpublish(queryset=queryset, by=request.user)
 
-    def _report(self, request, message, changed, selected):
+    def _report(self, request, message, changed, selected, *, left_alone_message=None):
         """``message`` (in ``ngettext`` for ``changed``) with the count and the items, and
-        a warning for the selected records left alone."""
-        self.message_user(request, message % {"count": changed, "items": model_ngettext(self.opts, changed)})
+        a warning for the selected records left alone: ``left_alone_message`` (in
+        ``ngettext``, with ``%(count)d``) says why when the admin knows better than "not in
+        a state for this" (the updates of a closed reporting period). Nothing changed is
+        no success: the count is then only information, next to the warning."""
+        level = messages.SUCCESS if changed else messages.INFO
+        self.message_user(request, message % {"count": changed, "items": model_ngettext(self.opts, changed)}, level)
         left_alone = selected - changed
         if left_alone:
-            message = ngettext(
+            message = left_alone_message or ngettext(
                 "%(count)d selected record was not in a state for this and was left as it was.",
                 "%(count)d selected records were not in a state for this and were left as they were.",
                 left_alone,
@@ -353,10 +366,10 @@ class PublicationAdminMixin:
 
     @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["publish"])
     def publish_selected(self, request, queryset):
+        selected = queryset.count()
         changed = self.publish_records(request, queryset)
         message = ngettext("%(count)d %(items)s was published.", "%(count)d %(items)s were published.", changed)
-        items = model_ngettext(self.opts, changed)
-        self.message_user(request, message % {"count": changed, "items": items}, messages.SUCCESS)
+        self._report(request, message, changed, selected)
 
     @admin.action(description=_("Return selected %(verbose_name_plural)s for changes"), permissions=["publish"])
     def return_selected(self, request, queryset):
@@ -394,10 +407,10 @@ class PublicationAdminMixin:
 
     @admin.action(description=_("Unpublish selected %(verbose_name_plural)s"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
+        selected = queryset.count()
         changed = self.unpublish_records(request, queryset)
         message = ngettext("%(count)d %(items)s was unpublished.", "%(count)d %(items)s were unpublished.", changed)
-        items = model_ngettext(self.opts, changed)
-        self.message_user(request, message % {"count": changed, "items": items}, messages.SUCCESS)
+        self._report(request, message, changed, selected)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -11,17 +11,21 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.sites import NotRegistered
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, OuterRef, Subquery, Value
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import NotRegistered as NotTranslated
 from modeltranslation.translator import translator
 
 PAGE_SIZE = 50
-# The first of these a version holds names its record on the page.
-LABEL_FIELDS = ("title_en", "name_en", "description_en", "text_en", "note_en", "url", "slug", "title", "name")
+# The first of these a version holds names its record on the page: a translated field in
+# the reader's language, else in the other one (TRANSLATED_LABEL_FIELDS), then the others.
+TRANSLATED_LABEL_FIELDS = ("title", "name", "description", "text", "note")
+LABEL_FIELDS = ("url", "slug", "title", "name")
 CREATED, CHANGED, DELETED = "+", "~", "-"
 KIND_LABELS = {CREATED: _("Added"), CHANGED: _("Changed"), DELETED: _("Deleted")}
 
@@ -83,8 +87,18 @@ def _hidden_fields(model, admin_site) -> set[str]:
     return hidden
 
 
+def _label_fields() -> list[str]:
+    """The fields that may name a version, in the order they are tried: the reader's
+    language first, so that /fr/admin/audit/ names records in French."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    current = get_language() or settings.LANGUAGE_CODE
+    current = current.split("-")[0] if current.split("-")[0] in languages else settings.LANGUAGE_CODE
+    ordered = [current, *(code for code in languages if code != current)]
+    return [f"{name}_{code}" for name in TRANSLATED_LABEL_FIELDS for code in ordered] + list(LABEL_FIELDS)
+
+
 def _label(version) -> str:
-    for name in LABEL_FIELDS:
+    for name in _label_fields():
         value = getattr(version, name, None)
         if value:
             return str(value).splitlines()[0][:100]

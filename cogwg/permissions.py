@@ -14,6 +14,13 @@ Roles are groups (created by jurisdictions/migrations/0004_roles.py with ``roles
 - **Joint Councils reader**: what the public sees, plus draft and frozen status reports.
 - Everyone else, anonymous included: what is published.
 
+The secretariat also sets up the contributors' and readers' accounts (cogwg/admin_accounts.py):
+it creates them, changes their names, e-mail addresses, passwords and active status, puts
+them in those two groups only, enrols and removes their second factor, and lifts lockouts.
+An account that is a superuser, in any other group (the secretariat's own) or that holds a
+permission of its own is not theirs (``manageable_accounts``): changing its password or
+second factor would hand them its rights.
+
 Adding, changing and deleting also need Django's model permission (``app.add_model``…),
 which the groups grant, so that the admin and the API answer the same way. Querysets are
 narrowed by ``visible`` (reads) and ``editable`` (writes); a single record is judged by
@@ -21,6 +28,7 @@ the ``can_*`` functions on the same querysets, so a rule is written once.
 """
 
 from django.apps import apps as global_apps
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from jurisdictions.models import Accomplishment, Challenge, Contributor, Jurisdiction
@@ -38,7 +46,8 @@ JOINT_COUNCILS_READER = "Joint Councils reader"
 PROJECT_APPS = ("cogwg", "jurisdictions", "workplan", "stories")
 
 # What each role's group may do in the admin and the API, before the row-level rules.
-# The secretariat's group holds every model permission of the project's apps.
+# The secretariat's group holds every model permission of the project's apps, and those of
+# SECRETARIAT_ACCOUNT_PERMISSIONS (below).
 ROLE_PERMISSIONS = {
     CONTRIBUTOR: (
         "jurisdictions.view_jurisdiction",
@@ -62,6 +71,20 @@ ROLE_PERMISSIONS = {
     ),
     JOINT_COUNCILS_READER: ("cogwg.view_statusreport", "cogwg.view_statusreportfile"),
 }
+# The groups the secretariat may put an account in, and what else its group holds beyond
+# the project's apps: the accounts of those groups (create and change, never delete: an
+# account is deactivated, its history keeps its name), their second factor, the lockouts.
+ACCOUNT_GROUPS = (CONTRIBUTOR, JOINT_COUNCILS_READER)
+SECRETARIAT_ACCOUNT_PERMISSIONS = (
+    "auth.view_user",
+    "auth.add_user",
+    "auth.change_user",
+    "otp_totp.view_totpdevice",
+    "otp_totp.add_totpdevice",
+    "otp_totp.delete_totpdevice",
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+)
 
 # The records contributors file, and those of them they may delete (while editable).
 CONTRIBUTED_MODELS = (Accomplishment, Challenge, UserStory, ProgressUpdate)
@@ -379,6 +402,38 @@ def can_view_audit(user) -> bool:
     return is_secretariat(user)
 
 
+# Accounts
+
+
+def manageable_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The accounts (users) ``user`` may change, set a password or a second factor for:
+    every one for a superuser; for the secretariat, those that are not superusers, belong
+    to no group but ``ACCOUNT_GROUPS`` and hold no permission of their own; none for
+    anyone else. The secretariat's own accounts are not among them: who sets another
+    member's password or authenticator can sign in with their rights."""
+    User = get_user_model()
+    queryset = User._default_manager.all() if queryset is None else queryset
+    if _active(user) and user.is_superuser:
+        return queryset
+    if not is_secretariat(user):
+        return queryset.none()
+    other_groups = User.groups.through.objects.filter(user=OuterRef("pk")).exclude(group__name__in=ACCOUNT_GROUPS)
+    own_permissions = User.user_permissions.through.objects.filter(user=OuterRef("pk"))
+    return queryset.filter(is_superuser=False).exclude(Exists(other_groups)).exclude(Exists(own_permissions))
+
+
+def can_manage_account(user, account) -> bool:
+    return account is not None and account.pk is not None and manageable_accounts(user, _one(account)).exists()
+
+
+def account_groups(user, queryset: QuerySet) -> QuerySet:
+    """The groups ``user`` may put an account in: any for a superuser, the contributors'
+    and the readers' for the secretariat."""
+    if _active(user) and user.is_superuser:
+        return queryset
+    return queryset.filter(name__in=ACCOUNT_GROUPS) if is_secretariat(user) else queryset.none()
+
+
 # The groups
 
 
@@ -390,10 +445,8 @@ def roles_sync(apps=global_apps, *, missing_ok: bool = False) -> None:
     role needs no data migration of its own."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    secretariat, _created = Group.objects.get_or_create(name=SECRETARIAT)
-    secretariat.permissions.set(Permission.objects.filter(content_type__app_label__in=PROJECT_APPS))
-    for name, codenames in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=name)
+
+    def listed(name, codenames):
         wanted = Q()
         for label in codenames:
             app_label, codename = label.split(".")
@@ -402,4 +455,15 @@ def roles_sync(apps=global_apps, *, missing_ok: bool = False) -> None:
         missing = set(codenames) - {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
         if missing and not missing_ok:
             raise LookupError(f"Permissions missing for {name}: {', '.join(sorted(missing))}")
-        group.permissions.set(permissions)
+        return permissions
+
+    secretariat, _created = Group.objects.get_or_create(name=SECRETARIAT)
+    secretariat.permissions.set(
+        [
+            *Permission.objects.filter(content_type__app_label__in=PROJECT_APPS),
+            *listed(SECRETARIAT, SECRETARIAT_ACCOUNT_PERMISSIONS),
+        ]
+    )
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set(listed(name, codenames))

@@ -4,9 +4,12 @@ for which jurisdiction."""
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
+# The accounts (users, authenticators), which the secretariat sets up for contributors.
+from cogwg import admin_accounts, permissions  # noqa: F401
 from cogwg.admin_base import HTTPS_URLS, PublicationAdminMixin, TrackedTranslationAdmin, VisibleRowsInlineMixin
 
 from .models import Accomplishment, AccomplishmentLink, Challenge, Contributor, Jurisdiction
@@ -85,7 +88,15 @@ class AccomplishmentAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
 
 @admin.register(Challenge)
 class ChallengeAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
-    list_display = ("title", "category", "status", "first_reported_on", "resolved_on", "publication_state")
+    list_display = (
+        "title",
+        "jurisdiction_codes",
+        "category",
+        "status",
+        "first_reported_on",
+        "resolved_on",
+        "publication_state",
+    )
     list_filter = ("publication_state", "status", "category", ("jurisdictions", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title_en", "title_fr", "description_en", "description_fr")
     autocomplete_fields = ("jurisdictions", "first_reported_at")
@@ -119,6 +130,16 @@ class ChallengeAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
         (_("Publication"), {"fields": PUBLICATION_FIELDS}),
     )
 
+    def get_queryset(self, request):
+        # The jurisdictions column: one query for the page's challenges, not one a row.
+        listed = Prefetch("jurisdictions", queryset=Jurisdiction.objects.order_by("order", "code"))
+        return super().get_queryset(request).prefetch_related(listed)
+
+    @admin.display(description=_("jurisdictions"))
+    def jurisdiction_codes(self, obj):
+        """Whose challenge it is, by code; none listed is a challenge across jurisdictions."""
+        return ", ".join(jurisdiction.code for jurisdiction in obj.jurisdictions.all()) or _("across jurisdictions")
+
 
 @admin.register(Contributor)
 class ContributorAdmin(TrackedTranslationAdmin):
@@ -132,3 +153,10 @@ class ContributorAdmin(TrackedTranslationAdmin):
     autocomplete_fields = ("user", "jurisdiction")
     ordering = ("jurisdiction__order", "jurisdiction__code", "user__username")
     fieldsets = ((None, {"fields": ("user", "jurisdiction")}),)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only an account its user manages (cogwg/admin_accounts.py) is bound here: the
+        # choices, and the autocomplete's answers, are the same accounts.
+        if db_field.name == "user":
+            kwargs["queryset"] = permissions.manageable_accounts(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

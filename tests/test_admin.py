@@ -538,7 +538,10 @@ def test_publish_action_publishes_drafts_and_unpublish_reverts_them(staff, staff
 
     published = staff_client.post(url, {"action": "publish_selected", "_selected_action": selected}, follow=True)
 
-    assert action_messages(published) == [f"2 {plural} were published."]
+    assert action_messages(published) == [
+        f"2 {plural} were published.",
+        "1 selected record was not in a state for this and was left as it was.",
+    ]
     assert set(model.objects.published()) == {*drafts, already}
     assert drafts[0].history.first().history_user == staff
 

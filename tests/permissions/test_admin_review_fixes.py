@@ -1,0 +1,220 @@
+"""Fixes from the review of the admin: the publishing actions warn about the records they
+leave alone, French action names and messages need no agreement with the model, History
+pages show no "None" and no English, the History button is offered only to those who may
+open it (and a refusal is a translated page), the audit page names records in the
+reader's language, and the challenges list says whose each challenge is."""
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from cogwg.admin_base import PublicationAdminMixin
+from cogwg.choices import PublicationState
+from jurisdictions.models import Accomplishment
+from tests.factories import AccomplishmentFactory, ChallengeFactory, JurisdictionFactory
+from tests.permissions.conftest import admin_client
+
+
+def levels_and_messages(response):
+    return [(message.level_tag, message.message) for message in get_messages(response.wsgi_request)]
+
+
+def fr(name, *args):
+    with translation.override("fr"):
+        return reverse(name, args=args)
+
+
+def en(name, *args):
+    with translation.override("en"):
+        return reverse(name, args=args)
+
+
+def text(html):
+    html = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#x27;", "'")
+
+
+# Item 2: publishing warns about what it left alone
+
+
+@pytest.mark.parametrize(("action", "state"), [("publish_selected", "published"), ("unpublish_selected", "draft")])
+def test_publishing_nothing_is_no_success_and_warns_about_the_records_left_alone(staff_client, action, state):
+    left = AccomplishmentFactory.create_batch(2, publication_state=state)
+    before = {record.pk: record.publication_state for record in left}
+
+    response = staff_client.post(
+        reverse("admin:jurisdictions_accomplishment_changelist"),
+        {"action": action, "_selected_action": [record.pk for record in left]},
+    )
+
+    verb = "published" if action == "publish_selected" else "unpublished"
+    assert levels_and_messages(response) == [
+        ("info", f"0 accomplishments were {verb}."),
+        ("warning", "2 selected records were not in a state for this and were left as they were."),
+    ]
+    assert dict(Accomplishment.objects.values_list("pk", "publication_state")) == before
+
+
+def test_publishing_some_is_a_success_with_a_warning_for_the_others(staff_client):
+    draft = ChallengeFactory(publication_state=PublicationState.DRAFT)
+    published = ChallengeFactory(publication_state=PublicationState.PUBLISHED)
+
+    response = staff_client.post(
+        reverse("admin:jurisdictions_challenge_changelist"),
+        {"action": "publish_selected", "_selected_action": [draft.pk, published.pk]},
+    )
+
+    assert levels_and_messages(response) == [
+        ("success", "1 challenge was published."),
+        ("warning", "1 selected record was not in a state for this and was left as it was."),
+    ]
+
+
+def test_an_admin_may_say_why_records_were_left_alone(rf, staff, monkeypatch):
+    request = rf.post("/")
+    request.user = staff
+    said = []
+    model_admin = admin.site._registry[Accomplishment]
+    assert isinstance(model_admin, PublicationAdminMixin)
+    monkeypatch.setattr(model_admin, "message_user", lambda request, message, level=None: said.append(str(message)))
+
+    model_admin._report(
+        request,
+        "%(count)d %(items)s changed.",
+        1,
+        3,
+        left_alone_message="%(count)d were in a closed period.",
+    )
+
+    assert said == ["1 accomplishment changed.", "2 were in a closed period."]
+
+
+# Item 6: French action names and messages agree with nothing
+
+
+def test_french_action_names_and_messages_need_no_agreement(staff_client):
+    update_url = fr("admin:workplan_progressupdate_changelist")
+    AccomplishmentFactory(publication_state=PublicationState.DRAFT)
+
+    names = dict(staff_client.get(update_url).context["action_form"].fields["action"].choices)
+    published = staff_client.post(
+        fr("admin:jurisdictions_accomplishment_changelist"),
+        {"action": "publish_selected", "_selected_action": list(Accomplishment.objects.values_list("pk", flat=True))},
+    )
+
+    assert names["publish_selected"] == "Publier la sélection (mises à jour des progrès)"
+    assert names["submit_selected"] == "Soumettre la sélection pour examen (mises à jour des progrès)"
+    assert names["return_selected"] == "Retourner la sélection pour modifications (mises à jour des progrès)"
+    assert names["unpublish_selected"] == "Retirer la sélection de la publication (mises à jour des progrès)"
+    assert published.status_code == 302
+    assert [message for _level, message in levels_and_messages(published)] == ["Publication\u00a0: 1 réalisation."]
+
+
+# Item 3: the History page has no "None" and no English
+
+
+def test_the_history_page_shows_no_none_and_no_english(staff_client):
+    accomplishment = AccomplishmentFactory(title_en="Portal", title_fr="Portail")
+    accomplishment.title_fr = "Portail ouvert"
+    accomplishment.save()
+
+    html = text(staff_client.get(fr("admin:jurisdictions_accomplishment_history", accomplishment.pk)).content.decode())
+
+    assert "None" not in html
+    for english in ("Change reason", "Changed by", "Changes", "Object", "entries", "History"):
+        assert english not in html
+    assert "Raison de la modification" in html
+
+
+# Item 4: no History button that leads to a refusal, and a translated refusal
+
+
+@pytest.fixture
+def bob_and_ontario(world, client):
+    """BC's contributor, and Ontario's published accomplishment (visible, its history not)."""
+    world.accomplishment.publication_state = PublicationState.PUBLISHED
+    world.accomplishment.save()
+    return admin_client(client, world.users.contributor_bc), world.accomplishment
+
+
+def test_no_history_button_on_a_record_whose_history_its_reader_may_not_see(world, bob_and_ontario):
+    client, ontarios = bob_and_ontario
+
+    page = client.get(reverse("admin:jurisdictions_accomplishment_change", args=[ontarios.pk]))
+
+    history_url = reverse("admin:jurisdictions_accomplishment_history", args=[ontarios.pk])
+    assert page.status_code == 200
+    assert history_url not in page.content.decode()
+    assert client.get(history_url).status_code == 403
+
+
+def test_the_history_button_stays_for_those_who_may_open_it(world, client):
+    admin_client(client, world.users.contributor_on)
+
+    page = client.get(reverse("admin:jurisdictions_accomplishment_change", args=[world.accomplishment.pk]))
+
+    assert reverse("admin:jurisdictions_accomplishment_history", args=[world.accomplishment.pk]) in (
+        page.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "You may not see this page"), ("fr", "Vous ne pouvez pas consulter cette page")]
+)
+def test_a_refusal_is_a_page_in_the_address_language(world, bob_and_ontario, language, heading):
+    client, ontarios = bob_and_ontario
+    with translation.override(language):
+        url = reverse("admin:jurisdictions_accomplishment_history", args=[ontarios.pk])
+
+    response = client.get(url)
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert f'<html lang="{language}">' in html
+    assert f"<h1>{heading}" in html
+    assert "403 Forbidden" not in html
+
+
+# Item 7: the audit page names records in the reader's language
+
+
+def test_the_audit_page_names_records_in_the_readers_language(staff_client):
+    AccomplishmentFactory(title_en="Open portal", title_fr="Portail ouvert")
+    AccomplishmentFactory(title_en="Only in English", title_fr="")
+
+    french = text(staff_client.get(fr("admin:audit")).content.decode())
+    english = text(staff_client.get(en("admin:audit")).content.decode())
+
+    assert "Portail ouvert" in french and "Open portal" not in french
+    assert "Only in English" in french
+    assert "Open portal" in english and "Portail ouvert" not in english
+
+
+# Item 8: whose challenge it is, in the challenges list
+
+
+def test_the_challenges_list_names_their_jurisdictions_in_constant_queries(staff_client):
+    on = JurisdictionFactory(code="ON", order=1)
+    bc = JurisdictionFactory(code="BC", order=2)
+    ChallengeFactory(title_en="Staffing").jurisdictions.set([bc, on])
+    url = reverse("admin:jurisdictions_challenge_changelist")
+    staff_client.get(url)
+    with CaptureQueriesContext(connection) as one_row:
+        staff_client.get(url)
+    ChallengeFactory(title_en="Everyone's")
+    ChallengeFactory(title_en="Legal").jurisdictions.set([bc])
+
+    with CaptureQueriesContext(connection) as three_rows:
+        page = staff_client.get(url)
+
+    html = text(page.content.decode())
+    assert len(three_rows) == len(one_row)
+    assert "Staffing ON, BC" in html
+    assert "Legal BC" in html
+    assert "Everyone's across jurisdictions" in html
