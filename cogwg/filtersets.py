@@ -158,7 +158,16 @@ class FilterSet(filters.FilterSet):
 class SearchFilterSet(FilterSet):
     """Adds ``q``: a search of ``search_fields`` (translated fields are searched in every
     language) and ``plain_search_fields`` (untranslated columns) that ignores case and
-    accents (cogwg/search.py)."""
+    accents (cogwg/search.py). The words of ``q`` (separated by spaces) are searched each on
+    its own, and a record is found when every word is in one of its fields or another:
+    "researchers flood" finds "Researchers map flood risk". Only the first
+    ``MAX_SEARCH_WORDS`` words count, so that a long ``q`` cannot make a huge query.
+
+    A field may be a related record's (``themes__name``): those are searched through a
+    subquery on the record's primary key, so that a record with two matching themes is
+    found once, without DISTINCT, and the number of queries stays the same."""
+
+    MAX_SEARCH_WORDS = 10
 
     search_fields: tuple[str, ...] = ()
     plain_search_fields: tuple[str, ...] = ()
@@ -170,11 +179,21 @@ class SearchFilterSet(FilterSet):
     )
 
     def search(self, queryset, name, value: str):
-        value = value.strip()
-        if not value:
+        words = value.split()[: self.MAX_SEARCH_WORDS]
+        if not words:
             return queryset
         columns = [*in_every_language(*self.search_fields), *self.plain_search_fields]
-        return queryset.filter(reduce(operator.or_, (Q(contains_text(column, value)) for column in columns)))
+        own = [column for column in columns if "__" not in column]
+        related = [column for column in columns if "__" in column]
+        for word in words:
+            condition = reduce(operator.or_, (Q(contains_text(column, word)) for column in own), Q())
+            if related:
+                matching = queryset.model._default_manager.filter(
+                    reduce(operator.or_, (Q(contains_text(column, word)) for column in related))
+                )
+                condition |= Q(pk__in=matching.values("pk"))
+            queryset = queryset.filter(condition)
+        return queryset
 
 
 def date_filters(field_name, noun):

@@ -1,5 +1,6 @@
 """E-mails of the review before publishing (cogwg/services.py): the secretariat is told
-when a record is submitted; the contributor who submitted it (or the author of a
+when a record is submitted (a user story too, sent through the public form or filed by a
+contributor: stories/services.py); the contributor who submitted it (or the author of a
 progress update) when it is published or returned for changes, with the comment.
 
 The services call ``enqueue``: a Celery task (cogwg/notification_tasks.py) sends the
@@ -49,7 +50,7 @@ def secretariat_addresses() -> list[str]:
 
 def contributor_addresses(record) -> list[str]:
     """Who submitted ``record``, else (a progress update) who posted it."""
-    user = record.submitted_by or getattr(record, "author", None)
+    user = getattr(record, "submitted_by", None) or getattr(record, "author", None)
     if user is None or not user.is_active or not user.email:
         return []
     return [user.email.lower()]
@@ -76,6 +77,16 @@ def _admin_url(record) -> str:
     return site_url(reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk]))
 
 
+def _submitter(record):
+    """Who submitted ``record`` for review. A user story has no ``submitted_by``: it is
+    who added it (a contributor, in the admin or the API), or None when it came through
+    the public form."""
+    if hasattr(record, "submitted_by"):
+        return record.submitted_by
+    first = record.history.order_by("history_date", "history_id").first()
+    return first.history_user if first is not None else None
+
+
 def _user_name(user) -> str:
     if user is None:
         return "—"
@@ -87,12 +98,19 @@ def _text(event, record, language) -> tuple[str, str]:
         kind = str(record._meta.verbose_name)
         names = {"kind": kind, "title": _title(record, language)}
         if event == SUBMITTED:
-            who = _user_name(record.submitted_by)
+            submitter = _submitter(record)
             subject = _("COGWG: %(kind)s submitted for review") % names
-            body = _('The %(kind)s "%(title)s" was submitted for review by %(who)s.') % {**names, "who": who}
-            body += "\n" + _("Publish it, or return it for changes, in the tracker's administration: %(url)s") % {
-                "url": _admin_url(record)
-            }
+            if submitter is None and not hasattr(record, "submitted_by"):
+                # Sent by a member of the public: who they are stays in the admin.
+                body = _('The %(kind)s "%(title)s" was sent through the public form for review.') % names
+            else:
+                who = _user_name(submitter)
+                body = _('The %(kind)s "%(title)s" was submitted for review by %(who)s.') % {**names, "who": who}
+            if hasattr(record, "submitted_by"):
+                next_step = _("Publish it, or return it for changes, in the tracker's administration: %(url)s")
+            else:  # a user story is published or rejected
+                next_step = _("Review it, then publish or reject it, in the tracker's administration: %(url)s")
+            body += "\n" + next_step % {"url": _admin_url(record)}
         elif event == RETURNED:
             subject = _("COGWG: %(kind)s returned for changes") % names
             body = _('The secretariat returned the %(kind)s "%(title)s" for changes:') % names

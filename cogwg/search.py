@@ -13,15 +13,69 @@ import unicodedata
 from django.db.models import CharField, F, Func, Value
 from django.db.models.lookups import IContains
 
-# Letters that PostgreSQL's unaccent spells out and that Unicode does not decompose.
-LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+# What PostgreSQL's unaccent rules (``unaccent.rules``) spell out and Unicode does not
+# decompose: ligatures and the Latin letters with a stroke, and the typographic
+# punctuation French and English text is written with (a search for "l\u2019école" must
+# find "l'école", and the other way round, on SQLite as on PostgreSQL). Each value is the
+# rules' own; tests/cogwg/test_search_unaccent.py compares them with PostgreSQL's.
+UNACCENT_RULES = {
+    # Ligatures and letters
+    "œ": "oe",
+    "Œ": "OE",
+    "æ": "ae",
+    "Æ": "AE",
+    "ß": "ss",
+    "ẞ": "SS",
+    "ø": "o",
+    "Ø": "O",
+    "ł": "l",
+    "Ł": "L",
+    "đ": "d",
+    "Đ": "D",
+    "ð": "d",
+    "Ð": "D",
+    "þ": "th",
+    "Þ": "TH",
+    "ħ": "h",
+    "Ħ": "H",
+    "\u0131": "i",  # dotless i
+    "ŀ": "l",
+    "Ŀ": "L",
+    # Apostrophes and quotation marks
+    "\u2018": "'",  # left single quotation mark
+    "\u2019": "'",  # right single quotation mark
+    "\u201b": "'",  # single high-reversed-9 quotation mark
+    "\u2032": "'",  # prime
+    "\u02bc": "'",  # modifier letter apostrophe
+    "\u201c": '"',  # left double quotation mark
+    "\u201d": '"',  # right double quotation mark
+    "\u201f": '"',  # double high-reversed-9 quotation mark
+    "\u2033": '"',  # double prime
+    "\u201a": ",",  # single low-9 quotation mark
+    "\u201e": ",,",  # double low-9 quotation mark
+    "\u00ab": "<<",  # left-pointing double angle quotation mark
+    "\u00bb": ">>",  # right-pointing double angle quotation mark
+    "\u2039": "<",  # single left-pointing angle quotation mark
+    "\u203a": ">",  # single right-pointing angle quotation mark
+    # Hyphens and dashes
+    "\u00ad": "-",  # soft hyphen
+    "\u2010": "-",  # hyphen
+    "\u2011": "-",  # non-breaking hyphen
+    "\u2012": "-",  # figure dash
+    "\u2013": "-",  # en dash
+    "\u2014": "-",  # em dash
+    "\u2015": "-",  # horizontal bar
+    "\u2212": "-",  # minus sign
+}
+SPELLED_OUT = str.maketrans(UNACCENT_RULES)
 
 
 def strip_accents(text: str | None) -> str | None:
-    """``text`` without its accents ("Québec" → "Quebec", "cœur" → "coeur")."""
+    """``text`` without its accents ("Québec" → "Quebec", "cœur" → "coeur"), its typographic
+    punctuation spelled as PostgreSQL's unaccent spells it ("l\u2019école" → "l'ecole")."""
     if text is None:
         return None
-    decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
+    decomposed = unicodedata.normalize("NFKD", text.translate(SPELLED_OUT))
     return "".join(character for character in decomposed if not unicodedata.combining(character))
 
 

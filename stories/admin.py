@@ -16,7 +16,14 @@ from cogwg.admin_base import TrackedTranslationAdmin
 from .admin_ckan import DatasetCkanAdminMixin
 from .choices import StoryState
 from .models import Dataset, Theme, UserStory
-from .services import stories_moderate
+from .services import (
+    PUBLICATION_TEXT_FIELDS,
+    REVIEWABLE_STATES,
+    stories_moderate,
+    story_announce_submitted,
+    story_decision_announce,
+    story_publication_gaps,
+)
 
 
 @admin.register(Theme)
@@ -62,18 +69,26 @@ class UserStoryForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         # Published from the form as by the "Publish" action (stories_moderate): on today's
-        # date, unless the secretariat gives another. A published story keeps its date.
+        # date, unless the secretariat gives another, and only once it has what a published
+        # story has (its title and summary in both languages, no unchecked list of
+        # datasets). A published story keeps its date.
         publishing = cleaned_data.get("state") == StoryState.PUBLISHED != self.instance.state
         undated = "published_on" in self.fields and cleaned_data.get("published_on") is None
         if publishing and undated and "published_on" not in self.errors:
             cleaned_data["published_on"] = timezone.localdate()
+        if publishing:
+            texts = {name: cleaned_data.get(name, getattr(self.instance, name)) for name in PUBLICATION_TEXT_FIELDS}
+            for name, message in story_publication_gaps(texts).items():
+                if name not in self.errors:
+                    self.add_error(name if name in self.fields else None, message)
         return cleaned_data
 
 
 @admin.register(UserStory)
 class UserStoryAdmin(TrackedTranslationAdmin):
     form = UserStoryForm
-    list_display = ("title", "jurisdiction", "user_type", "impact", "state", "published_on")
+    # When a story arrived: the submitted ones waiting longest are found by sorting on it.
+    list_display = ("title", "jurisdiction", "user_type", "impact", "state", "created_at", "published_on")
     list_filter = ("state", "user_type", "impact", ("jurisdiction", admin.RelatedOnlyFieldListFilter), "themes")
     list_select_related = ("jurisdiction",)
     search_fields = ("title_en", "title_fr", "summary_en", "summary_fr", "slug")
@@ -87,10 +102,13 @@ class UserStoryAdmin(TrackedTranslationAdmin):
         (_("Publication"), {"fields": ("state", "published_on", "release", "portal_url")}),
         (
             _("Submitter (private)"),
-            {"fields": ("submitter_name", "submitter_email"), "description": _("Never shown outside this form.")},
+            {
+                "fields": ("submitter_name", "submitter_email", "submitter_language"),
+                "description": _("Never shown outside this form."),
+            },
         ),
     )
-    history_hidden_fields = ("submitter_name", "submitter_email")
+    history_hidden_fields = ("submitter_name", "submitter_email", "submitter_language")
     # A contributor's story is submitted as they write it; the secretariat moderates it.
     publisher_fields = ("state", "published_on")
     actions = ["publish_selected", "reject_selected"]
@@ -102,24 +120,39 @@ class UserStoryAdmin(TrackedTranslationAdmin):
         # Who submitted a story is the secretariat's to know.
         return [(name, options) for name, options in fieldsets if "submitter_email" not in options["fields"]]
 
+    def save_model(self, request, obj, form, change):
+        stored = UserStory.objects.filter(pk=obj.pk).values_list("state", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        if not change and obj.state in REVIEWABLE_STATES and not self.has_publish_permission(request):
+            # A contributor filed it: the secretariat reviews it.
+            story_announce_submitted(story=obj)
+        elif change:
+            story_decision_announce(story=obj, previous_state=stored)
+
     @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["publish"])
     def publish_selected(self, request, queryset):
-        changed = stories_moderate(queryset=queryset, state=StoryState.PUBLISHED, by=request.user)
+        moderation = stories_moderate(queryset=queryset, state=StoryState.PUBLISHED, by=request.user)
+        changed = moderation.changed
         message = ngettext("%(count)d %(items)s was published.", "%(count)d %(items)s were published.", changed)
         items = model_ngettext(self.opts, changed)
         self.message_user(request, message % {"count": changed, "items": items}, messages.SUCCESS)
-        self._report_left_alone(request, queryset, changed)
+        for story, gaps in moderation.incomplete:
+            message = _("“%(story)s” was not published: %(gaps)s") % {"story": story, "gaps": " ".join(gaps.values())}
+            self.message_user(request, message, messages.WARNING)
+        self._report_left_alone(request, queryset, changed + len(moderation.incomplete))
 
     @admin.action(description=_("Reject selected %(verbose_name_plural)s"), permissions=["publish"])
     def reject_selected(self, request, queryset):
-        changed = stories_moderate(queryset=queryset, state=StoryState.REJECTED, by=request.user)
+        changed = stories_moderate(queryset=queryset, state=StoryState.REJECTED, by=request.user).changed
         message = ngettext("%(count)d %(items)s was rejected.", "%(count)d %(items)s were rejected.", changed)
         items = model_ngettext(self.opts, changed)
         self.message_user(request, message % {"count": changed, "items": items}, messages.SUCCESS)
         self._report_left_alone(request, queryset, changed)
 
-    def _report_left_alone(self, request, queryset, changed):
-        left_alone = queryset.count() - changed
+    def _report_left_alone(self, request, queryset, handled):
+        """A warning for the selected stories the action did not concern (``handled``: those
+        it moved, or refused with a message of their own)."""
+        left_alone = queryset.count() - handled
         if left_alone:
             message = ngettext(
                 "%(count)d story was already published or rejected and was left as it was.",

@@ -12,7 +12,9 @@ from .models import Dataset, Theme, UserStory
 
 
 class UserStoryFilterSet(SearchFilterSet):
-    search_fields = ("title", "summary", "story")
+    # A story is found by its themes' names and its datasets' titles too ("health", "water
+    # levels"), as its page shows them.
+    search_fields = ("title", "summary", "story", "themes__name", "datasets__title")
 
     jurisdiction = jurisdiction_filter("jurisdiction")
     impact = ChoicesFilter(choices=Impact.choices, label=_("Impact"))

@@ -20,6 +20,16 @@ def column_length(name: str) -> int:
     return UserStory._meta.get_field(name).max_length
 
 
+class MultilineField(forms.CharField):
+    """A textarea's text, its line breaks as "\\n": browsers send each as CRLF but count it
+    as one character against ``maxlength``, so the length is checked (and the text
+    stored) as the reader counted it."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class StorySubmissionForm(forms.Form):
     # The page shows its own error summary in the page's language rather than the
     # browser's validation bubbles, which some screen readers miss.
@@ -30,14 +40,14 @@ class StorySubmissionForm(forms.Form):
         max_length=200,
         error_messages={"required": _("Enter the title of your story.")},
     )
-    summary = forms.CharField(
+    summary = MultilineField(
         label=_("Summary"),
         help_text=_("In two or three sentences: who used which open data, and what came of it."),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Enter a summary of your story.")},
     )
-    story = forms.CharField(
+    story = MultilineField(
         label=_("Your story"),
         help_text=_("Optional: tell us more."),
         required=False,
@@ -71,19 +81,25 @@ class StorySubmissionForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    datasets = forms.CharField(
+    datasets = MultilineField(
         label=_("Datasets used"),
         help_text=_("Optional: the web address of each dataset, one per line."),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # autocomplete: the browser may fill them in (WCAG 1.3.5, identify input purpose).
     submitter_name = forms.CharField(
-        label=_("Your name"), help_text=_("Optional."), required=False, max_length=column_length("submitter_name")
+        label=_("Your name"),
+        help_text=_("Optional."),
+        required=False,
+        max_length=column_length("submitter_name"),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     submitter_email = forms.EmailField(
         label=_("Your e-mail address"),
         # Django's own limit is 320 characters; the column holds 254.
         max_length=column_length("submitter_email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("Only to contact you about your story. It is never published."),
         error_messages={
             "required": _("Enter your e-mail address."),

@@ -1,7 +1,11 @@
 """The open data user stories inventory (priority 1) and the datasets stories used."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cogwg.models import TimeStampedModel
@@ -61,11 +65,37 @@ class Dataset(TimeStampedModel):
     def __str__(self):
         return self.title
 
+    @property
+    def removed_from_portal(self) -> bool:
+        """The last harvest found the dataset gone from its portal (its page says so)."""
+        return self.harvest_error_code == CkanErrorCode.NOT_FOUND
+
     @admin.display(description=_("last harvest error"))
     def harvest_error_message(self) -> str:
         """The last harvest error in the active language, with its technical detail; an
         error kept before there were codes, as it was written."""
         return ckan_error_message(self.harvest_error_code, self.harvest_error)
+
+
+def reserved_story_slugs() -> set[str]:
+    """The words that stand where a story's slug does in the stories' own addresses, in
+    every language: /en/user-stories/submit/ is the form, not the story "submit"."""
+    words = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            listing = reverse("stories:list")
+            words.add(reverse("stories:submit").removeprefix(listing).split("/")[0])
+    return words
+
+
+def validate_story_slug(value: str) -> None:
+    """A story's address must not be one of the site's own pages (stories/urls.py)."""
+    if value.lower() in reserved_story_slugs():
+        raise ValidationError(
+            _("“%(slug)s” is the address of one of the site's pages: choose another slug."),
+            code="reserved",
+            params={"slug": value},
+        )
 
 
 class UserStoryQuerySet(models.QuerySet):
@@ -78,10 +108,11 @@ class UserStoryQuerySet(models.QuerySet):
 
 class UserStory(TimeStampedModel):
     """How someone used open data. Submitter name and e-mail are private: they never
-    leave the admin."""
+    leave the admin (and the e-mails to the submitter about their story, in
+    ``submitter_language``: stories/notifications.py)."""
 
     title = models.CharField(_("title"), max_length=255)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, validators=[validate_story_slug])
     summary = models.TextField(_("summary"))
     story = models.TextField(_("story"), blank=True)
     jurisdiction = models.ForeignKey(
@@ -111,6 +142,13 @@ class UserStory(TimeStampedModel):
     portal_url = models.URLField(_("page on the open government portal"), blank=True)
     submitter_name = models.CharField(_("submitter's name"), max_length=200, blank=True)
     submitter_email = models.EmailField(_("submitter's e-mail"), blank=True)
+    submitter_language = models.CharField(
+        _("submitter's language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the form they used: the e-mails they get about their story are in it."),
+    )
 
     objects = UserStoryQuerySet.as_manager()
 

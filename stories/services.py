@@ -5,16 +5,30 @@ transaction opens, so that no database transaction waits on the network; each da
 then written in its own transaction. A harvest that fails is recorded on the dataset
 (``harvest_error_code``, ``harvest_error``, ``last_harvest_attempt``) and never stops the
 others.
+
+Stories sent through the public form are stored as submitted (``story_submit``) and
+announced once the transaction commits: to the secretariat (cogwg/notifications.py) and,
+with a receipt, to their submitter (stories/notifications.py). The secretariat publishes
+or rejects them (``stories_moderate``, ``story_publish``); a story is published only once
+it has its title and summary in both languages (``story_publication_gaps``), and its
+submitter is told of the decision.
 """
 
+import datetime
 import logging
+import secrets
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 
+from cogwg import notifications
 from cogwg.versioning import data_changed
 
+from . import notifications as submitter_notifications
 from .choices import StoryState
 from .ckan import (
     PORTAL_URL_MAX_LENGTH,
@@ -25,7 +39,7 @@ from .ckan import (
     Package,
     parse_dataset_url,
 )
-from .models import Dataset, UserStory
+from .models import Dataset, UserStory, reserved_story_slugs
 
 logger = logging.getLogger(__name__)
 
@@ -177,6 +191,57 @@ def datasets_harvest_all(*, queryset=None) -> HarvestSummary:
 
 # Public submissions (the "Submit a user story" form).
 
+# An identical story (same e-mail address, title and summary) sent again within this
+# time is the same one: a double click, or "Back" and "Submit" once more.
+RESUBMISSION_WINDOW = datetime.timedelta(minutes=10)
+# Tries at a free slug: the title's, then with a random suffix.
+SLUG_ATTEMPTS = 5
+
+
+def _datasets_heading(language: str) -> str:
+    """The line that introduces the datasets a submitter named, in ``language``."""
+    with translation.override(language):
+        return gettext("Datasets used:")
+
+
+def _slug_candidates(title: str):
+    base = slugify(title)[:100].strip("-") or "story"
+    if base in reserved_story_slugs():
+        base = f"story-{base}"
+    yield base
+    for _attempt in range(SLUG_ATTEMPTS - 1):
+        yield f"{base}-{secrets.token_hex(3)}"
+
+
+def _slug_taken(slug: str) -> bool:
+    return UserStory.objects.filter(slug=slug).exists()
+
+
+def _save_with_free_slug(story: UserStory, *, title: str) -> None:
+    """Save the new ``story`` under the first slug of ``title`` that is free. Another
+    submission may take a slug between the check and the save (the database's unique
+    constraint then refuses the insert): the save is retried under the next slug, inside
+    a savepoint so that the transaction goes on."""
+    for slug in _slug_candidates(title):
+        if _slug_taken(slug):
+            continue
+        story.slug = slug
+        try:
+            with transaction.atomic():
+                story.save()
+        except IntegrityError:
+            if _slug_taken(slug):
+                continue  # taken meanwhile
+            raise
+        return
+    raise IntegrityError(f"No free slug for the story {title!r} after {SLUG_ATTEMPTS} tries")
+
+
+def story_announce_submitted(*, story: UserStory) -> None:
+    """Tell the secretariat, once the transaction commits, that ``story`` awaits review
+    (a public submission, or a story a contributor filed)."""
+    notifications.enqueue(event=notifications.SUBMITTED, record=story)
+
 
 @transaction.atomic
 def story_submit(
@@ -192,65 +257,154 @@ def story_submit(
     dataset_urls=(),
     submitter_name: str = "",
     submitter_email: str = "",
-):
+) -> UserStory:
     """Store a story sent by the public, as submitted: nothing is public until the
     secretariat approves and publishes it. The text goes into the columns of the language
     it was written in (``language``); the secretariat adds the translation in review. The
     datasets named by the submitter are listed at the end of the story for the secretariat
-    to link. Returns the new ``UserStory``."""
-    import secrets
+    to link. Once this commits, the secretariat is e-mailed, and the submitter gets a
+    receipt with the story's reference, in ``language``.
 
-    from django.utils import translation
-    from django.utils.text import slugify
-    from django.utils.translation import gettext
-
-    from .choices import StoryState
-    from .models import UserStory
-
-    base = slugify(title)[:100].strip("-") or "story"
-    if base in ("submit", "soumettre"):  # the form's own address
-        base = f"story-{base}"
-    slug = base
-    while UserStory.objects.filter(slug=slug).exists():
-        slug = f"{base}-{secrets.token_hex(3)}"
+    Returns the new ``UserStory``; the same story sent again within
+    ``RESUBMISSION_WINDOW`` stores and sends nothing and returns the one first stored."""
+    texts = {f"title_{language}": title, f"summary_{language}": summary}
+    earlier = (
+        UserStory.objects.filter(
+            submitter_email__iexact=submitter_email,
+            created_at__gte=timezone.now() - RESUBMISSION_WINDOW,
+            **texts,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if earlier is not None:
+        return earlier
     if dataset_urls:
-        with translation.override(language):
-            heading = gettext("Datasets used:")
-        story = "\n".join([story.strip(), "", heading, *dataset_urls]).strip()
+        story = "\n".join([story.strip(), "", _datasets_heading(language), *dataset_urls]).strip()
     submission = UserStory(
-        slug=slug,
         state=StoryState.SUBMITTED,
         user_type=user_type,
         impact=impact,
         jurisdiction=jurisdiction,
         submitter_name=submitter_name,
         submitter_email=submitter_email,
-        **{f"title_{language}": title, f"summary_{language}": summary, f"story_{language}": story},
+        submitter_language=language,
+        **texts,
+        **{f"story_{language}": story},
     )
-    submission.save()
+    _save_with_free_slug(submission, title=title)
     submission.themes.set(themes)
+    story_announce_submitted(story=submission)
+    submitter_notifications.enqueue(kind=submitter_notifications.RECEIVED, story=submission)
     return submission
 
+
+# Moderation
 
 # Where the moderation actions apply; a published or rejected story is left alone.
 REVIEWABLE_STATES = (StoryState.SUBMITTED, StoryState.IN_REVIEW, StoryState.APPROVED)
 
+# What a published story must have, in each language, with what to say when it lacks it.
+REQUIRED_TO_PUBLISH = {
+    "title_en": gettext_lazy("A published story needs its title in English."),
+    "title_fr": gettext_lazy("A published story needs its title in French."),
+    "summary_en": gettext_lazy("A published story needs its summary in English."),
+    "summary_fr": gettext_lazy("A published story needs its summary in French."),
+}
+DATASET_LIST_LEFT = {
+    "story_en": gettext_lazy(
+        "Its English text still lists the datasets the submitter named: link them under "
+        "“Datasets”, then take the list out of the text."
+    ),
+    "story_fr": gettext_lazy(
+        "Its French text still lists the datasets the submitter named: link them under "
+        "“Datasets”, then take the list out of the text."
+    ),
+}
+
+
+# The fields story_publication_gaps reads.
+PUBLICATION_TEXT_FIELDS = (*REQUIRED_TO_PUBLISH, *DATASET_LIST_LEFT)
+
+
+def story_publication_gaps(texts) -> dict[str, str]:
+    """What keeps a story whose text fields are ``texts`` (a mapping, or the story
+    itself) from being published, by field, in the active language: a title or summary
+    missing in either language, or the unchecked list of datasets a submission ends
+    with (``story_submit``) still in its text. Empty when it may be published."""
+
+    def value(name):
+        found = texts.get(name) if isinstance(texts, dict) else getattr(texts, name, "")
+        return (found or "").strip()
+
+    gaps = {name: str(message) for name, message in REQUIRED_TO_PUBLISH.items() if not value(name)}
+    for name, message in DATASET_LIST_LEFT.items():
+        heading = _datasets_heading(name.rsplit("_", 1)[1])
+        if any(line.strip() == heading for line in value(name).splitlines()):
+            gaps[name] = str(message)
+    return gaps
+
+
+@dataclass
+class Moderation:
+    """What ``stories_moderate`` did: how many stories it moved, and the stories it would
+    not publish, each with what it lacks (``story_publication_gaps``)."""
+
+    changed: int = 0
+    incomplete: list[tuple[UserStory, dict[str, str]]] = field(default_factory=list)
+
+
+def story_decision_announce(*, story: UserStory, previous_state: str) -> None:
+    """Tell whoever sent ``story`` through the public form, once the transaction commits,
+    that it has just been published or not accepted (from a state under review)."""
+    if previous_state not in REVIEWABLE_STATES:
+        return
+    kinds = {
+        StoryState.PUBLISHED: submitter_notifications.PUBLISHED,
+        StoryState.REJECTED: submitter_notifications.REJECTED,
+    }
+    if story.state in kinds:
+        submitter_notifications.enqueue(kind=kinds[story.state], story=story)
+
 
 @transaction.atomic
-def stories_moderate(*, queryset, state, by=None) -> int:
+def stories_moderate(*, queryset, state, by=None) -> Moderation:
     """Move the reviewable stories of ``queryset`` to ``state`` (published or rejected),
-    one save each so that the history shows who did it; returns how many moved."""
+    one save each so that the history shows who did it. A story is published only when
+    it has its title and summary in both languages and no unchecked list of datasets in
+    its text (``story_publication_gaps``): the others are left as they were and listed.
+    Whoever sent a story through the public form is told of the decision."""
     pks = list(queryset.values_list("pk", flat=True))
     stories = UserStory.objects.filter(pk__in=pks, state__in=REVIEWABLE_STATES).select_for_update()
     today = timezone.localdate()
-    changed = 0
+    moderation = Moderation()
     for story in stories:
-        story.state = state
+        previous_state = story.state
         update_fields = ["state", "modified_at"]
         if state == StoryState.PUBLISHED:
+            if gaps := story_publication_gaps(story):
+                moderation.incomplete.append((story, gaps))
+                continue
             story.published_on = today
             update_fields.append("published_on")
+        story.state = state
         story._history_user = by
         story.save(update_fields=update_fields)
-        changed += 1
-    return changed
+        story_decision_announce(story=story, previous_state=previous_state)
+        moderation.changed += 1
+    return moderation
+
+
+def story_publish(*, story: UserStory, by=None) -> UserStory:
+    """Publish one story (the API's ``publish``); a published story is left as it is.
+    Raises ValidationError, and changes nothing, for a rejected story or one that lacks
+    what a published story has (``story_publication_gaps``). Returns it as saved."""
+    if story.state == StoryState.REJECTED:
+        raise ValidationError(
+            gettext_lazy("A rejected story cannot be published: only a story under review can."), code="rejected"
+        )
+    moderation = stories_moderate(queryset=UserStory.objects.filter(pk=story.pk), state=StoryState.PUBLISHED, by=by)
+    if moderation.incomplete:
+        ((_story, gaps),) = moderation.incomplete
+        raise ValidationError({name: ValidationError(message, code="incomplete") for name, message in gaps.items()})
+    return UserStory.objects.get(pk=story.pk)

@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from .models import Dataset
+from . import notifications
+from .models import Dataset, UserStory
 from .services import dataset_harvest, datasets_harvest_all
 
 
@@ -17,3 +18,12 @@ def harvest_datasets():
 def harvest_dataset(dataset_id: int):
     dataset = Dataset.objects.filter(pk=dataset_id).first()
     return dataset_harvest(dataset=dataset) if dataset else False
+
+
+@shared_task(autoretry_for=(OSError,), max_retries=5, retry_backoff=60)
+def send_submitter_email(kind: str, story_id: int) -> bool:
+    """E-mail ``kind`` (received, published, rejected) to the submitter of the story
+    ``story_id`` (stories/notifications.py); False when the story is gone or has no
+    submitter's address."""
+    story = UserStory.objects.filter(pk=story_id).first()
+    return notifications.send(kind=kind, story=story) if story else False

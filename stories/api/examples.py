@@ -83,6 +83,8 @@ DATASET = {
         ],
     },
     "last_harvested": "2020-06-01T02:00:00-04:00",
+    "last_harvest_attempt": "2020-06-01T02:00:00-04:00",
+    "harvest_error_code": "",
     "created_at": "2020-05-29T14:00:00-04:00",
     "modified_at": "2020-06-01T02:00:00-04:00",
 }

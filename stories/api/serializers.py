@@ -19,8 +19,10 @@ from cogwg.api.summaries import (
 from jurisdictions.models import Jurisdiction
 from workplan.models import Milestone
 
+from ..choices import CkanErrorCode, StoryState
 from ..models import Dataset, Theme, UserStory
 from ..selectors import shown_release
+from ..services import PUBLICATION_TEXT_FIELDS, story_publication_gaps
 
 
 class UserStorySerializer(ApiModelSerializer):
@@ -74,9 +76,27 @@ class UserStorySerializer(ApiModelSerializer):
             "modified_at",
         )
 
+    def validate(self, attrs):
+        # Published through the API as through the admin: only once it has what a published
+        # story has (stories.services.story_publication_gaps).
+        attrs = super().validate(attrs)
+        previous_state = self.instance.state if self.instance is not None else None
+        if attrs.get("state") == StoryState.PUBLISHED != previous_state:
+            texts = {name: attrs.get(name, getattr(self.instance, name, "")) for name in PUBLICATION_TEXT_FIELDS}
+            if gaps := story_publication_gaps(texts):
+                raise serializers.ValidationError(gaps)
+        return attrs
+
 
 class DatasetSerializer(ApiModelSerializer):
     url = HyperlinkedIdentityField(view_name="api:dataset-detail")
+    harvest_error_code = serializers.ChoiceField(
+        choices=CkanErrorCode.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Why the last harvest failed, empty when it succeeded; `not_found`: the portal has no such "
+        "dataset any more.",
+    )
     page_url = serializers.URLField(
         source="url", max_length=500, required=False, allow_blank=True, help_text="The dataset's page on its portal."
     )
@@ -103,8 +123,21 @@ class DatasetSerializer(ApiModelSerializer):
             "metadata_modified",
             "metadata",
             "last_harvested",
+            "last_harvest_attempt",
+            "harvest_error_code",
             "created_at",
             "modified_at",
         )
-        # Harvested from the portal (stories/ckan.py), not written through the API.
-        read_only_fields = ("formats", "license_title", "metadata_modified", "metadata", "last_harvested")
+        # Harvested from the portal (stories/ckan.py), not written through the API (nor is
+        # ``harvest_error_code``); a failed harvest keeps the last good metadata.
+        read_only_fields = (
+            "formats",
+            "license_title",
+            "metadata_modified",
+            "metadata",
+            "last_harvested",
+            "last_harvest_attempt",
+        )
+        extra_kwargs = {
+            "last_harvest_attempt": {"help_text": "When the portal was last asked, whether or not it answered."}
+        }

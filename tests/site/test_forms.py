@@ -68,7 +68,7 @@ def test_the_confirmation_page_says_what_happens_next(client, references):
 
 def test_two_stories_with_the_same_title_get_different_addresses(client, references):
     client.post("/en/user-stories/submit/", valid_story())
-    client.post("/en/user-stories/submit/", valid_story())
+    client.post("/en/user-stories/submit/", valid_story(summary="Un chercheur a cartographié les pharmacies."))
 
     slugs = sorted(UserStory.objects.values_list("slug", flat=True))
     assert slugs[0] == "des-cliniques-plus-proches"
@@ -113,11 +113,14 @@ def test_a_robot_that_fills_the_hidden_field_is_thanked_and_nothing_is_stored(cl
 
 
 def test_one_address_may_send_only_a_few_stories_an_hour(client, references):
-    for _ in range(SUBMISSIONS_PER_HOUR):
-        assert client.post("/en/user-stories/submit/", valid_story()).status_code == 302
+    # Different stories: the same one sent again is stored once (tests/stories/test_submission_duplicates.py).
+    for number in range(SUBMISSIONS_PER_HOUR):
+        assert client.post("/en/user-stories/submit/", valid_story(title=f"Story {number}")).status_code == 302
 
-    refused = client.post("/fr/recits-utilisateurs/soumettre/", valid_story())
-    other_address = client.post("/en/user-stories/submit/", valid_story(), REMOTE_ADDR="192.0.2.7")
+    refused = client.post("/fr/recits-utilisateurs/soumettre/", valid_story(title="One too many"))
+    other_address = client.post(
+        "/en/user-stories/submit/", valid_story(title="Another sender"), REMOTE_ADDR="192.0.2.7"
+    )
 
     assert refused.status_code == 429
     assert "Vous avez envoyé plusieurs récits en peu de temps." in refused.content.decode()

@@ -1,0 +1,101 @@
+"""E-mails to whoever sent a story through the public form: a receipt with the story's
+reference once it is stored, then word of the secretariat's decision (published, with its
+address, or not accepted). Each is written in the language of the form they used
+(``UserStory.submitter_language``), and says nothing of the submitter but to them.
+
+The services call ``enqueue``: a Celery task (stories/tasks.py) sends the message once
+the transaction commits, so that nothing is announced that did not happen. The
+secretariat is told of a submission by cogwg/notifications.py, as for other records.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from cogwg.notifications import site_url
+
+RECEIVED = "received"
+PUBLISHED = "published"
+REJECTED = "rejected"
+KINDS = (RECEIVED, PUBLISHED, REJECTED)
+
+
+def enqueue(*, kind: str, story) -> None:
+    """E-mail ``kind`` to ``story``'s submitter once the current transaction commits; a
+    story with no submitter's address (filed in the admin) sends nothing."""
+    from .tasks import send_submitter_email
+
+    if kind not in KINDS:
+        raise ValueError(f"Unknown e-mail to a story's submitter: {kind}")
+    if not story.submitter_email:
+        return
+    pk = story.pk
+    transaction.on_commit(lambda: send_submitter_email.delay(kind, pk))
+
+
+def reference(story) -> str:
+    """What the submitter quotes when they write about their story (its id: the slug may
+    change in review)."""
+    return f"#{story.pk}"
+
+
+def _title(story) -> str:
+    # In the active language, else the other one (modeltranslation's fallback).
+    return story.title or reference(story)
+
+
+def _text(kind, story) -> tuple[str, str]:
+    names = {"title": _title(story), "reference": reference(story)}
+    if kind == RECEIVED:
+        subject = _("COGWG: we have received your user story")
+        body = "\n\n".join(
+            [
+                _('Thank you for sending us your user story "%(title)s".') % names,
+                _("Its reference is %(reference)s: please quote it if you write to us about it.") % names,
+                _(
+                    "The working group's secretariat reviews every story before publishing it. We will write "
+                    "to you again when yours is published, or if it is not accepted."
+                ),
+            ]
+        )
+    elif kind == PUBLISHED:
+        url = site_url(reverse("stories:detail", args=[story.slug]))
+        subject = _("COGWG: your user story is published")
+        body = "\n\n".join(
+            [
+                _('Your user story "%(title)s" (reference %(reference)s) is now published:') % names + f"\n{url}",
+                _("Thank you for sharing it."),
+            ]
+        )
+    else:
+        subject = _("COGWG: your user story was not accepted")
+        body = "\n\n".join(
+            [
+                _('Thank you for your user story "%(title)s" (reference %(reference)s).') % names,
+                _("The working group's secretariat has reviewed it and will not publish it."),
+            ]
+        )
+    return subject, body
+
+
+def submitter_message(*, kind: str, story) -> EmailMessage | None:
+    """The e-mail ``kind`` to ``story``'s submitter, in their language; None when the story
+    has no submitter's address."""
+    if not story.submitter_email:
+        return None
+    language = story.submitter_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject, body = _text(kind, story)
+    return EmailMessage(subject=subject, body=body, to=[story.submitter_email])
+
+
+def send(*, kind: str, story) -> bool:
+    """E-mail ``kind`` to ``story``'s submitter; False when there is nobody to tell."""
+    message = submitter_message(kind=kind, story=story)
+    if message is None:
+        return False
+    message.send()
+    return True
