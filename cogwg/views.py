@@ -24,6 +24,7 @@ from .models import InfoSection, Meeting, NextStep
 from .open_data import api_docs_url, data_dictionary, downloads
 from .reports.selectors import latest_published_report
 from .selectors import link_status_for
+from .templatetags.cogwg_tags import error_anchor
 
 
 @dataclass(frozen=True)
@@ -190,8 +191,9 @@ def offers_choices(field) -> bool:
 
 @dataclass(frozen=True)
 class FilterError:
-    """A filter the list could not apply: its label, what is wrong, and the id of its
-    field on the page ("" for a filter given in the address only)."""
+    """A filter the list could not apply: its label, what is wrong, and the id of what
+    the error summary links to on the page: the field, or its first checkbox (a fieldset
+    cannot take focus); "" for a filter given in the address only."""
 
     label: str
     message: str
@@ -226,7 +228,7 @@ class PublicFilterMixin:
         shown_names = {field.name for field in shown}
         context["filter_fields"] = shown
         context["filter_errors"] = [
-            FilterError(field.label, error, field.auto_id if field.name in shown_names else "")
+            FilterError(field.label, error, error_anchor(field) if field.name in shown_names else "")
             for field in form
             for error in field.errors
         ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
 from cogwg.selectors import link_status_for
+from cogwg.templatetags.cogwg_tags import localized
 from cogwg.views import (
     Crumb,
     PublicPageMixin,
@@ -135,7 +136,9 @@ class PriorityView(PublicPageMixin, TemplateView):
 
     def get_breadcrumbs(self, context):
         plan = context["plan"]
-        return [Crumb(plan.title, reverse("workplan:detail", args=[plan.slug]))]
+        # The title as the page's other texts show it: a fallback carries its language for
+        # the breadcrumb's lang attribute.
+        return [Crumb(localized(plan, "title"), reverse("workplan:detail", args=[plan.slug]))]
 
     def get_date_modified(self, context):
         status = context["priority_status"]

@@ -139,7 +139,7 @@ def test_xlsx_in_french(content):
     workbook, cells = xlsx_cells(render_file(content, format="xlsx", language="fr"))
 
     assert workbook.sheetnames[0] == french("Summary")
-    assert workbook.sheetnames[1] == "1. Récits d'utilisateurs de don"  # Excel's 31 characters
+    assert workbook.sheetnames[1] == "1. Récits d'utilisateurs de\u2026"  # Excel's 31 characters, at a word's end
     summary = cells[french("Summary")]
     assert french("Jurisdictional accomplishments") in summary
     assert "Le Yukon a lancé son portail de données ouvertes" in summary

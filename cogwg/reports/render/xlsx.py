@@ -1,6 +1,7 @@
 """The report as an XLSX workbook: a summary sheet (the plan, the priorities, the
 accomplishments, the challenges and the next steps), then one sheet per priority (its
-work plan table and its activities with their status)."""
+activities with their status, under a header that stays in view, then its work plan
+table)."""
 
 import io
 import re
@@ -24,14 +25,32 @@ HEADER_FILL = PatternFill("solid", fgColor="26374A")
 WRAP = Alignment(wrap_text=True, vertical="top")
 # Excel refuses these in a sheet's name, and names longer than 31 characters.
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_LENGTH = 31
+ELLIPSIS = "\u2026"
+
+
+def shorten(text, length):
+    """``text`` in at most ``length`` characters: cut after its last whole word, with an
+    ellipsis ("2. Support and enhancement of…", not "2. Support and enhancement of D"). A
+    word that would leave less than half the room is cut within."""
+    if len(text) <= length:
+        return text
+    room = length - len(ELLIPSIS)
+    cut = text[:room]
+    space = text.rfind(" ", 0, room + 1)  # a space right after the cut ends a whole word
+    if space > room // 2:
+        cut = text[:space]
+    return cut.rstrip(" ,;:.-\u2013") + ELLIPSIS
 
 
 def sheet_name(text, taken):
-    name = SHEET_NAME_FORBIDDEN.sub(" ", text)[:31].strip()
-    base, n = name, 2
+    """A sheet's name for ``text``, unique (whatever the case) among ``taken``."""
+    # Excel also refuses a name that begins or ends with an apostrophe.
+    text = " ".join(SHEET_NAME_FORBIDDEN.sub(" ", text).split()).strip("' ")
+    name, n = shorten(text, SHEET_NAME_LENGTH), 2
     while name.lower() in taken:
         suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        name, n = shorten(text, SHEET_NAME_LENGTH - len(suffix)) + suffix, n + 1
     taken.add(name.lower())
     return name
 
@@ -77,11 +96,15 @@ class SheetWriter:
                 cell.font = Font(bold=True)
         self.row += 1
 
-    def header(self, *labels):
+    def header(self, *labels, freeze=False):
+        """A table's header row; ``freeze`` keeps it (and the rows above) in view as the
+        table scrolls."""
         for column, label in enumerate(labels, 1):
             cell = self.cell(column, label)
             cell.font, cell.fill, cell.alignment = HEADER, HEADER_FILL, WRAP
         self.row += 1
+        if freeze:
+            self.sheet.freeze_panes = f"A{self.row}"
 
     def gap(self):
         self.row += 1
@@ -153,21 +176,16 @@ def _summary(writer, r):
 
 
 def _priority(writer, priority):
+    # The activities' header is frozen, so only short rows come before it: frozen rows
+    # that fill the window (the issue's long text, zoomed in) would hide the rows below.
     writer.heading(priority["heading"])
     writer.line(_("Status"), priority["status_label"], bold_first=True)
     writer.line(_("Progress (%)"), priority["progress"], bold_first=True, percent_columns=[2])
-    writer.line(
-        _("Issue"), "\n".join([priority["issue"], *(f"→ {c}" for c in priority["consequences"])]), bold_first=True
-    )
-    writer.line(
-        _("Expected outcome"),
-        "\n".join([priority["outcome"], *(f"→ {c}" for c in priority["results"])]),
-        bold_first=True,
-    )
-    writer.line(_("Leads (L) and partners (P)"), priority["seats_label"], bold_first=True)
     writer.gap()
     writer.heading(_("Activities"), SUBHEADING)
-    writer.header(_("Month"), _("Activity"), _("Status"), _("Progress (%)"), _("Overdue"), _("Latest note"))
+    writer.header(
+        _("Month"), _("Activity"), _("Status"), _("Progress (%)"), _("Overdue"), _("Latest note"), freeze=True
+    )
     for activity in priority["activities"]:
         writer.line(
             activity["month"],
@@ -178,6 +196,16 @@ def _priority(writer, priority):
             activity["note"],
             percent_columns=[4],
         )
+    writer.gap()
+    writer.line(
+        _("Issue"), "\n".join([priority["issue"], *(f"→ {c}" for c in priority["consequences"])]), bold_first=True
+    )
+    writer.line(
+        _("Expected outcome"),
+        "\n".join([priority["outcome"], *(f"→ {c}" for c in priority["results"])]),
+        bold_first=True,
+    )
+    writer.line(_("Leads (L) and partners (P)"), priority["seats_label"], bold_first=True)
 
 
 def render(content: dict, *, language: str) -> bytes:
