@@ -2,15 +2,21 @@
 the about page, status reports, link health (cogwg/admin_links.py); and the site's titles."""
 
 import json
+from functools import cached_property
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
-from . import admin_cycles  # noqa: F401  (registers the reporting periods)
-from .admin_base import COMPACT_TEXT, TrackedTranslationAdmin, VisibleRowsInlineMixin
+from . import (
+    admin_accounts,  # noqa: F401  (the accounts the secretariat sets up: users, authenticators, lockouts)
+    admin_cycles,  # noqa: F401  (registers the reporting periods)
+    permissions,
+)
+from .admin_base import COMPACT_TEXT, LabelledFormSet, TrackedTranslationAdmin, VisibleRowsInlineMixin
 from .admin_links import LinkCheckAdmin
 from .choices import RenderStatus, StatusReportState
 from .models import InfoSection, LinkCheck, Meeting, NextStep, StatusReport, StatusReportFile
@@ -18,13 +24,83 @@ from .reports.admin import StatusReportAdminActionsMixin
 
 admin.site.site_header = _("COGWG Work-Plan Tracker")
 admin.site.site_title = _("COGWG Work-Plan Tracker")
-admin.site.index_title = _("Secretariat")
+# The index of each role's admin is titled by index_title_for (cogwg/admin_site.py); a
+# title that suits every role otherwise.
+admin.site.index_title = _("Administration")
+
+
+def index_title_for(user):
+    """The title of ``user``'s admin index: their role."""
+    if permissions.is_secretariat(user):
+        return _("Secretariat")
+    if permissions.is_contributor(user):
+        return _("Jurisdiction contributor")
+    if permissions.is_joint_councils_reader(user):
+        return _("Joint Councils reader")
+    return admin.site.index_title
+
+
+class NextStepFormSet(LabelledFormSet):
+    """A meeting's steps: a step is part only of another step of this meeting, one level
+    deep (``NextStep.clean``), judged on the table as it will be saved."""
+
+    @cached_property
+    def stored_steps(self):
+        if self.instance.pk is None:
+            return []
+        return list(NextStep.objects.filter(meeting=self.instance).order_by("order", "pk"))
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields.get("parent")
+        if field is None:
+            return
+        field.queryset = NextStep.objects.filter(meeting=self.instance) if self.instance.pk else NextStep.objects.none()
+        # The meeting's steps, read once for the whole table rather than once per row.
+        field.choices = [
+            ("", field.empty_label),
+            *((step.pk, field.label_from_instance(step)) for step in self.stored_steps if step.pk != form.instance.pk),
+        ]
+
+    def clean(self):
+        super().clean()
+        parents = {step.pk: step.parent_id for step in self.stored_steps}
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or self._should_delete_form(form) or "parent" not in data:
+                continue
+            parent = data["parent"]
+            rows.append((form, parent))
+            if form.instance.pk is not None:
+                parents[form.instance.pk] = parent.pk if parent else None
+        for form, parent in rows:
+            if parent is None:
+                continue
+            if parents.get(parent.pk) is not None:
+                form.add_error(
+                    "parent",
+                    ValidationError(
+                        _("This step is itself part of another step: sub-points have no sub-points of their own."),
+                        code="invalid_parent",
+                    ),
+                )
+            elif form.instance.pk is not None and form.instance.pk in parents.values():
+                form.add_error(
+                    "parent",
+                    ValidationError(
+                        _("This step has sub-points of its own: it cannot be part of another step."),
+                        code="invalid_parent",
+                    ),
+                )
 
 
 class NextStepInline(VisibleRowsInlineMixin, TranslationTabularInline):
     model = NextStep
+    formset = NextStepFormSet
     fields = ("order", "text_en", "text_fr", "owner", "due", "done", "parent")
-    autocomplete_fields = ("owner", "parent")
+    # The parent is chosen among the meeting's own steps (NextStepFormSet), not searched.
+    autocomplete_fields = ("owner",)
     formfield_overrides = COMPACT_TEXT
     show_change_link = True
     extra = 0
@@ -51,6 +127,16 @@ class NextStepAdmin(TrackedTranslationAdmin):
     date_hierarchy = "due"
     ordering = ("-meeting__date", "order", "pk")
     fieldsets = ((None, {"fields": ("meeting", "parent", ("text_en", "text_fr"), "owner", "due", "done", "order")}),)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "parent" in form.base_fields:
+            # Its meeting known, a step is part of one of that meeting's other steps (the
+            # model's clean says so of any other); a new step's meeting is not chosen yet.
+            form.base_fields["parent"] = NextStep._meta.get_field("parent").formfield(
+                queryset=NextStep.objects.filter(meeting_id=obj.meeting_id).exclude(pk=obj.pk)
+            )
+        return form
 
 
 @admin.register(InfoSection)

@@ -12,6 +12,7 @@ from django.contrib.admin.utils import get_fields_from_path, model_ngettext, unq
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms import Textarea
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -68,10 +69,24 @@ class VisibleRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(record.pk, str(record)) for record in permissions.visible(request.user, related)]
 
 
+class LabelledFormSet(BaseInlineFormSet):
+    """An inline table whose duplicate rows are named by their fields' labels in the
+    page's language ("Corrigez les données en double dans numéro."), not their code names
+    ("number"). The base of every inline's formset (``VisibleRowsInlineMixin``)."""
+
+    def get_unique_error_message(self, unique_check):
+        opts = self.model._meta
+        return super().get_unique_error_message(
+            [str(opts.get_field(name).verbose_name) for name in unique_check if name != self.fk.name]
+        )
+
+
 class VisibleRowsInlineMixin:
     """An inline table lists only the rows its user may see (cogwg/permissions.py), as a
     changelist does: the rows of a table inside a page are not read through the page's
     admin. Put it before the inline's base class."""
+
+    formset = LabelledFormSet
 
     def get_queryset(self, request):
         return permissions.visible(request.user, super().get_queryset(request))

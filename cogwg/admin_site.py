@@ -51,9 +51,12 @@ class AdminSite(OTPAdminSite):
 
     def index(self, request, extra_context=None):
         from . import permissions
+        from .admin import index_title_for
 
+        # Titled by the user's role: a contributor's admin is not the secretariat's.
+        extra_context = {**(extra_context or {}), "title": index_title_for(request.user)}
         if permissions.can_view_audit(request.user):
-            extra_context = {**(extra_context or {}), "audit_url": reverse(f"{self.name}:audit")}
+            extra_context["audit_url"] = reverse(f"{self.name}:audit")
         return super().index(request, extra_context)
 
     @property

@@ -135,6 +135,35 @@ class NextStep(TimeStampedModel):
     def __str__(self):
         return self.text[:80]
 
+    def clean(self):
+        errors = {}
+        if self.parent_id is not None and (message := self._parent_error()):
+            errors["parent"] = ValidationError(message, code="invalid_parent")
+        # (A new meeting's steps hold it unsaved, without its id.)
+        meeting = self.meeting if self.meeting_id or NextStep.meeting.is_cached(self) else None
+        if self.due is not None and meeting is not None and meeting.date and self.due < meeting.date:
+            errors["due"] = ValidationError(
+                _("A next step is due on or after its meeting's day (%(date)s)."),
+                code="due_before_meeting",
+                params={"date": dates.date_format(meeting.date)},
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def _parent_error(self):
+        """Why ``parent`` cannot hold this step, if it cannot. The meeting pages, the API and
+        the status reports list a meeting's steps with one level of sub-points under them
+        (cogwg.selectors.next_steps_by_parent): a step filed elsewhere would vanish."""
+        if self.pk is not None and self.parent_id == self.pk:
+            return _("A step cannot be part of itself.")
+        if self.parent.meeting_id != self.meeting_id:
+            return _("A step can be part only of another step of the same meeting.")
+        if self.parent.parent_id is not None:
+            return _("This step is itself part of another step: sub-points have no sub-points of their own.")
+        if self.pk is not None and self.children.exists():
+            return _("This step has sub-points of its own: it cannot be part of another step.")
+        return None
+
 
 class InfoSection(TimeStampedModel):
     """A block of text about the working group (the about page): what COGWG is, why open

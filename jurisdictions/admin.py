@@ -8,9 +8,9 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
-# The accounts (users, authenticators), which the secretariat sets up for contributors.
-from cogwg import admin_accounts, permissions  # noqa: F401
+from cogwg import permissions
 from cogwg.admin_base import HTTPS_URLS, PublicationAdminMixin, TrackedTranslationAdmin, VisibleRowsInlineMixin
+from workplan.admin import ChoiceLabelsMixin
 
 from .models import Accomplishment, AccomplishmentLink, Challenge, Contributor, Jurisdiction
 
@@ -56,7 +56,7 @@ class AccomplishmentLinkInline(VisibleRowsInlineMixin, TranslationTabularInline)
 
 
 @admin.register(Accomplishment)
-class AccomplishmentAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
+class AccomplishmentAdmin(ChoiceLabelsMixin, PublicationAdminMixin, TrackedTranslationAdmin):
     list_display = ("title", "jurisdiction", "category", "date", "priority", "publication_state")
     list_filter = ("publication_state", "category", ("jurisdiction", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("jurisdiction", "priority")

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cogwg import dates
@@ -157,6 +158,12 @@ class Accomplishment(PublishableModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.date is not None and self.date > timezone.localdate():
+            raise ValidationError(
+                {"date": ValidationError(_("An accomplishment cannot be dated in the future."), code="date_in_future")}
+            )
 
 
 class AccomplishmentLink(models.Model):

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from cogwg import permissions
 from cogwg.admin_base import TrackedTranslationAdmin
+from workplan.admin import ChoiceLabelsMixin
 
 from .admin_ckan import DatasetCkanAdminMixin
 from .choices import StoryState
@@ -85,7 +86,7 @@ class UserStoryForm(forms.ModelForm):
 
 
 @admin.register(UserStory)
-class UserStoryAdmin(TrackedTranslationAdmin):
+class UserStoryAdmin(ChoiceLabelsMixin, TrackedTranslationAdmin):
     form = UserStoryForm
     # When a story arrived: the submitted ones waiting longest are found by sorting on it.
     list_display = ("title", "jurisdiction", "user_type", "impact", "state", "created_at", "published_on")

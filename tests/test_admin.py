@@ -889,3 +889,36 @@ def test_a_user_who_may_only_view_cannot_revert(client):
     assert response.status_code == 403
     accomplishment.refresh_from_db()
     assert accomplishment.title_fr == "Portail lancé"
+
+
+def test_a_duplicate_link_is_named_by_its_label_in_the_pages_language(staff_client):
+    accomplishment = AccomplishmentFactory()
+    url = admin_url(Accomplishment, "change", accomplishment.pk)
+    data = form_data(staff_client.get(url)) | {
+        "links-TOTAL_FORMS": "2",
+        "links-0-url": "https://example.ca/same",
+        "links-0-order": "0",
+        "links-1-url": "https://example.ca/same",
+        "links-1-order": "1",
+    }
+
+    with translation.override("fr"):
+        french = staff_client.post(admin_url(Accomplishment, "change", accomplishment.pk), data)
+
+    assert french.status_code == 200
+    assert "Corrigez les données en double dans URL." in french.content.decode()
+    assert not accomplishment.links.exists()
+
+
+def test_an_accomplishment_and_a_story_offer_priorities_and_milestones_by_plan(staff_client):
+    plan = WorkPlanFactory(slug="2021")
+    priority = PriorityFactory(work_plan=plan, number=3, title_en="Publish with a purpose")
+    milestone = MilestoneFactory(priority=priority, description_en="Guide", due_date=datetime.date(2021, 6, 30))
+
+    accomplishment = staff_client.get(admin_url(Accomplishment, "add"))
+    story = staff_client.get(admin_url(UserStory, "add"))
+
+    priorities = dict(accomplishment.context["adminform"].form.fields["priority"].choices)
+    releases = dict(story.context["adminform"].form.fields["release"].choices)
+    assert "2021 · 3. Publish with a purpose" in [str(label) for label in priorities.values()]
+    assert f"Priority 3 · {milestone.due_label}: Guide" in [str(label) for label in releases.values()]

@@ -8,18 +8,26 @@ page, is saved by ``milestone_post_update``; publishing or withdrawing one goes 
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import F, Max
-from django.forms.models import BaseInlineFormSet
+from django.db.models import Case, F, Max, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from cogwg.admin_base import COMPACT_TEXT, PublicationAdminMixin, TrackedTranslationAdmin, VisibleRowsInlineMixin
+from cogwg import permissions
+from cogwg.admin_base import (
+    COMPACT_TEXT,
+    LabelledFormSet,
+    PublicationAdminMixin,
+    TrackedTranslationAdmin,
+    VisibleRelatedFieldListFilter,
+    VisibleRowsInlineMixin,
+)
 from cogwg.choices import PublicationState
 from cogwg.cycles import progress_update_is_locked, progress_updates_locked
 
-from .choices import SeatRole
+from .choices import SeatRole, WorkPlanStatus
 from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
 
 # The service's own checks, so that a bad update is a form error rather than a failed save.
@@ -28,8 +36,80 @@ from .services import (
     progress_update_publish,
     progress_update_unpublish,
     progress_update_validate,
+    work_plan_close_previous,
     work_plan_rollover,
 )
+
+# Choices of priorities and milestones
+
+
+def priority_choice_label(priority):
+    """A priority as the admin offers it, after its plan's slug ("2021 · 3. …"): after a
+    roll-over two plans have a priority of each number and title. (``str(priority)``, which
+    the pages, sheets and messages print, stays "3. …".)"""
+    return f"{priority.work_plan.slug} · {priority}"
+
+
+def milestone_choice_label(milestone):
+    """A milestone as the admin offers it, with its priority's number: each priority has
+    milestones due the same months."""
+    return _("Priority %(number)s · %(due)s: %(description)s") % {
+        "number": milestone.priority.number,
+        "due": milestone.due_label,
+        "description": milestone.description[:60],
+    }
+
+
+# What each label reads, selected with the choices (one query, whatever their number).
+CHOICE_LABELS = {Priority: (priority_choice_label, "work_plan"), Milestone: (milestone_choice_label, "priority")}
+
+
+def labelled_choices(formfield):
+    """``formfield``, a choice of priority or milestone, with the labels above."""
+    model = getattr(getattr(formfield, "queryset", None), "model", None)
+    if model in CHOICE_LABELS:
+        label, related = CHOICE_LABELS[model]
+        formfield.queryset = formfield.queryset.select_related(related)
+        formfield.label_from_instance = label
+    return formfield
+
+
+class ChoiceLabelsMixin:
+    """Priorities and milestones offered under the labels above. Put it before the
+    admin's base class."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return None if formfield is None else labelled_choices(formfield)
+
+
+class PriorityListFilter(VisibleRelatedFieldListFilter):
+    """Filter by priority, named as in the choices (by plan, then number)."""
+
+    def field_choices(self, field, request, model_admin):
+        priorities = Priority.objects.select_related("work_plan").order_by("-work_plan__start_date", "number")
+        priorities = permissions.visible(request.user, priorities)
+        return [(priority.pk, priority_choice_label(priority)) for priority in priorities]
+
+
+# The author of an update
+
+
+def with_shown_author(queryset, user):
+    """``queryset``'s updates, each with ``shown_author``: its author's user name, for the
+    secretariat and for the contributors of the update's jurisdiction, None for others.
+    It is ``permissions.can_view_review``'s rule (the review, author included, is between
+    a record's jurisdictions and the secretariat), read with the rows instead of a query
+    per row."""
+    author = F(f"author__{get_user_model().USERNAME_FIELD}")
+    if not permissions.is_secretariat(user):
+        author = Case(When(jurisdiction__in=permissions.jurisdiction_ids(user), then=author), default=Value(None))
+    return queryset.annotate(shown_author=author)
+
+
+@admin.display(description=_("author"), ordering="shown_author")
+def shown_author(obj):
+    return getattr(obj, "shown_author", None) or "—"
 
 
 class ProgressUpdatePostForm(forms.ModelForm):
@@ -50,6 +130,12 @@ class ProgressUpdatePostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.initial.get("reported_on"):
             self.initial["reported_on"] = timezone.localdate()
+        field = self.fields.get("jurisdiction")
+        if field is not None and not self.initial.get("jurisdiction"):
+            # One who reports for one jurisdiction reports for it (as the sheet upload does).
+            jurisdictions = list(field.queryset[:2])
+            if len(jurisdictions) == 1:
+                self.initial["jurisdiction"] = jurisdictions[0].pk
 
     def clean(self):
         cleaned_data = super().clean()
@@ -93,7 +179,7 @@ def _changed_rows(formset, *fields):
     ]
 
 
-class PriorityFormSet(BaseInlineFormSet):
+class PriorityFormSet(LabelledFormSet):
     def save(self, commit=True):
         # Priorities renumbered together (two swapped, say) are saved one at a time, and
         # each must be unique in its plan at every step: move them out of the way first.
@@ -144,7 +230,7 @@ class WorkPlanAdmin(TrackedTranslationAdmin):
     inlines = (PriorityInline,)
     actions = ("roll_over",)
 
-    @admin.action(description=_("Copy to the next year (and close)"), permissions=["add"])
+    @admin.action(description=_("Copy to the next year (as a draft)"), permissions=["add"])
     def roll_over(self, request, queryset):
         for work_plan in queryset:
             try:
@@ -152,11 +238,21 @@ class WorkPlanAdmin(TrackedTranslationAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{work_plan}: {' '.join(error.messages)}", messages.ERROR)
             else:
-                message = _("%(old)s was copied to %(new)s (a draft) and closed.") % {"old": work_plan, "new": new_plan}
+                message = _(
+                    "%(old)s was copied to %(new)s, a draft. %(old)s stays as it is until %(new)s is made active, "
+                    "which closes it."
+                ) % {"old": work_plan, "new": new_plan}
                 self.message_user(request, message, messages.SUCCESS)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.status == WorkPlanStatus.ACTIVE:
+            for closed in work_plan_close_previous(work_plan=obj, by=request.user):
+                message = _("%(old)s was closed: %(new)s is now the active plan.") % {"old": closed, "new": obj}
+                self.message_user(request, message, messages.INFO)
 
-class SeatFormSet(BaseInlineFormSet):
+
+class SeatFormSet(LabelledFormSet):
     """A jurisdiction holds one seat of each role on a priority: checked across the
     table's rows, new ones included (Django checks a conditional uniqueness per row, against
     what is stored)."""
@@ -207,7 +303,8 @@ class PriorityAdmin(TrackedTranslationAdmin):
     list_display_links = ("number", "title")
     list_filter = ("work_plan",)
     list_select_related = ("work_plan",)
-    search_fields = ("title_en", "title_fr", "slug")
+    # The plan's slug finds a year's priorities in a search of priorities ("2021").
+    search_fields = ("title_en", "title_fr", "slug", "work_plan__slug")
     autocomplete_fields = ("work_plan",)
     prepopulated_fields = {"slug": ("title_en",)}
     ordering = ("work_plan", "number")
@@ -220,7 +317,7 @@ class PriorityAdmin(TrackedTranslationAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(TrackedTranslationAdmin):
+class AssignmentAdmin(ChoiceLabelsMixin, TrackedTranslationAdmin):
     list_display = ("priority", "role", "seat_holder", "jurisdiction", "confirmed")
     list_filter = ("role", "confirmed", "priority__work_plan", ("jurisdiction", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("priority", "jurisdiction")
@@ -263,15 +360,26 @@ class ProgressLogInline(VisibleRowsInlineMixin, TranslationTabularInline):
 
     model = ProgressUpdate
     verbose_name_plural = _("progress log")
-    fields = ("reported_on", "status", "progress", "note_en", "note_fr", "jurisdiction", "author", "publication_state")
+    fields = (
+        "reported_on",
+        "status",
+        "progress",
+        "note_en",
+        "note_fr",
+        "jurisdiction",
+        "shown_author",
+        "publication_state",
+    )
     readonly_fields = fields
     ordering = ("-reported_on", "-created_at", "-pk")
     show_change_link = True
     extra = 0
     can_delete = False
 
+    shown_author = staticmethod(shown_author)
+
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("jurisdiction", "author")
+        return with_shown_author(super().get_queryset(request).select_related("jurisdiction"), request.user)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -297,11 +405,17 @@ class ProgressPostInline(VisibleRowsInlineMixin, TranslationStackedInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(TrackedTranslationAdmin):
+class MilestoneAdmin(ChoiceLabelsMixin, TrackedTranslationAdmin):
     list_display = ("__str__", "priority", "due_date", "kind", "status", "progress", "is_overdue")
-    list_filter = ("status", "kind", "priority__work_plan", "priority")
+    list_filter = ("status", "kind", "priority__work_plan", ("priority", PriorityListFilter))
     list_select_related = ("priority",)
-    search_fields = ("description_en", "description_fr", "priority__title_en", "priority__title_fr")
+    search_fields = (
+        "description_en",
+        "description_fr",
+        "priority__title_en",
+        "priority__title_fr",
+        "priority__work_plan__slug",
+    )
     autocomplete_fields = ("priority",)
     date_hierarchy = "due_date"
     ordering = ("priority__work_plan", "priority__number", "due_date", "order", "pk")
@@ -337,19 +451,48 @@ class MilestoneAdmin(TrackedTranslationAdmin):
         return None
 
 
-@admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
-    """An update's date, status and progress are its record in the log: a wrong one is
-    withdrawn (unpublished) and a new one posted."""
+class ProgressUpdateCorrectionForm(forms.ModelForm):
+    """An update on its own page: while a draft or returned for changes, its date, status
+    and progress are corrected here, checked as posting them is."""
 
-    list_display = ("milestone", "reported_on", "status", "progress", "jurisdiction", "author", "publication_state")
+    def clean(self):
+        cleaned_data = super().clean()
+        if set(ProgressUpdateAdmin.correctable_fields) <= cleaned_data.keys():
+            try:
+                progress_update_validate(
+                    milestone=self.instance.milestone,
+                    reported_on=cleaned_data["reported_on"],
+                    status=cleaned_data["status"],
+                    progress=cleaned_data["progress"],
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned_data
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ChoiceLabelsMixin, PublicationAdminMixin, TrackedTranslationAdmin):
+    """Once submitted, an update's date, status and progress are its record in the log: a
+    wrong one is withdrawn (unpublished) and a new one posted. Until then (a draft, or
+    returned for changes) they are corrected on its page; a milestone follows its
+    published updates only."""
+
+    list_display = (
+        "milestone",
+        "reported_on",
+        "status",
+        "progress",
+        "jurisdiction",
+        "shown_author",
+        "publication_state",
+    )
     list_filter = (
         "publication_state",
         "status",
         "milestone__priority__work_plan",
         ("jurisdiction", admin.RelatedOnlyFieldListFilter),
     )
-    list_select_related = ("milestone", "jurisdiction", "author")
+    list_select_related = ("milestone", "jurisdiction")
     search_fields = ("note_en", "note_fr", "milestone__description_en", "milestone__description_fr")
     autocomplete_fields = ("milestone", "jurisdiction")
     date_hierarchy = "reported_on"
@@ -390,6 +533,15 @@ class ProgressUpdateAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
     )
     logged_fields = ("milestone", "reported_on", "status", "progress", "author")
     service_fields = ("published_at", *logged_fields)
+    # Corrected on the update's page while it is a draft or returned for changes.
+    correctable_fields = ("reported_on", "status", "progress")
+    # The author is part of the review: shown to the update's jurisdiction and the secretariat.
+    review_fields = (*PublicationAdminMixin.review_fields, "author")
+
+    shown_author = staticmethod(shown_author)
+
+    def get_queryset(self, request):
+        return with_shown_author(super().get_queryset(request), request.user)
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None:
@@ -404,12 +556,25 @@ class ProgressUpdateAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
         if obj is None:
             return ()
         readonly = super().get_readonly_fields(request, obj)
-        return tuple(dict.fromkeys((*readonly, *self.logged_fields, "published_at", "submitted_by", "submitted_at")))
+        logged = self.logged_fields
+        if obj.publication_state in permissions.EDITABLE_STATES and self.has_change_permission(request, obj):
+            logged = tuple(name for name in logged if name not in self.correctable_fields)
+        return tuple(dict.fromkeys((*readonly, *logged, "published_at", "submitted_by", "submitted_at")))
 
     def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            kwargs["form"] = ProgressUpdatePostForm
+        kwargs["form"] = ProgressUpdatePostForm if obj is None else ProgressUpdateCorrectionForm
         return super().get_form(request, obj, **kwargs)
+
+    def keep_stored(self, request, obj):
+        corrected = {name: getattr(obj, name) for name in self.correctable_fields}
+        super().keep_stored(request, obj)
+        # Stored as a draft or returned for changes: its corrections are saved (a submitted
+        # or published update keeps what it logged).
+        if obj.pk is not None and (
+            self.model._default_manager.filter(pk=obj.pk, publication_state__in=permissions.EDITABLE_STATES).exists()
+        ):
+            for name, value in corrected.items():
+                setattr(obj, name, value)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -421,19 +586,28 @@ class ProgressUpdateAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
         obj._state.adding = False
 
     def publish_records(self, request, queryset):
-        updates = list(self._unlocked(queryset).exclude(publication_state=PublicationState.PUBLISHED))
+        updates = self._unlocked(request, queryset.exclude(publication_state=PublicationState.PUBLISHED))
         for update in updates:
             progress_update_publish(update=update, by=request.user)
         return len(updates)
 
     def unpublish_records(self, request, queryset):
-        updates = list(self._unlocked(queryset).filter(publication_state=PublicationState.PUBLISHED))
+        updates = self._unlocked(request, queryset.filter(publication_state=PublicationState.PUBLISHED))
         for update in updates:
             progress_update_unpublish(update=update, by=request.user)
         return len(updates)
 
-    def _unlocked(self, queryset):
-        return queryset.exclude(pk__in=progress_updates_locked(queryset).values("pk"))
+    def _unlocked(self, request, queryset):
+        """The updates of ``queryset`` outside closed reporting periods; each one left
+        alone is named in a warning."""
+        updates = list(queryset.select_related("milestone"))
+        locked = set(progress_updates_locked(queryset).values_list("pk", flat=True))
+        reason = _("This update belongs to a closed reporting period: it can no longer be changed.")
+        for update in updates:
+            if update.pk in locked:
+                # As the return action words a service's refusal.
+                self.message_user(request, f"{update}: {reason}", messages.WARNING)
+        return [update for update in updates if update.pk not in locked]
 
     def has_change_permission(self, request, obj=None):
         # The updates of a closed reporting period are locked (cogwg/cycles.py).

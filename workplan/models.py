@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from cogwg import dates
+from cogwg.choices import ReportingPeriodStatus, StatusReportState
 from cogwg.models import PublishableModel, PublishableQuerySet, TimeStampedModel, lines
 
 from .choices import CLOSED_STATUSES, MilestoneKind, MilestoneStatus, SeatRole, WorkPlanStatus
@@ -73,6 +75,36 @@ class WorkPlan(TimeStampedModel):
         # Next to the end date rather than over the whole form (the constraint's place).
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": ValidationError(ENDS_AFTER_START, code="ends_before_start")})
+        if self.pk is None:
+            return
+        if self.start_date and self.end_date:
+            outside = Milestone.objects.filter(priority__work_plan=self).exclude(
+                due_date__range=(self.start_date, self.end_date)
+            )
+            if outside.exists():
+                raise ValidationError(
+                    _("Some of the plan's milestones would be due outside these dates: change their due dates first."),
+                    code="milestones_outside_plan",
+                )
+        if self.status == WorkPlanStatus.DRAFT and self._has_public_record():
+            # A draft plan is hidden (404) while its published reports would stay public.
+            raise ValidationError(
+                {
+                    "status": ValidationError(
+                        _(
+                            "This plan has published status reports or closed reporting periods: it cannot go "
+                            "back to draft. Close it instead."
+                        ),
+                        code="public_plan_to_draft",
+                    )
+                }
+            )
+
+    def _has_public_record(self):
+        return (
+            self.status_reports.filter(state=StatusReportState.PUBLISHED).exists()
+            or self.reporting_periods.filter(status=ReportingPeriodStatus.CLOSED).exists()
+        )
 
 
 class PriorityQuerySet(models.QuerySet):
@@ -267,6 +299,23 @@ class Milestone(TimeStampedModel):
 
     def __str__(self):
         return f"{self.due_label}: {self.description[:60]}"
+
+    def clean(self):
+        if self.due_date is None or self.priority_id is None:
+            return
+        plan = self.priority.work_plan
+        if not plan.start_date <= self.due_date <= plan.end_date:
+            # The loader's milestones are due at the end of a month of their plan's year:
+            # none falls outside it, so no grace is given.
+            raise ValidationError(
+                {
+                    "due_date": ValidationError(
+                        _("A milestone is due within its work plan, from %(start)s to %(end)s."),
+                        code="due_outside_plan",
+                        params={"start": dates.date_format(plan.start_date), "end": dates.date_format(plan.end_date)},
+                    )
+                }
+            )
 
     @property
     def due_label(self):

@@ -187,8 +187,9 @@ def _copy(record, *, by, **changes):
 def work_plan_rollover(*, work_plan: WorkPlan, by=None) -> WorkPlan:
     """Copy a yearly plan to the next year as a draft: its priorities, their seats, and
     the milestones not yet finished, each due in the same month of the new year and
-    starting afresh (not started, 0 %). The old plan is closed and otherwise untouched;
-    its progress log stays with it."""
+    starting afresh (not started, 0 %). The old plan is left as it is, its progress log
+    with it: it stays active (public, its milestones marked overdue) until the new one is
+    activated (``work_plan_close_previous``)."""
     work_plan = WorkPlan.objects.select_for_update().get(pk=work_plan.pk)
     if not work_plan.slug.isdigit():
         raise ValidationError(_('Only a yearly plan (slug "2020") can be copied to the next year.'))
@@ -225,7 +226,23 @@ def work_plan_rollover(*, work_plan: WorkPlan, by=None) -> WorkPlan:
                 progress=0,
                 completed_on=None,
             )
-    work_plan.status = WorkPlanStatus.CLOSED
-    work_plan._history_user = by
-    work_plan.save(update_fields=["status", "modified_at"])
     return new_plan
+
+
+@transaction.atomic
+def work_plan_close_previous(*, work_plan: WorkPlan, by=None) -> list[WorkPlan]:
+    """Once ``work_plan`` is active, close the active plans that started before it: a plan
+    stays active until the next one is. Returns the plans it closed."""
+    if work_plan.status != WorkPlanStatus.ACTIVE:
+        return []
+    previous = list(
+        WorkPlan.objects.select_for_update()
+        .filter(status=WorkPlanStatus.ACTIVE, start_date__lt=work_plan.start_date)
+        .exclude(pk=work_plan.pk)
+        .order_by("start_date")
+    )
+    for plan in previous:
+        plan.status = WorkPlanStatus.CLOSED
+        plan._history_user = by
+        plan.save(update_fields=["status", "modified_at"])
+    return previous

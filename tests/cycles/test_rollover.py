@@ -1,6 +1,7 @@
 """Year rollover: a plan copied to the next year with its priorities, seats and
-unfinished milestones (same months, starting afresh); the old plan closed and otherwise
-untouched; refused when the next year's plan exists."""
+unfinished milestones (same months, starting afresh); the old plan untouched (it stays
+active until the new one is: tests/workplan/test_plan_date_and_state_rules.py); refused
+when the next year's plan exists."""
 
 import datetime
 
@@ -119,18 +120,15 @@ def test_the_plan_is_copied_to_the_next_year(plan_2020):
     assert plan.history.get().history_user == secretariat
 
 
-def test_the_old_plan_is_closed_and_otherwise_untouched(plan_2020):
+def test_the_old_plan_is_untouched(plan_2020):
     before = snapshot(plan_2020)
+    status = plan_2020.status
 
     work_plan_rollover(work_plan=plan_2020, by=None)
 
     plan_2020.refresh_from_db()
-    after = snapshot(plan_2020)
-    assert plan_2020.status == WorkPlanStatus.CLOSED
-    assert after["plan"] == {**before["plan"], "status": WorkPlanStatus.CLOSED}
-    assert {key: value for key, value in after.items() if key != "plan"} == {
-        key: value for key, value in before.items() if key != "plan"
-    }
+    assert plan_2020.status == status
+    assert snapshot(plan_2020) == before
     assert WorkPlan.objects.count() == 2
 
 
@@ -175,7 +173,8 @@ def test_the_admin_action_copies_the_plan(plan_2020, staff_client):
     )
 
     assert [str(message) for message in response.context["messages"]] == [
-        "COGWG 2020 work plan was copied to COGWG 2021 work plan (a draft) and closed."
+        "COGWG 2020 work plan was copied to COGWG 2021 work plan, a draft. COGWG 2020 work plan stays as it is "
+        "until COGWG 2021 work plan is made active, which closes it."
     ]
     assert WorkPlan.objects.get(slug="2021").history.get().history_user.username == "secretariat"
 

@@ -218,3 +218,25 @@ def test_the_challenges_list_names_their_jurisdictions_in_constant_queries(staff
     assert "Staffing ON, BC" in html
     assert "Legal BC" in html
     assert "Everyone's across jurisdictions" in html
+
+
+# The admin's index is titled by the reader's role
+
+
+@pytest.mark.parametrize(
+    ("role", "english", "french"),
+    [
+        ("secretariat", "Secretariat", "Secrétariat"),
+        ("contributor_on", "Jurisdiction contributor", "Contributeur d'une administration"),
+        ("reader", "Joint Councils reader", "Lecteur des Conseils conjoints"),
+    ],
+)
+def test_the_admin_index_is_titled_by_the_readers_role(world, client, role, english, french):
+    signed_in = admin_client(client, getattr(world.users, role))
+
+    page = signed_in.get(en("admin:index"))
+    french_page = signed_in.get(fr("admin:index"))
+
+    assert f"<title>{english} |" in page.content.decode()
+    assert f"<title>{french} |" in french_page.content.decode().replace("&#x27;", "'")
+    assert ("Secrétariat" in text(french_page.content.decode())) == (role == "secretariat")
