@@ -11,7 +11,9 @@ from functools import reduce
 import django_filters as filters
 from django import forms
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +21,7 @@ from workplan.models import WorkPlan
 
 from .choices import MeetingKind, StatusReportState
 from .models import Meeting, StatusReport
-from .search import contains_text
+from .search import Unaccent, contains_text
 
 
 def in_every_language(*names):
@@ -125,6 +127,47 @@ class StableOrderingFilter(filters.OrderingFilter):
         if "pk" not in ordering and "-pk" not in ordering:
             ordering.append("pk")
         return qs.order_by(*ordering)
+
+
+class KeyedOrderingFilter(StableOrderingFilter):
+    """A ``StableOrderingFilter`` where some fields sort by a key of their own rather than
+    by their stored value: ``keys`` maps a field to a function that returns the key (an
+    expression, made when the list is filtered: it may depend on the active language)."""
+
+    def __init__(self, *args, keys, **kwargs):
+        self.keys = keys
+        super().__init__(*args, **kwargs)
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        name = value.removeprefix("-")
+        if name not in self.keys:
+            return value
+        key = self.keys[name]()
+        return key.desc() if value.startswith("-") else key.asc()
+
+
+def in_order_of(field_name, values):
+    """A key that sorts ``field_name`` in the order of ``values`` (the others after them):
+    statuses as the site ranks them, not their codes' alphabetical order."""
+    whens = [When(**{field_name: value}, then=Value(rank)) for rank, value in enumerate(values)]
+    return lambda: Case(*whens, default=Value(len(values)))
+
+
+def text_order(field_name):
+    """A key that sorts a translated text field of the active language (else of the default
+    one, where it is empty) as readers do, whatever accents and case: "Île-du-Prince-Édouard"
+    among the I's, not after the Z's (cogwg/search.py's ``UNACCENT()``)."""
+
+    def key():
+        default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        language = translation.get_language() or default
+        text = F(f"{field_name}_{default}")
+        if language != default:
+            text = Coalesce(NullIf(F(f"{field_name}_{language}"), Value("")), text)
+        return Lower(Unaccent(text))
+
+    return key
 
 
 class FilterSet(filters.FilterSet):

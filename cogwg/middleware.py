@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext
 
+from .api.caching import anonymous_reader
 from .logging import request_id_var
 
 logger = logging.getLogger(__name__)
@@ -137,3 +138,42 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             query = request.META.get("QUERY_STRING", "")
             return translated + (f"?{query}" if query else "")
         return None
+
+
+# Cross-origin reads of the API (CORS): a dashboard on another site reads it from the browser.
+API_PREFIX = "/api/"
+CORS_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_REQUEST_HEADERS = ("Accept", "Accept-Language", "If-None-Match", "If-Modified-Since")
+CORS_EXPOSED_HEADERS = ("ETag", "Last-Modified", "Content-Language", "Retry-After", "Content-Disposition", "Link")
+CORS_PREFLIGHT_MAX_AGE = 86400
+
+
+class ApiCorsMiddleware:
+    """Lets any origin read the API without credentials: ``Access-Control-Allow-Origin: *``
+    on every answer to a GET, HEAD or OPTIONS under /api/ that carries none (304s, kept
+    answers and errors included), and the preflight of such a read answered here. Never
+    with credentials (a reader with a session or a token sees drafts), and no writes:
+    those stay the site's own (a preflight for another method gets no CORS headers, so the
+    browser refuses the request)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith(API_PREFIX) or request.method not in CORS_METHODS:
+            return self.get_response(request)
+        if request.method == "OPTIONS" and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.META:
+            # A preflight, which a browser sends without credentials.
+            if request.META["HTTP_ACCESS_CONTROL_REQUEST_METHOD"].upper() not in CORS_METHODS:
+                return self.get_response(request)
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = ", ".join(CORS_METHODS)
+            response["Access-Control-Allow-Headers"] = ", ".join(CORS_REQUEST_HEADERS)
+            response["Access-Control-Max-Age"] = str(CORS_PREFLIGHT_MAX_AGE)
+        else:
+            response = self.get_response(request)
+            if not anonymous_reader(request):
+                return response
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = ", ".join(CORS_EXPOSED_HEADERS)
+        return response

@@ -1,9 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import health, wellknown
+from .api.urls import NotFoundView
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path(".well-known/security.txt", wellknown.security_txt, name="security-txt"),
     path("favicon.ico", wellknown.favicon, name="favicon"),
     path("api/v1/", include("cogwg.api.urls")),
+    # Any other address under /api/ (/api/, another version): the API's JSON 404, not a page.
+    re_path(r"^api(?:/|$)", NotFoundView.as_view()),
 ]
 
 urlpatterns += i18n_patterns(

@@ -48,8 +48,9 @@ CODE_SUFFIXES = {".py", ".html", ".txt", ".css", ".js", ".svg", ".mo"}
 
 class DataVersion(NamedTuple):
     tag: str
-    # The latest change known, as a timestamp: the newest modified_at of the tables, or
-    # the last generation's start (a deletion leaves no newer timestamp behind).
+    # The latest change known, as a timestamp: the newest modified_at of the tables, the
+    # newest entry of their edit history (where a deletion leaves its date: the record's
+    # modified_at is gone with it), or the last generation's start. It never goes back.
     last_modified: float
 
 
@@ -161,9 +162,16 @@ def start_generation():
     cache.set(GENERATION_KEY, _generation_value(started=time.time()), timeout=None)
 
 
+def history_model(model):
+    """The model of ``model``'s edit history (django-simple-history), or None."""
+    manager = getattr(model._meta, "simple_history_manager_attribute", None)
+    return getattr(model, manager).model if manager else None
+
+
 def _version_of_tables(generation: str) -> DataVersion:
     """Row count and latest change (or highest id, for tables without timestamps) of
-    every tracked table, in one UNION ALL query, hashed with the generation."""
+    every tracked table, and the latest entry of every edit history (a deletion is dated
+    there only), in one UNION ALL query, hashed with the generation."""
     quote = connection.ops.quote_name
     selects = []
     for model in tracked_models():
@@ -175,6 +183,10 @@ def _version_of_tables(generation: str) -> DataVersion:
             f"SELECT {'1' if timestamped else '0'}, COUNT(*), CAST(MAX({quote(column)}) AS TEXT) "
             f"FROM {quote(meta.db_table)}"
         )
+        if (history := history_model(model)) is not None:
+            # No count: history_date is indexed, its maximum is one index lookup, a count a scan.
+            date = history._meta.get_field("history_date").column
+            selects.append(f"SELECT 1, 0, CAST(MAX({quote(date)}) AS TEXT) FROM {quote(history._meta.db_table)}")
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects))
         rows = cursor.fetchall()

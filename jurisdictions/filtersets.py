@@ -6,10 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from cogwg.filtersets import (
     AnyOfFilter,
     ChoicesFilter,
+    KeyedOrderingFilter,
     SearchFilterSet,
     StableOrderingFilter,
     StrictBooleanFilter,
     date_filters,
+    in_order_of,
+    text_order,
 )
 from workplan.models import Priority
 
@@ -36,7 +39,7 @@ class JurisdictionFilterSet(SearchFilterSet):
 
     kind = ChoicesFilter(choices=JurisdictionKind.choices, label=_("Kind"))
     is_member = StrictBooleanFilter(label=_("Member of COGWG"), help_text=_("true or false."))
-    ordering = StableOrderingFilter(fields=("order", "code", "name"))
+    ordering = KeyedOrderingFilter(fields=("order", "code", "name"), keys={"name": text_order("name")})
 
     class Meta:
         model = Jurisdiction
@@ -70,7 +73,10 @@ class ChallengeFilterSet(SearchFilterSet):
     jurisdiction = jurisdiction_filter("jurisdictions")
     category = ChoicesFilter(choices=ChallengeCategory.choices, label=_("Category"))
     status = ChoicesFilter(choices=ChallengeStatus.choices, label=_("Status"))
-    ordering = StableOrderingFilter(fields=("first_reported_on", "resolved_on", "status", "category", "title"))
+    ordering = KeyedOrderingFilter(
+        fields=("first_reported_on", "resolved_on", "status", "category", "title"),
+        keys={"status": in_order_of("status", ChallengeStatus.values)},
+    )
 
     class Meta:
         model = Challenge

@@ -13,18 +13,23 @@ from cogwg.filtersets import (
     AnyOfFilter,
     ChoicesFilter,
     ExcludeChoicesFilter,
+    KeyedOrderingFilter,
     RecordsField,
     SearchFilterSet,
     StableOrderingFilter,
     StrictBooleanFilter,
     date_filters,
+    in_order_of,
     nothing_chosen,
 )
 from jurisdictions.filtersets import jurisdiction_filter
 from jurisdictions.models import Jurisdiction
 
-from .choices import MilestoneKind, MilestoneStatus, SeatRole, WorkPlanStatus
+from .choices import STATUS_SEVERITY, MilestoneKind, MilestoneStatus, SeatRole, WorkPlanStatus
 from .models import Milestone, Priority, ProgressUpdate, WorkPlan
+
+# ``ordering=status``: the site's severity order (workplan.choices.STATUS_SEVERITY).
+STATUS_ORDER = in_order_of("status", STATUS_SEVERITY)
 
 
 class SeatFilter(filters.ModelMultipleChoiceFilter):
@@ -164,7 +169,10 @@ class MilestoneFilterSet(SearchFilterSet):
         label=_("Overdue"),
         help_text=_("true: past due and neither completed nor cancelled; false: the others."),
     )
-    ordering = StableOrderingFilter(fields=("due_date", "status", "progress", "kind", "order"))
+    # Statuses worst first, as a priority takes the worst of its milestones' (cancelled last).
+    ordering = KeyedOrderingFilter(
+        fields=("due_date", "status", "progress", "kind", "order"), keys={"status": STATUS_ORDER}
+    )
 
     class Meta:
         model = Milestone
@@ -189,7 +197,7 @@ class ProgressUpdateFilterSet(SearchFilterSet):
     jurisdiction = jurisdiction_filter("jurisdiction", _("Reporting jurisdiction"))
     status = ChoicesFilter(choices=MilestoneStatus.choices, label=_("Status"))
     reported_after, reported_before = date_filters("reported_on", _("Reported"))
-    ordering = StableOrderingFilter(fields=("reported_on", "status", "progress"))
+    ordering = KeyedOrderingFilter(fields=("reported_on", "status", "progress"), keys={"status": STATUS_ORDER})
 
     class Meta:
         model = ProgressUpdate

@@ -7,7 +7,10 @@ Rules:
   current status and progress (which services keep equal to the latest published update);
 - a priority's progress is the mean of its non-cancelled milestones' progress, and its
   status the worst of theirs (delayed > at risk > on track > not started > completed);
-- a plan's progress is the mean of its priorities' progress, its status the worst of theirs.
+- a plan's progress is the mean of its priorities' progress, its status the worst of theirs;
+- a milestone is overdue when its due date has passed and it is neither completed nor
+  cancelled, and due soon when it is neither and due within ``DUE_SOON_DAYS`` from the
+  date (that date included).
 """
 
 import datetime
@@ -22,6 +25,9 @@ from django.utils import timezone
 from .choices import CLOSED_STATUSES, STATUS_SEVERITY, MilestoneStatus, WorkPlanStatus
 from .models import Milestone, Priority, ProgressUpdate, WorkPlan
 
+# An open milestone due within this many days of the date is due soon (the reports' "due").
+DUE_SOON_DAYS = 90
+
 
 @dataclass(frozen=True)
 class MilestoneState:
@@ -32,6 +38,7 @@ class MilestoneState:
     note_en: str = ""
     note_fr: str = ""
     reported_on: datetime.date | None = None
+    due_soon: bool = False
 
 
 @dataclass
@@ -53,6 +60,10 @@ class PriorityStatus:
     def overdue(self):
         return [state for state in self.milestones if state.overdue]
 
+    @property
+    def due_soon(self):
+        return [state for state in self.milestones if state.due_soon]
+
 
 @dataclass
 class PlanStatus:
@@ -72,6 +83,11 @@ class PlanStatus:
         """Overdue milestones, the longest overdue first (then in the plan's order), as the
         dashboard, the API's status and the reports list them."""
         return sorted((state for state in self.milestones if state.overdue), key=lambda state: state.milestone.due_date)
+
+    @property
+    def due_soon(self):
+        """Milestones due soon (``DUE_SOON_DAYS``), in the plan's order."""
+        return [state for state in self.milestones if state.due_soon]
 
 
 def _half_up(value, places: str) -> Decimal:
@@ -157,11 +173,14 @@ def milestone_state(milestone: Milestone, *, on: datetime.date) -> MilestoneStat
     else:  # as of a date: not started, 0 %, before the first update
         status, progress = latest.get("status", MilestoneStatus.NOT_STARTED.value), latest.get("progress", 0)
     reported_on = latest.get("reported_on")
+    is_open = status not in CLOSED_STATUSES
     return MilestoneState(
         milestone=milestone,
         status=status,
         progress=progress,
-        overdue=milestone.due_date < on and status not in CLOSED_STATUSES,
+        overdue=milestone.due_date < on and is_open,
+        # Counted in days between the dates: ``on`` plus the window overflows late in year 9999.
+        due_soon=is_open and 0 <= (milestone.due_date - on).days <= DUE_SOON_DAYS,
         note_en=latest.get("note_en") or "",
         note_fr=latest.get("note_fr") or "",
         reported_on=datetime.date.fromisoformat(reported_on) if reported_on else None,

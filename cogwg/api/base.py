@@ -27,6 +27,7 @@ from modeltranslation.translator import translator
 from rest_framework import serializers
 from rest_framework.relations import Hyperlink
 from rest_framework.settings import api_settings
+from rest_framework.utils.urls import remove_query_param
 
 from cogwg import permissions
 
@@ -54,11 +55,25 @@ PLAIN_LOOKUP = re.compile(r"[A-Za-z0-9_-]+")
 LOOKUP_MARKER = "__lookup__"
 
 
+def without_format(url: str | None) -> str | None:
+    """``url`` without the ``?format=`` DRF's ``reverse()`` copies from the request."""
+    if not url or f"{api_settings.URL_FORMAT_OVERRIDE}=" not in url:
+        return url
+    return remove_query_param(url, api_settings.URL_FORMAT_OVERRIDE)
+
+
 class ReverseOnceMixin:
     """A hyperlink field that reverses its URL pattern once per response, with a marker
     for the lookup value, and fills in each record's value: ``reverse()`` per record was a
     large part of a list's time. Other values, and patterns the marker does not fit, go
-    through DRF's ``reverse()``."""
+    through DRF's ``reverse()``.
+
+    A record's address is the same whatever the format it is read in: DRF carries the
+    request's ``?format=`` into every link, so a CSV's ``url`` column differed from the
+    JSON's; it is left out."""
+
+    def get_url(self, obj, view_name, request, format):
+        return without_format(super().get_url(obj, view_name, request, None))
 
     def to_representation(self, value):
         template = self._url_template
@@ -71,15 +86,13 @@ class ReverseOnceMixin:
 
     @cached_property
     def _url_template(self):
-        # The field belongs to one serializer, which serves one request in one format.
-        request, format = self.context.get("request"), self.context.get("format")
+        # The field belongs to one serializer, which serves one request.
+        request = self.context.get("request")
         if request is None:
             return None
-        if format and self.format and self.format != format:
-            format = self.format
         kwargs = {self.lookup_url_kwarg: LOOKUP_MARKER}
         try:
-            url = self.reverse(self.view_name, kwargs=kwargs, request=request, format=format)
+            url = without_format(self.reverse(self.view_name, kwargs=kwargs, request=request))
         except NoReverseMatch:
             return None
         return url if url.count(LOOKUP_MARKER) == 1 else None

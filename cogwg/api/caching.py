@@ -15,8 +15,10 @@ request itself."""
 import hashlib
 
 from django.conf import settings
+from django.db import models
 from django.utils import translation
 from django.utils.cache import get_conditional_response
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.http import http_date, quote_etag
 
 from cogwg import permissions
@@ -58,6 +60,58 @@ def validators(request, *, visibility=None):
     )
     etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:40])
     return etag, int(last_modified)
+
+
+# Anonymous answers hold published records only: any cache may keep them, and must ask
+# again (a conditional GET, most often a 304) before each use. Others hold the reader's
+# drafts: their browser's cache alone, and asked again too.
+PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+PRIVATE_CACHE_CONTROL = "private, no-cache"
+
+
+def anonymous_reader(request) -> bool:
+    """Whether ``request`` (Django's) is an anonymous reader's, once answered: it carries
+    no credentials, or only a session cookie that named no signed-in user when DRF's
+    authentication loaded it. A token, even a bad one, is a reader's of their own."""
+    if without_credentials(request):
+        return True
+    if "HTTP_AUTHORIZATION" in request.META or getattr(request, "_force_auth_user", None) is not None:
+        return False
+    user = getattr(request, "user", None)
+    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+        return False  # never loaded: not loaded here either (the database may be what failed)
+    return not user.is_authenticated
+
+
+def cache_control(request) -> str:
+    """The Cache-Control of an API answer to ``request`` (DRF's): public for an anonymous
+    reader's GET or HEAD."""
+    user = vars(request).get("_user")  # None until DRF authenticates (a 406 comes first)
+    anonymous = without_credentials(request._request) if user is None else not user.is_authenticated
+    return PUBLIC_CACHE_CONTROL if anonymous and request.method in ("GET", "HEAD") else PRIVATE_CACHE_CONTROL
+
+
+# A record's own validator, sent in this header with the record (read or written) and
+# weighed against If-Match on its writes. The ETag of a read follows the whole data
+# version, not the record: it is the address's representation, nested records and all.
+RECORD_ETAG_HEADER = "Record-ETag"
+
+
+def record_validators(record: models.Model) -> tuple[str, int | None]:
+    """(entity tag, Last-Modified timestamp) of ``record`` itself: they change when it is
+    saved (its ``modified_at``), whatever else changes."""
+    modified_at = getattr(record, "modified_at", None)
+    key = f"{record._meta.label}|{record.pk}|{modified_at.isoformat() if modified_at else ''}"
+    etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+    return etag, int(modified_at.timestamp()) if modified_at else None
+
+
+def preconditions_pass(request, record: models.Model) -> bool:
+    """Whether a write of ``record`` may go on under the request's If-Match,
+    If-Unmodified-Since and If-None-Match (RFC 9110 §13.2.2), weighed against the record's
+    own validators."""
+    etag, last_modified = record_validators(record)
+    return get_conditional_response(request, etag=etag, last_modified=last_modified) is None
 
 
 def not_modified_response(request, etag, last_modified):

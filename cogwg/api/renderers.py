@@ -3,14 +3,20 @@
 The columns come from the serializer, not from the data, so they are the same in both
 languages and for an empty list; headers are the field names. A nested object spreads
 into dotted columns (``priority.title``); a list of objects becomes one cell listing each
-one's code, holder, name or title, separated by "; ". Text that a spreadsheet would take
-for a formula (starting with = + - @, a tab or a carriage return) gets a leading
-apostrophe."""
+one's code, holder, name or title (a link as "label <url>", a report's file as "language
+format url"), separated by "; ". Text that a spreadsheet would take for a formula
+(starting with = + - @, a tab or a carriage return) gets a leading apostrophe.
+
+A CSV starts with a UTF-8 byte order mark, as the reports' do: without it Excel reads
+French as Windows-1252. Both formats name their licence (the Open Government Licence,
+Canada): the ``Link`` header of the download, and the XLSX's document properties."""
 
 import csv
 import io
 import json
 
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
@@ -36,9 +42,14 @@ def columns_of(serializer, prefix=""):
 
 
 def _label(item):
-    if isinstance(item, dict):
-        return next((str(item[key]) for key in LABEL_KEYS if item.get(key) not in (None, "")), "")
-    return str(item)
+    if not isinstance(item, dict):
+        return str(item)
+    if {"language", "format"} <= item.keys():  # a status report's file
+        where = item.get("file") or item.get("download_url") or item.get("status")
+        return " ".join(str(part) for part in (item["language"], item["format"], where) if part)
+    if "url" in item and "label" in item:  # a link
+        return f"{item['label']} <{item['url']}>" if item["label"] else str(item["url"] or "")
+    return next((str(item[key]) for key in LABEL_KEYS if item.get(key) not in (None, "")), "")
 
 
 def formula_safe(text: str) -> str:
@@ -80,11 +91,26 @@ def table(data, renderer_context):
     return columns, [[cell(record, column) for column in columns] for record in records]
 
 
+# The licence the API's data is published under, in each language (the schema's LICENSE).
+LICENCE_URLS = {
+    "en": "https://open.canada.ca/en/open-government-licence-canada",
+    "fr": "https://ouvert.canada.ca/fr/licence-du-gouvernement-ouvert-canada",
+}
+
+
+def licence():
+    """(name, URL) of the licence, in the active language."""
+    language = translation.get_language() or ""
+    # The en dash is the licence's own, written out: makemessages reads no escape.
+    return str(_("Open Government Licence – Canada")), LICENCE_URLS.get(language[:2], LICENCE_URLS["en"])  # noqa: RUF001
+
+
 def _attach(renderer_context, extension):
     response, view = renderer_context.get("response"), renderer_context.get("view")
     if response is not None and view is not None and response.status_code < 300:
         name = getattr(view, "basename", None) or "export"
         response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+        response["Link"] = f'<{licence()[1]}>; rel="license"'
 
 
 class CSVRenderer(BaseRenderer):
@@ -101,7 +127,7 @@ class CSVRenderer(BaseRenderer):
         writer.writerow(columns)
         writer.writerows(rows)
         _attach(renderer_context, self.format)
-        return buffer.getvalue().encode(self.charset)
+        return buffer.getvalue().encode("utf-8-sig")
 
 
 class XLSXRenderer(BaseRenderer):
@@ -118,6 +144,8 @@ class XLSXRenderer(BaseRenderer):
             return b""
         columns, rows = table(data, renderer_context)
         workbook = Workbook(write_only=True)
+        name, url = licence()
+        workbook.properties.description = f"{name} ({url})"
         sheet = workbook.create_sheet(title=(getattr(renderer_context["view"], "basename", None) or "export")[:31])
         sheet.append(columns)
         for row in rows:

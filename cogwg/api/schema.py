@@ -1,20 +1,25 @@
 """OpenAPI 3 description of the API (drf-spectacular): the language parameter and headers
-on every operation, the conditional-GET headers and the error responses each kind of
-operation can give, with examples, the short nested objects of related records, and each
-resource's example answers (``read_examples``)."""
+on every operation, the conditional-GET headers, a write's preconditions (If-Match, a
+record's Record-ETag) and the error responses each kind of operation can give, with
+examples, the short nested objects of related records, and each resource's example answers
+(``read_examples``). Reads need no credentials (``{}`` among their security requirements).
+Optional query parameters carry no ``example``: Swagger UI would send it with every
+"Try it out" (a CSV download, a filter and its opposite); their descriptions give one."""
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.permissions import SAFE_METHODS
 
+from .caching import RECORD_ETAG_HEADER
 from .language import LANG_PARAMETER, language_codes
+from .permissions import PublicReadStaffWrite
 
 JSON = "application/json"
 
-# Shown beside the query parameters of that name, wherever they appear (a parameter with
-# choices shows its first one).
+# Given in the description of the query parameters of that name, wherever they appear.
 PARAMETER_EXAMPLES = {
     "as_of": "2020-06-30",
     "as_of_after": "2020-01-01",
@@ -73,10 +78,25 @@ ERRORS = {
         {"detail": "You do not have permission to perform this action."},
     ),
     "404": ("Error", "No such record (or not published), page or format.", {"detail": "Not found."}),
+    "405": (
+        "Error",
+        "This address does not take this method (its `Allow` header lists those it does).",
+        {"detail": 'Method "PUT" not allowed.'},
+    ),
+    "406": (
+        "Error",
+        "No format of this operation is acceptable to the `Accept` header.",
+        {"detail": "Could not satisfy the request Accept header."},
+    ),
     "409": (
         "Error",
         "The record is still referred to by others.",
         {"detail": "This record is still in use and cannot be deleted."},
+    ),
+    "412": (
+        "Error",
+        "The record changed since it was read: `If-Match` or `If-Unmodified-Since` does not hold. Read it again.",
+        {"detail": "The record has changed since you read it: read it again (its Record-ETag header) and retry."},
     ),
     "415": (
         "Error",
@@ -101,6 +121,49 @@ READ_HEADERS = {
         "description": "The language of the translated fields.",
     },
 }
+# The record's own validator, on a response that is one record (read or written).
+RECORD_HEADERS = {
+    RECORD_ETAG_HEADER: {
+        "schema": {"type": "string"},
+        "description": (
+            "The record's own entity tag: it changes when the record is saved, and only then. Send it in "
+            "`If-Match` with a write of the record (PUT, PATCH, DELETE, or an action such as `publish`) to get a "
+            "412 instead of overwriting someone else's change. (`ETag` is the representation's, nested records "
+            "and all, for If-None-Match.)"
+        ),
+    },
+}
+# Weighed on a write of an existing record (RFC 9110 §13.1).
+PRECONDITION_PARAMETERS = [
+    {
+        "in": "header",
+        "name": "If-Match",
+        "schema": {"type": "string"},
+        "description": (
+            f"The record's `{RECORD_ETAG_HEADER}` as you read it (or `*`): the write is made only if the record "
+            "has not changed since, else 412."
+        ),
+    },
+    {
+        "in": "header",
+        "name": "If-Unmodified-Since",
+        "schema": {"type": "string"},
+        "description": (
+            "An HTTP date: the write is made only if the record's `modified_at` is not later, else 412. "
+            "Ignored when `If-Match` is sent."
+        ),
+    },
+]
+RECORD_ACTIONS = ("retrieve", "create", "update", "partial_update")
+
+
+def query_example(name, value) -> str:
+    """``value`` as it is written in a query string (one value of a repeatable filter)."""
+    if isinstance(value, list):
+        value = value[0]
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    return f"`{name}={value}`"
 
 
 class ApiAutoSchema(AutoSchema):
@@ -122,17 +185,35 @@ class ApiAutoSchema(AutoSchema):
             ),
         ]
 
+    def get_auth(self):
+        auths = super().get_auth()
+        # Anyone reads: no credentials is one way to meet a read's requirements.
+        public_read = any(isinstance(permission, PublicReadStaffWrite) for permission in self.view.get_permissions())
+        if self.method in SAFE_METHODS and public_read and {} not in auths:
+            auths.append({})
+        return auths
+
+    def _is_record_write(self):
+        """A write of an existing record (its address names it): its preconditions are
+        weighed (``ApiViewSetMixin.get_object``)."""
+        return self.method not in SAFE_METHODS and "{" in self.path
+
     def _get_parameters(self):
         parameters = super()._get_parameters()
         for parameter in parameters:
-            if parameter["in"] != "query" or "example" in parameter:
+            if parameter["in"] != "query" or parameter.get("required"):
                 continue
+            example = parameter.pop("example", None)
+            parameter.pop("examples", None)
             schema = parameter.get("schema", {})
-            choices = schema.get("enum") or schema.get("items", {}).get("enum")
-            if choices:
-                parameter["example"] = [choices[0]] if schema.get("type") == "array" else choices[0]
-            elif parameter["name"] in PARAMETER_EXAMPLES:
-                parameter["example"] = PARAMETER_EXAMPLES[parameter["name"]]
+            if schema.get("enum") or schema.get("items", {}).get("enum"):
+                continue  # the choices say it
+            example = PARAMETER_EXAMPLES.get(parameter["name"], example)
+            if example is not None:
+                described = parameter.get("description", "").rstrip()
+                parameter["description"] = f"{described} Example: {query_example(parameter['name'], example)}.".lstrip()
+        if self._is_record_write():
+            parameters += [dict(parameter) for parameter in PRECONDITION_PARAMETERS]
         return parameters
 
     def _error_component(self, name):
@@ -149,9 +230,13 @@ class ApiAutoSchema(AutoSchema):
         }
 
     def _error_codes(self):
+        # 405 for another method than the address takes, 406 for an Accept header that no
+        # format of the operation meets: any operation.
         if self.method == "GET":
-            return ["400", "404", "429"]
-        codes = ["400", "401", "403", "404"]
+            return ["400", "404", "405", "406", "429"]
+        codes = ["400", "401", "403", "404", "405", "406"]
+        if self._is_record_write():
+            codes.append("412")
         if self.method == "DELETE":
             codes.append("409")
         if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
@@ -180,6 +265,8 @@ class ApiAutoSchema(AutoSchema):
                     content.pop("examples", None)
             if self.method == "GET" and code == "200":
                 response["headers"] = {**response.get("headers", {}), **READ_HEADERS}
+            if getattr(self.view, "action", None) in RECORD_ACTIONS and code in ("200", "201"):
+                response["headers"] = {**response.get("headers", {}), **RECORD_HEADERS}
         if self.method == "GET":
             responses["304"] = {
                 "description": "Not modified: the If-None-Match ETag (or If-Modified-Since date) is still current.",

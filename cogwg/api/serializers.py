@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from ..models import Meeting, NextStep, StatusReport, StatusReportFile
 from ..selectors import next_steps_by_parent
-from .base import ApiModelSerializer
+from .base import ApiModelSerializer, HyperlinkedIdentityField
 from .summaries import JurisdictionSummarySerializer, MeetingSummarySerializer, WorkPlanSummarySerializer
 
 
@@ -37,7 +37,7 @@ class NextStepSerializer(serializers.ModelSerializer):
 
 
 class MeetingSerializer(ApiModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:meeting-detail")
+    url = HyperlinkedIdentityField(view_name="api:meeting-detail")
     purpose = serializers.ListField(child=serializers.CharField(), source="purpose_list", read_only=True)
     next_steps = NextStepSerializer(many=True, read_only=True)
 
@@ -78,7 +78,7 @@ class StatusReportFileSerializer(serializers.ModelSerializer):
 
 
 class StatusReportSerializer(ApiModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:status-report-detail")
+    url = HyperlinkedIdentityField(view_name="api:status-report-detail")
     work_plan = WorkPlanSummarySerializer(read_only=True)
     meeting = MeetingSummarySerializer(read_only=True, allow_null=True)
     files = StatusReportFileSerializer(many=True, read_only=True)

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status, viewsets
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.exceptions import APIException, NotFound, ParseError, PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -22,7 +22,18 @@ from cogwg import permissions
 from cogwg.http import may_share_page, pages
 
 from .base import api_validation_error
-from .caching import not_modified_response, revalidation, set_validators, validators, without_credentials
+from .caching import (
+    PUBLIC_CACHE_CONTROL,
+    RECORD_ETAG_HEADER,
+    cache_control,
+    not_modified_response,
+    preconditions_pass,
+    record_validators,
+    revalidation,
+    set_validators,
+    validators,
+    without_credentials,
+)
 from .language import LANG_PARAMETER, activate_requested_language, language_codes
 from .pagination import FILE_FORMATS
 
@@ -48,9 +59,24 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("The record has changed since you read it: read it again (its Record-ETag header) and retry.")
+    default_code = "precondition_failed"
+
+
+class UnreadableBody(ParseError):
+    # DRF's message quotes the parser's own, in English.
+    default_detail = _("The request body cannot be read: send valid JSON (application/json) or a form.")
+
+
 class ApiViewSetMixin:
     # The actions that answer conditional GETs with ``revalidated()``.
     revalidating_actions = ("list", "retrieve")
+    # The actions whose answer is one record as stored, sent with its Record-ETag.
+    record_actions = ("retrieve", "create", "update", "partial_update")
+    # The record read or written by this request (``get_object``, ``perform_create``).
+    record = None
 
     def dispatch(self, request, *args, **kwargs):
         if not self.is_anonymous_read(request):
@@ -104,6 +130,7 @@ class ApiViewSetMixin:
             for name, value in self.route_headers().items():
                 response[name] = value
             response["Content-Language"] = translation.get_language()
+            response["Cache-Control"] = PUBLIC_CACHE_CONTROL
             return response
         etag, _last_modified = validators(request, visibility=permissions.PUBLIC_VISIBILITY)
         return pages.get(answer_key(etag))
@@ -124,6 +151,16 @@ class ApiViewSetMixin:
         if "ETag" in response and response.get("Content-Type", "").startswith(JSONRenderer.media_type):
             pages.keep(answer_key(response["ETag"]), response)
 
+    def get_object(self):
+        """The record, and for a write (update, delete, an action such as publish) a 412
+        unless the request's If-Match or If-Unmodified-Since holds for it: its Record-ETag
+        and its ``modified_at`` (RFC 9110 §13.1)."""
+        record = super().get_object()
+        if self.request.method not in ("GET", "HEAD", "OPTIONS") and not preconditions_pass(self.request, record):
+            raise PreconditionFailed
+        self.record = record
+        return record
+
     def get_queryset(self):
         # What the reader may see: the public what is published, a contributor also their
         # jurisdictions' drafts, the secretariat everything (cogwg/permissions.py).
@@ -137,6 +174,8 @@ class ApiViewSetMixin:
         # Django's 404 message names the model and is not translated.
         if isinstance(exc, Http404):
             exc = NotFound()
+        elif type(exc) is ParseError:
+            exc = UnreadableBody()
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -147,6 +186,11 @@ class ApiViewSetMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Content-Language"] = translation.get_language()
         patch_vary_headers(response, CONTENT_VARIES_WITH)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = cache_control(request)
+        record = self.record
+        if record is not None and self.action in self.record_actions and 200 <= response.status_code < 300:
+            response[RECORD_ETAG_HEADER] = record_validators(record)[0]
         return response
 
     def validators(self):
@@ -202,6 +246,7 @@ class ApiViewSetMixin:
     def perform_create(self, serializer):
         self.check_save(serializer)
         self._save(serializer)
+        self.record = serializer.instance
 
     def perform_update(self, serializer):
         self.check_save(serializer)

@@ -54,6 +54,10 @@ class RenderedFileSerializer(serializers.ModelSerializer):
 class StatusReportActionsMixin:
     """Freeze, changes and files of a status report (see the module's docstring)."""
 
+    # Changes and files answer conditional GETs like the report itself (the viewset's
+    # ``revalidated()`` and ``conditional()``), and are kept for anonymous readers.
+    revalidating_actions = ("list", "retrieve", "changes", "files")
+
     @extend_schema(
         request=None,
         summary="Freeze a draft report",
@@ -88,11 +92,17 @@ class StatusReportActionsMixin:
     )
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer])
     def changes(self, request, pk=None):
+        if (response := self.revalidated()) is not None:
+            return response
         report = self.get_object()
-        try:
-            return Response(report_changes(report=report, user=request.user))
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
+
+        def respond():
+            try:
+                return Response(report_changes(report=report, user=request.user))
+            except DjangoValidationError as error:
+                raise api_validation_error(error) from error
+
+        return self.conditional(*self.validators(), respond)
 
     @extend_schema(
         responses={200: RenderedFileSerializer(many=True)},
@@ -102,6 +112,12 @@ class StatusReportActionsMixin:
     )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None, renderer_classes=[JSONRenderer])
     def files(self, request, pk=None):
+        if (response := self.revalidated()) is not None:
+            return response
         report = self.get_object()
-        serializer = RenderedFileSerializer(report_files(report), many=True, context={"request": request})
-        return Response(serializer.data)
+
+        def respond():
+            serializer = RenderedFileSerializer(report_files(report), many=True, context={"request": request})
+            return Response(serializer.data)
+
+        return self.conditional(*self.validators(), respond)

@@ -21,15 +21,16 @@ from django.utils import formats, translation
 from cogwg.models import InfoSection, NextStep, StatusReport, lines
 from cogwg.selectors import next_steps_by_parent
 from jurisdictions.choices import ChallengeStatus
-from workplan.choices import CLOSED_STATUSES, MilestoneStatus
-from workplan.selectors import MilestoneState, PriorityStatus, work_plan_status
+from workplan.choices import MilestoneStatus
+from workplan.selectors import DUE_SOON_DAYS, MilestoneState, PriorityStatus, work_plan_status
 
 from .selectors import accomplishments_reported, challenges_reported, previous_frozen_report
 
 SCHEMA_VERSION = 1
 LANGUAGES = ("en", "fr")
-# An open milestone due within this many days of the report's date is "due".
-DUE_WINDOW_DAYS = 90
+# An open milestone due within this many days of the report's date is "due" (the selector's
+# "due soon", which the API's status counts too).
+DUE_WINDOW_DAYS = DUE_SOON_DAYS
 # How many of a priority's latest progress notes the report shows.
 LATEST_NOTES = 3
 
@@ -83,12 +84,7 @@ def _activity(state: MilestoneState) -> dict:
     }
 
 
-def _due_within_window(due_date: datetime.date, *, as_of: datetime.date) -> bool:
-    # Counted in days between the dates: as_of plus the window overflows late in year 9999.
-    return 0 <= (due_date - as_of).days <= DUE_WINDOW_DAYS
-
-
-def _priority(status: PriorityStatus, *, as_of: datetime.date) -> dict:
+def _priority(status: PriorityStatus) -> dict:
     priority = status.priority
     states = status.milestones
     noted = sorted(
@@ -105,11 +101,7 @@ def _priority(status: PriorityStatus, *, as_of: datetime.date) -> dict:
         "progress": status.progress,
         "counts": status.counts,
         "completed": [state.milestone.pk for state in states if state.status == MilestoneStatus.COMPLETED],
-        "due": [
-            state.milestone.pk
-            for state in states
-            if state.status not in CLOSED_STATUSES and _due_within_window(state.milestone.due_date, as_of=as_of)
-        ],
+        "due": [state.milestone.pk for state in status.due_soon],
         "overdue": [state.milestone.pk for state in states if state.overdue],
         "latest_notes": [
             {"milestone_id": state.milestone.pk, "reported_on": iso(state.reported_on)}
@@ -235,7 +227,7 @@ def build_content(*, report: StatusReport, previous: StatusReport | None = None)
             }
             for section in InfoSection.objects.order_by("order", "slug")
         ],
-        "priorities": [_priority(status, as_of=as_of) for status in plan.priorities],
+        "priorities": [_priority(status) for status in plan.priorities],
         "accomplishments": [
             _accomplishment(item, work_plan=work_plan) for item in accomplishments_reported(start=start, end=as_of)
         ],

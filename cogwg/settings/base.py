@@ -58,6 +58,9 @@ MIDDLEWARE = [
     "cogwg.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside the security headers (its preflight answers carry them), outside all else that
+    # may answer (the database's 503, a throttled or kept API answer).
+    "cogwg.middleware.ApiCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside sessions and auth, so that their database errors also become a 503.
     "cogwg.middleware.DatabaseUnavailableMiddleware",
@@ -202,11 +205,28 @@ SPECTACULAR_SETTINGS = {
         "- **Languages**: translated fields come in the language of `?lang=en|fr`, else of "
         "`Accept-Language`; `Content-Language` says which. Writes take each translated field per "
         "language (`title_en`, `title_fr`).\n"
-        "- **Lists** take the filters listed on each, `ordering`, `page` and `page_size` (at most 200); "
-        "an invalid value is a 400 naming the parameter. `?format=csv` (and `xlsx` for milestones and "
-        "accomplishments) downloads every record the filters select.\n"
-        "- **Caching**: every read carries `ETag` and `Last-Modified`; send `If-None-Match` to get a 304."
+        "- **Lists** take the filters listed on each, `ordering`, `page` and `page_size` (from 1; a size above "
+        "200 gives pages of 200); an invalid value is a 400 naming the parameter, a page past the last a 404. "
+        "`?format=csv` (and `xlsx` for milestones and accomplishments) downloads every record the filters "
+        "select.\n"
+        "- **Caching**: every read carries `ETag` and `Last-Modified`; send `If-None-Match` to get a 304. "
+        "Anonymous reads are `Cache-Control: public, max-age=0, must-revalidate`, others `private, no-cache`.\n"
+        "- **Concurrent writes**: a record read or written carries its `Record-ETag`; send it back in `If-Match` "
+        "(or a date in `If-Unmodified-Since`) with a write of that record to get a 412 rather than overwrite "
+        "a change made since.\n"
+        "- **Browsers on other sites** may read without credentials (CORS: `Access-Control-Allow-Origin: *` on "
+        "GET, HEAD and OPTIONS); writes stay on this site.\n"
+        "- **Licence**: the data is published under the Open Government Licence \u2013 Canada."
     ),
+    "LICENSE": {
+        "name": "Open Government Licence \u2013 Canada",
+        "url": "https://open.canada.ca/en/open-government-licence-canada",
+    },
+    "CONTACT": {
+        "name": "COGWG secretariat",
+        "url": f"{COGWG_SITE_URL}/en/about/",
+        **({"email": COGWG_SECRETARIAT_EMAILS[0]} if COGWG_SECRETARIAT_EMAILS else {}),
+    },
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",

@@ -57,7 +57,7 @@ def secret_priority(plan):
 
 def csv_rows(response):
     assert response.status_code == 200
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def assert_no_secret(response):

@@ -318,3 +318,20 @@ def test_every_page_is_reachable_by_links_from_the_home_page(client, site, langu
     assert expected - seen == set()
     assert {page_url("story-submitted", language)} - seen  # reached by submitting, not by a link
     assert f"/{language}/{'feed' if language == 'en' else 'fil'}/" in seen
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "address"),
+    [
+        ("en", "Open Government Licence \u2013 Canada", "https://open.canada.ca/en/open-government-licence-canada"),
+        (
+            "fr",
+            "Licence du gouvernement ouvert \u2013 Canada",
+            "https://ouvert.canada.ca/fr/licence-du-gouvernement-ouvert-canada",
+        ),
+    ],
+)
+def test_the_open_data_page_names_its_licence(client, site, language, sentence, address):
+    html = client.get(page_url("open-data", language)).content.decode()
+
+    assert f'<a href="{address}">{sentence}</a>' in html

@@ -288,6 +288,7 @@ STATUS = {
     "progress": 0.0,
     "status": "not_started",
     "counts": {"not_started": 21, "on_track": 0, "at_risk": 0, "delayed": 0, "completed": 0, "cancelled": 0},
+    "due_soon": 5,
     "overdue": [FIRST_MILESTONE_JUNE_30],
     "priorities": [
         {

@@ -32,7 +32,7 @@ from jurisdictions.models import Jurisdiction
 
 from ..choices import MilestoneKind, MilestoneStatus, SeatRole
 from ..models import Milestone, Priority, ProgressUpdate, WorkPlan
-from ..selectors import rollup
+from ..selectors import DUE_SOON_DAYS, rollup
 
 STATUS_FIELD = serializers.ChoiceField(choices=MilestoneStatus.choices)
 KIND_FIELD = serializers.ChoiceField(choices=MilestoneKind.choices)
@@ -375,6 +375,13 @@ class PlanStatusSerializer(ReadOffMixin, serializers.Serializer):
     )
     status = serializers.ChoiceField(choices=MilestoneStatus.choices, read_only=True)
     counts = StatusCountsSerializer(read_only=True)
+    due_soon = serializers.IntegerField(
+        read_only=True,
+        help_text=(
+            f"How many milestones, neither completed nor cancelled, are due within {DUE_SOON_DAYS} days from "
+            '`as_of` (that day included): the status reports\' "due".'
+        ),
+    )
     overdue = MilestoneStateSerializer(many=True, read_only=True)
     priorities = PriorityStatusSerializer(many=True, read_only=True)
 
@@ -394,6 +401,7 @@ class PlanStatusSerializer(ReadOffMixin, serializers.Serializer):
             "progress": None if status.progress is None else float(status.progress),
             "status": status.status,
             "counts": status_counts(status.counts),
+            "due_soon": len(status.due_soon),
             "overdue": [rows[id(state)] for state in status.overdue],
             "priorities": priorities,
         }
