@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import NotRegistered as NotTranslated
 from modeltranslation.translator import translator
 
+from .versioning import history_model
+
 PAGE_SIZE = 50
 # The first of these a version holds names its record on the page: a translated field in
 # the reader's language, else in the other one (TRANSLATED_LABEL_FIELDS), then the others.
@@ -58,8 +60,7 @@ def tracked_models() -> list[type]:
     return sorted(models, key=lambda model: model._meta.label_lower)
 
 
-def _history(model):
-    return getattr(model, model._meta.simple_history_manager_attribute).model
+_history = history_model
 
 
 def _keys(models):

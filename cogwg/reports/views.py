@@ -17,6 +17,7 @@ from django.views.generic import DetailView, ListView
 from cogwg import permissions
 from cogwg.choices import RenderStatus, StatusReportState
 from cogwg.models import StatusReport, StatusReportFile
+from cogwg.templatetags.cogwg_tags import localized
 from cogwg.views import Crumb, PublicPageMixin
 
 from .content import build_content
@@ -117,7 +118,8 @@ class StatusReportChangesView(ReportPageMixin, DetailView):
     def get_breadcrumbs(self, context):
         return [
             *super().get_breadcrumbs(context),
-            Crumb(self.object.title, reverse("reports:detail", args=[self.object.pk])),
+            # Marked with its language when it falls back to the other one (WCAG 3.1.2).
+            Crumb(localized(self.object, "title"), reverse("reports:detail", args=[self.object.pk])),
         ]
 
     def dispatch(self, request, *args, **kwargs):

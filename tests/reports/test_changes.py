@@ -181,3 +181,14 @@ def test_a_published_reports_content_does_not_name_an_unpublished_report_it_foll
     }
     assert "February report" not in json.dumps(answer, ensure_ascii=False)
     assert "Rapport de février" not in json.dumps(answer, ensure_ascii=False)
+
+
+def test_the_breadcrumb_marks_a_report_title_not_translated_yet(client, plan, february):
+    """On the French "What changed" page, a report titled in English only is named in its
+    breadcrumb with lang="en" (WCAG 3.1.2), as the plan's pages do."""
+    report = frozen(plan, OCT_15, "October report", "", publish=True)
+
+    html = client.get(changes_url(report, "fr")).content.decode()
+
+    breadcrumb = html[html.index('class="breadcrumb"') :]
+    assert 'lang="en">October report</a>' in breadcrumb[: breadcrumb.index("</nav>")]
