@@ -11,6 +11,7 @@ before any password is hashed: an attacker cannot make the server spend its CPU 
 password hashes.
 """
 
+import datetime
 import logging
 
 from axes.helpers import get_lockout_message
@@ -20,12 +21,14 @@ from django.contrib.auth import signals as auth_signals
 from django.db import transaction
 from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 
 logger = logging.getLogger("cogwg.security")
@@ -177,8 +180,11 @@ class TokenRequestSerializer(AuthTokenSerializer):
 
 class ObtainAuthTokenView(ObtainAuthToken):
     """POST ``username`` and ``password`` (and ``otp_token`` for staff): answers
-    ``{"token": …}``. After AXES_FAILURE_LIMIT failures for a username from an address,
-    further attempts are refused with 429 without checking the password."""
+    ``{"token": …, "expires": …}`` (ISO 8601, COGWG_API_TOKEN_HOURS later). After
+    AXES_FAILURE_LIMIT failures for a username from an address, further attempts are
+    refused with 429 without checking the password. No answer of it is ever stored by a
+    browser or a proxy (``Cache-Control: no-store``), and a body that cannot be read is
+    refused in the reader's language, as everywhere in the API."""
 
     serializer_class = TokenRequestSerializer
     # Left out of the OpenAPI schema: the schema describes the data resources.
@@ -196,7 +202,23 @@ class ObtainAuthTokenView(ObtainAuthToken):
             token = Token.objects.create(user=user)
         # A sign-in like the admin's: logged, and the user's last login recorded.
         auth_signals.user_logged_in.send(sender=user.__class__, request=request._request, user=user)
-        return Response({"token": token.key})
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # django-axes made a session to date its access log: an API client needs none
+            # (nor a cookie that would take it off the anonymous readers' fast path).
+            request._request.session.flush()
+        expires = token.created + datetime.timedelta(hours=settings.COGWG_API_TOKEN_HOURS)
+        return Response({"token": token.key, "expires": expires.isoformat()})
+
+    def handle_exception(self, exc):
+        from .api.viewsets import UnreadableBody
+
+        # DRF's message quotes the JSON parser's own, in English.
+        return super().handle_exception(UnreadableBody() if type(exc) is ParseError else exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+        return response
 
 
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="cogwg.security.password_changed")

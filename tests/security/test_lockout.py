@@ -95,4 +95,4 @@ def test_the_token_endpoint_gives_a_token_for_the_right_password(api_client):
     response = api_client.post(TOKEN_URL, {"username": "reader", "password": PASSWORD}, format="json")
 
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    assert response.json()["token"] == Token.objects.get(user=user).key

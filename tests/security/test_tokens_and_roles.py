@@ -178,3 +178,30 @@ def test_report_files_are_not_served_as_media_even_under_debug(settings):
     finally:
         settings.DEBUG = False
         importlib.reload(cogwg.urls)
+
+
+# The endpoint's answers
+
+
+@override_settings(COGWG_API_TOKEN_HOURS=8)
+def test_a_token_says_when_it_ends_and_no_answer_is_stored(api_client, staff):
+    issued = api_client.post(TOKEN_URL, {"username": "secretariat", "password": PASSWORD})
+    refused = api_client.post(TOKEN_URL, {"username": "secretariat", "password": "wrong"})
+
+    token = Token.objects.get(user=staff)
+    assert issued.json() == {
+        "token": token.key,
+        "expires": (token.created + datetime.timedelta(hours=8)).isoformat(),
+    }
+    for response in (issued, refused):
+        assert "no-store" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
+    assert "sessionid" not in issued.cookies
+
+
+def test_an_unreadable_body_is_refused_in_the_readers_language(api_client, staff):
+    response = api_client.post(TOKEN_URL, data="{x", content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 400
+    assert "JSON parse error" not in response.json()["detail"]
+    assert response["Content-Language"] == "fr"
