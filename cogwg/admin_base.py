@@ -309,6 +309,10 @@ class ReturnForm(forms.Form):
     )
 
 
+# The name of the change form's "Save and submit for review" button (admin/submit_line.html).
+SUBMIT_FOR_REVIEW = "_submit_for_review"
+
+
 class PublicationAdminMixin:
     """The review, in bulk or from the change form, through the services: contributors
     submit their drafts; the secretariat publishes, returns for changes (with a comment)
@@ -441,6 +445,29 @@ class PublicationAdminMixin:
                 return cleaned_data
 
         return ReviewForm
+
+    def offers_submit(self, request, obj=None) -> bool:
+        """Whether the form offers "Save and submit for review": to a contributor (who
+        does not publish) on a new record or one they may still submit."""
+        if self.has_publish_permission(request) or not self.has_submit_permission(request):
+            return False
+        return obj is None or obj.pk is None or permissions.can_submit(request.user, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["show_submit_for_review"] = self.offers_submit(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if SUBMIT_FOR_REVIEW not in request.POST or not self.offers_submit(request):
+            return
+        # Saved whole (its tables too), then submitted as the action does, by the service.
+        record = self.model._default_manager.get(pk=form.instance.pk)
+        if permissions.can_submit(request.user, record):
+            record_submit(record=record, by=request.user)
+            self.message_user(request, _("It was submitted for review."), messages.SUCCESS)
+        else:
+            self.message_user(request, _("It was saved, but it cannot be submitted for review."), messages.WARNING)
 
     def save_model(self, request, obj, form, change):
         if not self.has_publish_permission(request):

@@ -9,6 +9,7 @@ import functools
 from django.conf import settings
 from django.contrib.admin import AdminSite as DjangoAdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import ValidationError
 from django.urls import path, reverse
 from django_otp import devices_for_user
@@ -36,12 +37,37 @@ class OTPLoginForm(OTPAdminAuthenticationForm):
             raise
 
 
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """The answers of a search box labelled as the lists of choices are
+    (``workplan.admin.CHOICE_LABELS``): a priority by its plan ("2021 · 3. …"), a milestone
+    by its priority's number, read with the results (one query)."""
+
+    def get_queryset(self):
+        from workplan.admin import CHOICE_LABELS
+
+        queryset = super().get_queryset()
+        if queryset.model in CHOICE_LABELS:
+            queryset = queryset.select_related(CHOICE_LABELS[queryset.model][1])
+        return queryset
+
+    def serialize_result(self, obj, to_field_name):
+        from workplan.admin import CHOICE_LABELS
+
+        result = super().serialize_result(obj, to_field_name)
+        if type(obj) in CHOICE_LABELS:
+            result["text"] = str(CHOICE_LABELS[type(obj)][0](obj))
+        return result
+
+
 class AdminSite(OTPAdminSite):
     # The index links the secretariat to the audit page (cogwg/admin_audit.py).
     index_template = "admin/cogwg/index.html"
 
     def __init__(self, name="admin"):
         super().__init__(name)
+
+    def autocomplete_view(self, request):
+        return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_urls(self):
         from .admin_audit import audit_view

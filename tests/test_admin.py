@@ -922,3 +922,20 @@ def test_an_accomplishment_and_a_story_offer_priorities_and_milestones_by_plan(s
     releases = dict(story.context["adminform"].form.fields["release"].choices)
     assert "2021 · 3. Publish with a purpose" in [str(label) for label in priorities.values()]
     assert f"Priority 3 · {milestone.due_label}: Guide" in [str(label) for label in releases.values()]
+
+
+def test_the_search_box_of_a_priority_or_milestone_names_them_as_the_lists_do(staff_client):
+    plan = WorkPlanFactory(slug="2021")
+    priority = PriorityFactory(work_plan=plan, number=3, title_en="Publish with a purpose")
+    milestone = MilestoneFactory(priority=priority, description_en="Guide", due_date=datetime.date(2021, 6, 30))
+
+    def found(app_label, model_name, field_name, term):
+        response = staff_client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": term},
+        )
+        assert response.status_code == 200
+        return [result["text"] for result in response.json()["results"]]
+
+    assert found("jurisdictions", "accomplishment", "priority", "Publish") == ["2021 · 3. Publish with a purpose"]
+    assert found("workplan", "progressupdate", "milestone", "Guide") == [f"Priority 3 · {milestone.due_label}: Guide"]

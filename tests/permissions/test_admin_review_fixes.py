@@ -240,3 +240,64 @@ def test_the_admin_index_is_titled_by_the_readers_role(world, client, role, engl
     assert f"<title>{english} |" in page.content.decode()
     assert f"<title>{french} |" in french_page.content.decode().replace("&#x27;", "'")
     assert ("Secrétariat" in text(french_page.content.decode())) == (role == "secretariat")
+
+
+# A contributor saves and submits from the form
+
+
+def test_a_contributor_saves_and_submits_their_draft_from_its_form(world, client):
+    from cogwg.choices import PublicationState
+
+    contributor = admin_client(client, world.users.contributor_on)
+    url = reverse("admin:jurisdictions_accomplishment_change", args=[world.accomplishment.pk])
+    page = contributor.get(url)
+    assert 'name="_submit_for_review"' in page.content.decode()
+    data = {
+        "jurisdiction": world.on.pk,
+        "title_en": "Ontario portal, relaunched",
+        "title_fr": "Portail de l'Ontario, relancé",
+        "category": world.accomplishment.category,
+        "links-TOTAL_FORMS": "0",
+        "links-INITIAL_FORMS": "0",
+        "_submit_for_review": "Save and submit for review",
+    }
+
+    response = contributor.post(url, data)
+
+    world.accomplishment.refresh_from_db()
+    assert response.status_code == 302
+    assert (world.accomplishment.title_en, world.accomplishment.publication_state) == (
+        "Ontario portal, relaunched",
+        PublicationState.SUBMITTED,
+    )
+    assert world.accomplishment.submitted_by == world.users.contributor_on
+    assert "It was submitted for review." in [message for _level, message in levels_and_messages(response)]
+    # Submitted, it is no longer offered; the secretariat, who publishes, is never offered it.
+    assert 'name="_submit_for_review"' not in contributor.get(url).content.decode()
+    secretariat = admin_client(client, world.users.secretariat)
+    assert 'name="_submit_for_review"' not in secretariat.get(url).content.decode()
+
+
+def test_a_contributor_posts_and_submits_a_progress_update_in_one_step(world, client):
+    from cogwg.choices import PublicationState
+    from workplan.models import ProgressUpdate
+
+    contributor = admin_client(client, world.users.contributor_on)
+
+    response = contributor.post(
+        reverse("admin:workplan_progressupdate_add"),
+        {
+            "milestone": world.m1.pk,
+            "jurisdiction": world.on.pk,
+            "reported_on": "2020-05-01",
+            "status": "on_track",
+            "progress": 10,
+            "note_en": "Halfway through the inventory.",
+            "note_fr": "",
+            "_submit_for_review": "Save and submit for review",
+        },
+    )
+
+    assert response.status_code == 302, response.content
+    update = ProgressUpdate.objects.exclude(pk=world.update.pk).get()
+    assert (update.publication_state, update.submitted_by) == (PublicationState.SUBMITTED, world.users.contributor_on)
