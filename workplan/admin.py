@@ -112,6 +112,22 @@ def shown_author(obj):
     return getattr(obj, "shown_author", None) or "—"
 
 
+def check_as_posted(form, cleaned_data, *, milestone):
+    """The rules of posting an update (``progress_update_validate``) on ``form``'s date,
+    status and progress, once each is valid on its own: a new update's, or a draft's
+    being corrected. Their errors are the form's."""
+    if {"reported_on", "status", "progress"} <= cleaned_data.keys():
+        try:
+            progress_update_validate(
+                milestone=milestone,
+                reported_on=cleaned_data["reported_on"],
+                status=cleaned_data["status"],
+                progress=cleaned_data["progress"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+
+
 class ProgressUpdatePostForm(forms.ModelForm):
     """A new progress update: parsed and checked here, saved by the service."""
 
@@ -139,16 +155,7 @@ class ProgressUpdatePostForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if {"reported_on", "status", "progress"} <= cleaned_data.keys():
-            try:
-                progress_update_validate(
-                    milestone=cleaned_data.get("milestone"),
-                    reported_on=cleaned_data["reported_on"],
-                    status=cleaned_data["status"],
-                    progress=cleaned_data["progress"],
-                )
-            except ValidationError as error:
-                self.add_error(None, error)
+        check_as_posted(self, cleaned_data, milestone=cleaned_data.get("milestone"))
         return cleaned_data
 
     def post(self, *, milestone, by, publish=None):
@@ -457,16 +464,7 @@ class ProgressUpdateCorrectionForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if set(ProgressUpdateAdmin.correctable_fields) <= cleaned_data.keys():
-            try:
-                progress_update_validate(
-                    milestone=self.instance.milestone,
-                    reported_on=cleaned_data["reported_on"],
-                    status=cleaned_data["status"],
-                    progress=cleaned_data["progress"],
-                )
-            except ValidationError as error:
-                self.add_error(None, error)
+        check_as_posted(self, cleaned_data, milestone=self.instance.milestone)
         return cleaned_data
 
 
