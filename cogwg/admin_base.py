@@ -1,5 +1,6 @@
 """What every admin of the tracker shares: English and French side by side, every change
-kept (who, when, which fields) and revertible, publication moved only by the services,
+kept (who, when, which fields) and revertible, no save over another's change made since
+the form was read (cogwg/admin_concurrency.py), publication moved only by the services,
 and each user's rights on each row asked of cogwg/permissions.py (as the API does)."""
 
 import copy
@@ -24,6 +25,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_m2m_reverse_field_name
 
 from . import audit, permissions
+from .admin_concurrency import OptimisticConcurrencyMixin
 from .choices import PublicationState
 from .models import PublishableModel
 from .services import SUBMITTABLE_STATES, record_return, record_submit, records_publish, records_unpublish
@@ -92,9 +94,12 @@ class VisibleRowsInlineMixin:
         return permissions.visible(request.user, super().get_queryset(request))
 
 
-class TrackedTranslationAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class TrackedTranslationAdmin(OptimisticConcurrencyMixin, SimpleHistoryAdmin, TranslationAdmin):
     """The base of every admin: modeltranslation's ``_en``/``_fr`` fields, and
     simple_history's History page (who, when, the changed fields) with revert.
+
+    A change form (and a version page's revert) refuses to save over what someone else
+    saved since it was read: cogwg/admin_concurrency.py.
 
     Who sees and changes which rows is cogwg/permissions.py's answer, on top of the model
     permissions: the changelist shows what the user may see, a record they may not see

@@ -1,0 +1,63 @@
+"""Two secretariat members in two browsers edit one record in the admin: the second save
+of a form read before the first one's save is refused at the top of the form, with the
+second's typing kept; saving again then goes through (cogwg/admin_concurrency.py)."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def two_members(transactional_db):
+    from cogwg.permissions import SECRETARIAT, roles_sync
+    from tests.factories import AccomplishmentFactory
+    from tests.permissions.conftest import make_user
+
+    roles_sync()
+    record = AccomplishmentFactory(title_en="Open data portal", title_fr="Portail de données ouvertes")
+    return record, make_user("sec", SECRETARIAT), make_user("sue", SECRETARIAT)
+
+
+def signed_in_page(browser_context, live_server, user):
+    """A browser of its own, signed in as ``user`` (the session of a test client)."""
+    client = Client()
+    client.force_login(user)
+    context = browser_context()
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    return context.new_page()
+
+
+def test_the_second_save_is_refused_with_the_typing_kept_then_saved_on_purpose(
+    browser_context, live_server, two_members
+):
+    from jurisdictions.models import Accomplishment
+
+    record, sec, sue = two_members
+    address = f"/en/admin/jurisdictions/accomplishment/{record.pk}/change/"
+    first, second = signed_in_page(browser_context, live_server, sec), signed_in_page(browser_context, live_server, sue)
+    first.goto(address)
+    second.goto(address)
+
+    first.locator("#id_title_en").fill("Portal relaunched")
+    first.locator("input[name=_save]").click()
+    first.wait_for_load_state()
+    second.locator("#id_title_en").fill("Portal renamed")
+    second.locator("input[name=_save]").click()
+    second.wait_for_load_state()
+
+    error = second.locator("form .errorlist.nonfield")
+    assert error.inner_text().startswith("sec changed this record on ")
+    assert "Nothing was saved: your changes are still in the form below." in error.inner_text()
+    link = error.get_by_role("link", name="See what changed on the History page.")
+    assert link.get_attribute("href") == f"/en/admin/jurisdictions/accomplishment/{record.pk}/history/"
+    assert second.locator("#id_title_en").input_value() == "Portal renamed"
+    assert Accomplishment.objects.get(pk=record.pk).title_en == "Portal relaunched"
+
+    second.locator("input[name=_save]").click()
+    second.wait_for_load_state()
+
+    assert second.url.endswith("/en/admin/jurisdictions/accomplishment/")
+    assert Accomplishment.objects.get(pk=record.pk).title_en == "Portal renamed"
