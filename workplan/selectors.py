@@ -22,6 +22,8 @@ from django.db.models import F, JSONField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
+from stories.selectors import StoryInventory, story_inventory
+
 from .choices import CLOSED_STATUSES, STATUS_SEVERITY, MilestoneStatus, WorkPlanStatus
 from .models import Milestone, Priority, ProgressUpdate, WorkPlan
 
@@ -73,6 +75,9 @@ class PlanStatus:
     status: str
     counts: dict[str, int]
     priorities: list[PriorityStatus]
+    # The user stories inventory as of the date (``stories.selectors.story_inventory``),
+    # when asked for (``work_plan_status(stories=True)``).
+    stories: StoryInventory | None = None
 
     @property
     def milestones(self):
@@ -200,12 +205,19 @@ def _priority_statuses(priorities, milestones, *, on):
 
 
 def work_plan_status(
-    *, work_plan: WorkPlan, as_of: datetime.date | None = None, seats: bool = True, notes: bool = True
+    *,
+    work_plan: WorkPlan,
+    as_of: datetime.date | None = None,
+    seats: bool = True,
+    notes: bool = True,
+    stories: bool = False,
 ) -> PlanStatus:
     """The plan's progress and status, and each priority's, as of a date (default: now).
     Three queries whatever the plan's size. A page that does not show them may leave out
     the priorities' seats (``seats=False``: ``priority.seats`` is then not loaded, a query
-    fewer) or the milestones' latest notes (``notes=False``); the numbers are the same."""
+    fewer) or the milestones' latest notes (``notes=False``); the numbers are the same.
+    With ``stories=True`` it also counts the user stories received and published since
+    the plan began and in all (``stories.selectors.story_inventory``: a query more)."""
     on = as_of or timezone.localdate()
     # The plan is known: its priorities get it as their work_plan without joining it again.
     priorities = work_plan.priorities.with_seats() if seats else work_plan.priorities.all()
@@ -226,6 +238,7 @@ def work_plan_status(
         status=plan.status,
         counts=_counts(state.status for p in priority_statuses for state in p.milestones),
         priorities=priority_statuses,
+        stories=story_inventory(work_plan=work_plan, as_of=on) if stories else None,
     )
 
 

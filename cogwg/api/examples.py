@@ -136,7 +136,7 @@ STATUS_REPORT = {
     "meeting": MEETING_SUMMARY,
     "state": "published",
     "content": {
-        "schema": 1,
+        "schema": 2,
         "report": {
             "id": 1,
             "title": {
@@ -304,6 +304,12 @@ STATUS_REPORT = {
                 ],
             }
         ],
+        # The demo data holds no user story yet.
+        "stories": {
+            "period": {"received": 0, "published": 0},
+            "plan": {"received": 0, "published": 0},
+            "to_date": {"received": 0, "published": 0},
+        },
         "accomplishments": [
             {
                 "id": 5,

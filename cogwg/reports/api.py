@@ -84,7 +84,9 @@ class StatusReportActionsMixin:
         description=(
             "Compared with the report it followed when it was frozen (`content.report.previous_report`): the "
             "plan's and priorities' status and progress changes, milestones whose status changed, milestones "
-            "completed, new accomplishments, challenges opened and resolved. Texts in both languages "
+            "completed, the user stories received and published in all, before and now (`stories`: null for a "
+            "report frozen before reports counted stories; a `…_before` is null when the report it follows "
+            "counted none), new accomplishments, challenges opened and resolved. Texts in both languages "
             '({"en": …, "fr": …}), like `content`. `previous_report` is null for a plan\'s first report, and for '
             "a reader who may not see the report it followed (not published yet): everything it holds is then "
             "new. A draft report has no content yet: 400."

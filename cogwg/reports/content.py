@@ -3,7 +3,8 @@ in a JSON-ready dict.
 
 Its structure follows the Joint Councils deck of 27 February 2020: purpose; background;
 progress on each priority (status, progress, milestones completed / due / overdue, the
-latest notes); the jurisdictions' accomplishments and the challenges reported since the
+latest notes); the open data user stories inventory (stories received and published);
+the jurisdictions' accomplishments and the challenges reported since the
 previous report (or since the plan's start for the first one); next steps; and, as an
 annex, the work plan table of each priority.
 
@@ -12,6 +13,16 @@ API show: nothing here computes progress. Every text is kept in both languages
 (``{"en": …, "fr": …}``, as stored: a missing French text stays empty), so that a
 renderer in either language reads the JSON and nothing else. Choices are kept as their
 codes and dates in ISO format; a renderer labels them in its own language.
+
+``SCHEMA_VERSION`` says what a content holds; a content frozen under an earlier version
+stays as it was (a frozen report never changes), and every renderer and ``diff.compare``
+still read it:
+
+1. the first version;
+2. adds ``stories``, the user stories inventory (``stories.selectors.story_inventory``):
+   how many stories were received and published in the report's period, since the plan
+   began and in all, up to the report's date. A content of version 1 has no ``stories``,
+   and its report shows no such section.
 """
 
 import datetime
@@ -21,12 +32,13 @@ from django.utils import formats, translation
 from cogwg.models import InfoSection, NextStep, StatusReport, lines
 from cogwg.selectors import next_steps_by_parent
 from jurisdictions.choices import ChallengeStatus
+from stories.selectors import StoryInventory, story_inventory
 from workplan.choices import MilestoneStatus
 from workplan.selectors import DUE_SOON_DAYS, MilestoneState, PriorityStatus, work_plan_status
 
 from .selectors import accomplishments_reported, challenges_reported, previous_frozen_report
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LANGUAGES = ("en", "fr")
 # An open milestone due within this many days of the report's date is "due" (the selector's
 # "due soon", which the API's status counts too).
@@ -163,6 +175,13 @@ def _challenge(challenge, *, start: datetime.date, end: datetime.date) -> dict:
     }
 
 
+def _stories(inventory: StoryInventory) -> dict:
+    def counts(scope):
+        return {"received": scope.received, "published": scope.published}
+
+    return {"period": counts(inventory.period), "plan": counts(inventory.plan), "to_date": counts(inventory.to_date)}
+
+
 def _next_steps(meeting) -> list:
     if meeting is None:
         return []
@@ -228,6 +247,7 @@ def build_content(*, report: StatusReport, previous: StatusReport | None = None)
             for section in InfoSection.objects.order_by("order", "slug")
         ],
         "priorities": [_priority(status) for status in plan.priorities],
+        "stories": _stories(story_inventory(work_plan=work_plan, as_of=as_of, period_start=start)),
         "accomplishments": [
             _accomplishment(item, work_plan=work_plan) for item in accomplishments_reported(start=start, end=as_of)
         ],

@@ -2,9 +2,14 @@
 
 ``compare(previous, current)`` returns a JSON-ready dict whose texts are in both
 languages, like the contents it compares: the plan's and each priority's status and
-progress changes, the milestones whose status changed and those completed since, the new
-accomplishments, and the challenges opened or resolved. With no previous report, every
-completed milestone, accomplishment and open challenge of the current one is new.
+progress changes, the milestones whose status changed and those completed since, the user
+stories received and published in all (before and now), the new accomplishments, and the
+challenges opened or resolved. With no previous report, every completed milestone,
+accomplishment and open challenge of the current one is new, and no story came before.
+
+A content frozen before reports counted stories (schema 1, ``content.SCHEMA_VERSION``)
+has none: compared with one, the stories' "before" is None (not counted then); a current
+report that has none shows no stories' change at all.
 """
 
 from jurisdictions.choices import ChallengeStatus
@@ -55,6 +60,21 @@ def _report_ref(content):
     return {"id": report["id"], "title": report["title"], "as_of": report["as_of"]}
 
 
+def _stories_change(previous, current):
+    """The stories received and published in all, before and now; None when the current
+    report counted none."""
+    after = current.get("stories")
+    if not after:
+        return None
+    before = {"received": 0, "published": 0} if previous is None else (previous.get("stories") or {}).get("to_date")
+    return {
+        "received_before": before["received"] if before else None,
+        "received_after": after["to_date"]["received"],
+        "published_before": before["published"] if before else None,
+        "published_after": after["to_date"]["published"],
+    }
+
+
 def compare(previous: dict | None, current: dict) -> dict:
     before = previous or EMPTY
     priorities_before = {priority["id"]: priority for priority in before["priorities"]}
@@ -100,6 +120,7 @@ def compare(previous: dict | None, current: dict) -> dict:
         "priorities": priority_changes,
         "milestones": milestone_changes,
         "milestones_completed": milestones_completed,
+        "stories": _stories_change(previous, current),
         "accomplishments": [item for item in current["accomplishments"] if item["id"] not in accomplishments_before],
         "challenges_opened": challenges_opened,
         "challenges_resolved": challenges_resolved,

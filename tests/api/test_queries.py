@@ -3,6 +3,8 @@ with 50 (the ETag validator's included)."""
 
 import pytest
 
+from stories.choices import StoryState
+from tests import factories
 from tests.api.records import build, build_plan_status
 
 # resource: (list queries, detail queries)
@@ -58,9 +60,16 @@ def test_csv_download_runs_a_constant_number_of_queries(api, django_assert_num_q
 @pytest.mark.parametrize("count", [1, 50])
 def test_plan_status_runs_a_constant_number_of_queries(api, django_assert_num_queries, count):
     path = build_plan_status(count)
+    # As many stories, each with a theme: the inventory counts them, it does not load them.
+    for index in range(count):
+        story = factories.UserStoryFactory(state=StoryState.SUBMITTED if index % 2 else StoryState.PUBLISHED)
+        story.themes.set([factories.ThemeFactory()])
 
-    with django_assert_num_queries(5):
+    # 6: the data version, the plan, its priorities, their seats, their milestones, and
+    # the user stories inventory (one aggregate, stories.selectors.story_inventory).
+    with django_assert_num_queries(6):
         response = api.get(path)
 
     assert response.status_code == 200
     assert len(response.json()["priorities"]) == count
+    assert response.json()["stories"]["to_date"]["received"] == count

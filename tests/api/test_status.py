@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cogwg.choices import PublicationState
 from tests import factories
+from tests.reports.story_inventory import AS_OF, EXPECTED, make_stories
 from workplan import selectors
 from workplan.choices import SeatRole
 from workplan.services import milestone_post_update
@@ -113,7 +114,35 @@ def test_it_is_computed_by_the_selector(api, plan):
     with mock.patch("workplan.api.views.work_plan_status", wraps=selectors.work_plan_status) as selector:
         status(api, as_of="2020-05-15")
 
-    selector.assert_called_once_with(work_plan=plan, as_of=datetime.date(2020, 5, 15))
+    # With the user stories inventory, which the status reports show too.
+    selector.assert_called_once_with(work_plan=plan, as_of=datetime.date(2020, 5, 15), stories=True)
+
+
+def test_it_counts_the_user_stories_since_the_plan_began_and_in_all(api, plan):
+    make_stories()
+
+    body = status(api, as_of=AS_OF.isoformat())
+
+    assert body["stories"] == {"plan": EXPECTED["plan"], "to_date": EXPECTED["to_date"]}
+
+
+def test_the_user_stories_are_counted_as_of_the_date(api, plan):
+    make_stories()
+
+    # The day before the last day's story, and before 20 April's publication.
+    assert status(api, as_of="2020-04-19")["stories"] == {
+        "plan": {"received": 5, "published": 2},
+        "to_date": {"received": 6, "published": 3},
+    }
+    # Today: every story, the one received in July and the one published then included.
+    assert status(api)["stories"]["to_date"] == {"received": 11, "published": 5}
+
+
+def test_with_no_story_the_counts_are_zero(api, plan):
+    assert status(api, as_of="2020-05-15")["stories"] == {
+        "plan": {"received": 0, "published": 0},
+        "to_date": {"received": 0, "published": 0},
+    }
 
 
 @pytest.mark.parametrize("as_of", ["2020-13-01", "tomorrow", "2020-02-30", "0000-01-01"])

@@ -307,7 +307,7 @@ def test_the_report_pages_tables_scroll_in_a_box_named_by_their_caption(client, 
     root = report_page(client)
 
     tables = root.find_all("table")
-    assert len(tables) == 1 + 1  # the priorities, then the one priority's annex
+    assert len(tables) == 1 + 1 + 1  # the priorities, the user stories inventory, the one priority's annex
     for table in tables:
         box = table.parent
         assert (box.attrs.get("class"), box.attrs.get("tabindex"), box.attrs.get("role")) == (

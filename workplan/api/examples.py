@@ -341,4 +341,6 @@ STATUS = {
             ],
         }
     ],
+    # The demo data holds no story yet.
+    "stories": {"plan": {"received": 0, "published": 0}, "to_date": {"received": 0, "published": 0}},
 }

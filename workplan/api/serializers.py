@@ -365,6 +365,31 @@ class PriorityStatusSerializer(ReadOffMixin, serializers.Serializer):
         }
 
 
+class StoryCountsSerializer(serializers.Serializer):
+    received = serializers.IntegerField(
+        read_only=True, help_text="Stories received (submitted), whatever became of them since."
+    )
+    published = serializers.IntegerField(read_only=True, help_text="Stories published, that are still public.")
+
+
+class StoryInventorySerializer(serializers.Serializer):
+    """The open data user stories inventory as of the date (``stories.selectors.story_inventory``):
+    a story counts as received on the day it was submitted, whatever became of it since (under review,
+    published or rejected), and as published on the day it was published, if it is still public."""
+
+    plan = StoryCountsSerializer(read_only=True, help_text="From the plan's start date to `as_of`, that day included.")
+    to_date = StoryCountsSerializer(read_only=True, help_text="In all, up to `as_of`, that day included.")
+
+
+def story_inventory_data(inventory) -> dict:
+    """``inventory`` as ``StoryInventorySerializer`` gives it."""
+
+    def counts(scope):
+        return {"received": scope.received, "published": scope.published}
+
+    return {"plan": counts(inventory.plan), "to_date": counts(inventory.to_date)}
+
+
 class PlanStatusSerializer(ReadOffMixin, serializers.Serializer):
     """The plan as of a date, from ``workplan.selectors.work_plan_status``."""
 
@@ -384,6 +409,13 @@ class PlanStatusSerializer(ReadOffMixin, serializers.Serializer):
     )
     overdue = MilestoneStateSerializer(many=True, read_only=True)
     priorities = PriorityStatusSerializer(many=True, read_only=True)
+    stories = StoryInventorySerializer(
+        read_only=True,
+        help_text=(
+            "The open data user stories inventory as of `as_of`: stories received and published since the plan "
+            "began, and in all; the status reports show the same numbers."
+        ),
+    )
 
     def to_representation(self, status):
         # Read straight off the selector's PlanStatus, with the values the fields above give.
@@ -404,6 +436,7 @@ class PlanStatusSerializer(ReadOffMixin, serializers.Serializer):
             "due_soon": len(status.due_soon),
             "overdue": [rows[id(state)] for state in status.overdue],
             "priorities": priorities,
+            "stories": story_inventory_data(status.stories),
         }
 
 

@@ -57,7 +57,9 @@ class WorkPlanViewSet(ModelViewSet):
         description=(
             "Progress and status of the plan and of each priority, counts of milestones by status, overdue "
             "milestones, and each milestone's status as of `as_of`: that of its latest published progress update "
-            "on or before the date (not started, 0 %, when there is none). Without `as_of`, today's status."
+            "on or before the date (not started, 0 %, when there is none); and the open data user stories "
+            "received and published, since the plan began and in all, up to `as_of`. Without `as_of`, today's "
+            "status."
         ),
         parameters=[StatusQuerySerializer],
         responses=PlanStatusSerializer,
@@ -89,7 +91,7 @@ class WorkPlanViewSet(ModelViewSet):
         as_of = query.validated_data.get("as_of")
 
         def respond():
-            status = work_plan_status(work_plan=work_plan, as_of=as_of)
+            status = work_plan_status(work_plan=work_plan, as_of=as_of, stories=True)
             return Response(PlanStatusSerializer(status, context=self.get_serializer_context()).data)
 
         return self.conditional(*self.validators(), respond)

@@ -1,6 +1,9 @@
 """The report as CSV: one row per activity of the work plan, with its priority's status
-and progress and its own as of the report's date. UTF-8 with a byte-order mark, so that
-spreadsheet programs read the accents right."""
+and progress and its own as of the report's date, then the user stories inventory (the
+stories received and published: the same numbers on every row, as a priority's are on
+each of its activities; a report frozen before reports counted stories has no such
+columns). UTF-8 with a byte-order mark, so that spreadsheet programs read the accents
+right."""
 
 import csv
 import io
@@ -32,8 +35,10 @@ def render(content: dict, *, language: str) -> bytes:
             _("Overdue"),
             _("Latest note"),
             _("Reported on"),
+            *stories_header(r["stories"]),
         ]
     )
+    stories = stories_values(r["stories"])
     for priority in r["priorities"]:
         for activity in priority["activities"]:
             _write(
@@ -52,9 +57,19 @@ def render(content: dict, *, language: str) -> bytes:
                     _("Yes") if activity["overdue"] else _("No"),
                     activity["note"],
                     activity["reported_on"] or "",
+                    *stories,
                 ],
             )
     return output.getvalue().encode("utf-8-sig")
+
+
+def stories_header(stories):
+    """The inventory's columns: each number named in full (``view._stories``)."""
+    return [name for row in stories["rows"] for name in row["names"]] if stories else []
+
+
+def stories_values(stories):
+    return [value for row in stories["rows"] for value in row["values"]] if stories else []
 
 
 def _write(writer, row):

@@ -3,6 +3,16 @@ PDF/UA-1: a tagged PDF (headings, lists and tables a screen reader can follow), 
 report's language, whose viewer shows its title, as accessibility standards ask of a
 government's documents.
 
+WeasyPrint's PDF/UA-1 leaves two things out, which ``finish_pdf_ua`` (a finisher: WeasyPrint
+hands it the PDF's objects before writing them) adds:
+
+- a table's header cells have no ``/Scope``: each gets the one its HTML ``scope`` gives
+  (``Row`` for ``scope="row"``, else ``Column``, the rule WeasyPrint itself follows to link
+  the data cells to their headers with ``/Headers``);
+- the page's margin boxes (the running footer: the report's title, "3 / 12") are tagged
+  outside the structure tree, which is neither content nor artifact: their text becomes a
+  pagination artifact, and their orphan structure elements are emptied.
+
 WeasyPrint fetches nothing from the network: its fetcher here serves the project's own
 static files and refuses every other URL (an image in a note, a link's target).
 WeasyPrint is imported when a PDF is rendered, not before: without its system libraries
@@ -47,6 +57,88 @@ def static_file(url):
         return stream.read(), mimetypes.guess_type(found)[0] or "application/octet-stream"
 
 
+def _number(reference) -> int:
+    """The object number of a reference as pydyf writes it (``b"12 0 R"``)."""
+    return int(reference.split()[0])
+
+
+def _set_header_scopes(document):
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            element = getattr(box, "mark", None)  # the cell's structure element (weasyprint.pdf.tags)
+            if box.element_tag == "th" and element is not None:
+                scope = "/Row" if box.element.get("scope") == "row" else "/Column"
+                element["A"]["Scope"] = scope  # its attributes, {"O": "/Table", …}
+
+
+def _structure_in_tree(pdf) -> set[int]:
+    """The numbers of the structure elements reachable from the structure tree's root."""
+    found, todo = set(), [pdf.catalog["StructTreeRoot"]]
+    while todo:
+        number = _number(todo.pop())
+        if number in found:
+            continue
+        found.add(number)
+        kids = pdf.objects[number].get("K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if isinstance(kid, bytes) and pdf.objects[_number(kid)].get("Type") in ("/StructElem", "/StructTreeRoot"):
+                todo.append(kid)
+    return found
+
+
+def _content_streams(stream):
+    """A page's content stream and the groups (form XObjects) it draws, recursively."""
+    yield stream
+    xobjects = getattr(stream, "_resources", None) or {}
+    xobjects = xobjects.get("XObject") or {}
+    for item in stream.stream:
+        if isinstance(item, bytes) and item.startswith(b"/") and item.endswith(b" Do"):
+            group = xobjects.get(item[1:-3].decode())
+            if group is not None and hasattr(group, "stream"):  # a pydyf Stream
+                yield from _content_streams(group)
+
+
+def _margin_boxes_as_artifacts(pdf):
+    in_tree = _structure_in_tree(pdf)
+    parent_tree = pdf.objects[_number(pdf.catalog["StructTreeRoot"])]["ParentTree"]
+    nums = pdf.objects[_number(parent_tree)]["Nums"]
+    # Each page's number, then the structure element of each of its marked contents (by MCID).
+    by_page = dict(zip(nums[::2], nums[1::2], strict=True))
+    for page_number, page_reference in enumerate(pdf.page_references):
+        marked = by_page[page_number]
+        outside = {
+            mcid
+            for mcid, element in enumerate(marked)
+            if isinstance(element, bytes) and _number(element) not in in_tree
+        }
+        if not outside:
+            continue
+        for mcid in outside:
+            marked[mcid] = b"null"  # no structure element: an artifact has none
+        page = pdf.objects[_number(page_reference)]
+        for stream in _content_streams(pdf.objects[_number(page["Contents"])]):
+            items = stream.stream
+            for index, item in enumerate(items):
+                # "/Span", {"MCID": n}, "BDC": the property list is a pydyf Dictionary (a dict).
+                if isinstance(item, dict) and item.get("MCID") in outside and items[index + 1] == b"BDC":
+                    items[index - 1] = "/Artifact"
+                    item.clear()
+                    item["Type"] = "/Pagination"
+    # The margin boxes' own structure elements, left out of the tree: emptied, so that no
+    # structure element names content that is now an artifact.
+    for obj in pdf.objects:
+        if isinstance(obj, dict) and obj.get("Type") == "/StructElem" and obj.number not in in_tree:
+            obj.clear()
+
+
+def finish_pdf_ua(document, pdf):
+    """What WeasyPrint 70's PDF/UA-1 leaves out (see the module's docstring)."""
+    if "StructTreeRoot" not in pdf.catalog:  # not a tagged PDF: nothing to finish
+        return
+    _set_header_scopes(document)
+    _margin_boxes_as_artifacts(pdf)
+
+
 @functools.cache
 def _weasyprint():
     # WeasyPrint logs each step of every document at INFO, from its import on: too chatty
@@ -68,4 +160,4 @@ def render(content: dict, *, language: str) -> bytes:
     document = html_class(
         string=render_html(content, language=language), base_url=BASE_URL, url_fetcher=fetcher_class()
     )
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return document.write_pdf(pdf_variant="pdf/ua-1", finisher=finish_pdf_ua)

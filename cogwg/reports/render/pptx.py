@@ -1,6 +1,7 @@
 """The report as a slide deck, one slide per section like the Joint Councils deck of
-27 February 2020: title, purpose, background, progress on the priorities, accomplishments
-and challenges, next steps, then the annex (the work plan, one slide per priority)."""
+27 February 2020: title, purpose, background, progress on the priorities, the user stories
+inventory, accomplishments and challenges, next steps, then the annex (the work plan, one
+slide per priority)."""
 
 import io
 
@@ -100,6 +101,18 @@ def _progress(deck, r):
         _bullets(deck, _("Latest notes"), notes, 14)
 
 
+def _stories(deck, r):
+    stories = r["stories"]
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
+    _title(slide, _("Open data user stories"))
+    _fill(slide.shapes.add_textbox(LEFT, Inches(1.3), WIDTH, Inches(0.5)).text_frame, [stories["caption"]], 14)
+    rows = [[_("User stories"), *stories["columns"]]]
+    rows += [[row["label"], *row["values"]] for row in stories["rows"]]
+    _table(slide, rows, [2.4, 2.2, 2.2, 2.2], top=Inches(1.9), size=14)
+    note = slide.shapes.add_textbox(LEFT, Inches(1.9) + Inches(0.4) * len(rows) + Inches(0.3), WIDTH, Inches(1))
+    _fill(note.text_frame, [stories["note"]], 12)
+
+
 def _accomplishments_and_challenges(deck, r):
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
     _title(slide, _("Major jurisdictional milestones and challenges"))
@@ -162,6 +175,8 @@ def render(content: dict, *, language: str) -> bytes:
     for section in r["background"]:
         _bullets(deck, section["title"], ([section["intro"]] if section["intro"] else []) + section["points"], 16)
     _progress(deck, r)
+    if r["stories"]:
+        _stories(deck, r)
     _accomplishments_and_challenges(deck, r)
     if r["next_steps"]:
         items = []

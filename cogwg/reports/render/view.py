@@ -13,6 +13,7 @@ import datetime
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cogwg import dates
 from jurisdictions.choices import AccomplishmentCategory, ChallengeCategory, ChallengeStatus
@@ -105,6 +106,63 @@ def _priority(priority):
     return priority
 
 
+# The user stories inventory's columns, in order, as the content keeps them.
+STORY_SCOPES = ("period", "plan", "to_date")
+
+
+def _story_scope_labels(view):
+    """Each column's header, with the days it counts (each up to the report's date)."""
+    report = view["report"]
+    return [
+        _("This report's period (%(start)s to %(end)s)")
+        % {"start": report["period_start_label"], "end": report["as_of_label"]},
+        _("Since the work plan began (%(start)s)") % {"start": date_label(view["work_plan"]["start_date"])},
+        pgettext("user stories", "In all"),
+    ]
+
+
+def _story_cell_name(row, scope):
+    """A number's name standing alone (a CSV column's header)."""
+    return {
+        ("received", "period"): _("Stories received this period"),
+        ("published", "period"): _("Stories published this period"),
+        ("received", "plan"): _("Stories received since the work plan began"),
+        ("published", "plan"): _("Stories published since the work plan began"),
+        ("received", "to_date"): _("Stories received in all"),
+        ("published", "to_date"): _("Stories published in all"),
+    }[row, scope]
+
+
+def _stories(stories, view):
+    """The inventory as a table: a row for the stories received and one for those
+    published, a column per stretch of days (``STORY_SCOPES``); None for a content frozen
+    before reports counted stories (schema 1), which shows no such section."""
+    if not stories:
+        return None
+    rows = []
+    for key, label in (
+        ("received", pgettext("user stories", "Received")),
+        ("published", pgettext("user stories", "Published")),
+    ):
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "values": [stories[scope][key] for scope in STORY_SCOPES],
+                "names": [_story_cell_name(key, scope) for scope in STORY_SCOPES],
+            }
+        )
+    return {
+        "caption": _("User stories as of %(date)s") % {"date": view["report"]["as_of_label"]},
+        "columns": _story_scope_labels(view),
+        "rows": rows,
+        "note": _(
+            "A story counts as received on the day it was submitted, whatever became of it since (under review, "
+            "published or rejected), and as published on the day it was published, if it is still public."
+        ),
+    }
+
+
 def report_view(content: dict, language: str) -> dict:
     view = localize(content, language)
     view["language"] = language
@@ -120,6 +178,7 @@ def report_view(content: dict, language: str) -> dict:
     _status(view["work_plan"])
     for priority in view["priorities"]:
         _priority(priority)
+    view["stories"] = _stories(view.get("stories"), view)
     for item in view["accomplishments"]:
         item["category_label"] = choice_label(AccomplishmentCategory, item["category"])
         item["jurisdiction_name"] = _jurisdiction_name(item["jurisdiction"])
@@ -154,6 +213,10 @@ def diff_view(changes: dict, language: str) -> dict:
     for change in view["milestones"]:
         change["status_before_label"] = choice_label(MilestoneStatus, change["status_before"])
         change["status_after_label"] = choice_label(MilestoneStatus, change["status_after"])
+    if stories := view.get("stories"):
+        for key in ("received_before", "published_before"):
+            value = stories[key]
+            stories[f"{key}_label"] = _("not counted") if value is None else str(value)
     for item in view["accomplishments"]:
         item["jurisdiction_name"] = _jurisdiction_name(item["jurisdiction"])
     for item in view["challenges_opened"] + view["challenges_resolved"]:

@@ -1,7 +1,7 @@
-"""The report as an XLSX workbook: a summary sheet (the plan, the priorities, the
-accomplishments, the challenges and the next steps), then one sheet per priority (its
-activities with their status, under a header that stays in view, then its work plan
-table)."""
+"""The report as an XLSX workbook: a summary sheet (the plan, the priorities, the user
+stories inventory, the accomplishments, the challenges and the next steps), then one sheet
+per priority (its activities with their status, under a header that stays in view, then
+its work plan table)."""
 
 import io
 import re
@@ -142,6 +142,9 @@ def _summary(writer, r):
         )
     writer.gap()
 
+    if r["stories"]:
+        _stories(writer, r)
+
     writer.heading(_("Major jurisdictional milestones and challenges"), SUBHEADING)
     writer.line(r["report"]["period_label"])
     writer.heading(_("Jurisdictional accomplishments"), SUBHEADING)
@@ -173,6 +176,16 @@ def _summary(writer, r):
             writer.line(step["text"])
             for child in step["children"]:
                 writer.line(f"    • {child['text']}")
+
+
+def _stories(writer, r):
+    stories = r["stories"]
+    writer.heading(_("Open data user stories"), SUBHEADING)
+    writer.header(_("User stories"), *stories["columns"])
+    for row in stories["rows"]:
+        writer.line(row["label"], *row["values"], bold_first=True)
+    writer.line(stories["note"])
+    writer.gap()
 
 
 def _priority(writer, priority):
