@@ -144,7 +144,17 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
 API_PREFIX = "/api/"
 CORS_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_REQUEST_HEADERS = ("Accept", "Accept-Language", "If-None-Match", "If-Modified-Since")
-CORS_EXPOSED_HEADERS = ("ETag", "Last-Modified", "Content-Language", "Retry-After", "Content-Disposition", "Link")
+CORS_EXPOSED_HEADERS = (
+    "ETag",
+    "Last-Modified",
+    "Content-Language",
+    "Retry-After",
+    "Content-Disposition",
+    "Link",
+    # The anonymous reader's quota (cogwg/api/throttling.py).
+    "RateLimit-Policy",
+    "RateLimit",
+)
 CORS_PREFLIGHT_MAX_AGE = 86400
 
 

@@ -6,6 +6,7 @@ examples, the short nested objects of related records, and each resource's examp
 Optional query parameters carry no ``example``: Swagger UI would send it with every
 "Try it out" (a CSV download, a filter and its opposite); their descriptions give one."""
 
+from drf_spectacular.authentication import TokenScheme
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, build_basic_type
@@ -16,6 +17,7 @@ from rest_framework.permissions import SAFE_METHODS
 from .caching import RECORD_ETAG_HEADER
 from .language import LANG_PARAMETER, language_codes
 from .permissions import PublicReadStaffWrite
+from .throttling import RATE_LIMIT, RATE_LIMIT_POLICY, AnonWindowRateThrottle
 
 JSON = "application/json"
 
@@ -121,6 +123,42 @@ READ_HEADERS = {
         "description": "The language of the translated fields.",
     },
 }
+# An anonymous read's answer, whatever its status, once the throttle has counted it
+# (cogwg/api/throttling.py); the examples follow the configured rate (``rate_limit_headers``).
+RATE_LIMIT_HEADERS = {
+    RATE_LIMIT_POLICY: {
+        "schema": {"type": "string"},
+        "description": (
+            "Anonymous readers only (draft-ietf-httpapi-ratelimit-headers): the quota of requests per address "
+            "(`q`) in each window of `w` seconds."
+        ),
+    },
+    RATE_LIMIT: {
+        "schema": {"type": "string"},
+        "description": (
+            "Anonymous readers only: the requests this address has left (`r`) in the current window, and the "
+            "seconds until it ends (`t`), when the count starts again. After a 429, wait `t` seconds "
+            "(`Retry-After`)."
+        ),
+    },
+}
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "schema": {"type": "integer"},
+        "description": "Seconds to wait before asking again: until the throttle's window ends.",
+    },
+}
+
+
+def rate_limit_headers():
+    """``RATE_LIMIT_HEADERS`` with examples: a fresh window under the configured rate."""
+    throttle = AnonWindowRateThrottle()
+    examples = dict(
+        zip((RATE_LIMIT_POLICY, RATE_LIMIT), throttle.rate_limit_headers(1, throttle.duration), strict=True)
+    )
+    return {name: {**header, "example": examples[name]} for name, header in RATE_LIMIT_HEADERS.items()}
+
+
 # The record's own validator, on a response that is one record (read or written).
 RECORD_HEADERS = {
     RECORD_ETAG_HEADER: {
@@ -222,6 +260,11 @@ class ApiAutoSchema(AutoSchema):
         self.registry.register_on_missing(component)
         return component.ref
 
+    def _header_component(self, name, header):
+        component = ResolvedComponent(name=name, type=ResolvedComponent.HEADER, schema=header, object=name)
+        self.registry.register_on_missing(component)
+        return component.ref
+
     def _error_response(self, code):
         name, description, example = ERRORS[code]
         return {
@@ -274,7 +317,32 @@ class ApiAutoSchema(AutoSchema):
             }
         for code in self._error_codes():
             responses.setdefault(code, self._error_response(code))
+        if self.method == "GET":
+            # Reads are what the throttle counts (a write needs credentials, and those are not counted).
+            throttled = {name: self._header_component(name, header) for name, header in rate_limit_headers().items()}
+            for response in responses.values():
+                response["headers"] = {**response.get("headers", {}), **throttled}
+            if "429" in responses:
+                retry = {name: self._header_component(name, header) for name, header in RETRY_AFTER_HEADER.items()}
+                responses["429"]["headers"].update(retry)
         return responses
+
+
+class ExpiringTokenScheme(TokenScheme):
+    """drf-spectacular's token scheme, saying where a token comes from and how it ends."""
+
+    target_class = "cogwg.api.authentication.ExpiringTokenAuthentication"
+    priority = 0
+
+    def get_security_definition(self, auto_schema):
+        return {
+            **super().get_security_definition(auto_schema),
+            "description": (
+                f"`Authorization: {self.target.keyword} <token>`. `POST /api/v1/auth/token/` with `username` and "
+                "`password` (and `otp_token` for staff) answers a token and when it expires; "
+                "`DELETE /api/v1/auth/token/` with the token ends it at once (204)."
+            ),
+        }
 
 
 class SummaryRelatedFieldExtension(OpenApiSerializerFieldExtension):

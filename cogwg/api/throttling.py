@@ -1,6 +1,21 @@
-"""Throttling of anonymous API readers."""
+"""Throttling of anonymous API readers, and the quota each answer tells them about.
+
+Every answer counted by the throttle (an anonymous reader's: a 200, a 304 or a kept answer
+given before DRF's set-up, an error, a 429) says where its reader stands, in the form
+draft-ietf-httpapi-ratelimit-headers has had since its draft 08 (draft 11, of May 2026, is
+the current one): Structured Fields lists of one item, the policy named after the
+throttle's scope, with its parameters.
+
+    RateLimit-Policy: "anon";q=1200;w=3600   (the quota, and the window in seconds)
+    RateLimit: "anon";r=1187;t=2140          (requests left, seconds until the window ends)
+
+A 429 keeps its Retry-After, the same wait as ``t``. Answers that are not counted (an
+authenticated reader's, the token endpoint's, any while the cache is unreachable) carry
+neither. The cost is two headers and one short string per counted request, and no cache
+call: the script's count and the clock say it all."""
 
 import logging
+from functools import cache
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
@@ -33,6 +48,36 @@ return {number, redis.call('MGET', unpack(KEYS, 2))}
 def django_request(request):
     """Django's request, from DRF's or itself."""
     return getattr(request, "_request", request)
+
+
+RATE_LIMIT_POLICY = "RateLimit-Policy"
+RATE_LIMIT = "RateLimit"
+
+
+@cache
+def policy_value(scope: str, quota: int, window: int) -> str:
+    """The RateLimit-Policy of a throttle: the same for every answer, made once."""
+    return f'"{scope}";q={quota};w={window}'
+
+
+def set_rate_limit_headers(request, response):
+    """Put on ``response`` the RateLimit-Policy and RateLimit that the throttle left on
+    ``request`` (DRF's or Django's) when it counted it, or take them off when it did not:
+    a kept answer holds those of the reader it was first made for."""
+    headers = vars(django_request(request)).get("rate_limit")
+    if headers is None:
+        del response[RATE_LIMIT_POLICY], response[RATE_LIMIT]
+    else:
+        response[RATE_LIMIT_POLICY], response[RATE_LIMIT] = headers
+    return response
+
+
+class RateLimitHeadersMixin:
+    """For an API view outside the viewsets (which do the same in their own
+    ``finalize_response``): its answers carry the reader's RateLimit headers."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        return set_rate_limit_headers(request, super().finalize_response(request, response, *args, **kwargs))
 
 
 class AnonWindowRateThrottle(AnonRateThrottle):
@@ -78,12 +123,27 @@ class AnonWindowRateThrottle(AnonRateThrottle):
         # Counted once per request, kept on Django's request (under DRF's): an anonymous
         # read that goes on to DRF's pass (ApiViewSetMixin.anonymous_answer)
         # is not counted twice.
-        counts = vars(django_request(request)).setdefault("throttle_counts", {})
+        attributes = vars(django_request(request))
+        counts = attributes.setdefault("throttle_counts", {})
         if key not in counts:
-            counts[key] = self.count(key, request)
+            number = counts[key] = self.count(key, request)
+            if number:  # (0: the cache is unreachable, nothing is known to tell)
+                # (The window ends at a whole second: int() rounds its distance up.)
+                attributes["rate_limit"] = self.rate_limit_headers(number, self.window_ends - int(self.now))
         if counts[key] > self.num_requests:
             return self.throttle_failure()
         return True
+
+    def rate_limit_headers(self, number: int, seconds_left: int) -> tuple[str, str]:
+        """(RateLimit-Policy, RateLimit) of the request numbered ``number`` in a window that
+        ends in ``seconds_left`` whole seconds. That end is the clock's, as the key's window
+        is: the key's own expiry (a second past the window's length from its first request)
+        is not when the count starts again, so the count is all the script need return."""
+        left = self.num_requests - number
+        return (
+            policy_value(self.scope, self.num_requests, self.duration),
+            f'"{self.scope}";r={left if left > 0 else 0};t={seconds_left}',
+        )
 
     def count(self, key, request=None):
         """This request's number in its window."""

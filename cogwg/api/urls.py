@@ -12,10 +12,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView, SimpleRouter
 from rest_framework.views import APIView
 
-from cogwg.security import ObtainAuthTokenView
-
 from . import views
 from .language import LANG_PARAMETER, language_codes
+from .throttling import RateLimitHeadersMixin
 
 app_name = "api"
 
@@ -38,10 +37,18 @@ RESOURCES = {
 }
 
 
-class ApiRootView(APIRootView):
+class ApiRootView(RateLimitHeadersMixin, APIRootView):
     """Links to every resource of the API."""
 
     schema = None
+
+
+class SchemaView(RateLimitHeadersMixin, SpectacularAPIView):
+    pass
+
+
+class DocsView(RateLimitHeadersMixin, SpectacularSwaggerSplitView):
+    pass
 
 
 class NotFoundView(APIView):
@@ -83,13 +90,13 @@ class NotFoundView(APIView):
 
 urlpatterns = [
     path("", ApiRootView.as_view(api_root_dict=RESOURCES), name="root"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="cogwg/api/swagger_ui.html"),
+        DocsView.as_view(url_name="api:schema", template_name="cogwg/api/swagger_ui.html"),
         name="docs",
     ),
-    path("auth/token/", ObtainAuthTokenView.as_view(), name="token"),
+    path("auth/token/", views.TokenView.as_view(), name="token"),
     path("", include("workplan.api.urls")),
     path("", include("jurisdictions.api.urls")),
     path("", include("stories.api.urls")),

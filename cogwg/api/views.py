@@ -1,11 +1,17 @@
-"""API viewsets of meetings and status reports."""
+"""API viewsets of meetings and status reports, and the token endpoint."""
 
 from django.db.models import Prefetch
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
 from ..filtersets import MeetingFilterSet, StatusReportFilterSet
 from ..models import Meeting, NextStep, StatusReport, StatusReportFile
 from ..reports.api import StatusReportActionsMixin
+from ..security import ObtainAuthTokenView
 from . import examples
+from .authentication import ExpiringTokenAuthentication, revoke_token
+from .language import activate_requested_language
 from .schema import read_examples
 from .serializers import MeetingSerializer, StatusReportSerializer
 from .viewsets import ModelViewSet, ReadOnlyModelViewSet
@@ -39,3 +45,34 @@ class StatusReportViewSet(StatusReportActionsMixin, ReadOnlyModelViewSet):
     )
     serializer_class = StatusReportSerializer
     filterset_class = StatusReportFilterSet
+
+
+class TokenView(ObtainAuthTokenView):
+    """``/api/v1/auth/token/``. POST: a new token (``ObtainAuthTokenView``). DELETE, with
+    the token itself (``Authorization: Token …``; a session is not enough): ends it at once,
+    a sign-out (``revoke_token``), and answers 204. The token is then unknown: any request
+    with it, a second DELETE included, is refused with 401 like any unknown token's. Every
+    answer is in the reader's language (``?lang=``, else Accept-Language) and never stored
+    (``Cache-Control: no-store``), and none leaves a session behind."""
+
+    def get_authenticators(self):
+        if self.request.method == "DELETE":
+            return [ExpiringTokenAuthentication()]
+        return super().get_authenticators()
+
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    def initial(self, request, *args, **kwargs):
+        # Before the token is read: its refusal is worded in the language asked for.
+        activate_requested_language(request)
+        super().initial(request, *args, **kwargs)
+
+    def delete(self, request, *args, **kwargs):
+        if not revoke_token(token=request.auth, request=request):
+            # Ended by another request since it was read: refused as the unknown token it now
+            # is, in DRF's words ("Invalid token.").
+            ExpiringTokenAuthentication().authenticate_credentials(request.auth.key)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -36,6 +36,7 @@ from .caching import (
 )
 from .language import LANG_PARAMETER, activate_requested_language, language_codes
 from .pagination import FILE_FORMATS
+from .throttling import set_rate_limit_headers
 
 # The language, and whether the reader sees drafts, shape the content (and DRF adds Accept
 # where there are several formats).
@@ -131,9 +132,11 @@ class ApiViewSetMixin:
                 response[name] = value
             response["Content-Language"] = translation.get_language()
             response["Cache-Control"] = PUBLIC_CACHE_CONTROL
-            return response
+            return set_rate_limit_headers(request, response)
         etag, _last_modified = validators(request, visibility=permissions.PUBLIC_VISIBILITY)
-        return pages.get(answer_key(etag))
+        if (response := pages.get(answer_key(etag))) is None:
+            return None
+        return set_rate_limit_headers(request, response)
 
     def route_headers(self):
         """The headers DRF's own 304 carries besides the validators and the language
@@ -188,6 +191,7 @@ class ApiViewSetMixin:
         patch_vary_headers(response, CONTENT_VARIES_WITH)
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = cache_control(request)
+        set_rate_limit_headers(request, response)
         record = self.record
         if record is not None and self.action in self.record_actions and 200 <= response.status_code < 300:
             response[RECORD_ETAG_HEADER] = record_validators(record)[0]

@@ -41,7 +41,7 @@ def rows(response):
 def assert_cors(response):
     assert response["Access-Control-Allow-Origin"] == "*"
     assert response["Access-Control-Expose-Headers"] == (
-        "ETag, Last-Modified, Content-Language, Retry-After, Content-Disposition, Link"
+        "ETag, Last-Modified, Content-Language, Retry-After, Content-Disposition, Link, RateLimit-Policy, RateLimit"
     )
     assert "Access-Control-Allow-Credentials" not in response
 

@@ -134,7 +134,13 @@ def test_filters_errors_and_headers_are_described_with_examples(schema):
     assert [name for name, p in parameters.items() if p["in"] == "query" and "example" in p] == []
     assert "Example: `due_after=2020-04-01`." in parameters["due_after"]["description"]
     assert set(milestones["responses"]) == {"200", "304", "400", "404", "405", "406", "429"}
-    assert set(milestones["responses"]["200"]["headers"]) == {"ETag", "Last-Modified", "Content-Language"}
+    assert set(milestones["responses"]["200"]["headers"]) == {
+        "ETag",
+        "Last-Modified",
+        "Content-Language",
+        "RateLimit-Policy",
+        "RateLimit",
+    }
     assert milestones["responses"]["400"]["content"]["application/json"]["examples"]
 
 

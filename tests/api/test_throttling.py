@@ -142,3 +142,46 @@ def test_on_redis_a_window_count_expires(require_redis, two_per_minute):
     assert len(keys) == 1
     assert client.get(keys[0]) == b"2"
     assert 0 < client.ttl(keys[0]) <= 61
+
+
+# What each counted request is told (RateLimit-Policy and RateLimit: tests/api/test_ratelimit_headers.py)
+
+
+def rate_limits(cache, address, times, now=600.0):
+    """What the throttle leaves on each of ``times`` requests from ``address`` at ``now``."""
+    told = []
+    for _ in range(times):
+        request = Request(RequestFactory().get("/api/v1/jurisdictions/", REMOTE_ADDR=address))
+        throttle = AnonWindowRateThrottle()
+        throttle.cache, throttle.timer = cache, lambda: now
+        throttle.allow_request(request, None)
+        told.append(vars(request._request).get("rate_limit"))
+    return told
+
+
+@pytest.mark.services
+def test_on_redis_the_quota_told_is_the_one_count_s(require_redis, two_per_minute):
+    # The count of the script's one round trip, and the window's end by the clock.
+    cache = ResilientRedisCache("redis://127.0.0.1:6379/15", {})
+    address = f"2001:db8::{uuid.uuid4().hex[:4]}"
+
+    told = rate_limits(cache, address, 3, now=600.0 + 59.25)  # three quarters of a second before the end
+    next_window = rate_limits(cache, address, 1, now=660.0)
+
+    policy = '"anon";q=2;w=60'
+    assert told == [(policy, '"anon";r=1;t=1'), (policy, '"anon";r=0;t=1'), (policy, '"anon";r=0;t=1')]
+    assert next_window == [(policy, '"anon";r=1;t=60')]
+
+
+def test_without_the_cache_nothing_is_told(two_per_minute):
+    cache = ResilientRedisCache(f"redis://127.0.0.1:{closed_port()}/0", {})
+
+    assert rate_limits(cache, "198.51.100.7", 2) == [None, None]
+
+
+def test_a_reader_the_throttle_does_not_count_is_told_nothing(staff, two_per_minute):
+    request = Request(RequestFactory().get("/api/v1/jurisdictions/"))
+    request.user = staff
+
+    assert AnonWindowRateThrottle().allow_request(request, None) is True
+    assert "rate_limit" not in vars(request._request)
