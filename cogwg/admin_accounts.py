@@ -24,7 +24,6 @@ from axes.conf import settings as axes_settings
 from axes.models import AccessAttempt
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
@@ -307,27 +306,49 @@ class LockedOutFilter(admin.SimpleListFilter):
         return queryset
 
 
+def attempt_name(attempt) -> str:
+    """A lockout (an access attempt) named in the page's language: whose, from where, when."""
+    when = "" if attempt.attempt_time is None else date_format(localtime(attempt.attempt_time), "DATETIME_FORMAT")
+    return _("%(username)s from %(ip_address)s, %(when)s") % {
+        "username": attempt.username or "—",
+        "ip_address": attempt.ip_address or "—",
+        "when": when,
+    }
+
+
+# django-axes names an attempt in English only ("Attempted Access: 2026-11-27 16:06:39…",
+# its __str__, no gettext), and the admin names a record by its __str__ on every page: the
+# change page's title and breadcrumbs, the delete confirmation, the message that follows,
+# the history. A proxy model would take a migration; the model's name is replaced instead,
+# as django-otp's verbose names are above.
+AccessAttempt.__str__ = attempt_name
+
+
 class AttemptAdmin(AccessAttemptAdmin):
     """The lockouts (django-axes' failed attempts, per username and address): deleting
     an attempt lifts its lockout, as ``manage.py axes_reset_username`` does. Its filter,
-    status and action are the project's, in the page's language (django-axes' are
-    partly untranslated)."""
+    status, columns and action are the project's, in the page's language (django-axes'
+    are partly untranslated, and name the browser and the Accept header in English)."""
 
-    list_display = ("attempt_time", "ip_address", "user_agent", "username", "path_info", "failures_since_start")
+    list_display = ("attempt_time", "ip_address", "browser", "username", "path_info", "failures_since_start")
     list_filter = ("attempt_time", LockedOutFilter)
     actions = ()
     fieldsets = (
         (None, {"fields": ("username", "path_info", "failures_since_start")}),
-        *AccessAttemptAdmin.fieldsets[1:],
+        AccessAttemptAdmin.fieldsets[1],
+        (AccessAttemptAdmin.fieldsets[2][0], {"fields": ("browser", "ip_address", "accepted")}),
     )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # django-axes names an attempt in English only ("Attempted Access: …").
-        attempt = self.get_object(request, unquote(object_id))
-        if attempt is not None:
-            when = date_format(localtime(attempt.attempt_time), "DATETIME_FORMAT")
-            extra_context = {**(extra_context or {}), "subtitle": f"{attempt.username} — {when}"}
-        return super().change_view(request, object_id, form_url, extra_context)
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "browser", "accepted")
+
+    @admin.display(description=_("browser (user agent)"), ordering="user_agent")
+    def browser(self, obj):
+        return obj.user_agent or None
+
+    @admin.display(description=_("accepted content types (HTTP header)"))
+    def accepted(self, obj):
+        return obj.http_accept or None
 
     def get_list_display(self, request):
         return (*super().get_list_display(request), "lockout")

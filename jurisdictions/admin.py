@@ -10,11 +10,14 @@ from modeltranslation.admin import TranslationTabularInline
 
 from cogwg import permissions
 from cogwg.admin_base import HTTPS_URLS, PublicationAdminMixin, TrackedTranslationAdmin, VisibleRowsInlineMixin
-from workplan.admin import ChoiceLabelsMixin
+from cogwg.admin_export import ExportMixin
+from workplan.admin import ChoiceLabelsMixin, PrivateFieldsMixin
 
 from .models import Accomplishment, AccomplishmentLink, Challenge, Contributor, Jurisdiction
 
 PUBLICATION_FIELDS = ("publication_state", "published_at", ("submitted_by", "submitted_at"), "review_comment")
+# The review is between a record's jurisdictions and the secretariat (permissions.can_view_review).
+REVIEW_FIELDS = ("submitted_by", "submitted_at", "review_comment")
 
 
 class JurisdictionForm(forms.ModelForm):
@@ -56,7 +59,9 @@ class AccomplishmentLinkInline(VisibleRowsInlineMixin, TranslationTabularInline)
 
 
 @admin.register(Accomplishment)
-class AccomplishmentAdmin(ChoiceLabelsMixin, PublicationAdminMixin, TrackedTranslationAdmin):
+class AccomplishmentAdmin(
+    ExportMixin, PrivateFieldsMixin, ChoiceLabelsMixin, PublicationAdminMixin, TrackedTranslationAdmin
+):
     list_display = ("title", "jurisdiction", "category", "date", "priority", "publication_state")
     list_filter = ("publication_state", "category", ("jurisdiction", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("jurisdiction", "priority")
@@ -84,10 +89,28 @@ class AccomplishmentAdmin(ChoiceLabelsMixin, PublicationAdminMixin, TrackedTrans
     )
     inlines = (AccomplishmentLinkInline,)
     history_related = ((AccomplishmentLink, "accomplishment"),)
+    export_columns = (
+        "jurisdiction",
+        "title",
+        "description",
+        "date",
+        "category",
+        "priority",
+        "meeting",
+        "link_urls",
+        "publication_state",
+        "published_at",
+    )
+    export_prefetch_related = ("links",)
+    private_fields = REVIEW_FIELDS
+
+    @admin.display(description=_("links"))
+    def link_urls(self, obj):
+        return "\n".join(link.url for link in obj.links.all())
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
+class ChallengeAdmin(ExportMixin, PrivateFieldsMixin, PublicationAdminMixin, TrackedTranslationAdmin):
     list_display = (
         "title",
         "jurisdiction_codes",
@@ -128,6 +151,21 @@ class ChallengeAdmin(PublicationAdminMixin, TrackedTranslationAdmin):
             },
         ),
         (_("Publication"), {"fields": PUBLICATION_FIELDS}),
+    )
+    private_fields = REVIEW_FIELDS
+    # Its jurisdictions as the list names them (read with the rows: get_queryset).
+    export_columns = (
+        "title",
+        "jurisdiction_codes",
+        "category",
+        "status",
+        "description",
+        "mitigation",
+        "first_reported_at",
+        "first_reported_on",
+        "resolved_on",
+        "publication_state",
+        "published_at",
     )
 
     def get_queryset(self, request):

@@ -8,9 +8,11 @@ page, is saved by ``milestone_post_update``; publishing or withdrawing one goes 
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Max, Value, When
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
@@ -24,6 +26,7 @@ from cogwg.admin_base import (
     VisibleRelatedFieldListFilter,
     VisibleRowsInlineMixin,
 )
+from cogwg.admin_export import ExportMixin
 from cogwg.choices import PublicationState
 from cogwg.cycles import progress_update_is_locked, progress_updates_locked
 
@@ -110,6 +113,23 @@ def with_shown_author(queryset, user):
 @admin.display(description=_("author"), ordering="shown_author")
 def shown_author(obj):
     return getattr(obj, "shown_author", None) or "—"
+
+
+class PrivateFieldsMixin:
+    """``private_fields`` are for the secretariat (and, where the admin says so, the
+    record's own jurisdiction) to read: for others, a change list, and so its export,
+    refuses a filter on them typed into its address. Django takes a filter on any of a
+    model's own fields, and ``?contact_email__startswith=a`` would tell, row by row, what
+    the pages hide. Put it before the admin's base class."""
+
+    private_fields = ()
+
+    def lookup_allowed(self, lookup, value, request):
+        if self.private_fields and not permissions.is_secretariat(request.user):
+            fields = [self.opts.get_field(name) for name in self.private_fields]
+            if lookup.split(LOOKUP_SEP, 1)[0] in {name for field in fields for name in (field.name, field.attname)}:
+                return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 def check_as_posted(form, cleaned_data, *, milestone):
@@ -304,8 +324,14 @@ class MilestoneInline(VisibleRowsInlineMixin, TranslationTabularInline):
     extra = 0
 
 
+def seat_holders(priority, role):
+    """The holders of ``priority``'s seats of ``role``, as the pages name them (its seats
+    read with it: ``PriorityQuerySet.with_seats``)."""
+    return ", ".join(str(seat.holder) for seat in priority.seats.all() if seat.role == role)
+
+
 @admin.register(Priority)
-class PriorityAdmin(TrackedTranslationAdmin):
+class PriorityAdmin(ExportMixin, TrackedTranslationAdmin):
     list_display = ("number", "title", "work_plan")
     list_display_links = ("number", "title")
     list_filter = ("work_plan",)
@@ -321,10 +347,41 @@ class PriorityAdmin(TrackedTranslationAdmin):
         (_("Expected outcome"), {"fields": (("outcome_en", "outcome_fr"), ("results_en", "results_fr"))}),
     )
     inlines = (SeatInline, MilestoneInline)
+    export_columns = (
+        "work_plan",
+        "number",
+        "title",
+        "leads",
+        "partners",
+        "issue",
+        "consequences",
+        "outcome",
+        "results",
+    )
+
+    @admin.display(description=_("Leads"))
+    def leads(self, obj):
+        return seat_holders(obj, SeatRole.LEAD)
+
+    @admin.display(description=_("Partners"))
+    def partners(self, obj):
+        return seat_holders(obj, SeatRole.PARTNER)
+
+    def get_export_queryset(self, request, queryset):
+        return super().get_export_queryset(request, queryset).with_seats()
+
+
+def shows_seat_contact(user, seat) -> bool:
+    """Whether ``user`` reads the contact person of ``seat``: the secretariat, and the
+    contributors of the seat's jurisdiction. Others (another jurisdiction's contributors,
+    anyone else who may look at the seats) never do."""
+    if permissions.is_secretariat(user):
+        return True
+    return seat is not None and seat.jurisdiction_id in permissions.jurisdiction_ids(user)
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ChoiceLabelsMixin, TrackedTranslationAdmin):
+class AssignmentAdmin(PrivateFieldsMixin, ChoiceLabelsMixin, TrackedTranslationAdmin):
     list_display = ("priority", "role", "seat_holder", "jurisdiction", "confirmed")
     list_filter = ("role", "confirmed", "priority__work_plan", ("jurisdiction", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("priority", "jurisdiction")
@@ -355,10 +412,22 @@ class AssignmentAdmin(ChoiceLabelsMixin, TrackedTranslationAdmin):
         ),
         (_("Contact"), {"fields": ("contact_name", "contact_email")}),
     )
+    # A seat's contact person is personal data: see shows_seat_contact.
+    private_fields = ("contact_name", "contact_email")
 
     @admin.display(description=_("holder"))
     def seat_holder(self, obj):
         return obj.holder
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if shows_seat_contact(request.user, obj):
+            return fieldsets
+        return [
+            (name, options)
+            for name, options in fieldsets
+            if not set(self.private_fields) & set(flatten(options["fields"]))
+        ]
 
 
 class ProgressLogInline(VisibleRowsInlineMixin, TranslationTabularInline):
@@ -412,7 +481,7 @@ class ProgressPostInline(VisibleRowsInlineMixin, TranslationStackedInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ChoiceLabelsMixin, TrackedTranslationAdmin):
+class MilestoneAdmin(ExportMixin, ChoiceLabelsMixin, TrackedTranslationAdmin):
     list_display = ("__str__", "priority", "due_date", "kind", "status", "progress", "is_overdue")
     list_filter = ("status", "kind", "priority__work_plan", ("priority", PriorityListFilter))
     list_select_related = ("priority",)
@@ -433,6 +502,17 @@ class MilestoneAdmin(ChoiceLabelsMixin, TrackedTranslationAdmin):
         (_("Current status (from the latest published update)"), {"fields": ("status", "progress", "completed_on")}),
     )
     inlines = (ProgressLogInline, ProgressPostInline)
+    export_columns = (
+        "priority__work_plan",
+        "priority",
+        "due_date",
+        "description",
+        "kind",
+        "status",
+        "progress",
+        "completed_on",
+        "is_overdue",
+    )
 
     @admin.display(description=_("overdue"), boolean=True)
     def is_overdue(self, obj):
@@ -469,7 +549,9 @@ class ProgressUpdateCorrectionForm(forms.ModelForm):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ChoiceLabelsMixin, PublicationAdminMixin, TrackedTranslationAdmin):
+class ProgressUpdateAdmin(
+    ExportMixin, PrivateFieldsMixin, ChoiceLabelsMixin, PublicationAdminMixin, TrackedTranslationAdmin
+):
     """Once submitted, an update's date, status and progress are its record in the log: a
     wrong one is withdrawn (unpublished) and a new one posted. Until then (a draft, or
     returned for changes) they are corrected on its page; a milestone follows its
@@ -535,6 +617,22 @@ class ProgressUpdateAdmin(ChoiceLabelsMixin, PublicationAdminMixin, TrackedTrans
     correctable_fields = ("reported_on", "status", "progress")
     # The author is part of the review: shown to the update's jurisdiction and the secretariat.
     review_fields = (*PublicationAdminMixin.review_fields, "author")
+    # Who wrote another jurisdiction's update, and its review, are not for its readers
+    # (with_shown_author, permissions.can_view_review).
+    private_fields = ("author", "submitted_by", "submitted_at", "review_comment")
+    # The author as the list shows it (shown_author), never the field.
+    export_columns = (
+        "milestone__priority",
+        "milestone",
+        "reported_on",
+        "status",
+        "progress",
+        "note",
+        "jurisdiction",
+        "shown_author",
+        "publication_state",
+        "published_at",
+    )
 
     shown_author = staticmethod(shown_author)
 
