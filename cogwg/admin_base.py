@@ -9,7 +9,7 @@ import dataclasses
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import get_fields_from_path, model_ngettext, unquote
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms import Textarea
@@ -29,6 +29,7 @@ from .admin_concurrency import OptimisticConcurrencyMixin
 from .choices import PublicationState
 from .models import PublishableModel
 from .services import SUBMITTABLE_STATES, record_return, record_submit, records_publish, records_unpublish
+from .templatetags.admin_counts import model_name_for_count
 
 # Text areas small enough to sit in a table row (tabular inlines).
 COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
@@ -365,7 +366,7 @@ class PublicationAdminMixin:
         a state for this" (the updates of a closed reporting period). Nothing changed is
         no success: the count is then only information, next to the warning."""
         level = messages.SUCCESS if changed else messages.INFO
-        self.message_user(request, message % {"count": changed, "items": model_ngettext(self.opts, changed)}, level)
+        self.message_user(request, message % {"count": changed, "items": model_name_for_count(self.opts, changed)}, level)
         left_alone = selected - changed
         if left_alone:
             message = left_alone_message or ngettext(

@@ -169,3 +169,24 @@ def test_a_moderation_message_counts_stories_in_the_number_of_the_pages_language
 
     messages = [str(message) for message in get_messages(response.wsgi_request)]
     assert messages[0] == french
+
+
+@pytest.mark.parametrize(
+    ("published", "french"),
+    [
+        (0, "Publication\u00a0: 0 réalisation."),
+        (1, "Publication\u00a0: 1 réalisation."),
+        (2, "Publication\u00a0: 2 réalisations."),
+    ],
+)
+def test_a_publication_message_counts_records_in_the_number_of_the_pages_language(sec, published, french):
+    drafts = [AccomplishmentFactory(publication_state="submitted") for _ in range(published)]
+    already = AccomplishmentFactory()
+
+    response = sec.post(
+        url("admin:jurisdictions_accomplishment_changelist", language="fr"),
+        {"action": "publish_selected", "_selected_action": [record.pk for record in [*drafts, already]]},
+    )
+
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
+    assert messages[0] == french
