@@ -59,7 +59,8 @@ def collect_urls() -> list[str]:
     for row in Jurisdiction.objects.values_list("website", "open_data_url", "open_government_url"):
         urls.update(row)
     urls.update(UserStory.objects.values_list("portal_url", flat=True))
-    urls.update(Dataset.objects.values_list("url", flat=True))
+    for row in Dataset.objects.values_list("url_en", "url_fr"):  # its page in each language
+        urls.update(row)
     return sorted(url for url in urls if _checkable(url))
 
 

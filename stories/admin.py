@@ -1,18 +1,26 @@
 """The secretariat's admin for the user stories inventory: moderation (publish, reject),
 themes, and the datasets stories used. A submitter's name and e-mail appear in a story's
-change form only (the secretariat's): never in the list, its search, or the History page.
+change form only (the secretariat's): never in the list, its filters or search (for
+others), its export, or the History page. The secretariat finds a person's stories by
+their name or e-mail address (the search), corrects them in the change form, and erases
+them on request (an action, which blanks them in the history too); deleting a story
+erases them from its history. When and to which privacy notice a submitter agreed is shown
+read-only.
 Contributors file and edit their jurisdictions' stories here too (cogwg/permissions.py)."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import model_ngettext
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from cogwg import permissions
 from cogwg.admin_base import TrackedTranslationAdmin
-from workplan.admin import ChoiceLabelsMixin
+from cogwg.admin_export import ExportMixin
+from cogwg.templatetags.admin_counts import model_name_for_count
+from workplan.admin import ChoiceLabelsMixin, PrivateFieldsMixin
 
 from .admin_ckan import DatasetCkanAdminMixin
 from .choices import StoryState
@@ -20,9 +28,13 @@ from .models import Dataset, Theme, UserStory
 from .services import (
     PUBLICATION_TEXT_FIELDS,
     REVIEWABLE_STATES,
+    SUBMITTER_ERASED,
+    stories_delete,
+    stories_erase_submitters,
     stories_moderate,
     story_announce_submitted,
     story_decision_announce,
+    story_delete,
     story_publication_gaps,
 )
 
@@ -37,7 +49,7 @@ class ThemeAdmin(TrackedTranslationAdmin):
 
 
 @admin.register(Dataset)
-class DatasetAdmin(DatasetCkanAdminMixin, TrackedTranslationAdmin):
+class DatasetAdmin(ExportMixin, DatasetCkanAdminMixin, TrackedTranslationAdmin):
     """A dataset is identified by its portal and CKAN id; the rest is harvested from the
     portal's Action API (the "Refresh from portal" action, the "Add from the portal" page:
     stories/admin_ckan.py) and shown read-only."""
@@ -64,6 +76,17 @@ class DatasetAdmin(DatasetCkanAdminMixin, TrackedTranslationAdmin):
         (None, {"fields": ("portal_url", "ckan_id", ("title_en", "title_fr"), "url")}),
         (_("Harvested from the portal"), {"fields": harvested_fields}),
     )
+    export_columns = (
+        "title",
+        "publisher",
+        "portal_url",
+        "ckan_id",
+        "url",
+        "license_title",
+        "formats",
+        "metadata_modified",
+        "last_harvested",
+    )
 
 
 class UserStoryForm(forms.ModelForm):
@@ -86,7 +109,7 @@ class UserStoryForm(forms.ModelForm):
 
 
 @admin.register(UserStory)
-class UserStoryAdmin(ChoiceLabelsMixin, TrackedTranslationAdmin):
+class UserStoryAdmin(ExportMixin, PrivateFieldsMixin, ChoiceLabelsMixin, TrackedTranslationAdmin):
     form = UserStoryForm
     # When a story arrived: the submitted ones waiting longest are found by sorting on it.
     list_display = ("title", "jurisdiction", "user_type", "impact", "state", "created_at", "published_on")
@@ -104,15 +127,59 @@ class UserStoryAdmin(ChoiceLabelsMixin, TrackedTranslationAdmin):
         (
             _("Submitter (private)"),
             {
-                "fields": ("submitter_name", "submitter_email", "submitter_language"),
+                "fields": (
+                    "submitter_name",
+                    "submitter_email",
+                    "submitter_language",
+                    "consent_given_at",
+                    "consent_notice_version",
+                ),
                 "description": _("Never shown outside this form."),
             },
         ),
     )
-    history_hidden_fields = ("submitter_name", "submitter_email", "submitter_language")
+    # Recorded by the public form (stories.services.story_submit): what was agreed to stays.
+    readonly_fields = ("consent_given_at", "consent_notice_version")
+    history_hidden_fields = (
+        "submitter_name",
+        "submitter_email",
+        "submitter_language",
+        "consent_given_at",
+        "consent_notice_version",
+    )
+    # Who submitted a story is the secretariat's to know: no filter on it for others either.
+    private_fields = history_hidden_fields
+    # Never the submitter.
+    export_columns = (
+        "title",
+        "jurisdiction",
+        "user_type",
+        "impact",
+        "themes",
+        "datasets",
+        "summary",
+        "state",
+        "release",
+        "created_at",
+        "published_on",
+        "portal_url",
+    )
     # A contributor's story is submitted as they write it; the secretariat moderates it.
     publisher_fields = ("state", "published_on")
-    actions = ["publish_selected", "reject_selected"]
+    actions = ["publish_selected", "reject_selected", "erase_submitters"]
+    # The secretariat's search also finds a person's stories (a request to see, correct
+    # or erase what we hold about them).
+    submitter_search_fields = ("submitter_email", "submitter_name")
+
+    def get_search_fields(self, request):
+        search_fields = tuple(super().get_search_fields(request))
+        if permissions.is_secretariat(request.user):
+            return (*search_fields, *self.submitter_search_fields)
+        return search_fields
+
+    def has_erase_submitter_permission(self, request):
+        """Erasing a submitter's personal information is the secretariat's, as knowing it is."""
+        return permissions.is_secretariat(request.user) and self.has_change_permission(request)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -135,7 +202,7 @@ class UserStoryAdmin(ChoiceLabelsMixin, TrackedTranslationAdmin):
         moderation = stories_moderate(queryset=queryset, state=StoryState.PUBLISHED, by=request.user)
         changed = moderation.changed
         message = ngettext("%(count)d %(items)s was published.", "%(count)d %(items)s were published.", changed)
-        items = model_ngettext(self.opts, changed)
+        items = model_name_for_count(self.opts, changed)
         self.message_user(request, message % {"count": changed, "items": items}, messages.SUCCESS)
         for story, gaps in moderation.incomplete:
             message = _("“%(story)s” was not published: %(gaps)s") % {"story": story, "gaps": " ".join(gaps.values())}
@@ -146,9 +213,55 @@ class UserStoryAdmin(ChoiceLabelsMixin, TrackedTranslationAdmin):
     def reject_selected(self, request, queryset):
         changed = stories_moderate(queryset=queryset, state=StoryState.REJECTED, by=request.user).changed
         message = ngettext("%(count)d %(items)s was rejected.", "%(count)d %(items)s were rejected.", changed)
-        items = model_ngettext(self.opts, changed)
+        items = model_name_for_count(self.opts, changed)
         self.message_user(request, message % {"count": changed, "items": items}, messages.SUCCESS)
         self._report_left_alone(request, queryset, changed)
+
+    @admin.action(description=_("Erase the submitter's personal information"), permissions=["erase_submitter"])
+    def erase_submitters(self, request, queryset):
+        """Asks for confirmation (a page of its own, as deleting does), then erases the
+        name and e-mail address of whoever sent each selected story, in the story and its
+        history (``stories_erase_submitters``); the stories stay."""
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": gettext("Erase the submitter's personal information"),
+                "opts": self.opts,
+                "stories": list(queryset.order_by("pk")),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "media": self.media,
+            }
+            return TemplateResponse(request, "admin/stories/userstory/erase_submitters_confirmation.html", context)
+        selected = queryset.count()
+        erased = stories_erase_submitters(queryset=queryset, by=request.user).stories
+        message = ngettext(
+            "The submitter's personal information was erased from %(count)d %(items)s.",
+            "The submitters' personal information was erased from %(count)d %(items)s.",
+            erased,
+        ) % {"count": erased, "items": model_name_for_count(self.opts, erased)}
+        self.message_user(request, message, messages.SUCCESS if erased else messages.INFO)
+        if left_alone := selected - erased:
+            message = ngettext(
+                "%(count)d selected story held no personal information of its submitter and was left as it was.",
+                "%(count)d selected stories held no personal information of their submitters and were left as "
+                "they were.",
+                left_alone,
+            ) % {"count": left_alone}
+            self.message_user(request, message, messages.WARNING)
+        return None
+
+    def delete_model(self, request, obj):
+        story_delete(story=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        stories_delete(queryset=queryset, by=request.user)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        # The reason the erasure stored (in English) in the reader's language.
+        for record in historical_records:
+            if record.history_change_reason == SUBMITTER_ERASED:
+                record.history_change_reason = gettext(SUBMITTER_ERASED)
 
     def _report_left_alone(self, request, queryset, handled):
         """A warning for the selected stories the action did not concern (``handled``: those

@@ -9,6 +9,10 @@ Only reads, only ``GET``; every request has a timeout and a descriptive User-Age
 (cogwg/http_client.py), and an answer larger than ``MAX_ANSWER_BYTES`` is refused. Nothing
 here touches the database.
 
+A bilingual portal's pages sit under a language segment, one page per language
+(``dataset_page_urls``); a dataset's titles, description, publisher and licence are read
+in English and French where the answer gives both (``package_from_result``).
+
 A portal's answer is checked against what CKAN's ``package_show`` gives before anything is
 kept: a field of the wrong type, or an id longer than the tracker keeps, is a
 :class:`CkanError`; texts lose NUL characters and are cut to their columns' lengths.
@@ -123,7 +127,8 @@ class Package:
     publisher_en: str = ""
     publisher_fr: str = ""
     formats: list[str] = field(default_factory=list)
-    license_title: str = ""
+    license_title_en: str = ""
+    license_title_fr: str = ""
     metadata_modified: datetime.datetime | None = None
     metadata: dict = field(default_factory=dict)
 
@@ -164,6 +169,24 @@ def parse_dataset_url(url: str, ckan_id: str = "") -> DatasetRef:
                 portal_url=_join(parts, segments[:position]), ckan_id=segments[position + 1], page_url=page_url
             )
     raise NotADatasetUrl(url)
+
+
+def dataset_page_urls(page_url: str) -> dict[str, str]:
+    """A dataset page's address in each official language, by language code. A page under
+    a language segment (``…/data/en/dataset/<id>``) is on a portal that has one per
+    language (open.canada.ca): its English and French addresses are given. Any other page
+    is the portal's only one, given as the English (the default language's) address, which
+    French pages fall back to."""
+    parts = urlsplit(page_url)
+    segments = parts.path.split("/")
+    if "dataset" in segments:
+        position = segments.index("dataset")
+        if position > 0 and LANGUAGE_SEGMENT.match(segments[position - 1]):
+            return {
+                code: urlunsplit(parts._replace(path="/".join([*segments[: position - 1], code, *segments[position:]])))
+                for code in ("en", "fr")
+            }
+    return {"en": page_url, "fr": ""}
 
 
 def _join(parts, segments):
@@ -255,6 +278,10 @@ def package_from_result(result: dict) -> Package:
     portals (open.canada.ca, ckanext-fluent) give ``<field>_translated: {"en": …, "fr": …}``;
     the others give one text, kept as English.
 
+    The licence's title is ``license_title`` (CKAN gives it in the portal's default
+    language), in French ``license_title_fra`` (open.canada.ca) or both in
+    ``license_title_translated``; its id stands in for a licence with no title.
+
     Raises :class:`CkanError` (``BAD_ANSWER``, the detail naming the field) when the result
     is not what CKAN gives: a field of another type, an id or name that is not a text of at
     most ``ID_MAX_LENGTH`` characters. A resource or tag that is not an object is skipped."""
@@ -270,7 +297,9 @@ def package_from_result(result: dict) -> Package:
     resources = [resource for resource in _typed(result, "resources", list, []) if isinstance(resource, dict)]
     tags = [tag for tag in _typed(result, "tags", list, []) if isinstance(tag, dict)]
     formats = sorted({_format(resource.get("format")) for resource in resources} - {""})
-    license_title = _text(result, "license_title") or _text(result, "license_id")
+    license_en, license_fr = _translated(result, "license_title")
+    license_en = license_en or license_fr or _text(result, "license_id")
+    license_fr = license_fr or _text(result, "license_title_fra")
     return Package(
         id=ckan_id,
         name=name,
@@ -281,7 +310,8 @@ def package_from_result(result: dict) -> Package:
         publisher_en=_bounded(publisher_en.strip(), PUBLISHER_MAX_LENGTH),
         publisher_fr=_bounded(publisher_fr.strip(), PUBLISHER_MAX_LENGTH),
         formats=formats,
-        license_title=_bounded(license_title, LICENCE_MAX_LENGTH),
+        license_title_en=_bounded(license_en, LICENCE_MAX_LENGTH),
+        license_title_fr=_bounded(license_fr, LICENCE_MAX_LENGTH),
         metadata_modified=_datetime(result.get("metadata_modified")),
         metadata=_clean_json(
             {

@@ -4,7 +4,15 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from cogwg.filtersets import AnyOfFilter, ChoicesFilter, SearchFilterSet, StableOrderingFilter, date_filters
+from cogwg.filtersets import (
+    AnyOfFilter,
+    ChoicesFilter,
+    KeyedOrderingFilter,
+    SearchFilterSet,
+    StableOrderingFilter,
+    date_filters,
+    text_order,
+)
 from jurisdictions.filtersets import jurisdiction_filter
 
 from .choices import Impact, UserType
@@ -33,7 +41,8 @@ class UserStoryFilterSet(SearchFilterSet):
         help_text=_("A dataset's id; repeat for several."),
     )
     published_after, published_before = date_filters("published_on", _("Published"))
-    ordering = StableOrderingFilter(fields=("published_on", "title"))
+    # Titles as readers sort them, in the answer's language (else the other one's).
+    ordering = KeyedOrderingFilter(fields=("published_on", "title"), keys={"title": text_order("title")})
 
     class Meta:
         model = UserStory

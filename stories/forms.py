@@ -9,9 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from jurisdictions.models import Jurisdiction
 
 from .choices import Impact, UserType
-from .models import Theme, UserStory
+from .models import Theme, UserStory, validate_public_email
 
 MAX_DATASETS = 10
+
+# The version of the privacy notice a submitter agrees to: the notice at the form
+# (stories/templates/stories/story_submit.html, the help texts below) and the full one it
+# links to (cogwg/templates/cogwg/privacy.html). Each story records the version it was
+# sent under (``UserStory.consent_notice_version``): give a new one, the date of the
+# change, whenever either notice changes what it says.
+PRIVACY_NOTICE_VERSION = "2026-11-27"
+# The id of the notice on the form's page, which the consent checkbox is described by.
+PRIVACY_NOTICE_ID = "privacy-notice"
 
 
 def column_length(name: str) -> int:
@@ -28,6 +37,18 @@ class MultilineField(forms.CharField):
     def to_python(self, value):
         text = super().to_python(value)
         return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class NoticeCheckbox(forms.CheckboxInput):
+    """The consent checkbox, described by the privacy notice before it (which a screen
+    reader then reads with it) as well as by its error message, when there is one."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        own = widget_attrs.get("aria-describedby", "")
+        widget_attrs["aria-describedby"] = " ".join(filter(None, [PRIVACY_NOTICE_ID, own]))
+        return context
 
 
 class StorySubmissionForm(forms.Form):
@@ -90,7 +111,7 @@ class StorySubmissionForm(forms.Form):
     # autocomplete: the browser may fill them in (WCAG 1.3.5, identify input purpose).
     submitter_name = forms.CharField(
         label=_("Your name"),
-        help_text=_("Optional."),
+        help_text=_("Optional. It is never published."),
         required=False,
         max_length=column_length("submitter_name"),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -100,7 +121,12 @@ class StorySubmissionForm(forms.Form):
         # Django's own limit is 320 characters; the column holds 254.
         max_length=column_length("submitter_email"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_("Only to contact you about your story. It is never published."),
+        # On the internet: the site's mail relay would deliver to postmaster@localhost.
+        validators=[validate_public_email],
+        help_text=_(
+            "We e-mail you a receipt, then the decision on your story, and write to you only about it. "
+            "It is never published."
+        ),
         error_messages={
             "required": _("Enter your e-mail address."),
             "invalid": _("Enter an e-mail address in the format name@example.com."),
@@ -109,6 +135,7 @@ class StorySubmissionForm(forms.Form):
     consent = forms.BooleanField(
         label=_("I agree that the working group may publish my story, without my name or e-mail address."),
         error_messages={"required": _("Agree to the publication of your story to submit it.")},
+        widget=NoticeCheckbox,
     )
     # A field people never see (hidden by the style sheet) but form-filling robots do.
     website = forms.CharField(label=_("Leave this field empty"), required=False)

@@ -1,8 +1,12 @@
 """The open data user stories inventory (priority 1) and the datasets stories used."""
 
+import contextlib
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.urls import reverse
 from django.utils import translation
@@ -29,10 +33,20 @@ class Theme(models.Model):
         return self.name
 
 
+class DatasetQuerySet(models.QuerySet):
+    def of_published_stories(self):
+        """The datasets a published story used: what the public list of stories offers to
+        filter by."""
+        return self.filter(pk__in=UserStory.objects.published().values("datasets"))
+
+
 class Dataset(TimeStampedModel):
     """A dataset on a CKAN portal, referenced by the portal's base URL and its id or name.
     Metadata comes from the portal's Action API (``package_show``, see stories/ckan.py);
     ``metadata`` keeps the harvested subset (resources, organization, licence, tags).
+    Its page (``url``) and its licence's title are kept per language where the portal
+    has them in both (stories/translation.py); a portal's single one is the English
+    value, which a French page falls back to.
     A failed harvest is recorded in ``harvest_error_code`` (what went wrong, in no
     language), ``harvest_error`` (its technical detail: address, HTTP status, the portal's
     words) and ``last_harvest_attempt``, and leaves the last good metadata in place."""
@@ -53,6 +67,8 @@ class Dataset(TimeStampedModel):
         _("last harvest error code"), max_length=32, choices=CkanErrorCode.choices, blank=True
     )
     harvest_error = models.TextField(_("last harvest error"), blank=True)
+
+    objects = DatasetQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "pk"]
@@ -98,6 +114,42 @@ def validate_story_slug(value: str) -> None:
         )
 
 
+# Domains that name no mailbox on the internet: this computer ("localhost", RFC 6761) and
+# local networks (".local", RFC 6762; "home.arpa", RFC 8375; and the usual ".localdomain",
+# ".internal", ".lan"), or none at all (".invalid", RFC 2606). The site's mail relay would
+# deliver a receipt to one of its own mailboxes.
+LOCAL_DOMAINS = ("localhost", "localdomain", "local", "internal", "lan", "home.arpa", "invalid")
+# The last label of a domain on the internet: letters (a country's, ".com"), or an
+# internationalized one in its ASCII form (".xn--..."), never digits.
+TOP_LEVEL_DOMAIN = re.compile(r"(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})\Z")
+
+
+def validate_public_email(value: str) -> None:
+    """An e-mail address the site may write to: on a domain of the internet, with a dot
+    and a top-level domain, never an address in brackets (``root@[127.0.0.1]``), digits
+    (``a@10.0.0.1``) or a local name (``postmaster@localhost``), which Django's own check
+    lets through. An address that is not one at all is left to that check's message."""
+    try:
+        validate_email(value)
+    except ValidationError:
+        return
+    domain = value.rpartition("@")[2].lower()
+    # An internationalized domain in its ASCII form; one Python cannot encode (Django's
+    # check has taken it) is judged as written.
+    with contextlib.suppress(UnicodeError):
+        domain = domain.encode("idna").decode("ascii")
+    labels = domain.split(".")
+    local = any(domain == name or domain.endswith(f".{name}") for name in LOCAL_DOMAINS)
+    if domain.startswith("[") or len(labels) < 2 or not TOP_LEVEL_DOMAIN.match(labels[-1]) or local:
+        raise ValidationError(
+            _(
+                "Enter an e-mail address with a full domain name, such as name@example.com. We cannot send "
+                "e-mails to a local or numeric address."
+            ),
+            code="not_public",
+        )
+
+
 class UserStoryQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=StoryState.PUBLISHED)
@@ -109,7 +161,12 @@ class UserStoryQuerySet(models.QuerySet):
 class UserStory(TimeStampedModel):
     """How someone used open data. Submitter name and e-mail are private: they never
     leave the admin (and the e-mails to the submitter about their story, in
-    ``submitter_language``: stories/notifications.py)."""
+    ``submitter_language``: stories/notifications.py), and are erased on request, with the
+    story, and some time after it is rejected, in the story and in its history
+    (stories/services.py, cogwg/retention.py). A story sent through the public form
+    records when its submitter agreed to its publication and to which version of the
+    privacy notice (``consent_given_at``, ``consent_notice_version``); one filed by the
+    secretariat or a contributor has neither."""
 
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, validators=[validate_story_slug])
@@ -141,13 +198,25 @@ class UserStory(TimeStampedModel):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     portal_url = models.URLField(_("page on the open government portal"), blank=True)
     submitter_name = models.CharField(_("submitter's name"), max_length=200, blank=True)
-    submitter_email = models.EmailField(_("submitter's e-mail"), blank=True)
+    submitter_email = models.EmailField(_("submitter's e-mail"), blank=True, validators=[validate_public_email])
     submitter_language = models.CharField(
         _("submitter's language"),
         max_length=8,
         choices=settings.LANGUAGES,
         blank=True,
         help_text=_("The language of the form they used: the e-mails they get about their story are in it."),
+    )
+    consent_given_at = models.DateTimeField(
+        _("consent given at"),
+        null=True,
+        blank=True,
+        help_text=_("When they agreed, on the public form, to the publication of their story and the privacy notice."),
+    )
+    consent_notice_version = models.CharField(
+        _("privacy notice agreed to"),
+        max_length=16,
+        blank=True,
+        help_text=_("The version (its date) of the privacy notice the form showed when they agreed."),
     )
 
     objects = UserStoryQuerySet.as_manager()
@@ -172,6 +241,17 @@ class UserStory(TimeStampedModel):
                 violation_error_code="published_without_date",
                 violation_error_message=_(
                     "A published story has a publication date: enter its “published on” date, or choose another state."
+                ),
+            ),
+            # A consent is recorded whole (when, and to which notice), or not at all.
+            models.CheckConstraint(
+                condition=models.Q(consent_given_at__isnull=True, consent_notice_version="")
+                | (models.Q(consent_given_at__isnull=False) & ~models.Q(consent_notice_version="")),
+                name="%(app_label)s_%(class)s_consent_has_notice_version",
+                violation_error_code="consent_without_notice",
+                violation_error_message=_(
+                    "A consent records both when it was given and the version of the privacy notice agreed to, or "
+                    "neither."
                 ),
             ),
         ]

@@ -12,18 +12,27 @@ with a receipt, to their submitter (stories/notifications.py). The secretariat p
 or rejects them (``stories_moderate``, ``story_publish``); a story is published only once
 it has its title and summary in both languages (``story_publication_gaps``), and its
 submitter is told of the decision.
+
+A submitter's name and e-mail address are erased, in the story and in every row of its
+history, on request (``story_erase_submitter``), when the story is deleted
+(``stories_delete``), and some time after it is rejected (cogwg/retention.py, through
+``stories_erase_submitters``).
 """
 
 import datetime
+import hashlib
 import logging
+import operator
 import secrets
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.text import slugify
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from cogwg import notifications
 from cogwg.versioning import data_changed
@@ -37,6 +46,7 @@ from .ckan import (
     CkanProblem,
     NotADatasetUrl,
     Package,
+    dataset_page_urls,
     parse_dataset_url,
 )
 from .models import Dataset, UserStory, reserved_story_slugs
@@ -52,7 +62,8 @@ HARVESTED_FIELDS = (
     "publisher_en",
     "publisher_fr",
     "formats",
-    "license_title",
+    "license_title_en",
+    "license_title_fr",
     "metadata_modified",
     "metadata",
 )
@@ -95,7 +106,12 @@ def _dataset_store(*, portal_url, asked_id, page_url, package: Package, by) -> t
     )
     created = dataset is None
     if created:
-        dataset = Dataset(portal_url=portal_url, ckan_id=package.id, url=page_url[:500])
+        dataset = Dataset(portal_url=portal_url, ckan_id=package.id)
+    # Its page in each language: a dataset added again from its French page gets the
+    # address it lacked, and keeps those it had.
+    for code, url in dataset_page_urls(page_url).items():
+        if url and not getattr(dataset, f"url_{code}"):
+            setattr(dataset, f"url_{code}", url[:500])
     now = timezone.now()
     for name in HARVESTED_FIELDS:
         setattr(dataset, name, getattr(package, name))
@@ -196,6 +212,10 @@ def datasets_harvest_all(*, queryset=None) -> HarvestSummary:
 RESUBMISSION_WINDOW = datetime.timedelta(minutes=10)
 # Tries at a free slug: the title's, then with a random suffix.
 SLUG_ATTEMPTS = 5
+# The first key of the PostgreSQL advisory locks on which identical submissions take
+# turns ("stor"); the second is the submission's own (``_submission_key``). Locks taken
+# with two keys never conflict with those taken with one (migrate_exclusive's).
+SUBMISSION_LOCK_SPACE = 0x73746F72
 
 
 def _datasets_heading(language: str) -> str:
@@ -237,6 +257,41 @@ def _save_with_free_slug(story: UserStory, *, title: str) -> None:
     raise IntegrityError(f"No free slug for the story {title!r} after {SLUG_ATTEMPTS} tries")
 
 
+def _submission_key(*, email: str, title: str, summary: str) -> int:
+    """A stable 32-bit key of what makes two submissions the same story, as
+    ``_earlier_submission`` compares them (the e-mail address in any case). Two different
+    stories may share a key: they then merely take turns."""
+    text = "\n".join([email.strip().lower(), title, summary])
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big", signed=True)
+
+
+def _take_turns_with_identical_submissions(*, email: str, title: str, summary: str) -> None:
+    """Make identical submissions that arrive together (a double click reaching two web
+    processes) take turns until the end of the transaction. Two PostgreSQL transactions
+    would otherwise both find no earlier story and both store theirs: with this advisory
+    lock the second waits for the first to commit, then finds its story (each statement
+    sees what was committed before it). Held until the transaction ends, so it is taken
+    inside ``story_submit``'s, before the look-up. SQLite, the embedded single-process
+    set-up, lets one transaction write at a time: it needs none."""
+    if connection.vendor != "postgresql":
+        return
+    key = _submission_key(email=email, title=title, summary=summary)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SUBMISSION_LOCK_SPACE, key])
+
+
+def _earlier_submission(*, email: str, texts: dict) -> UserStory | None:
+    """The same story (e-mail address in any case, title and summary), stored within
+    ``RESUBMISSION_WINDOW``."""
+    return (
+        UserStory.objects.filter(
+            submitter_email__iexact=email, created_at__gte=timezone.now() - RESUBMISSION_WINDOW, **texts
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 def story_announce_submitted(*, story: UserStory) -> None:
     """Tell the secretariat, once the transaction commits, that ``story`` awaits review
     (a public submission, or a story a contributor filed)."""
@@ -257,26 +312,23 @@ def story_submit(
     dataset_urls=(),
     submitter_name: str = "",
     submitter_email: str = "",
+    consent_notice: str = "",
 ) -> UserStory:
     """Store a story sent by the public, as submitted: nothing is public until the
     secretariat approves and publishes it. The text goes into the columns of the language
     it was written in (``language``); the secretariat adds the translation in review. The
     datasets named by the submitter are listed at the end of the story for the secretariat
     to link. Once this commits, the secretariat is e-mailed, and the submitter gets a
-    receipt with the story's reference, in ``language``.
+    receipt with the story's reference, in ``language``. ``consent_notice`` is the
+    version of the privacy notice the submitter agreed to (the form's
+    ``PRIVACY_NOTICE_VERSION``): the story records it, and when they agreed.
 
     Returns the new ``UserStory``; the same story sent again within
-    ``RESUBMISSION_WINDOW`` stores and sends nothing and returns the one first stored."""
+    ``RESUBMISSION_WINDOW``, even at the same instant through another web process, stores
+    and sends nothing and returns the one first stored."""
     texts = {f"title_{language}": title, f"summary_{language}": summary}
-    earlier = (
-        UserStory.objects.filter(
-            submitter_email__iexact=submitter_email,
-            created_at__gte=timezone.now() - RESUBMISSION_WINDOW,
-            **texts,
-        )
-        .order_by("pk")
-        .first()
-    )
+    _take_turns_with_identical_submissions(email=submitter_email, title=title, summary=summary)
+    earlier = _earlier_submission(email=submitter_email, texts=texts)
     if earlier is not None:
         return earlier
     if dataset_urls:
@@ -289,6 +341,8 @@ def story_submit(
         submitter_name=submitter_name,
         submitter_email=submitter_email,
         submitter_language=language,
+        consent_given_at=timezone.now() if consent_notice else None,
+        consent_notice_version=consent_notice,
         **texts,
         **{f"story_{language}": story},
     )
@@ -408,3 +462,101 @@ def story_publish(*, story: UserStory, by=None) -> UserStory:
         ((_story, gaps),) = moderation.incomplete
         raise ValidationError({name: ValidationError(message, code="incomplete") for name, message in gaps.items()})
     return UserStory.objects.get(pk=story.pk)
+
+
+# A submitter's personal information
+
+# What a submitter gives of themselves on the public form. The language of their form
+# stays: English or French tells no one who they are, and it marks the story as one the
+# public sent, which contributors never see (cogwg.permissions.FILED_STORY). So does
+# their consent (when, to which notice): it says what the story was sent under.
+SUBMITTER_FIELDS = ("submitter_name", "submitter_email")
+# The reason of the history row that records an erasure on request: stored in English, as
+# every reason is, shown in the reader's language (stories/admin.py).
+SUBMITTER_ERASED = gettext_noop("Submitter's personal information erased")
+
+
+def _holds_submitter() -> Q:
+    """A story, or a row of its history, that still holds some of ``SUBMITTER_FIELDS``."""
+    return reduce(operator.or_, (~Q(**{name: ""}) for name in SUBMITTER_FIELDS))
+
+
+def _submitter_history_erase(*, story_ids) -> int:
+    """Blank ``SUBMITTER_FIELDS`` in every history row of the stories ``story_ids``
+    (deleted ones included); returns how many rows held some. The rows themselves stay:
+    who changed what and when is the audit's."""
+    rows = UserStory.history.model.objects.filter(id__in=story_ids).filter(_holds_submitter())
+    return rows.update(**dict.fromkeys(SUBMITTER_FIELDS, ""))
+
+
+@dataclass
+class Erasure:
+    """What ``stories_erase_submitters`` erased: from how many stories (in the story or
+    its history), and from how many of their history rows."""
+
+    stories: int = 0
+    history_rows: int = 0
+
+
+@transaction.atomic
+def stories_erase_submitters(*, queryset, by=None) -> Erasure:
+    """Blank the name and e-mail address of whoever sent the stories of ``queryset``, in
+    each story and in every row of its history, so that neither a version's page nor a
+    revert brings them back. The stories stay, with their history rows.
+
+    ``by`` is who erased them on request: each story that held some gets a history row
+    saying who did and when (its reason ``SUBMITTER_ERASED``; it holds no personal
+    information), and a new ``modified_at``, so that a change form opened before cannot
+    save them back (cogwg/admin_concurrency.py). Without it (the nightly disposal,
+    cogwg/retention.py), the stories keep their ``modified_at`` and get no history row.
+    Returns what was erased; a story that held nothing is left as it was."""
+    History = UserStory.history.model
+    pks = list(queryset.order_by().values_list("pk", flat=True))
+    held = Q(pk__in=History.objects.filter(id__in=pks).filter(_holds_submitter()).values("id"))
+    stories = list(
+        UserStory.objects.filter(pk__in=pks).filter(_holds_submitter() | held).select_for_update().order_by("pk")
+    )
+    erased = [story.pk for story in stories]
+    history_rows = _submitter_history_erase(story_ids=erased)
+    UserStory.objects.filter(pk__in=erased).update(**dict.fromkeys(SUBMITTER_FIELDS, ""))
+    if by is not None:
+        for story in stories:
+            for name in SUBMITTER_FIELDS:
+                setattr(story, name, "")
+            story._history_user = by
+            story._change_reason = SUBMITTER_ERASED
+            story.save(update_fields=["modified_at"])
+    return Erasure(stories=len(erased), history_rows=history_rows)
+
+
+@transaction.atomic
+def story_erase_submitter(*, story: UserStory, by) -> Erasure:
+    """Erase, at their request, the name and e-mail address of whoever sent ``story``,
+    in the story and its history (``stories_erase_submitters``); ``story`` is left
+    without them too. Recorded in its history as done by ``by``."""
+    erasure = stories_erase_submitters(queryset=UserStory.objects.filter(pk=story.pk), by=by)
+    for name in SUBMITTER_FIELDS:
+        setattr(story, name, "")
+    return erasure
+
+
+@transaction.atomic
+def stories_delete(*, queryset, by=None) -> int:
+    """Delete the stories of ``queryset``, each with its history row of the deletion (by
+    ``by``), and blank their submitter's name and e-mail address in every row of their
+    history: the rows stay for the audit, the personal information goes with the story.
+    Returns how many were deleted. Raises ``ProtectedError`` as ``delete()`` does, and
+    then deletes nothing."""
+    stories = list(UserStory.objects.filter(pk__in=queryset.values("pk")).select_for_update().order_by("pk"))
+    deleted = [story.pk for story in stories]  # (delete() unsets them)
+    for story in stories:
+        story._history_user = by
+        story.delete()
+    _submitter_history_erase(story_ids=deleted)
+    return len(deleted)
+
+
+@transaction.atomic
+def story_delete(*, story: UserStory, by=None) -> None:
+    """Delete one story as ``stories_delete`` does."""
+    stories_delete(queryset=UserStory.objects.filter(pk=story.pk), by=by)

@@ -13,7 +13,9 @@ class ThemeTranslation(TranslationOptions):
 
 @register(Dataset)
 class DatasetTranslation(TranslationOptions):
-    fields = ("title", "description", "publisher")
+    # A bilingual portal has a page per language (open.canada.ca: /data/en/dataset/<id>,
+    # /data/fr/dataset/<id>) and names its licence in both (stories/ckan.py).
+    fields = ("title", "description", "url", "publisher", "license_title")
 
 
 @register(UserStory)

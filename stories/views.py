@@ -1,5 +1,7 @@
 """Public pages of the user stories: the gallery, a story, and the submission form."""
 
+import datetime
+
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect
@@ -9,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
+from cogwg.filtersets import text_order
+from cogwg.retention import retention_periods
 from cogwg.selectors import link_status_for
 from cogwg.views import PAGE_TEXT_REVISED, Crumb, PublicFilterMixin, PublicPageMixin, latest_change
 
 from .filtersets import UserStoryFilterSet
-from .forms import StorySubmissionForm
-from .models import UserStory
+from .forms import PRIVACY_NOTICE_ID, PRIVACY_NOTICE_VERSION, StorySubmissionForm
+from .models import Dataset, UserStory
 from .services import story_submit
 
 # Stories one address may send in an hour before the form refuses more.
@@ -44,15 +48,40 @@ def submission_allowed(request) -> bool:
     return sent <= SUBMISSIONS_PER_HOUR
 
 
+# The orders the list offers, the first one its own (the query string takes any of the
+# FilterSet's, as the API does).
+LIST_ORDERS = [
+    ("", _("Newest first")),
+    ("published_on", _("Oldest first")),
+    ("title", _("Title, A to Z")),
+    ("-title", _("Title, Z to A")),
+]
+
+
 class StoryListView(PublicFilterMixin, PublicPageMixin, FilterView):
     template_name = "stories/story_list.html"
     filterset_class = UserStoryFilterSet
-    filter_fields = ("q", "jurisdiction", "impact", "user_type", "theme")
+    filter_fields = ("q", "jurisdiction", "impact", "user_type", "theme", "dataset", "ordering")
     paginate_by = 12
 
     def get_queryset(self):
         # Not for_listing(): the cards show no datasets and no release.
         return UserStory.objects.published().select_related("jurisdiction").prefetch_related("themes")
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        fields = filterset.form.fields
+        # The datasets that published stories used, by title in the page's language: one
+        # query, however many there are (the others would find nothing).
+        fields["dataset"].queryset = (
+            Dataset.objects.of_published_stories()
+            .only("pk", "title_en", "title_fr")
+            .order_by(text_order("title")(), "pk")
+        )
+        # A list box of the orders a reader picks from; still parsed as the API parses it.
+        fields["ordering"].label = _("Sort by")
+        fields["ordering"].widget.choices = LIST_ORDERS
+        return filterset
 
     def get_date_modified(self, context):
         return latest_change(list(context["object_list"]))
@@ -79,7 +108,10 @@ class StoryDetailView(PublicPageMixin, TemplateView):
 
 
 class StorySubmitView(FormView):
-    """Not conditional: the form carries a CSRF token of its own."""
+    """Not conditional: the form carries a CSRF token of its own. Before its consent
+    checkbox, the privacy notice: the e-mails the submitter gets, how long their name and
+    address are kept (cogwg/retention.py's period), their rights and whom to write to,
+    and the full notice. Built from the settings alone: no query of its own."""
 
     template_name = "stories/story_submit.html"
     form_class = StorySubmissionForm
@@ -90,7 +122,10 @@ class StorySubmitView(FormView):
             Crumb(_("Home"), reverse("home")),
             Crumb(_("User stories"), reverse("stories:list")),
         ]
-        context["date_modified"] = PAGE_TEXT_REVISED
+        context["privacy_notice_id"] = PRIVACY_NOTICE_ID
+        context["privacy_contact"] = settings.COGWG_PRIVACY_CONTACT
+        context["rejected_story_days"] = retention_periods()["rejected_story"]
+        context["date_modified"] = max(PAGE_TEXT_REVISED, datetime.date.fromisoformat(PRIVACY_NOTICE_VERSION))
         return context
 
     def form_valid(self, form):
@@ -111,6 +146,7 @@ class StorySubmitView(FormView):
                 dataset_urls=data["datasets"],
                 submitter_name=data["submitter_name"],
                 submitter_email=data["submitter_email"],
+                consent_notice=PRIVACY_NOTICE_VERSION,
             )
         # A robot that filled the hidden field is thanked all the same and stores nothing.
         return redirect("stories:submitted")

@@ -1,6 +1,8 @@
 """Representations of user stories and datasets. A story's submitter (name, e-mail) is
 private: no field here reads it."""
 
+from functools import cached_property
+
 from rest_framework import serializers
 
 from cogwg.api.base import (
@@ -88,6 +90,39 @@ class UserStorySerializer(ApiModelSerializer):
         return attrs
 
 
+class ListedColumns(serializers.Serializer):
+    """A story's themes or datasets in its CSV: one column per key of their JSON objects
+    (``summary_serializer``'s), each cell listing that key's value for every theme or
+    dataset, in order, separated by "; " (cogwg/api/renderers.py), as one related record
+    spreads into ``jurisdiction.code``, ``jurisdiction.name``. So ``themes.slug`` and
+    ``datasets.id`` give them as the API takes them (``?theme=``, ``?dataset=``), and a
+    dataset's id joins the datasets' own CSV."""
+
+    def __init__(self, summary_serializer, **kwargs):
+        self.summary_serializer = summary_serializer
+        super().__init__(read_only=True, **kwargs)
+
+    def get_fields(self):
+        return {name: serializers.ListField(read_only=True) for name in self.summary_serializer.Meta.fields}
+
+    @cached_property
+    def summary(self):
+        # One per field, reused for every story (as SummaryRelatedField does).
+        return self.summary_serializer(context=self.context)
+
+    def to_representation(self, related):
+        summaries = [self.summary.to_representation(record) for record in related.all()]
+        return {name: [summary[name] for summary in summaries] for name in self.fields}
+
+
+class UserStoryTableSerializer(UserStorySerializer):
+    """A story as a row of the API's CSV (``?format=csv``): its themes and datasets by
+    each key of their JSON objects (``ListedColumns``) rather than one cell of titles."""
+
+    themes = ListedColumns(ThemeSerializer)
+    datasets = ListedColumns(DatasetSummarySerializer)
+
+
 class DatasetSerializer(ApiModelSerializer):
     url = HyperlinkedIdentityField(view_name="api:dataset-detail")
     harvest_error_code = serializers.ChoiceField(
@@ -97,8 +132,29 @@ class DatasetSerializer(ApiModelSerializer):
         help_text="Why the last harvest failed, empty when it succeeded; `not_found`: the portal has no such "
         "dataset any more.",
     )
+    # Translated as the model's text fields are (cogwg/api/base.py): a read gives the page in
+    # the response's language, a write takes each language's.
     page_url = serializers.URLField(
-        source="url", max_length=500, required=False, allow_blank=True, help_text="The dataset's page on its portal."
+        source="url",
+        read_only=True,
+        help_text="The dataset's page on its portal, in the response's language; the portal's only page where it "
+        "has none per language.",
+    )
+    page_url_en = serializers.URLField(
+        source="url_en",
+        max_length=500,
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="The dataset's English page on its portal, or the portal's only page.",
+    )
+    page_url_fr = serializers.URLField(
+        source="url_fr",
+        max_length=500,
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="The dataset's French page on its portal; empty where the portal has no page per language.",
     )
 
     class Meta:
@@ -115,6 +171,8 @@ class DatasetSerializer(ApiModelSerializer):
             "description_en",
             "description_fr",
             "page_url",
+            "page_url_en",
+            "page_url_fr",
             "publisher",
             "publisher_en",
             "publisher_fr",
@@ -139,5 +197,6 @@ class DatasetSerializer(ApiModelSerializer):
             "last_harvest_attempt",
         )
         extra_kwargs = {
-            "last_harvest_attempt": {"help_text": "When the portal was last asked, whether or not it answered."}
+            "last_harvest_attempt": {"help_text": "When the portal was last asked, whether or not it answered."},
+            "license_title": {"help_text": "The licence's title, in the response's language where the portal has it."},
         }

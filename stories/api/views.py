@@ -1,30 +1,51 @@
 """API viewsets of user stories and datasets."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from cogwg import permissions
 from cogwg.api.base import api_validation_error
 from cogwg.api.schema import ILLUSTRATIVE, read_examples
-from cogwg.api.viewsets import ModelViewSet
+from cogwg.api.viewsets import Conflict, ModelViewSet
 
 from ..filtersets import DatasetFilterSet, UserStoryFilterSet
 from ..models import Dataset, UserStory
-from ..services import REVIEWABLE_STATES, story_announce_submitted, story_decision_announce, story_publish
+from ..services import (
+    REVIEWABLE_STATES,
+    story_announce_submitted,
+    story_decision_announce,
+    story_delete,
+    story_publish,
+)
 from . import examples
-from .serializers import DatasetSerializer, UserStorySerializer
+from .serializers import DatasetSerializer, UserStorySerializer, UserStoryTableSerializer
 
 
 @read_examples(examples.STORY, examples.STORIES, summary=ILLUSTRATIVE)
 class UserStoryViewSet(ModelViewSet):
     """How people used open data (the priority 1 inventory). Only published stories are
-    public; who submitted a story is never shown."""
+    public; who submitted a story is never shown.
+
+    In CSV (`format=csv`), a story's themes and datasets take a column for each key of
+    their objects here, each cell listing the values of all of them in the same order,
+    separated by `; `: `themes.slug` and `themes.name`; `datasets.url`, `datasets.id`
+    (the `id` of `/api/v1/datasets/`), `datasets.title`, `datasets.portal_url` and
+    `datasets.ckan_id`."""
 
     queryset = UserStory.objects.for_listing()
     serializer_class = UserStorySerializer
     filterset_class = UserStoryFilterSet
+
+    def get_serializer_class(self):
+        # (A write answered in CSV reads its body as JSON's serializer does.)
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if self.request.method in SAFE_METHODS and getattr(renderer, "format", "") == "csv":
+            return UserStoryTableSerializer
+        return super().get_serializer_class()
 
     @extend_schema(request=None, summary="Publish the story (the secretariat's moderation)")
     @action(detail=True, methods=["post"], filterset_class=None)
@@ -49,6 +70,13 @@ class UserStoryViewSet(ModelViewSet):
         previous_state = serializer.instance.state
         super().perform_update(serializer)
         story_decision_announce(story=serializer.instance, previous_state=previous_state)
+
+    def perform_destroy(self, instance):
+        # Its submitter's name and e-mail address leave its history with it.
+        try:
+            story_delete(story=instance, by=self.request.user)
+        except (ProtectedError, RestrictedError) as error:
+            raise Conflict from error
 
 
 @read_examples(examples.DATASET, examples.DATASETS, summary=ILLUSTRATIVE)

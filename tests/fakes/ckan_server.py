@@ -58,6 +58,11 @@ OPEN_CANADA_LICENCE = {
     "license_title": "Open Government Licence - Canada",
     "license_url": "http://open.canada.ca/en/open-government-licence-canada",
 }
+# What open.canada.ca (ckanext-canada) adds to a package: the licence in French.
+OPEN_CANADA_LICENCE_FR = {
+    "license_title_fra": "Licence du gouvernement ouvert - Canada",
+    "license_url_fra": "http://ouvert.canada.ca/fr/licence-du-gouvernement-ouvert-canada",
+}
 
 
 def ckan_package(
@@ -75,8 +80,9 @@ def ckan_package(
     **extra,
 ):
     """A ``package_show`` result. With ``title_fr`` it is bilingual like open.canada.ca
-    (``*_translated`` fields, organization titled "English | Français"); without, it is
-    unilingual like data.ontario.ca."""
+    (``*_translated`` fields, organization titled "English | Français", the licence's
+    French title in ``license_title_fra``); without, it is unilingual like
+    data.ontario.ca."""
     bilingual = title_fr is not None
     package = {
         "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"ckan-test:{name}")),
@@ -105,6 +111,7 @@ def ckan_package(
         **OPEN_CANADA_LICENCE,
     }
     if bilingual:
+        package.update(OPEN_CANADA_LICENCE_FR)
         package["title_translated"] = {"en": title_en, "fr": title_fr}
         package["notes_translated"] = {"en": notes_en, "fr": notes_fr}
         for resource in package["resources"]:

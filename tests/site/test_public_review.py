@@ -64,7 +64,6 @@ BAD_ADDRESS_FILTERS = [
         "Published on or after: Enter a valid date.",
         "Publié le ou après le\u00a0: Saisissez une date valide.",
     ),
-    ("stories", {"dataset": "x"}, "Dataset: “x” is not a valid value.", None),
 ]
 
 

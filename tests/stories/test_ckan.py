@@ -115,7 +115,10 @@ def test_package_show_reads_bilingual_fields_and_sends_user_agent(ckan_server, b
         "Secrétariat du Conseil du Trésor du Canada",
     )
     assert package.formats == ["CSV", "JSON"]
-    assert package.license_title == "Open Government Licence - Canada"
+    assert (package.license_title_en, package.license_title_fr) == (
+        "Open Government Licence - Canada",
+        "Licence du gouvernement ouvert - Canada",
+    )
     assert package.metadata_modified == datetime.datetime(2020, 2, 20, 15, 31, 53, 123456, tzinfo=datetime.UTC)
     request = ckan_server.requests[-1]
     assert (request.method, request.path) == ("GET", "/data/api/3/action/package_show?id=federal-budget-2020")
