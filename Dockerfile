@@ -28,7 +28,7 @@ COPY --chown=cogwg:cogwg . .
 # Catalogues, and static files with hashed names, in the image (WhiteNoise serves them even
 # without the nginx volume). The build needs settings that load, not real secrets.
 RUN export DJANGO_SECRET_KEY=build-only-not-a-secret DJANGO_ALLOWED_HOSTS=localhost \
-        DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+        DATABASE_URL=sqlite:////tmp/build.sqlite3 EMAIL_URL=dummymail:// \
     && python manage.py compilemessages --ignore=/opt/venv --verbosity 0 \
     && python manage.py collectstatic --noinput --verbosity 0 \
     && mkdir -p /app/media /app/var \

@@ -128,6 +128,8 @@ class Environment:
             # One client makes all the requests: the anonymous throttle must not answer
             # 429; its cost (a cache read and write per request) is still paid.
             DJANGO_API_ANON_RATE="1000000/s",
+            # Required in production; the benchmark sends no mail.
+            EMAIL_URL="dummymail://",
         )
 
     def for_database(self, name, **extra):

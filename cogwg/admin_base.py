@@ -366,7 +366,9 @@ class PublicationAdminMixin:
         a state for this" (the updates of a closed reporting period). Nothing changed is
         no success: the count is then only information, next to the warning."""
         level = messages.SUCCESS if changed else messages.INFO
-        self.message_user(request, message % {"count": changed, "items": model_name_for_count(self.opts, changed)}, level)
+        self.message_user(
+            request, message % {"count": changed, "items": model_name_for_count(self.opts, changed)}, level
+        )
         left_alone = selected - changed
         if left_alone:
             message = left_alone_message or ngettext(

@@ -43,3 +43,5 @@ class CogwgConfig(AppConfig):
         from .search import register_unaccent
 
         connection_created.connect(register_unaccent, dispatch_uid="cogwg.register_unaccent")
+        # Registers the checks of the tracker's settings (e-mail delivery, retention).
+        from . import checks  # noqa: F401

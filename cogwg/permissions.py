@@ -7,10 +7,12 @@ Roles are groups (created by jurisdictions/migrations/0004_roles.py with ``roles
   They see what the public sees plus their jurisdictions' unpublished records. They add
   and change their jurisdictions' accomplishments, challenges that list only their
   jurisdictions (a challenge across jurisdictions is the secretariat's) and user
-  stories, and post progress updates on the milestones of a published plan whose
-  priority gives one of their jurisdictions a seat (lead or partner). They change a
-  record while it is a draft or returned (a story while it is submitted, before the
-  secretariat takes it up) and submit it for review; they never publish.
+  stories (a story a member of the public sent through the form is the secretariat's: a
+  contributor sees it once it is published, like anyone), and post progress updates on
+  the milestones of a published plan whose priority gives one of their jurisdictions a
+  seat (lead or partner). They change a record while it is a draft or returned (a story
+  while it is submitted, before the secretariat takes it up) and submit it for review;
+  they never publish.
 - **Joint Councils reader**: what the public sees, plus draft and frozen status reports.
 - Everyone else, anonymous included: what is published.
 
@@ -172,11 +174,22 @@ def _public(queryset: QuerySet) -> QuerySet:
     return queryset
 
 
+# A story filed by a contributor (in the admin or the API), not sent by a member of the
+# public through the form (stories.services.story_submit). A submission carries its
+# sender's address and the language of their form; the language stays when the address is
+# disposed of (cogwg/retention.py), so that a rejected submission stays the secretariat's.
+FILED_STORY = Q(submitter_email="", submitter_language="")
+
+
 def _owned(model, ids) -> Q | None:
     """The records of ``model`` that belong to the jurisdictions ``ids`` (None: the model
     belongs to no jurisdiction). A challenge belongs to them when it lists some of them and
-    no other: one across jurisdictions, or naming others too, is the secretariat's."""
-    if model in (Accomplishment, UserStory, ProgressUpdate):
+    no other: one across jurisdictions, or naming others too, is the secretariat's. A story
+    belongs to them when one of them filed it: what the public sent, reviewed by the
+    secretariat alone, is not theirs to read or change, even about their jurisdiction."""
+    if model is UserStory:
+        return Q(jurisdiction__in=ids) & FILED_STORY
+    if model in (Accomplishment, ProgressUpdate):
         return Q(jurisdiction__in=ids)
     if model is Challenge:
         listed = Challenge.jurisdictions.through.objects.filter(challenge=OuterRef("pk"))
@@ -365,7 +378,8 @@ def can_save(user, record, *, jurisdictions=None) -> bool:
     if not ids or model not in CONTRIBUTED_MODELS:
         return False
     if model is UserStory:
-        return record.jurisdiction_id in ids and record.state == StoryState.SUBMITTED
+        filed = not record.submitter_email and not record.submitter_language
+        return filed and record.jurisdiction_id in ids and record.state == StoryState.SUBMITTED
     if record.publication_state not in EDITABLE_STATES:
         return False
     if model is Challenge:

@@ -9,6 +9,12 @@ Failed logins are counted by django-axes (settings: AXES_*) per username and add
 Its backend comes first in AUTHENTICATION_BACKENDS, so a locked-out client is refused
 before any password is hashed: an attacker cannot make the server spend its CPU on
 password hashes.
+
+What someone typed as a username when a login fails may be no account's name: an e-mail
+address, a name, a password typed in the wrong box. The log keeps only its digest
+(``username_digest``), which is the same for every attempt on a username, so that
+attempts can still be told apart and counted, and found: compute the digest of the
+username in question and look for it.
 """
 
 import datetime
@@ -22,6 +28,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.utils.cache import add_never_cache_headers
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from rest_framework import serializers
@@ -55,6 +62,16 @@ def _where(request):
     return {"ip_address": client_ip(request), "method": request.method, "path": request.path}
 
 
+def username_digest(username: str) -> str:
+    """What the log says of a username typed in a failed login: a short keyed digest
+    (HMAC with the secret key), the same for each attempt on it, which tells nothing of
+    what was typed to whoever reads the log without the key; "-" for none. Replacing the
+    secret key changes every digest."""
+    if not username:
+        return "-"
+    return "user:" + salted_hmac("cogwg.security.username_digest", username).hexdigest()[:12]
+
+
 def staff_otp_required(user) -> bool:
     """Must ``user`` prove a second factor (a TOTP device) to act as staff?"""
     return bool(settings.COGWG_REQUIRE_STAFF_OTP and user is not None and user.is_staff)
@@ -76,23 +93,24 @@ def log_login(sender, request, user, **kwargs):
 
 @receiver(auth_signals.user_login_failed, dispatch_uid="cogwg.security.login_failed")
 def log_login_failure(sender, credentials, request=None, **kwargs):
-    username = str(credentials.get("username", ""))
+    digest = username_digest(str(credentials.get("username") or ""))
     where = _where(request)
     logger.warning(
         "login failed: %s from %s",
-        username,
+        digest,
         where["ip_address"],
-        extra={"event": "login_failed", "username": username, **where},
+        extra={"event": "login_failed", "username_digest": digest, **where},
     )
 
 
 @receiver(user_locked_out, dispatch_uid="cogwg.security.locked_out")
 def log_lockout(sender, request, username, ip_address, **kwargs):
+    digest = username_digest(str(username or ""))
     logger.warning(
         "locked out: %s from %s",
-        username,
+        digest,
         ip_address,
-        extra={"event": "locked_out", **_where(request), "username": username, "ip_address": ip_address},
+        extra={"event": "locked_out", **_where(request), "username_digest": digest, "ip_address": ip_address},
     )
 
 

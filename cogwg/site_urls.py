@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path(_("about/"), views.AboutView.as_view(), name="about"),
     path(_("open-data/"), views.OpenDataView.as_view(), name="open-data"),
+    path(_("privacy/"), views.PrivacyView.as_view(), name="privacy"),
     path(_("feed/"), feeds.LatestFeed(), name="feed"),
     path(_("milestones.ics"), feeds.milestones_calendar, name="milestones-ics"),
 ]

@@ -24,6 +24,7 @@ class PageSitemap(BilingualSitemap):
             "home",
             "about",
             "open-data",
+            "privacy",
             "workplan:current",
             "jurisdictions:list",
             "jurisdictions:accomplishments",

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .linkcheck import links_check
+from .retention import personal_information_dispose
 
 
 # One request at a time per host, with a delay: longer than the default task time limit.
@@ -10,3 +11,10 @@ from .linkcheck import links_check
 def check_links():
     """Weekly (Celery beat): check every external link and store its status. Idempotent."""
     return dict(links_check())
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def dispose_of_personal_information():
+    """Nightly (Celery beat): delete or blank the personal information kept longer than
+    its retention period (cogwg/retention.py). Idempotent; returns the counts."""
+    return personal_information_dispose().as_dict()

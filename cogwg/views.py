@@ -7,6 +7,7 @@ from itertools import groupby
 
 from django import forms
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from .http import ConditionalGetMixin
 from .models import InfoSection, Meeting, NextStep
 from .open_data import api_docs_url, data_dictionary, downloads
 from .reports.selectors import latest_published_report
+from .retention import retention_periods
 from .selectors import link_status_for
 from .templatetags.cogwg_tags import error_anchor
 
@@ -180,6 +182,35 @@ class OpenDataView(PublicPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         kwargs |= {"downloads": downloads(), "dictionary": data_dictionary(), "api_docs_url": api_docs_url()}
         return super().get_context_data(**kwargs)
+
+
+# When the privacy notice's text last changed (its periods and addresses come from the
+# settings: a release that changes them serves the page anew).
+PRIVACY_NOTICE_REVISED = datetime.date(2026, 11, 27)
+
+
+class PrivacyView(PublicPageMixin, TemplateView):
+    """The privacy notice: who is accountable for the personal information the site
+    collects (the story form), why, who reads it, how long it is kept (the periods of
+    cogwg/retention.py), the reader's rights, and the cookies. Built from the settings
+    alone: no query."""
+
+    template_name = "cogwg/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs |= {
+            "contact": settings.COGWG_PRIVACY_CONTACT,
+            "retention": retention_periods(),
+            "csrf_cookie": settings.CSRF_COOKIE_NAME,
+            "csrf_cookie_days": settings.CSRF_COOKIE_AGE // (24 * 60 * 60),
+            "session_cookie": settings.SESSION_COOKIE_NAME,
+            "session_hours": settings.SESSION_COOKIE_AGE // (60 * 60),
+            "messages_cookie": CookieStorage.cookie_name,
+        }
+        return super().get_context_data(**kwargs)
+
+    def get_date_modified(self, context):
+        return PRIVACY_NOTICE_REVISED
 
 
 def offers_choices(field) -> bool:

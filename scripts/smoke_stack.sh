@@ -88,6 +88,12 @@ export DJANGO_STATIC_ROOT="$WORK/static"
 export DJANGO_MEDIA_ROOT="$WORK/media"
 export GUNICORN_BIND="127.0.0.1:$PORT"
 export GUNICORN_WORKERS=2
+# Production refuses the console's e-mail (cogwg/checks.py): a fake mail server on the
+# loopback (tests/fakes/smtp_server.py) receives every message, into $MAILDIR.
+SMTP_PORT=$(free_port)
+MAILDIR="$WORK/mail"
+export EMAIL_URL="smtp://127.0.0.1:$SMTP_PORT"
+export DEFAULT_FROM_EMAIL="COGWG Tracker <cogwg@smoke.example.gc.ca>"
 # Where an earlier step of a developer's shell pointed elsewhere: not here.
 unset DJANGO_DEBUG CELERY_RESULT_BACKEND || true
 
@@ -117,6 +123,8 @@ ok "manage.py collectstatic"
 ok "manage.py load_cogwg_2020"
 
 log "==> Processes"
+setsid "$PY" -m tests.fakes.smtp_server --port "$SMTP_PORT" --maildir "$MAILDIR" >"$WORK/smtp.log" 2>&1 &
+PIDS+=($!)
 setsid "$PY" -m gunicorn --config deploy/gunicorn.conf.py cogwg.wsgi >"$WORK/gunicorn.log" 2>&1 &
 PIDS+=($!)
 setsid "$PY" -m celery -A cogwg worker --loglevel INFO --concurrency 1 --hostname "smoke-$$@%h" \
@@ -148,6 +156,16 @@ done
 sleep 2
 kill -0 "$BEAT_PID" 2>/dev/null || fail "Celery beat keeps running"
 ok "Celery beat is running"
+deadline=$((SECONDS + START_TIMEOUT))
+until "$PY" -c "import socket, sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1).close()" "$SMTP_PORT" 2>/dev/null; do
+  [ $SECONDS -lt $deadline ] || fail "the fake mail server answers on 127.0.0.1:$SMTP_PORT within ${START_TIMEOUT}s"
+  sleep 0.5
+done
+"$PY" manage.py sendtestemail smoke-recipient@smoke.example.gc.ca >"$WORK/sendtestemail.log" 2>&1 ||
+  fail "manage.py sendtestemail"
+grep -rqs "^X-Envelope-To: smoke-recipient@smoke.example.gc.ca" "$MAILDIR" ||
+  fail "the test e-mail reached the mail server of EMAIL_URL"
+ok "e-mail goes to the mail server of EMAIL_URL (manage.py sendtestemail)"
 
 log "==> Through gunicorn"
 # get PATH EXPECTED_STATUS [curl options…]: the body is left in $WORK/body.

@@ -3,6 +3,11 @@ reference once it is stored, then word of the secretariat's decision (published,
 address, or not accepted). Each is written in the language of the form they used
 (``UserStory.submitter_language``), and says nothing of the submitter but to them.
 
+The address is the sender's word, unverified: anyone may type someone else's. So that the
+government's mail cannot carry a stranger's text to anyone, only the published story's
+e-mail quotes what the sender wrote (its title, reviewed and accepted by the secretariat);
+the receipt and the refusal give the story's reference alone.
+
 The services call ``enqueue``: a Celery task (stories/tasks.py) sends the message once
 the transaction commits, so that nothing is announced that did not happen. The
 secretariat is told of a submission by cogwg/notifications.py, as for other records.
@@ -48,12 +53,12 @@ def _title(story) -> str:
 
 
 def _text(kind, story) -> tuple[str, str]:
-    names = {"title": _title(story), "reference": reference(story)}
+    names = {"reference": reference(story)}
     if kind == RECEIVED:
         subject = _("COGWG: we have received your user story")
         body = "\n\n".join(
             [
-                _('Thank you for sending us your user story "%(title)s".') % names,
+                _("Thank you for sending us your user story."),
                 _("Its reference is %(reference)s: please quote it if you write to us about it.") % names,
                 _(
                     "The working group's secretariat reviews every story before publishing it. We will write "
@@ -62,6 +67,7 @@ def _text(kind, story) -> tuple[str, str]:
             ]
         )
     elif kind == PUBLISHED:
+        names["title"] = _title(story)
         url = site_url(reverse("stories:detail", args=[story.slug]))
         subject = _("COGWG: your user story is published")
         body = "\n\n".join(
@@ -74,7 +80,7 @@ def _text(kind, story) -> tuple[str, str]:
         subject = _("COGWG: your user story was not accepted")
         body = "\n\n".join(
             [
-                _('Thank you for your user story "%(title)s" (reference %(reference)s).') % names,
+                _("Thank you for your user story (reference %(reference)s).") % names,
                 _("The working group's secretariat has reviewed it and will not publish it."),
             ]
         )

@@ -1,10 +1,33 @@
 """Thin Celery tasks: they load rows and call services."""
 
+import logging
+import smtplib
+
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
 
 from . import notifications
 from .models import Dataset, UserStory
 from .services import dataset_harvest, datasets_harvest_all
+
+logger = logging.getLogger(__name__)
+
+# An e-mail to a submitter that fails (the mail server unreachable, or failing for a
+# while) is tried again this many times, 1, 2, 4… minutes apart, 10 at most.
+SUBMITTER_EMAIL_RETRIES = 5
+SUBMITTER_EMAIL_BACKOFF = 60
+SUBMITTER_EMAIL_BACKOFF_MAX = 600
+
+
+class SubmitterEmailFailed(Exception):
+    """An e-mail to a story's submitter that could not be sent. It names the story and
+    the kind of error, never the address: the mail server's answer, which may quote the
+    address, stays out of the logs and the task's result."""
+
+    def __init__(self, kind: str, story_id: int, error: OSError):
+        code = getattr(error, "smtp_code", None)
+        reason = type(error).__name__ + (f" {code}" if code else "")
+        super().__init__(f"The {kind} e-mail to the submitter of story {story_id} was not sent: {reason}")
 
 
 # One dataset at a time against slow portals: longer than the default task time limit.
@@ -20,10 +43,34 @@ def harvest_dataset(dataset_id: int):
     return dataset_harvest(dataset=dataset) if dataset else False
 
 
-@shared_task(autoretry_for=(OSError,), max_retries=5, retry_backoff=60)
-def send_submitter_email(kind: str, story_id: int) -> bool:
+@shared_task(bind=True, max_retries=SUBMITTER_EMAIL_RETRIES)
+def send_submitter_email(self, kind: str, story_id: int) -> bool:
     """E-mail ``kind`` (received, published, rejected) to the submitter of the story
-    ``story_id`` (stories/notifications.py); False when the story is gone or has no
-    submitter's address."""
+    ``story_id`` (stories/notifications.py); False when the story is gone, has no
+    submitter's address, or the mail server refused that address (trying again would be
+    refused again). Any other failure of the mail server is tried again later. What is
+    logged names the story, never the address."""
     story = UserStory.objects.filter(pk=story_id).first()
-    return notifications.send(kind=kind, story=story) if story else False
+    if story is None:
+        return False
+    try:
+        return notifications.send(kind=kind, story=story)
+    except smtplib.SMTPRecipientsRefused:
+        logger.warning(
+            "The %s e-mail to the submitter of story %s was not sent: the mail server refused the address",
+            kind,
+            story_id,
+            extra={"event": "submitter_email_refused", "story": story_id, "kind": kind},
+        )
+        return False
+    except OSError as error:
+        failure = SubmitterEmailFailed(kind, story_id, error)
+    # Raised outside the except block, so that the original error (and the address the
+    # server's answer may quote) is not chained to it in a traceback.
+    countdown = get_exponential_backoff_interval(
+        factor=SUBMITTER_EMAIL_BACKOFF,
+        retries=self.request.retries,
+        maximum=SUBMITTER_EMAIL_BACKOFF_MAX,
+        full_jitter=True,
+    )
+    raise self.retry(exc=failure, countdown=countdown)

@@ -6,6 +6,7 @@ this module.
 """
 
 import datetime
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -146,7 +147,9 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Printed to the console by default (development); production demands a mail server
+# (production.py). An empty EMAIL_URL is no mail server either.
+EMAIL_CONFIG = env.email_url_config(env.str("EMAIL_URL", default="").strip() or "consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="COGWG Tracker <cogwg@localhost>")
 # The site's public address: e-mails (reminders, the review) link to pages under it.
@@ -197,10 +200,19 @@ SPECTACULAR_SETTINGS = {
         "The Canada Open Government Working Group's work plan, progress and reports.\n\n"
         "- **Reading** is open to everyone and shows published records only; anonymous clients are "
         "throttled per address (429).\n"
+        "- **Rate limits**: anonymous clients have a quota of requests per address in fixed windows. Every "
+        "answer to an anonymous read (200, 304, errors and 429 alike) tells where the address stands, with "
+        'the fields of draft-ietf-httpapi-ratelimit-headers (draft 11): `RateLimit-Policy: "anon";q=1200;w=3600` '
+        '(the quota `q` per window of `w` seconds; these are the defaults) and `RateLimit: "anon";r=1187;t=2140` '
+        "(`r` requests left in the current window, which ends in `t` seconds, when the count starts again). "
+        "Past the quota the answer is a 429 whose `Retry-After` gives the same seconds as `t`. Clients with a "
+        "session or a token are not throttled, and their answers carry neither field.\n"
         "- **Writing** needs a session or a token (`Authorization: Token …`): `POST /api/v1/auth/token/` with "
         "`username`, `password` and, for staff, `otp_token` (the authenticator's code) answers `token` and "
         "`expires` (ISO 8601); each request ends the previous token, and a new password ends it too. "
-        "The secretariat writes "
+        "`DELETE /api/v1/auth/token/` with the token itself ends it at once (204, a sign-out): it is then "
+        "refused (401) like any unknown token, a second `DELETE` included. Neither answer is ever stored "
+        "(`Cache-Control: no-store`). The secretariat writes "
         "everything; a jurisdiction contributor files their jurisdictions' accomplishments, challenges, stories "
         "and progress updates (drafts, visible to them and the secretariat only) and submits them "
         "(`POST …/submit/`) for the secretariat to publish (`…/publish/`) or return with a comment "
@@ -334,7 +346,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cogwg.reports.tasks.sweep_pending_report_files",
         "schedule": 5 * 60,
     },
+    "dispose-of-personal-information": {
+        "task": "cogwg.tasks.dispose_of_personal_information",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+
+# Personal information: how long what identifies someone is kept, in days. Every night
+# (the beat entry above, cogwg/retention.py) what is older is deleted or blanked; the
+# privacy notice (/en/privacy/) states these periods. docs/operations.md, "Personal
+# information and retention".
+# Sign-ins and failed sign-ins (django-axes: address, browser, username).
+COGWG_RETENTION_ACCESS_LOG_DAYS = env.int("COGWG_RETENTION_ACCESS_LOG_DAYS", default=90)
+# Who was reminded (period reminders' and upcoming milestones' addresses), counted from the
+# reporting period's close (from the day sent for upcoming milestones).
+COGWG_RETENTION_REMINDER_DAYS = env.int("COGWG_RETENTION_REMINDER_DAYS", default=365)
+# The name and e-mail address of whoever sent a story the secretariat rejected (or
+# deleted), counted from the rejection, in the story and its history.
+COGWG_RETENTION_REJECTED_STORY_DAYS = env.int("COGWG_RETENTION_REJECTED_STORY_DAYS", default=180)
+# Where the privacy notice invites questions, requests and complaints: by default the
+# address e-mails come from (DEFAULT_FROM_EMAIL), which is where submitters reply.
+COGWG_PRIVACY_CONTACT = env("COGWG_PRIVACY_CONTACT", default="") or parseaddr(DEFAULT_FROM_EMAIL)[1]
 
 # Account security (cogwg/security.py, cogwg/admin_site.py).
 # django-axes' backend comes first: a locked-out client is refused before any password hash.

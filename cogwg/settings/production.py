@@ -1,11 +1,13 @@
 """Production settings, behind nginx (deploy/nginx.conf) under gunicorn, with PostgreSQL,
 Redis and Celery workers (docker-compose.yml).
 
-Secrets have no defaults: without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS or
-DATABASE_URL the process refuses to start. ``manage.py check --deploy --fail-level
-WARNING`` finds nothing to report with these settings (tests/ops/test_settings.py).
+Secrets have no defaults: without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL
+or EMAIL_URL the process refuses to start. ``manage.py check --deploy --fail-level
+WARNING`` finds nothing to report with these settings (tests/ops/test_settings.py), and
+refuses an e-mail backend that delivers nothing (cogwg/checks.py).
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
 from .base import *  # noqa: F403
@@ -17,6 +19,16 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # Where e-mails' links lead: by default the first allowed host, over HTTPS.
 COGWG_SITE_URL = env("COGWG_SITE_URL", default="") or f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+
+# The mail server, with no default: base.py's console backend would write every e-mail
+# (receipts to the public, with their address and what they wrote) to the log and deliver
+# none. `check --deploy` also refuses the backends that deliver nothing (cogwg/checks.py).
+if not env.str("EMAIL_URL", default="").strip():
+    raise ImproperlyConfigured(
+        "Set the EMAIL_URL environment variable: the mail server, e.g. smtp+tls://user:password@smtp.example.gc.ca:587"
+    )
+EMAIL_CONFIG = env.email_url("EMAIL_URL")
+vars().update(EMAIL_CONFIG)
 
 # Persistent connections, checked before reuse: after a database outage the first request
 # finds the dead connection, drops it and opens a new one, with no restart. A short

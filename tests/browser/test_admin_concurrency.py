@@ -11,13 +11,20 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def two_members(transactional_db):
-    from cogwg.permissions import SECRETARIAT, roles_sync
-    from tests.factories import AccomplishmentFactory
-    from tests.permissions.conftest import make_user
+    """Two members who may change everything. Superusers, not the Secretariat's group: the
+    roles' permissions can be missing after an earlier transactional test's flush in a
+    whole run, and what this test shows does not depend on them (the refusal's rules are
+    tested for each role in tests/permissions/test_admin_concurrency.py)."""
+    from django.contrib.auth import get_user_model
 
-    roles_sync()
+    from tests.factories import AccomplishmentFactory
+
     record = AccomplishmentFactory(title_en="Open data portal", title_fr="Portail de données ouvertes")
-    return record, make_user("sec", SECRETARIAT), make_user("sue", SECRETARIAT)
+    members = [
+        get_user_model().objects.create_user(name, f"{name}@example.org", is_staff=True, is_superuser=True)
+        for name in ("sec", "sue")
+    ]
+    return record, *members
 
 
 def signed_in_page(browser_context, live_server, user):

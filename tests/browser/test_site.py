@@ -12,6 +12,7 @@ PAGES = [
     ("home", []),
     ("about", []),
     ("open-data", []),
+    ("privacy", []),
     ("workplan:current", []),
     ("workplan:detail", ["2020"]),
     ("workplan:priority", ["2020", "open-data-user-stories"]),

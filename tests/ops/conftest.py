@@ -42,6 +42,10 @@ def production_env(**overrides):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="example.org,127.0.0.1",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+        # A mail server is required (cogwg/checks.py refuses the console): nothing listens
+        # there, and none of these processes sends mail unless a test points it elsewhere.
+        EMAIL_URL=f"smtp://127.0.0.1:{closed_port()}",
+        DEFAULT_FROM_EMAIL="COGWG Tracker <cogwg@tracker.example.gc.ca>",
     )
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
