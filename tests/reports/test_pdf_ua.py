@@ -129,3 +129,17 @@ def test_the_stories_table_links_each_number_to_its_row_and_column_headers(conte
         ]
     assert {cell["/A"]["/Scope"] for cell in children(head, "/TH")} == {"/Column"}
     assert len(rows(table)) == 3
+
+
+def test_a_finishing_step_that_fails_leaves_the_pdf_as_weasyprint_made_it(content, monkeypatch, caplog):
+    from cogwg.reports.render import pdf as pdf_module
+
+    def broken(pdf):
+        raise KeyError("ParentTree")
+
+    monkeypatch.setattr(pdf_module, "_margin_boxes_as_artifacts", broken)
+
+    document = reader(content, "en")
+
+    assert len(document.pages) > 1
+    assert "PDF/UA finishing step broken failed" in caplog.text

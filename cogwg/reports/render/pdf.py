@@ -30,6 +30,8 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 
 from .html import render_html
 
+logger = logging.getLogger(__name__)
+
 # The HTML is rendered outside a request: relative URLs resolve against this base.
 BASE_URL = "https://cogwg.invalid/"
 
@@ -135,8 +137,16 @@ def finish_pdf_ua(document, pdf):
     """What WeasyPrint 70's PDF/UA-1 leaves out (see the module's docstring)."""
     if "StructTreeRoot" not in pdf.catalog:  # not a tagged PDF: nothing to finish
         return
-    _set_header_scopes(document)
-    _margin_boxes_as_artifacts(pdf)
+    # Both steps read WeasyPrint's and pydyf's internals. Should a release change them, the
+    # report is still rendered, as WeasyPrint made it, and the log says what is missing
+    # (tests/reports/test_pdf_ua.py fails first).
+    for step, argument in ((_set_header_scopes, document), (_margin_boxes_as_artifacts, pdf)):
+        try:
+            step(argument)
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+            logger.warning(
+                "PDF/UA finishing step %s failed: the PDF is left as WeasyPrint made it", step.__name__, exc_info=True
+            )
 
 
 @functools.cache
