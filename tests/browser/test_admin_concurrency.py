@@ -2,11 +2,22 @@
 of a form read before the first one's save is refused at the top of the form, with the
 second's typing kept; saving again then goes through (cogwg/admin_concurrency.py)."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.test import Client
 
 pytestmark = pytest.mark.browser
+
+# The test runs in a pytest process of its own (test_in_a_run_of_its_own below): in a whole
+# run, after earlier transactional tests' flushes, the admin's save found content types and
+# permissions missing (a foreign key error on the change's log entry), which no test on its
+# own, nor any subset tried, reproduced.
+ALONE = "COGWG_TEST_BROWSER_ADMIN_CONCURRENCY_ALONE"
 
 
 @pytest.fixture
@@ -37,6 +48,7 @@ def signed_in_page(browser_context, live_server, user):
     return context.new_page()
 
 
+@pytest.mark.skipif(os.environ.get(ALONE) != "1", reason="runs in a run of its own: test_in_a_run_of_its_own")
 def test_the_second_save_is_refused_with_the_typing_kept_then_saved_on_purpose(
     browser_context, live_server, two_members
 ):
@@ -68,3 +80,22 @@ def test_the_second_save_is_refused_with_the_typing_kept_then_saved_on_purpose(
 
     assert second.url.endswith("/en/admin/jurisdictions/accomplishment/")
     assert Accomplishment.objects.get(pk=record.pk).title_en == "Portal renamed"
+
+
+def test_in_a_run_of_its_own():
+    """The test above, in a pytest process of its own."""
+    here = Path(__file__).relative_to(settings.BASE_DIR)
+    test = f"{here}::test_the_second_save_is_refused_with_the_typing_kept_then_saved_on_purpose"
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", test, "-q", "-p", "no:randomly", "-p", "no:cacheprovider"],
+        cwd=settings.BASE_DIR,
+        env=os.environ | {ALONE: "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    if "1 skipped" in run.stdout:  # no browser here (in CI a missing one fails the run of its own)
+        pytest.skip(run.stdout.strip().splitlines()[-1])
+    assert "1 passed" in run.stdout
