@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -86,10 +87,15 @@ def test_in_a_run_of_its_own():
     """The test above, in a pytest process of its own."""
     here = Path(__file__).relative_to(settings.BASE_DIR)
     test = f"{here}::test_the_second_save_is_refused_with_the_typing_kept_then_saved_on_purpose"
+    env = os.environ | {ALONE: "1"}
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        # A database of its own: this run's test database is in use.
+        own = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/cogwg_browser_concurrency_{os.getpid()}")
+        env["DATABASE_URL"] = urlunsplit(own)
     run = subprocess.run(
         [sys.executable, "-m", "pytest", test, "-q", "-p", "no:randomly", "-p", "no:cacheprovider"],
         cwd=settings.BASE_DIR,
-        env=os.environ | {ALONE: "1"},
+        env=env,
         capture_output=True,
         text=True,
         timeout=300,
