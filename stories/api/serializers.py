@@ -137,8 +137,9 @@ class DatasetSerializer(ApiModelSerializer):
     page_url = serializers.URLField(
         source="url",
         read_only=True,
+        allow_blank=True,
         help_text="The dataset's page on its portal, in the response's language; the portal's only page where it "
-        "has none per language.",
+        "has none per language; empty when it has none.",
     )
     page_url_en = serializers.URLField(
         source="url_en",
