@@ -28,7 +28,6 @@ from .models import Dataset, Theme, UserStory
 from .services import (
     PUBLICATION_TEXT_FIELDS,
     REVIEWABLE_STATES,
-    SUBMITTER_ERASED,
     stories_delete,
     stories_erase_submitters,
     stories_moderate,
@@ -255,13 +254,6 @@ class UserStoryAdmin(ExportMixin, PrivateFieldsMixin, ChoiceLabelsMixin, Tracked
 
     def delete_queryset(self, request, queryset):
         stories_delete(queryset=queryset, by=request.user)
-
-    def set_history_delta_changes(self, request, historical_records, **kwargs):
-        super().set_history_delta_changes(request, historical_records, **kwargs)
-        # The reason the erasure stored (in English) in the reader's language.
-        for record in historical_records:
-            if record.history_change_reason == SUBMITTER_ERASED:
-                record.history_change_reason = gettext(SUBMITTER_ERASED)
 
     def _report_left_alone(self, request, queryset, handled):
         """A warning for the selected stories the action did not concern (``handled``: those

@@ -52,6 +52,9 @@ from .ckan import (
 from .models import Dataset, UserStory, reserved_story_slugs
 
 logger = logging.getLogger(__name__)
+# History reasons of the portal's writes, stored in English and shown in the reader's language.
+ADDED_FROM_PORTAL = gettext_noop("Added from the portal")
+HARVESTED_FROM_PORTAL = gettext_noop("Harvested from the portal")
 
 # Dataset fields that come from the portal, named as on stories.ckan.Package.
 HARVESTED_FIELDS = (
@@ -120,7 +123,7 @@ def _dataset_store(*, portal_url, asked_id, page_url, package: Package, by) -> t
     dataset.harvest_error_code = ""
     dataset.harvest_error = ""
     dataset._history_user = by
-    dataset._change_reason = "Added from the portal"
+    dataset._change_reason = ADDED_FROM_PORTAL
     dataset.save()
     return dataset, created
 
@@ -149,7 +152,7 @@ def _dataset_apply(*, dataset: Dataset, package: Package) -> None:
     dataset.harvest_error_code = ""
     dataset.harvest_error = ""
     if changed:
-        dataset._change_reason = "Harvested from the portal"
+        dataset._change_reason = HARVESTED_FROM_PORTAL
         dataset.save(
             update_fields=[
                 *changed,
@@ -472,7 +475,7 @@ def story_publish(*, story: UserStory, by=None) -> UserStory:
 # their consent (when, to which notice): it says what the story was sent under.
 SUBMITTER_FIELDS = ("submitter_name", "submitter_email")
 # The reason of the history row that records an erasure on request: stored in English, as
-# every reason is, shown in the reader's language (stories/admin.py).
+# every reason is, shown in the reader's language (the History and audit pages translate it).
 SUBMITTER_ERASED = gettext_noop("Submitter's personal information erased")
 
 

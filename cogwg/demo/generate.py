@@ -24,6 +24,7 @@ import random
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 from modeltranslation.settings import DEFAULT_LANGUAGE
 from simple_history.utils import bulk_create_with_history
 
@@ -38,7 +39,8 @@ from workplan.models import Assignment, Milestone, Priority, ProgressUpdate, Wor
 
 from . import data_2020 as data
 
-CHANGE_REASON = "Generated scale data (generate_demo)"
+# Kept in English in the history; the admin shows it in the reader's language.
+CHANGE_REASON = gettext_noop("Generated scale data (generate_demo)")
 YEAR = 2020
 FIRST_REPORT = datetime.date(YEAR, 1, 15)
 LAST_REPORT = datetime.date(YEAR + 1, 1, 31)

@@ -14,6 +14,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 from modeltranslation.settings import AVAILABLE_LANGUAGES, DEFAULT_LANGUAGE
 from modeltranslation.translator import NotRegistered, translator
 
@@ -28,7 +29,8 @@ from workplan.models import Assignment, Milestone, Priority, WorkPlan
 
 from . import data_2020 as data
 
-CHANGE_REASON = "Loaded from the Joint Councils deck of 2020-02-27 (load_cogwg_2020)"
+# Kept in English in the history; the admin shows it in the reader's language.
+CHANGE_REASON = gettext_noop("Loaded from the Joint Councils deck of 2020-02-27 (load_cogwg_2020)")
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 

@@ -301,3 +301,44 @@ def test_a_contributor_posts_and_submits_a_progress_update_in_one_step(world, cl
     assert response.status_code == 302, response.content
     update = ProgressUpdate.objects.exclude(pk=world.update.pk).get()
     assert (update.publication_state, update.submitted_by) == (PublicationState.SUBMITTED, world.users.contributor_on)
+
+
+# The reasons the code stores in the history (in English) are shown in the reader's language
+
+
+REASONS = [
+    "cogwg.demo.loader.CHANGE_REASON",
+    "cogwg.demo.generate.CHANGE_REASON",
+    "stories.services.ADDED_FROM_PORTAL",
+    "stories.services.HARVESTED_FROM_PORTAL",
+    "stories.services.SUBMITTER_ERASED",
+]
+
+
+@pytest.mark.parametrize("name", REASONS)
+def test_every_reason_the_code_stores_has_a_french_wording(name):
+    module, constant = name.rsplit(".", 1)
+    reason = getattr(__import__(module, fromlist=[constant]), constant)
+
+    with translation.override("fr"):
+        assert translation.gettext(reason) != reason
+
+
+def test_the_history_and_audit_pages_give_a_stored_reason_in_the_readers_language(staff_client):
+    from cogwg.demo.loader import CHANGE_REASON
+
+    accomplishment = AccomplishmentFactory(title_en="Portal", title_fr="Portail")
+    accomplishment.title_fr = "Portail ouvert"
+    accomplishment._change_reason = CHANGE_REASON
+    accomplishment.save()
+    french = "Chargé à partir de la présentation aux conseils conjoints du 2020-02-27 (load_cogwg_2020)"
+
+    history = text(staff_client.get(fr("admin:jurisdictions_accomplishment_history", accomplishment.pk)).content.decode())
+    audit = text(staff_client.get(fr("admin:audit")).content.decode())
+    english_history = text(
+        staff_client.get(en("admin:jurisdictions_accomplishment_history", accomplishment.pk)).content.decode()
+    )
+
+    assert french in history and CHANGE_REASON not in history
+    assert french in audit and CHANGE_REASON not in audit
+    assert CHANGE_REASON in english_history and french not in english_history
