@@ -2,166 +2,46 @@
 and a data dictionary of their fields built from the models' own labels (so it is
 translated with them). Presentation only: no queries."""
 
+import functools
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-# (resource, API list URL name, model, the fields its CSV and JSON give, as the API's
-# serializers name them). Private columns (submitters, seat contacts) are never in the API.
+# (resource, API list URL name, model). The columns are the fields of the list's JSON
+# serializer (its CSV spreads related records into dotted columns: ``priority.url``…), so
+# the dictionary cannot drift from the answers. Private columns (submitters, seat contacts)
+# are never in the API.
 RESOURCES = [
-    (
-        "work-plans",
-        "api:work-plan-list",
-        "workplan.WorkPlan",
-        ["url", "id", "slug", "title", "summary", "status", "start_date", "end_date", "source_url", "priorities"],
-    ),
-    (
-        "priorities",
-        "api:priority-list",
-        "workplan.Priority",
-        [
-            "url",
-            "id",
-            "work_plan",
-            "number",
-            "slug",
-            "title",
-            "issue",
-            "consequences",
-            "outcome",
-            "results",
-            "seats",
-            "progress",
-            "status",
-            "milestones",
-        ],
-    ),
-    (
-        "milestones",
-        "api:milestone-list",
-        "workplan.Milestone",
-        [
-            "url",
-            "id",
-            "priority",
-            "lead_jurisdictions",
-            "due_date",
-            "due_label",
-            "quarter",
-            "description",
-            "kind",
-            "status",
-            "progress",
-            "completed_on",
-            "overdue",
-            "order",
-        ],
-    ),
-    (
-        "progress-updates",
-        "api:progress-update-list",
-        "workplan.ProgressUpdate",
-        ["url", "id", "milestone", "reported_on", "status", "progress", "note", "jurisdiction", "published_at"],
-    ),
-    (
-        "jurisdictions",
-        "api:jurisdiction-list",
-        "jurisdictions.Jurisdiction",
-        [
-            "url",
-            "id",
-            "code",
-            "name",
-            "short_name",
-            "kind",
-            "website",
-            "open_data_url",
-            "open_government_url",
-            "is_member",
-            "order",
-        ],
-    ),
-    (
-        "accomplishments",
-        "api:accomplishment-list",
-        "jurisdictions.Accomplishment",
-        ["url", "id", "jurisdiction", "title", "description", "date", "category", "priority", "meeting", "links"],
-    ),
-    (
-        "challenges",
-        "api:challenge-list",
-        "jurisdictions.Challenge",
-        [
-            "url",
-            "id",
-            "title",
-            "description",
-            "category",
-            "jurisdictions",
-            "status",
-            "mitigation",
-            "first_reported_at",
-            "first_reported_on",
-            "resolved_on",
-        ],
-    ),
-    (
-        "stories",
-        "api:story-list",
-        "stories.UserStory",
-        [
-            "url",
-            "id",
-            "slug",
-            "title",
-            "summary",
-            "story",
-            "jurisdiction",
-            "user_type",
-            "impact",
-            "themes",
-            "datasets",
-            "release",
-            "published_on",
-            "portal_url",
-        ],
-    ),
-    (
-        "datasets",
-        "api:dataset-list",
-        "stories.Dataset",
-        [
-            "url",
-            "id",
-            "portal_url",
-            "ckan_id",
-            "title",
-            "description",
-            "page_url",
-            "publisher",
-            "formats",
-            "license_title",
-            "metadata_modified",
-            "last_harvested",
-        ],
-    ),
-    ("meetings", "api:meeting-list", "cogwg.Meeting", ["url", "id", "kind", "date", "title", "purpose", "next_steps"]),
-    (
-        "status-reports",
-        "api:status-report-list",
-        "cogwg.StatusReport",
-        ["url", "id", "title", "work_plan", "as_of", "meeting", "state", "content", "checksum", "frozen_at", "files"],
-    ),
+    ("work-plans", "api:work-plan-list", "workplan.WorkPlan"),
+    ("priorities", "api:priority-list", "workplan.Priority"),
+    ("milestones", "api:milestone-list", "workplan.Milestone"),
+    ("progress-updates", "api:progress-update-list", "workplan.ProgressUpdate"),
+    ("jurisdictions", "api:jurisdiction-list", "jurisdictions.Jurisdiction"),
+    ("accomplishments", "api:accomplishment-list", "jurisdictions.Accomplishment"),
+    ("challenges", "api:challenge-list", "jurisdictions.Challenge"),
+    ("stories", "api:story-list", "stories.UserStory"),
+    ("datasets", "api:dataset-list", "stories.Dataset"),
+    ("meetings", "api:meeting-list", "cogwg.Meeting"),
+    ("status-reports", "api:status-report-list", "cogwg.StatusReport"),
 ]
+
+
+@functools.cache
+def api_fields(url_name):
+    """The fields a list's JSON answer gives, in its order: its serializer's readable ones."""
+    serializer = resolve(reverse(url_name)).func.cls.serializer_class()
+    return tuple(name for name, field in serializer.fields.items() if not field.write_only)
+
 
 # Fields the API computes (no column of their own): (type, description).
 COMPUTED = {
     "url": (_("Web address (URL)"), _("Address of the record in the API.")),
+    "status_url": (_("Web address (URL)"), _("Address of the plan's progress and status in the API.")),
     "priorities": (_("List of identifiers"), _("The plan's priorities.")),
     "seats": (_("List"), _("Leads and partners: role, jurisdiction, organization, confirmed.")),
     "milestones": (_("List of identifiers"), _("The priority's milestones.")),
@@ -222,7 +102,7 @@ class Column:
 
 def downloads():
     result = []
-    for resource, url_name, label, _fields in RESOURCES:
+    for resource, url_name, label in RESOURCES:
         model = apps.get_model(label)
         url = reverse(url_name)
         result.append(
@@ -274,10 +154,10 @@ def _model_field(model, name):
 def data_dictionary():
     """[(resource, title, [Column…])] for every downloadable list."""
     result = []
-    for resource, _url_name, label, fields in RESOURCES:
+    for resource, url_name, label in RESOURCES:
         model = apps.get_model(label)
         columns = []
-        for name in fields:
+        for name in api_fields(url_name):
             field = _model_field(model, name)
             if field is None:
                 kind, description = COMPUTED[name]
