@@ -77,7 +77,7 @@ def staff_otp_required(user) -> bool:
     return bool(settings.COGWG_REQUIRE_STAFF_OTP and user is not None and user.is_staff)
 
 
-# Signals: logins, failures, lockouts
+# Signals: logins, logouts, failures, lockouts
 
 
 @receiver(auth_signals.user_logged_in, dispatch_uid="cogwg.security.login")
@@ -88,6 +88,21 @@ def log_login(sender, request, user, **kwargs):
         user.get_username(),
         where["ip_address"],
         extra={"event": "login", "username": user.get_username(), **where},
+    )
+
+
+@receiver(auth_signals.user_logged_out, dispatch_uid="cogwg.security.logout")
+def log_logout(sender, request, user, **kwargs):
+    """A session's end at the user's request, as an API token's is (``revoke_token``). A
+    logout without a signed-in user (a second click, an expired session) logs nothing."""
+    if user is None:
+        return
+    where = _where(request)
+    logger.info(
+        "logout: %s from %s",
+        user.get_username(),
+        where["ip_address"],
+        extra={"event": "logout", "username": user.get_username(), **where},
     )
 
 

@@ -104,3 +104,15 @@ def test_the_client_address_is_the_one_the_nearest_proxy_saw(rf, settings):
     assert client_ip(request) == "10.0.0.2"
     with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}):
         assert client_ip(request) == "198.51.100.4"
+
+
+def test_a_logout_is_logged_and_a_second_one_is_not(client, staff, security_log):
+    admin_login(client, PASSWORD)
+
+    client.post(reverse("admin:logout"))
+    client.post(reverse("admin:logout"))  # no longer signed in: nothing to log
+
+    assert security_log() == [
+        ("INFO", "login: secretariat from 127.0.0.1", "login"),
+        ("INFO", "logout: secretariat from 127.0.0.1", "logout"),
+    ]
