@@ -16,10 +16,6 @@ NO_REQUEST_ID = "-"
 request_id_var = contextvars.ContextVar("request_id", default=NO_REQUEST_ID)
 
 
-def current_request_id() -> str:
-    return request_id_var.get()
-
-
 class RequestIdFilter(logging.Filter):
     """Add ``request_id`` to every record that has none (gunicorn's access lines bring
     theirs). Django logs some records (``django.request``: "Not Found", "Internal Server

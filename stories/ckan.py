@@ -23,7 +23,6 @@ error, and ``ckan_error_message()`` of a stored one, says it in the active langu
 """
 
 import datetime
-import hashlib
 import json
 import logging
 import re
@@ -31,7 +30,6 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
 import requests
-from django.core.cache import cache
 
 from cogwg import http_client
 
@@ -41,10 +39,6 @@ logger = logging.getLogger(__name__)
 
 # A portal's pages may sit under a language segment (/data/en/dataset/…) that its API does not.
 LANGUAGE_SEGMENT = re.compile(r"^(en|fr)([_-][A-Za-z]{2})?$")
-COUNT_CACHE_SECONDS = 24 * 60 * 60
-COUNT_FAILURE_CACHE_SECONDS = 60 * 60
-COUNT_TIMEOUT = 3.0
-_MISSING = object()
 # A package_show answer of open.canada.ca with hundreds of resources stays well under 1 MB.
 MAX_ANSWER_BYTES = 5 * 1024 * 1024
 # The lengths of the stories.Dataset columns the values go into (a test checks they agree).
@@ -246,12 +240,6 @@ class CkanClient:
         except CkanError as exc:
             raise CkanError(f"{where}: {exc.detail}", code=exc.code) from exc
 
-    def package_search(self, **params) -> dict:
-        result = self.action("package_search", **params)
-        if not isinstance(result, dict):
-            raise CkanError(f"{self.portal_url}/api/3/action/package_search: result", code=CkanErrorCode.BAD_ANSWER)
-        return result
-
 
 def _read_bounded(response: requests.Response) -> bytes:
     """The body of ``response``, or a ``CkanError`` once it passes ``MAX_ANSWER_BYTES``."""
@@ -412,27 +400,3 @@ def _datetime(value) -> datetime.datetime | None:
     except (ValueError, OverflowError):
         return None
 
-
-def portal_dataset_count(portal_url: str, *, timeout: float | None = None) -> int | None:
-    """How many datasets the portal lists (``package_search?rows=0``); None when it does
-    not answer like CKAN."""
-    try:
-        count = CkanClient(portal_url, timeout=timeout).package_search(rows=0).get("count")
-    except (CkanError, NotADatasetUrl) as exc:
-        logger.info("No dataset count for %s: %s", portal_url, exc)
-        return None
-    return count if isinstance(count, int) else None
-
-
-def portal_dataset_count_cached(portal_url: str) -> int | None:
-    """``portal_dataset_count`` kept a day in the cache, for the jurisdiction page. A page
-    waits at most ``COUNT_TIMEOUT`` seconds for the portal, and a failure is kept an hour,
-    so that a portal that is down does not slow every page view."""
-    if not portal_url:
-        return None
-    key = "ckan:dataset-count:" + hashlib.sha256(portal_url.encode()).hexdigest()
-    count = cache.get(key, _MISSING)
-    if count is _MISSING:
-        count = portal_dataset_count(portal_url, timeout=min(COUNT_TIMEOUT, http_client.timeout()))
-        cache.set(key, count, COUNT_CACHE_SECONDS if count is not None else COUNT_FAILURE_CACHE_SECONDS)
-    return count

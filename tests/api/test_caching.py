@@ -34,7 +34,7 @@ def test_reads_carry_validators_and_answer_304(api, path):
 
 
 def test_a_304_does_not_load_the_data(api):
-    milestone = factories.MilestoneFactory()
+    factories.MilestoneFactory()
     etag = api.get("/api/v1/milestones/")["ETag"]
 
     with CaptureQueriesContext(connection) as queries:
@@ -43,7 +43,6 @@ def test_a_304_does_not_load_the_data(api):
     # The data version is in the cache since the first answer: not a single query.
     assert response.status_code == 304
     assert queries.captured_queries == []
-    assert milestone.pk
 
 
 def test_a_304_of_the_status_runs_no_query(api):
@@ -91,8 +90,9 @@ def test_a_deletion_changes_the_etag(api):
 
     deleted.delete()
 
-    assert api.get("/api/v1/datasets/", HTTP_IF_NONE_MATCH=etag).status_code == 200
-    assert kept.pk
+    response = api.get("/api/v1/datasets/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert [dataset["id"] for dataset in response.json()["results"]] == [kept.pk]
 
 
 def test_the_etag_depends_on_language_filters_and_format(api):

@@ -10,7 +10,6 @@ under ``/dataset/<name>``). The server answers like CKAN's Action API:
 - ``/api/3/action/package_show?id=<id or name>``: ``{"success": true, "result": …}``, or
   404 ``{"success": false, "error": {"__type": "Not Found Error", …}}``; 409 Validation
   Error without ``id``;
-- ``/api/3/action/package_search?rows=0``: the number of packages in ``result.count``;
 - any other action: 400 ``Bad request - Action name not known``;
 - ``/broken-portal/…``: 500 with an HTML page; ``/not-ckan/…``: 200 with an HTML page;
   ``/slow-portal/…``: the real answer, ``slow_seconds`` late;
@@ -249,11 +248,6 @@ class _Handler(BaseHTTPRequestHandler):
                 error = {"__type": "Not Found Error", "message": "Not found"}
                 return self._json(404, {"help": help_url, "success": False, "error": error}, body)
             return self._json(200, {"help": help_url, "success": True, "result": package}, body)
-        if action == "package_search":
-            rows = int((query.get("rows") or ["10"])[0])
-            packages = list(self.fake.packages.values())
-            result = {"count": len(packages), "results": packages[:rows], "sort": "score desc", "facets": {}}
-            return self._json(200, {"help": help_url, "success": True, "result": result}, body)
         error = {"__type": "Bad Request", "message": f"Bad request - Action name not known: {action}"}
         return self._json(400, {"help": help_url, "success": False, "error": error}, body)
 

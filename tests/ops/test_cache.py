@@ -1,6 +1,5 @@
 """The Redis cache the site survives losing (cogwg/cache.py)."""
 
-import time
 import uuid
 
 import pytest
@@ -34,13 +33,10 @@ def test_after_a_failure_the_cache_is_left_alone_for_a_while():
     cache.get("key")
     cache._cache._pools.clear()
 
-    started = time.perf_counter()
     for _ in range(1000):
         cache.get("key")
-    elapsed = time.perf_counter() - started
 
     assert cache._cache._pools == {}, "no connection attempted while marked down"
-    assert elapsed < 0.5
 
 
 def test_the_cache_is_tried_again_once_the_pause_is_over(monkeypatch):

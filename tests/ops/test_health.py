@@ -82,7 +82,7 @@ def test_readyz_is_503_when_the_broker_is_down(client, settings):
     assert response.status_code == 503
     checks = response.json()["checks"]
     assert checks["broker"]["ok"] is False
-    assert checks["broker"]["latency_ms"] < 5000
+    assert checks["broker"]["error"].startswith("OperationalError: ")
 
 
 @pytest.mark.services

@@ -6,7 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from stories.ckan import (
@@ -17,8 +16,6 @@ from stories.ckan import (
     DatasetRef,
     NotADatasetUrl,
     parse_dataset_url,
-    portal_dataset_count,
-    portal_dataset_count_cached,
 )
 from stories.models import Dataset
 from stories.services import dataset_add_from_url, dataset_harvest
@@ -326,41 +323,6 @@ def test_harvest_datasets_task_runs_the_harvest(ckan_server, budget):
     DatasetFactory(portal_url=ckan_server.url("/broken-portal"))
 
     assert harvest_datasets.delay().get() == {"harvested": 1, "failed": 1}
-
-
-# The portal's dataset count --------------------------------------------------------------
-
-
-def test_portal_dataset_count_asks_package_search_for_no_rows(ckan_server, budget):
-    ckan_server.add(ckan_package("another", title_en="Another"))
-
-    assert portal_dataset_count(ckan_server.portal_url) == 2
-    assert ckan_server.requests[-1].path == "/data/api/3/action/package_search?rows=0"
-
-
-@pytest.mark.parametrize("portal", ["/broken-portal", "/not-ckan", "/slow-portal"])
-def test_portal_dataset_count_is_none_when_the_portal_fails(ckan_server, portal):
-    assert portal_dataset_count(ckan_server.url(portal)) is None
-
-
-def test_portal_dataset_count_cached_asks_the_portal_once(ckan_server, budget):
-    cache.clear()
-    assert portal_dataset_count_cached(ckan_server.portal_url) == 1
-    ckan_server.add(ckan_package("another", title_en="Another"))
-
-    assert portal_dataset_count_cached(ckan_server.portal_url) == 1
-    assert len(ckan_server.requests) == 1
-    assert portal_dataset_count_cached("") is None
-    cache.clear()
-
-
-def test_portal_dataset_count_cached_keeps_a_failure_too(ckan_server):
-    cache.clear()
-    assert portal_dataset_count_cached(ckan_server.url("/broken-portal")) is None
-    assert portal_dataset_count_cached(ckan_server.url("/broken-portal")) is None
-
-    assert len(ckan_server.requests) == 1
-    cache.clear()
 
 
 # The admin pieces (on a throwaway admin site) --------------------------------------------

@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cogwg.choices import PublicationState
 from cogwg.reports.render.view import percent as report_percent
@@ -172,7 +172,7 @@ def test_current_and_today_agree():
     post(m["b"], datetime.date(2020, 4, 10), S.ON_TRACK, 40)
 
     now = selectors.work_plan_status(work_plan=plan)
-    today = selectors.work_plan_status(work_plan=plan, as_of=datetime.date.today())
+    today = selectors.work_plan_status(work_plan=plan, as_of=timezone.localdate())
 
     assert (now.progress, now.status, now.counts) == (today.progress, today.status, today.counts)
 
