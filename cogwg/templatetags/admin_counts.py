@@ -9,14 +9,14 @@ from django.utils.translation import npgettext
 
 register = template.Library()
 
-# The catalogue's entry that says, by its Plural-Forms, which number a count takes.
-NUMBER = "the grammatical number a count takes: translate as is"
-
 
 def model_name_for_count(opts, count) -> str:
     """``opts``'s model named as after ``count`` ("réalisation" after 0 in French): its
     ``verbose_name`` or its ``verbose_name_plural``."""
-    singular = npgettext(NUMBER, "singular", "plural", count or 0) == "singular"
+    # The catalogue's entry that says, by its Plural-Forms, which number a count takes (a
+    # literal context, so that makemessages keeps the entry).
+    number = npgettext("the grammatical number a count takes: translate as is", "singular", "plural", count or 0)
+    singular = number == "singular"
     return str(opts.verbose_name if singular else opts.verbose_name_plural)
 
 
