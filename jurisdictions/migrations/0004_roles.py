@@ -1,28 +1,30 @@
-"""The roles' groups: Secretariat, Jurisdiction contributor, Joint Councils reader, with
-their permissions (cogwg.permissions.ROLE_PERMISSIONS). Until now every active staff user
-acted as the secretariat: they join its group, so that nobody loses a right."""
+"""The roles' groups: Secretariat, Jurisdiction contributor, Joint Councils reader. Their
+permissions are set after every migrate (cogwg.apps.sync_roles, from
+cogwg.permissions.ROLE_PERMISSIONS). Until this migration every active staff user acted as
+the secretariat: they join its group, so that nobody loses a right.
 
-from django.contrib.auth.management import create_permissions
+Self-contained (the group names are copied here, not imported), since a migration must not
+depend on code that will change. Applied again after a rollback, it must not make every
+contributor and reader a secretariat member: staff join the Secretariat only when no one
+holds any role yet. Its reverse keeps the groups and their members: post_migrate manages
+them, and deleting them would take every user's role away."""
+
 from django.db import migrations
 
-from cogwg.permissions import CONTRIBUTOR, JOINT_COUNCILS_READER, SECRETARIAT, roles_sync
+# As named in cogwg.permissions when this migration was written.
+SECRETARIAT = "Secretariat"
+ROLES = (SECRETARIAT, "Jurisdiction contributor", "Joint Councils reader")
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are otherwise created after the last migration: the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    roles_sync(apps=apps, missing_ok=True)
     Group = apps.get_model("auth", "Group")
     User = apps.get_model("auth", "User")
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+    if User.objects.filter(groups__name__in=ROLES).exists():
+        return  # roles were given already (a migration applied again after a rollback)
     secretariat = Group.objects.get(name=SECRETARIAT)
     secretariat.user_set.add(*User.objects.filter(is_active=True, is_staff=True, is_superuser=False))
-
-
-def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=[SECRETARIAT, CONTRIBUTOR, JOINT_COUNCILS_READER]).delete()
 
 
 class Migration(migrations.Migration):
@@ -35,4 +37,4 @@ class Migration(migrations.Migration):
         ("workplan", "0002_progress_update_review"),
     ]
 
-    operations = [migrations.RunPython(create_roles, remove_roles)]
+    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]

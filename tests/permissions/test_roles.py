@@ -100,6 +100,27 @@ def test_the_migration_keeps_todays_staff_in_the_secretariat():
     assert permissions.is_secretariat(get_user_model().objects.get(username="clerk"))
 
 
+
+@pytest.mark.django_db
+def test_the_migration_applied_again_after_a_rollback_keeps_everyones_role():
+    """Unapplied with an earlier migration of its dependencies and applied again: the
+    contributors and readers stay what they are, and nothing was deleted on the way back."""
+    migration = importlib.import_module("jurisdictions.migrations.0004_roles")
+    migration.create_roles(django_apps, None)
+    contributor = UserFactory(username="contrib", is_staff=True)
+    reader = UserFactory(username="reader", is_staff=True)
+    contributor.groups.add(Group.objects.get(name=CONTRIBUTOR))
+    reader.groups.add(Group.objects.get(name=JOINT_COUNCILS_READER))
+    operation = migration.Migration.operations[0]
+
+    operation.reverse_code(django_apps, None)
+    migration.create_roles(django_apps, None)
+
+    assert list(contributor.groups.values_list("name", flat=True)) == [CONTRIBUTOR]
+    assert list(reader.groups.values_list("name", flat=True)) == [JOINT_COUNCILS_READER]
+    assert list(Group.objects.get(name=SECRETARIAT).user_set.all()) == []
+
+
 # The contributors' reduced admin
 
 
