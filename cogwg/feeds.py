@@ -41,12 +41,7 @@ def _moment(value, fallback=None):
 
 
 def _progress_entries(limit):
-    updates = (
-        ProgressUpdate.objects.published()
-        .filter(milestone__in=Milestone.objects.published())
-        .select_related("milestone__priority__work_plan")
-        .latest_first()[:limit]
-    )
+    updates = ProgressUpdate.objects.published().select_related("milestone__priority__work_plan").latest_first()[:limit]
     for update in updates:
         milestone = update.milestone
         priority = milestone.priority

@@ -36,7 +36,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from jurisdictions.models import Accomplishment, Challenge, Contributor, Jurisdiction
 from stories.choices import StoryState
 from stories.models import UserStory
-from workplan.models import Assignment, Milestone, Priority, ProgressUpdate
+from workplan.models import Assignment, Milestone, ProgressUpdate
 
 from .choices import PublicationState
 from .models import StatusReport
@@ -167,8 +167,6 @@ def visibility_key(user) -> str:
 
 def _public(queryset: QuerySet) -> QuerySet:
     """What the public sees of ``queryset``: each model's own ``published()``."""
-    if queryset.model is Assignment:
-        return queryset.filter(priority__in=Priority.objects.published())
     if hasattr(queryset, "published"):
         return queryset.published()
     return queryset

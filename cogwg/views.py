@@ -17,7 +17,6 @@ from django.views.generic import TemplateView
 from jurisdictions.choices import JurisdictionKind
 from jurisdictions.models import Accomplishment, Jurisdiction
 from stories.models import UserStory
-from workplan.choices import CLOSED_STATUSES, MilestoneStatus
 from workplan.selectors import current_work_plan, work_plan_status
 
 from .http import ConditionalGetMixin
@@ -76,15 +75,6 @@ def group_by_kind(jurisdictions):
     return [(JurisdictionKind(kind), list(members)) for kind, members in groupby(ordered, key=lambda j: j.kind)]
 
 
-def milestones_by_status(counts):
-    """(status, count, share of all) in the order of the status list, for the stacked bar and its table."""
-    total = sum(counts.values())
-    return [
-        (MilestoneStatus(status), counts.get(status, 0), round(100 * counts.get(status, 0) / total, 1) if total else 0)
-        for status in MilestoneStatus.values
-    ]
-
-
 # When the text of the pages that show no records (open data, the story form) last changed.
 PAGE_TEXT_REVISED = datetime.date(2026, 11, 26)
 
@@ -117,15 +107,11 @@ class HomeView(PublicPageMixin, TemplateView):
         if plan is None:
             return {"plan_status": None}
         status = work_plan_status(work_plan=plan, seats=False, notes=False)
-        upcoming = sorted(
-            (state for state in status.milestones if not state.overdue and state.status not in CLOSED_STATUSES),
-            key=lambda state: (state.milestone.due_date, state.milestone.order),
-        )
         return {
             "plan_status": status,
             "priority_links": priority_links(p.priority for p in status.priorities),
-            "status_counts": milestones_by_status(status.counts),
-            "next_milestones": upcoming[: self.latest_count],
+            "status_counts": status.shares,
+            "next_milestones": status.upcoming[: self.latest_count],
             "overdue_milestones": status.overdue,
         }
 

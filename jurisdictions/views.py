@@ -17,7 +17,7 @@ from cogwg.views import (
     translated,
 )
 from stories.models import UserStory
-from workplan.models import Assignment, Priority
+from workplan.models import Assignment
 
 from .filtersets import AccomplishmentFilterSet, ChallengeFilterSet
 from .models import Accomplishment, Challenge, Jurisdiction
@@ -44,7 +44,8 @@ def seat_rows(jurisdiction):
     jurisdiction can hold hundreds of seats, and rows of values cost far less than rows of
     three model instances."""
     seats = (
-        Assignment.objects.filter(jurisdiction=jurisdiction, priority__in=Priority.objects.published())
+        Assignment.objects.published()
+        .filter(jurisdiction=jurisdiction)
         .order_by("-priority__work_plan__start_date", "priority__number", "role", "order")
         .values(*SEAT_COLUMNS)
     )

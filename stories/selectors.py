@@ -9,7 +9,6 @@ from django.db.models.functions import Coalesce, Least, TruncDate
 from cogwg import permissions
 from workplan.models import Milestone
 
-from .choices import StoryState
 from .models import UserStory
 
 
@@ -65,10 +64,12 @@ def story_inventory(*, work_plan, as_of: datetime.date, period_start: datetime.d
     starts = {"plan": work_plan.start_date, "to_date": None}
     if period_start is not None:
         starts["period"] = period_start
+    # Public now: what ``UserStory.objects.published()`` gives, and nothing written here.
+    public = Q(pk__in=UserStory.objects.published().values("pk"))
     aggregates = {}
     for scope, start in starts.items():
         received = Q(received_on__lte=as_of)
-        published = Q(state=StoryState.PUBLISHED, published_on__lte=as_of)
+        published = public & Q(published_on__lte=as_of)
         if start is not None:
             received &= Q(received_on__gte=start)
             published &= Q(published_on__gte=start)

@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, Max, Value, When
+from django.db.models import Case, F, Value, When
 from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,17 +30,20 @@ from cogwg.admin_export import ExportMixin
 from cogwg.choices import PublicationState
 from cogwg.cycles import progress_update_is_locked, progress_updates_locked
 
-from .choices import SeatRole, WorkPlanStatus
+from . import selectors
+from .choices import SeatRole
 from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
 
 # The service's own checks, so that a bad update is a form error rather than a failed save.
 from .services import (
     milestone_post_update,
+    priorities_make_room,
     progress_update_publish,
     progress_update_unpublish,
     progress_update_validate,
-    work_plan_close_previous,
+    seats_vacate,
     work_plan_rollover,
+    work_plan_save,
 )
 
 # Choices of priorities and milestones
@@ -212,8 +215,7 @@ class PriorityFormSet(LabelledFormSet):
         # each must be unique in its plan at every step: move them out of the way first.
         if commit and (moved := _changed_rows(self, "number")):
             wanted = [form.cleaned_data.get("number") or 0 for form in self.forms if form.cleaned_data]
-            stored = Priority.objects.filter(work_plan=self.instance).aggregate(top=Max("number"))["top"] or 0
-            Priority.objects.filter(pk__in=moved).update(number=F("number") + max(stored, *wanted))
+            priorities_make_room(work_plan=self.instance, priority_ids=moved, numbers=wanted)
         return super().save(commit)
 
 
@@ -272,11 +274,13 @@ class WorkPlanAdmin(TrackedTranslationAdmin):
                 self.message_user(request, message, messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if obj.status == WorkPlanStatus.ACTIVE:
-            for closed in work_plan_close_previous(work_plan=obj, by=request.user):
-                message = _("%(old)s was closed: %(new)s is now the active plan.") % {"old": closed, "new": obj}
-                self.message_user(request, message, messages.INFO)
+        # Saved by the service, as the API saves a plan: with the user in its history (what
+        # the base class's save_model would do), closing the plan before an active one.
+        if change:
+            self.keep_stored(request, obj)
+        for closed in work_plan_save(work_plan=obj, by=request.user):
+            message = _("%(old)s was closed: %(new)s is now the active plan.") % {"old": closed, "new": obj}
+            self.message_user(request, message, messages.INFO)
 
 
 class SeatFormSet(LabelledFormSet):
@@ -303,7 +307,7 @@ class SeatFormSet(LabelledFormSet):
     def save(self, commit=True):
         # Seats that trade jurisdictions or roles are saved one at a time: free them first.
         if commit and (moved := _changed_rows(self, "jurisdiction", "role")):
-            Assignment.objects.filter(pk__in=moved).update(jurisdiction=None)
+            seats_vacate(priority=self.instance, seat_ids=moved)
         return super().save(commit)
 
 
@@ -516,7 +520,7 @@ class MilestoneAdmin(ExportMixin, ChoiceLabelsMixin, TrackedTranslationAdmin):
 
     @admin.display(description=_("overdue"), boolean=True)
     def is_overdue(self, obj):
-        return obj.is_overdue()
+        return selectors.is_overdue(due_date=obj.due_date, status=obj.status, on=timezone.localdate())
 
     def get_inlines(self, request, obj):
         if obj is None:

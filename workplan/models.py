@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from cogwg import dates
@@ -163,6 +163,12 @@ class Priority(TimeStampedModel):
         return lines(self.results)
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def published(self):
+        """Seats on priorities of published plans."""
+        return self.filter(in_published_plan("priority__work_plan"))
+
+
 class Assignment(TimeStampedModel):
     """A seat on a priority: a lead or a partner. No jurisdiction means the seat is still to
     be determined; an unconfirmed seat shows "(TBD)" after its holder."""
@@ -184,6 +190,8 @@ class Assignment(TimeStampedModel):
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["priority", "role", "order", "pk"]
@@ -248,8 +256,11 @@ class MilestoneQuerySet(models.QuerySet):
             .prefetch_related(models.Prefetch("priority__seats", queryset=lead_seats, to_attr="lead_seats"))
         )
 
-    def overdue(self, on=None):
-        on = on or timezone.localdate()
+    def overdue(self, *, on):
+        """Milestones overdue on ``on``, by their current status: the overdue rule of
+        ``workplan.selectors`` (``is_overdue``, its Python form) in SQL: due before ``on``,
+        neither completed nor cancelled. ``on`` is always given (a scheduled job's day,
+        a request's today), never defaulted."""
         return self.filter(due_date__lt=on).exclude(status__in=CLOSED_STATUSES)
 
     def in_priority_order(self):
@@ -329,13 +340,12 @@ class Milestone(TimeStampedModel):
     def quarter_label(self):
         return f"Q{self.quarter} {self.due_date.year}"
 
-    def is_overdue(self, on=None):
-        on = on or timezone.localdate()
-        return self.due_date < on and self.status not in CLOSED_STATUSES
+    def is_overdue(self, on):
+        """Whether it is overdue on ``on`` by its current status (``selectors.is_overdue``)."""
+        # The selectors read the models: imported when called.
+        from .selectors import is_overdue
 
-    @property
-    def overdue(self):
-        return self.is_overdue()
+        return is_overdue(due_date=self.due_date, status=self.status, on=on)
 
 
 class ProgressUpdateQuerySet(PublishableQuerySet):

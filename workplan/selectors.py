@@ -8,15 +8,22 @@ Rules:
 - a priority's progress is the mean of its non-cancelled milestones' progress, and its
   status the worst of theirs (delayed > at risk > on track > not started > completed);
 - a plan's progress is the mean of its priorities' progress, its status the worst of theirs;
-- a milestone is overdue when its due date has passed and it is neither completed nor
-  cancelled, and due soon when it is neither and due within ``DUE_SOON_DAYS`` from the
-  date (that date included).
+- a milestone is overdue on a date when it was due before that date and is neither
+  completed nor cancelled (``CLOSED_STATUSES``): ``is_overdue`` says it in Python, and
+  ``Milestone.objects.overdue(on=…)`` in SQL, for the same statuses and the same strict
+  "before": pages, API, reports and jobs call one of them, and write the rule nowhere
+  else. It is due soon when it is neither and due within ``DUE_SOON_DAYS`` from the date
+  (that date included);
+- a status's share of a plan's milestones is a whole percent of the exact fraction,
+  rounded once, half up (``whole_percent``): 19 of 21 is 90 %, never a share rounded to
+  a tenth first and then again (90.5 → 91).
 """
 
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db.models import F, JSONField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import JSONObject
@@ -94,6 +101,20 @@ class PlanStatus:
         """Milestones due soon (``DUE_SOON_DAYS``), in the plan's order."""
         return [state for state in self.milestones if state.due_soon]
 
+    @property
+    def upcoming(self):
+        """The milestones still to come: neither finished nor overdue, the soonest due first
+        (then in their priority's order), as the dashboard's "next milestones" lists them."""
+        return sorted(
+            (state for state in self.milestones if not state.overdue and state.status not in CLOSED_STATUSES),
+            key=lambda state: (state.milestone.due_date, state.milestone.order),
+        )
+
+    @property
+    def shares(self):
+        """Each status's count and share of the plan's milestones (``status_shares``)."""
+        return status_shares(self.counts)
+
 
 def _half_up(value, places: str) -> Decimal:
     """``value`` rounded as people round, half away from zero (32.5 → 33), not Python's
@@ -111,6 +132,14 @@ def whole_percent(value) -> int | None:
     return None if value is None else int(_half_up(value, "1"))
 
 
+def is_overdue(*, due_date: datetime.date, status: str, on: datetime.date) -> bool:
+    """Whether a milestone due on ``due_date``, in ``status`` on the date ``on``, is overdue
+    then: the module's rule, in Python. ``Milestone.objects.overdue(on=…)`` is the same rule
+    in SQL (tests/workplan/test_one_rule.py holds them equal). ``on`` is always given: a
+    default of today would answer "as of today" for a state of another date."""
+    return due_date < on and status not in CLOSED_STATUSES
+
+
 def _worst(statuses):
     present = set(statuses)
     for status in STATUS_SEVERITY:
@@ -126,6 +155,27 @@ STATUSES = tuple(MilestoneStatus.values)
 def _counts(statuses):
     counted = Counter(statuses)
     return {status: counted.get(status, 0) for status in STATUSES}
+
+
+class StatusShare(NamedTuple):
+    status: MilestoneStatus
+    count: int
+    share: int
+
+
+def status_shares(counts) -> list[StatusShare]:
+    """(status, count, share of all) in the order of the status list, for the pages' stacked
+    bar and its table: the share a whole percent of the exact fraction, rounded once, half up
+    (``whole_percent``; 0 when there are no milestones)."""
+    total = sum(counts.values())
+    return [
+        StatusShare(
+            MilestoneStatus(status),
+            counts.get(status, 0),
+            whole_percent(Decimal(100 * counts.get(status, 0)) / total) if total else 0,
+        )
+        for status in STATUSES
+    ]
 
 
 def rollup(statuses_and_progress) -> Rollup:
@@ -183,7 +233,7 @@ def milestone_state(milestone: Milestone, *, on: datetime.date) -> MilestoneStat
         milestone=milestone,
         status=status,
         progress=progress,
-        overdue=milestone.due_date < on and is_open,
+        overdue=is_overdue(due_date=milestone.due_date, status=status, on=on),
         # Counted in days between the dates: ``on`` plus the window overflows late in year 9999.
         due_soon=is_open and 0 <= (milestone.due_date - on).days <= DUE_SOON_DAYS,
         note_en=latest.get("note_en") or "",
@@ -240,6 +290,13 @@ def work_plan_status(
         priorities=priority_statuses,
         stories=story_inventory(work_plan=work_plan, as_of=on) if stories else None,
     )
+
+
+def priority_rollup(*, priority: Priority) -> Rollup:
+    """A priority's current progress, status and counts: ``priority_status``'s numbers with
+    no date, from its milestones' current status and progress, read with it where they were
+    prefetched (``Priority.objects.for_listing()``: no query then)."""
+    return rollup((milestone.status, milestone.progress) for milestone in priority.milestones.all())
 
 
 def priority_status(*, priority: Priority, as_of: datetime.date | None = None) -> PriorityStatus:

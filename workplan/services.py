@@ -1,11 +1,14 @@
-"""Writes with rules on the work plan: posting and publishing progress; copying a plan to
-the next year."""
+"""Writes with rules on the work plan: posting and publishing progress; saving a plan (an
+active one closes the plan before it); copying a plan to the next year; renumbering
+priorities and trading seats in the admin's tables."""
 
 import calendar
 import datetime
+from collections.abc import Collection, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +17,7 @@ from cogwg.choices import PublicationState
 from cogwg.dates import date_format
 
 from .choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
-from .models import Milestone, ProgressUpdate, WorkPlan
+from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
 
 
 def progress_update_validate(*, milestone, reported_on, status, progress):
@@ -246,3 +249,38 @@ def work_plan_close_previous(*, work_plan: WorkPlan, by=None) -> list[WorkPlan]:
         plan._history_user = by
         plan.save(update_fields=["status", "modified_at"])
     return previous
+
+
+@transaction.atomic
+def work_plan_save(*, work_plan: WorkPlan, by=None) -> list[WorkPlan]:
+    """Store ``work_plan`` as a form or an API call changed it (they validated it) and, when
+    it is active, close the plans before it in the same transaction
+    (``work_plan_close_previous``). Returns the plans it closed."""
+    work_plan._history_user = by
+    work_plan.save()
+    return work_plan_close_previous(work_plan=work_plan, by=by)
+
+
+@transaction.atomic
+def priorities_make_room(*, work_plan: WorkPlan, priority_ids: Collection[int], numbers: Iterable[int]) -> None:
+    """Move the priorities ``priority_ids`` of ``work_plan`` above every number stored in
+    the plan or in ``numbers`` (those they are about to take): priorities renumbered
+    together (two swapped, say) are then saved one at a time, each unique in its plan at
+    every step. The caller saves them in the same transaction.
+
+    No ``by``, and no history on purpose: the move is undone by those saves before the
+    transaction ends, and each priority's history shows its renumbering from the number
+    it had (1 → 2), not from the number it held for a moment."""
+    stored = Priority.objects.filter(work_plan=work_plan).aggregate(top=Max("number"))["top"] or 0
+    Priority.objects.filter(work_plan=work_plan, pk__in=priority_ids).update(
+        number=F("number") + max([stored, *numbers])
+    )
+
+
+@transaction.atomic
+def seats_vacate(*, priority: Priority, seat_ids: Collection[int]) -> None:
+    """Free the seats ``seat_ids`` of ``priority`` (no jurisdiction): seats that trade
+    jurisdictions or roles are then saved one at a time, a jurisdiction holding one seat of
+    each role at every step. The caller saves them in the same transaction; no ``by``, and
+    no history, for the reason ``priorities_make_room`` gives."""
+    Assignment.objects.filter(priority=priority, pk__in=seat_ids).update(jurisdiction=None)

@@ -16,7 +16,6 @@ from cogwg.views import (
     Crumb,
     PublicPageMixin,
     latest_change,
-    milestones_by_status,
     priority_links,
 )
 from jurisdictions.models import Accomplishment
@@ -95,7 +94,7 @@ class WorkPlanView(PublicPageMixin, TemplateView):
             "plan_closed": plan.status == WorkPlanStatus.CLOSED,
             "priorities": [(p, seats_by_role(p.priority)) for p in status.priorities],
             "priority_links": priority_links(p.priority for p in status.priorities),
-            "status_counts": milestones_by_status(status.counts),
+            "status_counts": status.shares,
             "quarters": timeline(status.milestones),
             "other_plans": list(WorkPlan.objects.published().exclude(pk=plan.pk).order_by("-start_date")),
         }

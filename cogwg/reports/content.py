@@ -31,7 +31,7 @@ from django.utils import formats, translation
 
 from cogwg.models import InfoSection, NextStep, StatusReport, lines
 from cogwg.selectors import next_steps_by_parent
-from jurisdictions.choices import ChallengeStatus
+from jurisdictions.selectors import challenge_state_as_of
 from stories.selectors import StoryInventory, story_inventory
 from workplan.choices import MilestoneStatus
 from workplan.selectors import DUE_SOON_DAYS, MilestoneState, PriorityStatus, work_plan_status
@@ -155,23 +155,18 @@ def _accomplishment(accomplishment, *, work_plan) -> dict:
 
 
 def _challenge(challenge, *, start: datetime.date, end: datetime.date) -> dict:
-    resolved_on = challenge.resolved_on
-    if resolved_on is not None and resolved_on > end:
-        # Resolved after the report's date: as of that date it was still open.
-        status, resolved_on = ChallengeStatus.OPEN, None
-    else:
-        status = challenge.status
+    state = challenge_state_as_of(challenge, as_of=end)
     return {
         "id": challenge.pk,
         "title": text(challenge, "title"),
         "description": text(challenge, "description"),
         "category": challenge.category,
-        "status": status,
+        "status": state.status,
         "new": challenge.reported_on >= start,
         "jurisdictions": [_jurisdiction(jurisdiction) for jurisdiction in challenge.jurisdictions.all()],
         "mitigation": text(challenge, "mitigation"),
         "reported_on": iso(challenge.reported_on),
-        "resolved_on": iso(resolved_on),
+        "resolved_on": iso(state.resolved_on),
     }
 
 

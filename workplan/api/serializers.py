@@ -32,7 +32,8 @@ from jurisdictions.models import Jurisdiction
 
 from ..choices import MilestoneKind, MilestoneStatus, SeatRole
 from ..models import Milestone, Priority, ProgressUpdate, WorkPlan
-from ..selectors import DUE_SOON_DAYS, rollup
+from ..selectors import DUE_SOON_DAYS, is_overdue, priority_rollup
+from ..services import work_plan_save
 
 STATUS_FIELD = serializers.ChoiceField(choices=MilestoneStatus.choices)
 KIND_FIELD = serializers.ChoiceField(choices=MilestoneKind.choices)
@@ -68,6 +69,17 @@ class WorkPlanSerializer(ApiModelSerializer):
             "created_at",
             "modified_at",
         )
+
+    def create(self, validated_data):
+        return self.update(WorkPlan(), validated_data)
+
+    def update(self, instance, validated_data):
+        # Stored by the service, as the admin stores a plan: an active plan closes the one before.
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        request = self.context.get("request")
+        work_plan_save(work_plan=instance, by=getattr(request, "user", None))
+        return instance
 
 
 class PrioritySerializer(ApiModelSerializer):
@@ -117,8 +129,7 @@ class PrioritySerializer(ApiModelSerializer):
     def _rollup(self, priority):
         # Progress and status come from the same rollup: made once per priority.
         if getattr(self, "_rolled_up", (None, None))[0] is not priority:
-            milestones = priority.milestones.all()
-            self._rolled_up = (priority, rollup((milestone.status, milestone.progress) for milestone in milestones))
+            self._rolled_up = (priority, priority_rollup(priority=priority))
         return self._rolled_up[1]
 
     def get_progress(self, priority) -> float | None:
@@ -230,7 +241,8 @@ class MilestoneSerializer(ReadOffMixin, ApiModelSerializer):
         return f"{milestone.due_date.year}-Q{milestone.quarter}"
 
     def get_overdue(self, milestone) -> bool:
-        return milestone.is_overdue(self.today)
+        # The plan's status and the pages answer with the same predicate.
+        return is_overdue(due_date=milestone.due_date, status=milestone.status, on=self.today)
 
     @cached_property
     def today(self):

@@ -1,7 +1,6 @@
 """API viewsets of the work plan."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -22,7 +21,6 @@ from ..services import (
     milestone_post_update,
     progress_update_publish,
     progress_update_unpublish,
-    work_plan_close_previous,
 )
 from . import examples
 from .serializers import (
@@ -45,12 +43,6 @@ class WorkPlanViewSet(ModelViewSet):
     filterset_class = WorkPlanFilterSet
     lookup_field = "slug"
     revalidating_actions = ("list", "retrieve", "plan_status")
-
-    def _save(self, serializer):
-        # A plan stays active until the next one is: activating it closes the one before.
-        with transaction.atomic():
-            super()._save(serializer)
-            work_plan_close_previous(work_plan=serializer.instance, by=self.request.user)
 
     @extend_schema(
         summary="The plan's status as of a date",
