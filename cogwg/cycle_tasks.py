@@ -8,14 +8,25 @@ from . import cycles
 from .models import ReportingPeriod
 
 
-@shared_task(autoretry_for=(OSError,), max_retries=3, retry_backoff=300, time_limit=600, soft_time_limit=540)
+# Run again after a lost worker: each reminder is claimed (recorded) before it is sent, and
+# a run sends only those it claims, so a second run never sends one twice.
+@shared_task(
+    autoretry_for=(OSError,),
+    max_retries=3,
+    retry_backoff=300,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
 def send_period_reminders() -> int:
     """Weekly: remind the jurisdictions that have not submitted their updates for an open
     reporting period. A jurisdiction is reminded at most once in ``REMINDER_INTERVAL``, and
-    each reminder is recorded as it is sent, so a retry or a second run sends nothing twice."""
+    each reminder is claimed before it is sent, so a retry or a second run sends nothing twice."""
     return cycles.periods_remind()
 
 
+# Not run again after a lost worker: what it sent is not recorded, a second run would send it again.
 @shared_task(autoretry_for=(OSError,), max_retries=3, retry_backoff=60)
 def send_period_closed_summaries(period_pk: int, update_pks: list[int]) -> int:
     """Once a period is closed: e-mail each submitter one summary of their updates that

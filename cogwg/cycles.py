@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -526,11 +526,26 @@ def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = No
     submitted every update: their contributors and their seats' contacts. A jurisdiction
     reminded less than ``REMINDER_INTERVAL`` ago is skipped; after the deadline, each is
     sent one last reminder, worded as overdue, and then no more. Nothing is sent for a
-    period of a draft plan. Returns the messages sent."""
+    period of a draft plan. Returns the messages sent.
+
+    Each reminder is claimed before it is sent: its ``PeriodReminder`` is inserted, in a
+    transaction of its own, under the next number of the jurisdiction's reminders for the
+    period. Two runs at the same time (beat and a manual run, a redelivered task) claim
+    the same number, which the database takes once: the other run skips the jurisdiction.
+    A message that could not be sent gives its claim back, for the retry."""
     now = now or timezone.now()
     if not period.is_open or period.work_plan.status == WorkPlanStatus.DRAFT:
         return 0
     overdue = timezone.localdate(now) > period.deadline
+    # Read before what is due: a run that another overtakes from here on either finds the
+    # other's reminder (not due yet) or claims the number the other claimed.
+    numbers = dict(
+        PeriodReminder.objects.filter(period=period)
+        .order_by()
+        .values("jurisdiction")
+        .annotate(last=Max("number"))
+        .values_list("jurisdiction", "last")
+    )
     status = period_status(period)
     due = [
         row for row in status.jurisdictions if _reminder_due(row, now=now, deadline=period.deadline, overdue=overdue)
@@ -546,15 +561,23 @@ def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = No
                     recipients.add(holder.contact_email.lower())
         if not recipients:
             continue
-        # Recorded message by message: a retry after a failure does not send twice.
-        connection.send_messages([_reminder_message(period, row, recipients, overdue=overdue)])
-        PeriodReminder.objects.create(
-            period=period,
-            jurisdiction=row.jurisdiction,
-            sent_at=now,
-            recipients="\n".join(sorted(recipients)),
-            missing=len(row.missing),
-        )
+        try:
+            with transaction.atomic():
+                claim = PeriodReminder.objects.create(
+                    period=period,
+                    jurisdiction=row.jurisdiction,
+                    number=numbers.get(row.jurisdiction.pk, 0) + 1,
+                    sent_at=now,
+                    recipients="\n".join(sorted(recipients)),
+                    missing=len(row.missing),
+                )
+        except IntegrityError:  # the unique number: another run has claimed this reminder
+            continue
+        try:
+            connection.send_messages([_reminder_message(period, row, recipients, overdue=overdue)])
+        except Exception:
+            claim.delete()
+            raise
         sent += 1
     return sent
 

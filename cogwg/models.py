@@ -470,6 +470,13 @@ class ReportingPeriod(TimeStampedModel):
                 violation_error_code="closed_before_opened",
                 violation_error_message=_("A reporting period closes after it opens."),
             ),
+            # clean() says it first, next to the deadline and with the period's end.
+            models.CheckConstraint(
+                condition=models.Q(deadline__gte=models.F("period_end")),
+                name="%(app_label)s_%(class)s_deadline_on_or_after_period_end",
+                violation_error_code="deadline_before_period_end",
+                violation_error_message=_("The deadline of a reporting period is on or after the end of the period."),
+            ),
         ]
 
     def __str__(self):
@@ -498,7 +505,12 @@ class ReportingPeriod(TimeStampedModel):
 
 class PeriodReminder(models.Model):
     """One reminder e-mailed for a period to a jurisdiction that had not submitted every
-    update: the dashboard's "reminders sent", and what keeps reminders a week apart."""
+    update: the dashboard's "reminders sent", and what keeps reminders a week apart.
+
+    The row is the claim of the reminder, inserted before the e-mail is sent: ``number``
+    counts the jurisdiction's reminders for the period (1, 2…), and two runs that would
+    send the same reminder insert the same number, which the database takes once
+    (cogwg.cycles.period_remind)."""
 
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("reporting period")
@@ -512,12 +524,18 @@ class PeriodReminder(models.Model):
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     recipients = models.TextField(_("recipients"), help_text=_("One address per line."))
     missing = models.PositiveSmallIntegerField(_("updates missing"))
+    number = models.PositiveSmallIntegerField(_("reminder number"), default=1, editable=False)
 
     class Meta:
         ordering = ["period", "jurisdiction", "-sent_at"]
         verbose_name = _("period reminder")
         verbose_name_plural = _("period reminders")
         constraints = [
+            models.UniqueConstraint(
+                fields=["period", "jurisdiction", "number"],
+                name="%(app_label)s_%(class)s_one_per_number",
+                violation_error_message=_("This jurisdiction was already sent this reminder for this period."),
+            ),
             models.CheckConstraint(
                 condition=~models.Q(recipients=""),
                 name="%(app_label)s_%(class)s_has_recipients",

@@ -7,6 +7,7 @@ from django.apps import apps
 from . import notifications
 
 
+# Not run again after a lost worker: what it sent is not recorded, a second run would send it again.
 @shared_task(autoretry_for=(OSError,), max_retries=5, retry_backoff=60)
 def send_review_email(event: str, label: str, pk: int) -> bool:
     """E-mail ``event`` (submitted, published, returned) about the record ``label``/``pk``;

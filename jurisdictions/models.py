@@ -235,6 +235,15 @@ class Challenge(PublishableModel):
                     "“Resolved”."
                 ),
             ),
+            # clean() says it first, next to the date, and compares with the meeting too.
+            models.CheckConstraint(
+                condition=models.Q(resolved_on__isnull=True)
+                | models.Q(first_reported_on__isnull=True)
+                | models.Q(resolved_on__gte=models.F("first_reported_on")),
+                name="%(app_label)s_%(class)s_resolved_on_or_after_first_reported",
+                violation_error_code="resolved_before_reported",
+                violation_error_message=_("A challenge is resolved on or after the day it was first reported."),
+            ),
         ]
 
     def __str__(self):

@@ -31,18 +31,21 @@ class SubmitterEmailFailed(Exception):
 
 
 # One dataset at a time against slow portals: longer than the default task time limit.
-@shared_task(soft_time_limit=60 * 60, time_limit=60 * 60 + 60)
+# Run again after a lost worker: it stores what each portal says now, a second run the same.
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=60 * 60, time_limit=60 * 60 + 60)
 def harvest_datasets():
     """Weekly (Celery beat): refresh every dataset from its portal. Idempotent."""
     return datasets_harvest_all().as_dict()
 
 
-@shared_task
+# Run again after a lost worker: it stores what the portal says now, a second run the same.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def harvest_dataset(dataset_id: int):
     dataset = Dataset.objects.filter(pk=dataset_id).first()
     return dataset_harvest(dataset=dataset) if dataset else False
 
 
+# Not run again after a lost worker: what it sent is not recorded, a second run would send it again.
 @shared_task(bind=True, max_retries=SUBMITTER_EMAIL_RETRIES)
 def send_submitter_email(self, kind: str, story_id: int) -> bool:
     """E-mail ``kind`` (received, published, rejected) to the submitter of the story

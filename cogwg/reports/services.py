@@ -13,12 +13,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError as BrokerError
+from simple_history.utils import update_change_reason
 
 from cogwg import dates
 from cogwg.choices import RenderStatus, ReportFormat, StatusReportState
@@ -41,6 +43,9 @@ REPORT_FILES = [(format, language) for format in ReportFormat.values for languag
 RENDER_TIME_LIMIT = 300
 # A reminder covers the milestones due within this many days.
 REMINDER_WINDOW_DAYS = 30
+# Why the daily marking changed a milestone and wrote its update, as their History pages
+# say: stored in English, shown in the reader's language.
+MARKED_OVERDUE = gettext_noop("Marked “Delayed” automatically: past due and not completed")
 
 
 class RenderRetry(Exception):
@@ -319,7 +324,8 @@ def milestones_mark_overdue(*, on: datetime.date | None = None) -> int:
     Returns how many were marked."""
     on = on or timezone.localdate()
     marked = 0
-    for milestone in _active_milestones().filter(due_date__lt=on).exclude(status=MilestoneStatus.DELAYED):
+    overdue = _active_milestones().overdue(on=on).exclude(status=MilestoneStatus.DELAYED)
+    for milestone in overdue:
         # The note is stored in each language (note_en, note_fr), written in it: the
         # status's own label and the date as that language writes it.
         notes = {}
@@ -329,14 +335,22 @@ def milestones_mark_overdue(*, on: datetime.date | None = None) -> int:
                     "status": MilestoneStatus.DELAYED.label,
                     "date": dates.date_format(milestone.due_date),
                 }
-        milestone_post_update(
-            milestone=milestone,
-            reported_on=on,
-            status=MilestoneStatus.DELAYED,
-            progress=milestone.progress,
-            note_en=notes["en"],
-            note_fr=notes["fr"],
-        )
+        with transaction.atomic():
+            # Looked at again once locked: a run at the same time may have marked it since.
+            if not overdue.select_for_update(of=("self",)).filter(pk=milestone.pk).exists():
+                continue
+            update = milestone_post_update(
+                milestone=milestone,
+                reported_on=on,
+                status=MilestoneStatus.DELAYED,
+                progress=milestone.progress,
+                note_en=notes["en"],
+                note_fr=notes["fr"],
+            )
+            # The history records it has just written (the update's, the milestone's) get
+            # their reason in the same transaction: none is ever seen without it.
+            update_change_reason(update, MARKED_OVERDUE)
+            update_change_reason(update.milestone, MARKED_OVERDUE)
         marked += 1
     return marked
 
@@ -344,9 +358,11 @@ def milestones_mark_overdue(*, on: datetime.date | None = None) -> int:
 def milestones_remind_upcoming(*, on: datetime.date | None = None, days: int = REMINDER_WINDOW_DAYS) -> int:
     """E-mail the contacts of the seats (leads and partners) of the priorities whose open
     milestones fall due within ``days``: one message per address, in both languages.
-    Each message sent is recorded (``UpcomingReminder``), so that a retry after a mail
-    server failed part way, or a second run on the same day, sends no address its
-    message twice. Returns how many messages were sent."""
+    Each message is claimed before it is sent: its ``UpcomingReminder`` is inserted, in a
+    transaction of its own, and a run that finds it inserted already (by a run at the same
+    time, or before a retry after the mail server failed part way) skips the address. A
+    message that could not be sent gives its claim back, for the retry. So no address is
+    sent its message twice on the same day. Returns how many messages were sent."""
     on = on or timezone.localdate()
     milestones = (
         _active_milestones()
@@ -367,8 +383,16 @@ def milestones_remind_upcoming(*, on: datetime.date | None = None, days: int = R
     sent = 0
     with get_connection() as connection:
         for address, items in due:
-            connection.send_messages([_reminder(address, items, days=days)])
-            UpcomingReminder.objects.create(address=address, sent_on=on)
+            try:
+                with transaction.atomic():
+                    claim = UpcomingReminder.objects.create(address=address, sent_on=on)
+            except IntegrityError:  # the unique (address, day): another run has it
+                continue
+            try:
+                connection.send_messages([_reminder(address, items, days=days)])
+            except Exception:
+                claim.delete()
+                raise
             sent += 1
     return sent
 

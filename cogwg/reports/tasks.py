@@ -11,6 +11,7 @@ the claim to lapse (``services.render_lease``) and renders it then, once.
 import datetime
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from . import services
 
@@ -19,8 +20,12 @@ RENDER_TIME_LIMIT = services.RENDER_TIME_LIMIT
 RENDER_SOFT_TIME_LIMIT = 240
 # The sweeper waits this long before enqueuing a pending file again.
 SWEEP_PENDING_MINUTES = 10
+# Errors that may pass (the database restarting or out of reach, the mail server too): a
+# task tries again later. Any other error would fail again the same way: it is not retried.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError)
 
 
+# Run again after a lost worker: the service claims the file (see above).
 @shared_task(
     bind=True,
     autoretry_for=(services.RenderRetry,),
@@ -52,6 +57,7 @@ def render_report_file(self, file_id: int) -> str | None:
     return file.status if file else None
 
 
+# Run again after a lost worker: it only re-enqueues files, which the render task claims.
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=120, soft_time_limit=100)
 def sweep_pending_report_files(pending_minutes: int = SWEEP_PENDING_MINUTES) -> int:
     """Enqueue again the files pending for more than ``pending_minutes`` (the broker was
@@ -59,8 +65,9 @@ def sweep_pending_report_files(pending_minutes: int = SWEEP_PENDING_MINUTES) -> 
     return services.report_files_sweep(pending_for=datetime.timedelta(minutes=pending_minutes))
 
 
+# Run again after a lost worker: a milestone marked already is left alone.
 @shared_task(
-    autoretry_for=(Exception,),
+    autoretry_for=TRANSIENT_ERRORS,
     max_retries=3,
     retry_backoff=60,
     acks_late=True,
@@ -73,14 +80,19 @@ def mark_overdue_milestones() -> int:
     return services.milestones_mark_overdue()
 
 
+# Run again after a lost worker: each reminder is claimed (recorded) before it is sent, and
+# a run sends only those it claims, so a second run never sends one twice.
 @shared_task(
     autoretry_for=(OSError,),
     max_retries=3,
     retry_backoff=300,
+    acks_late=True,
+    reject_on_worker_lost=True,
     time_limit=600,
     soft_time_limit=540,
 )
 def remind_upcoming_milestones(days: int = services.REMINDER_WINDOW_DAYS) -> int:
     """Weekly: e-mail the seats' contacts about the milestones due in the next ``days``.
-    Not ``acks_late``: a redelivery would send the reminders twice."""
+    ``acks_late``: a run after a lost worker sends the reminders the first one had not
+    claimed, none of those it had (one it claimed and never sent is lost, not sent twice)."""
     return services.milestones_remind_upcoming(days=days)

@@ -166,11 +166,17 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Tasks are acknowledged as a worker takes them: one cut short (its worker killed) is not
+# run again, as an e-mail sent twice would be. Only the idempotent ones acknowledge late
+# and are run again, each saying so in its decorator (tests/ops/test_task_delivery.py).
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+# Redis hands a task still unacknowledged to another worker after this many seconds. Longer
+# than the longest task's time limit (check_links: 2 h 1 min), or a long run would start a
+# second time while the first goes on; and than any retry's countdown, which a worker also
+# waits out with the task unacknowledged.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
