@@ -399,4 +399,3 @@ def _datetime(value) -> datetime.datetime | None:
         return moment.astimezone(datetime.UTC) if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
     except (ValueError, OverflowError):
         return None
-

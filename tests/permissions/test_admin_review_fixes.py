@@ -333,7 +333,9 @@ def test_the_history_and_audit_pages_give_a_stored_reason_in_the_readers_languag
     accomplishment.save()
     french = "Chargé à partir de la présentation aux conseils conjoints du 2020-02-27 (load_cogwg_2020)"
 
-    history = text(staff_client.get(fr("admin:jurisdictions_accomplishment_history", accomplishment.pk)).content.decode())
+    history = text(
+        staff_client.get(fr("admin:jurisdictions_accomplishment_history", accomplishment.pk)).content.decode()
+    )
     audit = text(staff_client.get(fr("admin:audit")).content.decode())
     english_history = text(
         staff_client.get(en("admin:jurisdictions_accomplishment_history", accomplishment.pk)).content.decode()

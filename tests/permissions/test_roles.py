@@ -100,7 +100,6 @@ def test_the_migration_keeps_todays_staff_in_the_secretariat():
     assert permissions.is_secretariat(get_user_model().objects.get(username="clerk"))
 
 
-
 @pytest.mark.django_db
 def test_the_migration_applied_again_after_a_rollback_keeps_everyones_role():
     """Unapplied with an earlier migration of its dependencies and applied again: the
