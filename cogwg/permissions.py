@@ -311,6 +311,33 @@ def can_view_history(user, record) -> bool:
     return owned is not None and _one(record).filter(owned).exists()
 
 
+def visible_versions(user, model, versions: QuerySet) -> QuerySet:
+    """The versions (historical records) among ``versions``, of records of ``model`` whose
+    history ``user`` may read (``can_view_history``), that they may read: a contributor
+    reads those saved while the record was their jurisdictions', and those they saved
+    themselves; a record moved to their jurisdiction keeps its earlier drafts from them.
+    Anyone else reads them all."""
+    if is_secretariat(user):
+        return versions
+    ids = jurisdiction_ids(user)
+    if not ids:
+        return versions
+    owned = _owned_version(model, ids)
+    if owned is None:
+        return versions.none()
+    return versions.filter(owned | Q(history_user=user))
+
+
+def _owned_version(model, ids) -> Q | None:
+    """``_owned`` for the versions of ``model``. A challenge's version lists the
+    jurisdictions the challenge had then (django-simple-history keeps them by version)."""
+    if model is Challenge:
+        members = Challenge.history.model.jurisdictions.model
+        listed = members._default_manager.filter(history=OuterRef("pk"))
+        return Q(Exists(listed)) & ~Q(Exists(listed.exclude(jurisdiction__in=ids)))
+    return _owned(model, ids)
+
+
 def can_view_review(user, record) -> bool:
     """A record's review (who submitted it and when, the secretariat's comment) is between
     its jurisdictions and the secretariat: others read the published record only."""

@@ -480,13 +480,14 @@ def test_withdrawing_an_update_from_its_change_form_moves_the_milestone_back(sta
         admin_url(ProgressUpdate, "changelist"), {"action": "publish_selected", "_selected_action": [update.pk]}
     )
     url = admin_url(ProgressUpdate, "change", update.pk)
-    data = form_data(staff_client.get(url)) | {"publication_state": PublicationState.RETURNED}
+    # (Returned is for a submitted record, with a comment: tests/permissions/test_revert_rules.py.)
+    data = form_data(staff_client.get(url)) | {"publication_state": PublicationState.DRAFT}
 
     response = staff_client.post(url, data)
 
     assert response.status_code == 302
     update.refresh_from_db()
-    assert (update.publication_state, update.published_at) == (PublicationState.RETURNED, None)
+    assert (update.publication_state, update.published_at) == (PublicationState.DRAFT, None)
     milestone.refresh_from_db()
     assert (milestone.status, milestone.progress) == (MilestoneStatus.NOT_STARTED, 0)
 
@@ -809,7 +810,7 @@ def test_a_change_of_jurisdictions_is_shown_on_the_history_page(staff_client):
 
     assert history.status_code == 200
     assert history.context["page_obj"][0].history_delta_changes == [
-        {"field": "Jurisdictions", "old": "[]", "new": "[Nova Scotia]"}
+        {"field": "Jurisdictions", "old": "—", "new": "Nova Scotia"}
     ]
 
 
