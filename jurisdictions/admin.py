@@ -5,6 +5,9 @@ for which jurisdiction."""
 from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
@@ -14,6 +17,7 @@ from cogwg.admin_export import ExportMixin
 from workplan.admin import ChoiceLabelsMixin, PrivateFieldsMixin
 
 from .models import Accomplishment, AccomplishmentLink, Challenge, Contributor, Jurisdiction
+from .services import challenges_listing, jurisdictions_delete
 
 PUBLICATION_FIELDS = ("publication_state", "published_at", ("submitted_by", "submitted_at"), "review_comment")
 # The review is between a record's jurisdictions and the secretariat (permissions.can_view_review).
@@ -49,6 +53,27 @@ class JurisdictionAdmin(TrackedTranslationAdmin):
         ),
         (_("Web pages"), {"fields": ("website", "open_data_url", "open_government_url")}),
     )
+
+    def get_deleted_objects(self, objs, request):
+        # The challenges that list a jurisdiction keep it from being deleted, as the
+        # records protected by the database do (jurisdictions_delete says why): the page
+        # names them, linked as Django links those, and offers no confirmation.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        listing = challenges_listing(jurisdictions=objs).order_by("pk")
+        return deleted, counts, perms_needed, [*protected, *(self._entry(request, item) for item in listing)]
+
+    def _entry(self, request, challenge):
+        label = capfirst(Challenge._meta.verbose_name)
+        if self.admin_site.get_model_admin(Challenge).has_change_permission(request, challenge):
+            url = reverse(f"{self.admin_site.name}:jurisdictions_challenge_change", args=[challenge.pk])
+            return format_html('{}: <a href="{}">{}</a>', label, url, challenge)
+        return f"{label}: {challenge}"
+
+    def delete_model(self, request, obj):
+        jurisdictions_delete(queryset=Jurisdiction.objects.filter(pk=obj.pk), by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        jurisdictions_delete(queryset=queryset, by=request.user)
 
 
 class AccomplishmentLinkInline(VisibleRowsInlineMixin, TranslationTabularInline):

@@ -1,4 +1,4 @@
-"""Writes on jurisdictions: who contributes for them."""
+"""Writes on jurisdictions: who contributes for them, and deleting them."""
 
 import secrets
 from dataclasses import dataclass, field
@@ -9,11 +9,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import ProtectedError, QuerySet
 from django.utils.translation import gettext as _
 
 from cogwg.permissions import CONTRIBUTOR, roles_sync
 
-from .models import Contributor
+from .models import Challenge, Contributor, Jurisdiction
 
 
 @dataclass
@@ -74,3 +75,29 @@ def contributor_save(*, username: str, jurisdictions, email: str = "", by=None) 
             binding.save()
             account.added.append(jurisdiction)
     return account
+
+
+def challenges_listing(*, jurisdictions) -> QuerySet:
+    """The challenges that list some of ``jurisdictions`` (records or a queryset)."""
+    return Challenge.objects.filter(
+        pk__in=Challenge.jurisdictions.through.objects.filter(jurisdiction__in=jurisdictions).values("challenge")
+    )
+
+
+@transaction.atomic
+def jurisdictions_delete(*, queryset, by=None) -> int:
+    """Delete the jurisdictions of ``queryset``, each with its history row (by ``by``).
+    Returns how many were deleted.
+
+    Refused, with ``ProtectedError`` naming the challenges, while a challenge lists one of
+    them: deleting it would take it off the challenge without a word in the challenge's
+    history, and a challenge of that jurisdiction alone would read as one across
+    jurisdictions. The challenge is changed first (its own page, its history), as the
+    accomplishments, stories and seats that name a jurisdiction are (``PROTECT``)."""
+    jurisdictions = list(Jurisdiction.objects.filter(pk__in=queryset.values("pk")).select_for_update().order_by("pk"))
+    if listing := list(challenges_listing(jurisdictions=jurisdictions).order_by("pk")):
+        raise ProtectedError("Challenges list these jurisdictions.", set(listing))
+    for jurisdiction in jurisdictions:
+        jurisdiction._history_user = by
+        jurisdiction.delete()
+    return len(jurisdictions)

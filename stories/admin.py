@@ -11,6 +11,8 @@ Contributors file and edit their jurisdictions' stories here too (cogwg/permissi
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -28,13 +30,15 @@ from .models import Dataset, Theme, UserStory
 from .services import (
     PUBLICATION_TEXT_FIELDS,
     REVIEWABLE_STATES,
+    datasets_delete,
     stories_delete,
     stories_erase_submitters,
     stories_moderate,
     story_announce_submitted,
-    story_decision_announce,
     story_delete,
-    story_publication_gaps,
+    story_move,
+    story_move_check,
+    themes_delete,
 )
 
 
@@ -45,6 +49,14 @@ class ThemeAdmin(TrackedTranslationAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     ordering = ("slug",)
     fieldsets = ((None, {"fields": (("name_en", "name_fr"), "slug")}),)
+
+    # The stories about a theme lose it with a row in their history (the confirmation page
+    # lists their links to it).
+    def delete_model(self, request, obj):
+        themes_delete(queryset=Theme.objects.filter(pk=obj.pk), by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        themes_delete(queryset=queryset, by=request.user)
 
 
 @admin.register(Dataset)
@@ -87,23 +99,47 @@ class DatasetAdmin(ExportMixin, DatasetCkanAdminMixin, TrackedTranslationAdmin):
         "last_harvested",
     )
 
+    # The stories that used a dataset lose it with a row in their history (the
+    # confirmation page lists their links to it).
+    def delete_model(self, request, obj):
+        datasets_delete(queryset=Dataset.objects.filter(pk=obj.pk), by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        datasets_delete(queryset=queryset, by=request.user)
+
 
 class UserStoryForm(forms.ModelForm):
+    def stored_state(self) -> str:
+        """The story's state as stored: a version's page (History, "Revert") gives the
+        form that version's record, whose state may be long gone. A new story is filed as
+        submitted, and moved on from there (``UserStoryAdmin.save_model``)."""
+        if self.instance.pk is None:
+            return StoryState.SUBMITTED
+        stored = UserStory.objects.filter(pk=self.instance.pk).values_list("state", flat=True).first()
+        return stored or StoryState.SUBMITTED
+
     def clean(self):
         cleaned_data = super().clean()
-        # Published from the form as by the "Publish" action (stories_moderate): on today's
-        # date, unless the secretariat gives another, and only once it has what a published
+        # Moved as the services move a story (stories.services.story_move, which the save
+        # calls): only along STORY_MOVES, and published only once it has what a published
         # story has (its title and summary in both languages, no unchecked list of
-        # datasets). A published story keeps its date.
-        publishing = cleaned_data.get("state") == StoryState.PUBLISHED != self.instance.state
+        # datasets), on today's date unless the secretariat gives another. A story that
+        # stays published keeps its date, and what a published story has.
+        stored = self.stored_state()
+        wanted = cleaned_data.get("state", stored) if "state" in self.fields else stored
+        publishing = wanted == StoryState.PUBLISHED != stored
         undated = "published_on" in self.fields and cleaned_data.get("published_on") is None
         if publishing and undated and "published_on" not in self.errors:
             cleaned_data["published_on"] = timezone.localdate()
-        if publishing:
-            texts = {name: cleaned_data.get(name, getattr(self.instance, name)) for name in PUBLICATION_TEXT_FIELDS}
-            for name, message in story_publication_gaps(texts).items():
+        texts = {name: cleaned_data.get(name, getattr(self.instance, name)) for name in PUBLICATION_TEXT_FIELDS}
+        try:
+            story_move_check(current=stored, wanted=wanted, texts=texts)
+        except ValidationError as error:
+            for name, errors in error.update_error_dict({}).items():
+                if name == NON_FIELD_ERRORS and "state" in self.fields:
+                    name = "state"  # the move itself, refused next to the state chosen
                 if name not in self.errors:
-                    self.add_error(name if name in self.fields else None, message)
+                    self.add_error(name if name in self.fields else None, errors)
         return cleaned_data
 
 
@@ -188,13 +224,29 @@ class UserStoryAdmin(ExportMixin, PrivateFieldsMixin, ChoiceLabelsMixin, Tracked
         return [(name, options) for name, options in fieldsets if "submitter_email" not in options["fields"]]
 
     def save_model(self, request, obj, form, change):
-        stored = UserStory.objects.filter(pk=obj.pk).values_list("state", flat=True).first() if change else None
-        super().save_model(request, obj, form, change)
+        # The form saves what it changed but the state, which the service moves (and says
+        # so to the story's sender): the same rules as the actions and the API, whether the
+        # change form, a version's "Revert" or the add form sets it. All or nothing (a
+        # version's page runs in no transaction of its own).
+        stored = {"state": StoryState.SUBMITTED, "published_on": None}
+        if change:
+            stored = UserStory.objects.filter(pk=obj.pk).values("state", "published_on").first() or stored
+        wanted = {"state": obj.state, "published_on": obj.published_on}
+        moving = self.has_publish_permission(request) and wanted["state"] != stored["state"]
+        with transaction.atomic():
+            if moving:
+                obj.state = stored["state"]
+                if wanted["state"] == StoryState.PUBLISHED:
+                    obj.published_on = stored["published_on"]
+            super().save_model(request, obj, form, change)
+            if moving:
+                moved = story_move(
+                    story=obj, state=wanted["state"], published_on=wanted["published_on"], by=request.user
+                )
+                obj.state, obj.published_on, obj.modified_at = moved.state, moved.published_on, moved.modified_at
         if not change and obj.state in REVIEWABLE_STATES and not self.has_publish_permission(request):
             # A contributor filed it: the secretariat reviews it.
             story_announce_submitted(story=obj)
-        elif change:
-            story_decision_announce(story=obj, previous_state=stored)
 
     @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["publish"])
     def publish_selected(self, request, queryset):

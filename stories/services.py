@@ -8,10 +8,16 @@ others.
 
 Stories sent through the public form are stored as submitted (``story_submit``) and
 announced once the transaction commits: to the secretariat (cogwg/notifications.py) and,
-with a receipt, to their submitter (stories/notifications.py). The secretariat publishes
-or rejects them (``stories_moderate``, ``story_publish``); a story is published only once
-it has its title and summary in both languages (``story_publication_gaps``), and its
-submitter is told of the decision.
+with a receipt, to their submitter (stories/notifications.py). The secretariat moves them
+between states only through the services, in the admin (its actions and its change form)
+as through the API: in bulk (``stories_moderate``: publish, reject) or one at a time
+(``story_move``, and ``story_publish``, ``story_reject``), under one set of rules
+(``STORY_MOVES``, ``story_move_check``). A story is published only once it has its title
+and summary in both languages (``story_publication_gaps``), and its submitter is told of
+the decision.
+
+Deleting a theme or a dataset (``themes_delete``, ``datasets_delete``) takes it off the
+stories that used it first, each with a history row saying so.
 
 A submitter's name and e-mail address are erased, in the story and in every row of its
 history, on request (``story_erase_submitter``), when the story is deleted
@@ -31,7 +37,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from cogwg import notifications
@@ -402,6 +408,45 @@ def story_publication_gaps(texts) -> dict[str, str]:
     return gaps
 
 
+# Where the secretariat may move a story from each state. A story a contributor files
+# stays submitted until the secretariat takes it up (cogwg/permissions.py). A published or
+# rejected story goes back under review first (withdrawn from the public, or reconsidered):
+# a rejected story is never published at once.
+STORY_MOVES = {
+    StoryState.SUBMITTED: (StoryState.IN_REVIEW, StoryState.APPROVED, StoryState.PUBLISHED, StoryState.REJECTED),
+    StoryState.IN_REVIEW: (StoryState.APPROVED, StoryState.PUBLISHED, StoryState.REJECTED),
+    StoryState.APPROVED: (StoryState.IN_REVIEW, StoryState.PUBLISHED, StoryState.REJECTED),
+    StoryState.PUBLISHED: (StoryState.IN_REVIEW,),
+    StoryState.REJECTED: (StoryState.IN_REVIEW,),
+}
+REJECTED_NOT_PUBLISHED = gettext_lazy("A rejected story cannot be published: only a story under review can.")
+MOVE_REFUSED = gettext_lazy(
+    "A story in the state “%(current)s” cannot move to “%(wanted)s”. From “%(current)s”, it can move to: %(allowed)s."
+)
+
+
+def story_move_check(*, current: str, wanted: str, texts) -> None:
+    """Raise ValidationError unless a story in the state ``current``, whose text fields
+    are ``texts`` (a mapping, or the story itself), may be in the state ``wanted``: for a
+    move ``STORY_MOVES`` does not allow, an error of the story as a whole; for a published
+    story without what a published story has (``story_publication_gaps``), one error per
+    field. Staying in ``current`` is no move, but a story that stays published must still
+    have what a published story has. The messages are in the active language."""
+    if wanted != current and wanted not in STORY_MOVES[current]:
+        if (current, wanted) == (StoryState.REJECTED, StoryState.PUBLISHED):
+            raise ValidationError(REJECTED_NOT_PUBLISHED, code="rejected")
+        allowed = [StoryState(state).label for state in STORY_MOVES[current]]
+        params = {
+            "current": StoryState(current).label,
+            "wanted": StoryState(wanted).label,
+            # Lazy as the labels are: worded in the language of whoever reads it.
+            "allowed": format_lazy(", ".join(["{}"] * len(allowed)), *allowed),
+        }
+        raise ValidationError(MOVE_REFUSED, code="not_allowed", params=params)
+    if wanted == StoryState.PUBLISHED and (gaps := story_publication_gaps(texts)):
+        raise ValidationError({name: ValidationError(message, code="incomplete") for name, message in gaps.items()})
+
+
 @dataclass
 class Moderation:
     """What ``stories_moderate`` did: how many stories it moved, and the stories it would
@@ -426,13 +471,15 @@ def story_decision_announce(*, story: UserStory, previous_state: str) -> None:
 
 @transaction.atomic
 def stories_moderate(*, queryset, state, by=None) -> Moderation:
-    """Move the reviewable stories of ``queryset`` to ``state`` (published or rejected),
-    one save each so that the history shows who did it. A story is published only when
-    it has its title and summary in both languages and no unchecked list of datasets in
-    its text (``story_publication_gaps``): the others are left as they were and listed.
-    Whoever sent a story through the public form is told of the decision."""
+    """Move the stories of ``queryset`` that may move to ``state`` (``STORY_MOVES``: for
+    published or rejected, the reviewable ones), one save each so that the history shows
+    who did it; the others are left as they were. A story is published only when it has
+    its title and summary in both languages and no unchecked list of datasets in its text
+    (``story_publication_gaps``): the others are left as they were and listed. Whoever
+    sent a story through the public form is told of the decision."""
     pks = list(queryset.values_list("pk", flat=True))
-    stories = UserStory.objects.filter(pk__in=pks, state__in=REVIEWABLE_STATES).select_for_update()
+    movable = [current for current, moves in STORY_MOVES.items() if state in moves]
+    stories = UserStory.objects.filter(pk__in=pks, state__in=movable).select_for_update()
     today = timezone.localdate()
     moderation = Moderation()
     for story in stories:
@@ -452,19 +499,46 @@ def stories_moderate(*, queryset, state, by=None) -> Moderation:
     return moderation
 
 
-def story_publish(*, story: UserStory, by=None) -> UserStory:
-    """Publish one story (the API's ``publish``); a published story is left as it is.
-    Raises ValidationError, and changes nothing, for a rejected story or one that lacks
-    what a published story has (``story_publication_gaps``). Returns it as saved."""
-    if story.state == StoryState.REJECTED:
-        raise ValidationError(
-            gettext_lazy("A rejected story cannot be published: only a story under review can."), code="rejected"
-        )
-    moderation = stories_moderate(queryset=UserStory.objects.filter(pk=story.pk), state=StoryState.PUBLISHED, by=by)
-    if moderation.incomplete:
-        ((_story, gaps),) = moderation.incomplete
-        raise ValidationError({name: ValidationError(message, code="incomplete") for name, message in gaps.items()})
-    return UserStory.objects.get(pk=story.pk)
+@transaction.atomic
+def story_move(*, story: UserStory, state: str, published_on: datetime.date | None = None, by=None) -> UserStory:
+    """Move one story to ``state``, as the secretariat does from the admin's change form
+    and the API's actions: only as ``STORY_MOVES`` allows, and into the published state
+    only with what a published story has (``story_move_check``). A story published gets
+    ``published_on``, today unless given; one withdrawn keeps the date it was published
+    on. Its history records who moved it (``by``), and whoever sent it through the public
+    form is told of a decision. A story already in ``state`` is left as it is.
+
+    Raises ValidationError, and changes nothing, when the move is refused. Returns the
+    story as saved."""
+    stored = UserStory.objects.select_for_update().get(pk=story.pk)
+    if stored.state == state:
+        return stored
+    story_move_check(current=stored.state, wanted=state, texts=stored)
+    previous_state = stored.state
+    stored.state = state
+    update_fields = ["state", "modified_at"]
+    if state == StoryState.PUBLISHED:
+        stored.published_on = published_on or timezone.localdate()
+        update_fields.append("published_on")
+    stored._history_user = by
+    stored.save(update_fields=update_fields)
+    story_decision_announce(story=stored, previous_state=previous_state)
+    return stored
+
+
+def story_publish(*, story: UserStory, published_on: datetime.date | None = None, by=None) -> UserStory:
+    """Publish one story (``story_move``), on ``published_on`` (today unless given); a
+    published story is left as it is. Raises ValidationError, and changes nothing, for a
+    rejected story or one that lacks what a published story has
+    (``story_publication_gaps``). Returns it as saved."""
+    return story_move(story=story, state=StoryState.PUBLISHED, published_on=published_on, by=by)
+
+
+def story_reject(*, story: UserStory, by=None) -> UserStory:
+    """Reject one story under review (``story_move``); a rejected story is left as it is.
+    Raises ValidationError, and changes nothing, for a published story (withdraw it
+    first). Returns it as saved."""
+    return story_move(story=story, state=StoryState.REJECTED, by=by)
 
 
 # A submitter's personal information
@@ -563,3 +637,52 @@ def stories_delete(*, queryset, by=None) -> int:
 def story_delete(*, story: UserStory, by=None) -> None:
     """Delete one story as ``stories_delete`` does."""
     stories_delete(queryset=UserStory.objects.filter(pk=story.pk), by=by)
+
+
+# Deleting a theme or a dataset
+
+# The reasons of the history rows of the stories that lose a deleted theme or dataset:
+# stored in English, shown in the reader's language (as ``SUBMITTER_ERASED``). Which one it
+# was is in the row itself (the story's themes or datasets before and after).
+THEME_DELETED = gettext_noop("Theme deleted")
+DATASET_DELETED = gettext_noop("Dataset deleted")
+
+
+def _delete_used_by_stories(*, queryset, field_name: str, reason: str, by) -> int:
+    """Delete the records of ``queryset`` (themes or datasets: the stories'
+    ``field_name``), each with its history row of the deletion (by ``by``). Each story
+    that used some loses them first, with a history row of its own (by ``by``, for
+    ``reason``) and a new ``modified_at``: deleting them would take their links away
+    without a word in the stories' history (a cascade sends no ``m2m_changed``), and a
+    change form opened before must not save them back. Returns how many were deleted."""
+    model = queryset.model
+    records = list(model.objects.filter(pk__in=queryset.values("pk")).select_for_update().order_by("pk"))
+    m2m = UserStory._meta.get_field(field_name)
+    links = m2m.remote_field.through.objects.filter(**{f"{m2m.m2m_reverse_field_name()}__in": records})
+    stories = list(
+        UserStory.objects.filter(pk__in=links.values(m2m.m2m_field_name())).select_for_update().order_by("pk")
+    )
+    links.delete()
+    for story in stories:
+        story._history_user = by
+        story._change_reason = reason
+        story.save(update_fields=["modified_at"])
+    for record in records:
+        record._history_user = by
+        record.delete()
+    return len(records)
+
+
+@transaction.atomic
+def themes_delete(*, queryset, by=None) -> int:
+    """Delete the themes of ``queryset``; the stories about them lose them, each with a
+    history row (``THEME_DELETED``) by ``by``. Returns how many were deleted."""
+    return _delete_used_by_stories(queryset=queryset, field_name="themes", reason=THEME_DELETED, by=by)
+
+
+@transaction.atomic
+def datasets_delete(*, queryset, by=None) -> int:
+    """Delete the datasets of ``queryset``; the stories that used them lose them, each
+    with a history row (``DATASET_DELETED``) by ``by``. Returns how many were deleted.
+    Raises ``ProtectedError`` as ``delete()`` does, and then deletes nothing."""
+    return _delete_used_by_stories(queryset=queryset, field_name="datasets", reason=DATASET_DELETED, by=by)

@@ -366,16 +366,15 @@ def test_a_published_story_whose_date_is_cleared_is_told_why(staff_client, langu
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_api_tells_why_a_story_is_not_published_without_a_date(staff_api, language):
-    story = UserStoryFactory(state=StoryState.APPROVED, published_on=None)
+def test_the_api_tells_why_a_published_story_keeps_its_date(staff_api, language):
+    # (The state is moved by the API's actions, which date a story they publish.)
+    story = UserStoryFactory(state=StoryState.PUBLISHED, published_on=datetime.date(2020, 6, 15))
 
-    response = staff_api.patch(
-        f"/api/v1/stories/{story.pk}/?lang={language}", {"state": StoryState.PUBLISHED}, format="json"
-    )
+    response = staff_api.patch(f"/api/v1/stories/{story.pk}/?lang={language}", {"published_on": None}, format="json")
 
     assert api_message(response, "non_field_errors") == [PUBLISHED_HAS_DATE[language]]
     story.refresh_from_db()
-    assert (story.state, story.published_on) == (StoryState.APPROVED, None)
+    assert (story.state, story.published_on) == (StoryState.PUBLISHED, datetime.date(2020, 6, 15))
 
 
 # Reporting periods

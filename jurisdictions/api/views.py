@@ -1,14 +1,16 @@
 """API viewsets of jurisdictions, accomplishments and challenges."""
 
+from django.db.models import ProtectedError
 from rest_framework.renderers import JSONRenderer
 
 from cogwg.api.publication import PublicationActionsMixin
 from cogwg.api.renderers import CSVRenderer, XLSXRenderer
 from cogwg.api.schema import read_examples
-from cogwg.api.viewsets import ModelViewSet
+from cogwg.api.viewsets import Conflict, ModelViewSet
 
 from ..filtersets import AccomplishmentFilterSet, ChallengeFilterSet, JurisdictionFilterSet
 from ..models import Accomplishment, Challenge, Jurisdiction
+from ..services import jurisdictions_delete
 from . import examples
 from .serializers import AccomplishmentSerializer, ChallengeSerializer, JurisdictionSerializer
 
@@ -26,6 +28,13 @@ class JurisdictionViewSet(ModelViewSet):
         # Codes are upper case; the site's addresses write them in lower case (/en/jurisdictions/on/).
         self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
         return super().get_object()
+
+    def perform_destroy(self, instance):
+        # As in the admin: refused while a challenge lists it (its history would not say so).
+        try:
+            jurisdictions_delete(queryset=Jurisdiction.objects.filter(pk=instance.pk), by=self.request.user)
+        except ProtectedError as error:
+            raise Conflict from error
 
 
 @read_examples(examples.ACCOMPLISHMENT, examples.ACCOMPLISHMENTS)

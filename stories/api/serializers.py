@@ -5,6 +5,7 @@ from functools import cached_property
 
 from rest_framework import serializers
 
+from cogwg import permissions
 from cogwg.api.base import (
     ApiModelSerializer,
     HyperlinkedIdentityField,
@@ -77,14 +78,30 @@ class UserStorySerializer(ApiModelSerializer):
             "created_at",
             "modified_at",
         )
+        # Moved only by the moderation's actions (…/publish/, …/reject/, …/review/,
+        # …/approve/: stories.services.story_move), under the rules the admin follows too.
+        read_only_fields = ("state",)
+        extra_kwargs = {
+            "state": {
+                "help_text": "Changed by the secretariat's actions `publish`, `approve`, `review` and `reject`, "
+                "never by a write of the story: a new story is `submitted`."
+            }
+        }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and not permissions.can_publish(request.user, UserStory):
+            # Set by those who publish, as in the admin (its publisher_fields).
+            fields["published_on"].read_only = True
+        return fields
 
     def validate(self, attrs):
-        # Published through the API as through the admin: only once it has what a published
-        # story has (stories.services.story_publication_gaps).
+        # A published story keeps what a published story has (its title and summary in
+        # both languages: stories.services.story_publication_gaps), as in the admin.
         attrs = super().validate(attrs)
-        previous_state = self.instance.state if self.instance is not None else None
-        if attrs.get("state") == StoryState.PUBLISHED != previous_state:
-            texts = {name: attrs.get(name, getattr(self.instance, name, "")) for name in PUBLICATION_TEXT_FIELDS}
+        if self.instance is not None and self.instance.state == StoryState.PUBLISHED:
+            texts = {name: attrs.get(name, getattr(self.instance, name)) for name in PUBLICATION_TEXT_FIELDS}
             if gaps := story_publication_gaps(texts):
                 raise serializers.ValidationError(gaps)
         return attrs

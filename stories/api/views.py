@@ -3,26 +3,50 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from cogwg import permissions
 from cogwg.api.base import api_validation_error
+from cogwg.api.permissions import PublicReadStaffWrite
 from cogwg.api.schema import ILLUSTRATIVE, read_examples
 from cogwg.api.viewsets import Conflict, ModelViewSet
 
+from ..choices import StoryState
 from ..filtersets import DatasetFilterSet, UserStoryFilterSet
 from ..models import Dataset, UserStory
 from ..services import (
     REVIEWABLE_STATES,
+    datasets_delete,
     story_announce_submitted,
-    story_decision_announce,
     story_delete,
+    story_move,
     story_publish,
+    story_reject,
 )
 from . import examples
 from .serializers import DatasetSerializer, UserStorySerializer, UserStoryTableSerializer
+
+
+class Moderates(PublicReadStaffWrite):
+    """A story's moderation (publish, approve, review, reject) is the secretariat's, as
+    publishing is: a contributor who may change their own submitted story may not move
+    it (403)."""
+
+    def has_object_permission(self, request, view, obj):
+        return permissions.can_publish(request.user, obj)
+
+
+class StoryPublishSerializer(serializers.Serializer):
+    published_on = serializers.DateField(
+        required=False, allow_null=True, help_text="The publication date; today when not given."
+    )
+
+
+# A story's moderation: what the secretariat's actions do, in the admin as here.
+MODERATION = {"detail": True, "methods": ["post"], "filterset_class": None, "permission_classes": [Moderates]}
 
 
 @read_examples(examples.STORY, examples.STORIES, summary=ILLUSTRATIVE)
@@ -47,17 +71,49 @@ class UserStoryViewSet(ModelViewSet):
             return UserStoryTableSerializer
         return super().get_serializer_class()
 
-    @extend_schema(request=None, summary="Publish the story (the secretariat's moderation)")
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def publish(self, request, *args, **kwargs):
-        """A 400, naming what is missing, for a rejected story or one that lacks what a
-        published story has (``stories.services.story_publish``)."""
+    def _moderate(self, move):
+        """``move(story, by)`` (a service) on the story, answered with the story as it now
+        is, or a 400 with the service's reasons (by field, or ``non_field_errors`` for the
+        move itself) when it refuses."""
         story = self.get_object()
         try:
-            story_publish(story=story, by=request.user)
+            move(story, self.request.user)
         except DjangoValidationError as error:
             raise api_validation_error(error) from error
-        return Response(self.get_serializer(self.get_object()).data)
+        # Read again without the If-Match of the request: the story has just changed.
+        return Response(self.get_serializer(self.get_queryset().get(pk=story.pk)).data)
+
+    @extend_schema(request=StoryPublishSerializer, summary="Publish the story (the secretariat's moderation)")
+    @action(**MODERATION)
+    def publish(self, request, *args, **kwargs):
+        """On `published_on`, today unless given; a published story is left as it is. A
+        400, naming what is missing, for a rejected story or one that lacks what a
+        published story has (its title and summary in both languages)."""
+        body = StoryPublishSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        published_on = body.validated_data.get("published_on")
+        return self._moderate(lambda story, by: story_publish(story=story, published_on=published_on, by=by))
+
+    @extend_schema(request=None, summary="Approve the story for publication (the secretariat's moderation)")
+    @action(**MODERATION)
+    def approve(self, request, *args, **kwargs):
+        """A story submitted or under review; a 400 for a published or rejected one (put it
+        back under review first)."""
+        return self._moderate(lambda story, by: story_move(story=story, state=StoryState.APPROVED, by=by))
+
+    @extend_schema(request=None, summary="Put the story under review (the secretariat's moderation)")
+    @action(**MODERATION)
+    def review(self, request, *args, **kwargs):
+        """Take up a submitted story, send an approved one back, withdraw a published one
+        from the public (it keeps its publication date), or reconsider a rejected one."""
+        return self._moderate(lambda story, by: story_move(story=story, state=StoryState.IN_REVIEW, by=by))
+
+    @extend_schema(request=None, summary="Reject the story (the secretariat's moderation)")
+    @action(**MODERATION)
+    def reject(self, request, *args, **kwargs):
+        """A story submitted, under review or approved; its sender, if any, is told. A 400
+        for a published story (put it back under review first)."""
+        return self._moderate(lambda story, by: story_reject(story=story, by=by))
 
     def perform_create(self, serializer):
         super().perform_create(serializer)
@@ -65,11 +121,6 @@ class UserStoryViewSet(ModelViewSet):
         if story.state in REVIEWABLE_STATES and not permissions.can_publish(self.request.user, UserStory):
             # A contributor filed it: the secretariat reviews it.
             story_announce_submitted(story=story)
-
-    def perform_update(self, serializer):
-        previous_state = serializer.instance.state
-        super().perform_update(serializer)
-        story_decision_announce(story=serializer.instance, previous_state=previous_state)
 
     def perform_destroy(self, instance):
         # Its submitter's name and e-mail address leave its history with it.
@@ -86,3 +137,10 @@ class DatasetViewSet(ModelViewSet):
     queryset = Dataset.objects.all()
     serializer_class = DatasetSerializer
     filterset_class = DatasetFilterSet
+
+    def perform_destroy(self, instance):
+        # The stories that used it lose it with a row in their history.
+        try:
+            datasets_delete(queryset=Dataset.objects.filter(pk=instance.pk), by=self.request.user)
+        except (ProtectedError, RestrictedError) as error:
+            raise Conflict from error

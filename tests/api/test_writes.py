@@ -125,6 +125,25 @@ def test_deleting_a_record_still_in_use_is_409(staff_api):
     assert Jurisdiction.objects.filter(code=code).exists()
 
 
+def test_deleting_a_jurisdiction_a_challenge_lists_is_409_and_changes_nothing(staff_api):
+    challenge = factories.ChallengeFactory()
+    jurisdiction = factories.JurisdictionFactory()
+    challenge.jurisdictions.set([jurisdiction])
+
+    response = staff_api.delete(f"/api/v1/jurisdictions/{jurisdiction.code}/")
+
+    assert response.status_code == 409
+    assert list(challenge.jurisdictions.all()) == [jurisdiction]
+
+
+def test_a_jurisdiction_no_record_uses_is_deleted_with_its_history(staff_api, staff):
+    jurisdiction = factories.JurisdictionFactory()
+
+    assert staff_api.delete(f"/api/v1/jurisdictions/{jurisdiction.code}/").status_code == 204
+    assert not Jurisdiction.objects.filter(pk=jurisdiction.pk).exists()
+    assert Jurisdiction.history.filter(id=jurisdiction.pk, history_type="-").get().history_user == staff
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [

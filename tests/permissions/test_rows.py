@@ -377,6 +377,7 @@ def test_a_contributors_story_is_submitted_and_stays_so(world):
     published = alice.patch(
         f"/api/v1/stories/{world.story.pk}/", {"state": "published", "published_on": "2020-06-01"}, format="json"
     )
+    approved = alice.post(f"/api/v1/stories/{world.story.pk}/approve/")
     created = alice.post(
         "/api/v1/stories/",
         {
@@ -390,8 +391,11 @@ def test_a_contributors_story_is_submitted_and_stays_so(world):
         format="json",
     )
 
-    assert published.status_code == 403
-    assert UserStory.objects.get(pk=world.story.pk).state == "submitted"
+    # Neither field is theirs to write (the state is the secretariat's actions'): both are ignored.
+    assert published.status_code == 200
+    assert approved.status_code == 403
+    story = UserStory.objects.get(pk=world.story.pk)
+    assert (story.state, story.published_on) == ("submitted", None)
     assert created.status_code == 201
     assert UserStory.objects.get(slug="ours").state == "submitted"
 

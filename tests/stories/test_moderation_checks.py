@@ -177,16 +177,26 @@ def test_the_api_publishes_a_complete_story_and_leaves_a_published_one_as_it_is(
     assert again.json()["published_on"] == "2020-06-15"
 
 
-def test_writing_the_published_state_through_the_api_checks_the_same(staff_api):
+def test_a_write_of_the_state_through_the_api_publishes_nothing(staff_api):
+    # The state is the moderation actions' (tests/stories/test_story_state_rules.py).
     story = UserStoryFactory(title_fr="", state=StoryState.APPROVED, published_on=None)
 
-    response = staff_api.patch(
-        f"/api/v1/stories/{story.pk}/", {"state": "published", "published_on": "2020-06-01"}, format="json"
-    )
+    response = staff_api.patch(f"/api/v1/stories/{story.pk}/", {"state": "published"}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["state"] == StoryState.APPROVED
+    story.refresh_from_db()
+    assert (story.state, story.published_on) == (StoryState.APPROVED, None)
+
+
+def test_a_published_story_keeps_its_french_title_through_the_api(staff_api):
+    story = UserStoryFactory(published_on=datetime.date(2020, 6, 15))
+
+    response = staff_api.patch(f"/api/v1/stories/{story.pk}/", {"title_fr": ""}, format="json")
 
     assert response.status_code == 400
     assert response.json() == {"title_fr": ["A published story needs its title in French."]}
-    assert UserStory.objects.get(pk=story.pk).state == StoryState.APPROVED
+    assert UserStory.objects.get(pk=story.pk).title_fr == story.title_fr
 
 
 # The submitter is told of the decision, in their language
