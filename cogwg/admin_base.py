@@ -457,6 +457,13 @@ class TrackedTranslationAdmin(OptimisticConcurrencyMixin, SimpleHistoryAdmin, Tr
         if not permissions.visible_versions(request.user, self.model, versions).exists():
             raise PermissionDenied
 
+    def history_view_title(self, request, obj):
+        # simple_history's titles, in the project's catalogue: its own French reads
+        # « Historique de vue » for a reader who may not revert.
+        if self.revert_disabled(request, obj):
+            return _("View history: %s") % obj
+        return _("Change history: %s") % obj
+
     def revert_disabled(self, request, obj=None):
         # simple_history asks it of the version shown; a revert changes the record as it is
         # now (a closed period's version is of an open one), and a deleted record is not
