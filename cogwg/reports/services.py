@@ -166,6 +166,16 @@ def report_file_requeue(*, file: StatusReportFile, by=None) -> StatusReportFile:
     file.status = RenderStatus.PENDING
     file.error = ""
     file.save(update_fields=["status", "error", "modified_at"])
+    # The file keeps no history of its own: the log says who asked (the site itself when a
+    # reader found it lost from storage).
+    logger.info(
+        "status report file %s (report %s, %s %s) queued to be rendered again by %s",
+        file.pk,
+        file.report_id,
+        file.format,
+        file.language,
+        by.get_username() if by is not None else "the site",
+    )
     _enqueue_on_commit([file.pk])
     return file
 

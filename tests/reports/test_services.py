@@ -1,6 +1,7 @@
 import datetime
 import hashlib
 import json
+import logging
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -85,6 +86,19 @@ def test_changing_the_data_after_freezing_changes_nothing_in_the_report(plan, dr
     assert report.checksum == checksum == content_checksum(report.content)
     # The data did change: a report built now would differ.
     assert content_checksum(build_content(report=report)) != checksum
+
+
+def test_who_asked_for_a_file_to_be_rendered_again_is_logged(draft_report, staff, caplog):
+    report = report_freeze(report=draft_report, by=staff)
+    file = report.files.get(format=ReportFormat.CSV, language="en")
+
+    with caplog.at_level(logging.INFO, logger="cogwg.reports.services"):
+        report_file_requeue(file=file, by=staff)
+
+    assert (
+        f"status report file {file.pk} (report {report.pk}, csv en) queued to be rendered again by {staff.username}"
+        in caplog.messages
+    )
 
 
 def test_rerendering_a_frozen_report_keeps_its_content_and_checksum(
