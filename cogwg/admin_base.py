@@ -21,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
-from django.utils.text import get_text_list
+from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -457,6 +457,31 @@ class TrackedTranslationAdmin(OptimisticConcurrencyMixin, SimpleHistoryAdmin, Tr
         if not permissions.visible_versions(request.user, self.model, versions).exists():
             raise PermissionDenied
 
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what a deletion takes with it, where the links of a
+        many-to-many field (rows of the table Django makes for it, which it names in
+        English: "Challenge-jurisdiction relationship: Challenge_jurisdictions object (3)")
+        read as the record at the link's other end, in the page's language: "Jurisdiction:
+        Ontario (only its link to this record)". One query per many-to-many field."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        relabelled, counts = {}, {}
+        for through, own, other in _many_to_many_links(self.model):
+            rows = through._default_manager.filter(**{f"{own}__in": list(objs)}).select_related(other)
+            for row in rows:
+                record = getattr(row, other)
+                relabelled[f"{capfirst(through._meta.verbose_name)}: {row}"] = gettext(
+                    "%(model)s: %(record)s (only its link to this record)"
+                ) % {"model": capfirst(record._meta.verbose_name), "record": record}
+            counts[through._meta.verbose_name_plural] = gettext("Links to %(records)s") % {
+                "records": through._meta.get_field(other).related_model._meta.verbose_name_plural
+            }
+        return (
+            _relabel(to_delete, relabelled),
+            {counts.get(name, name): count for name, count in model_count.items()},
+            perms_needed,
+            protected,
+        )
+
     def history_view_title(self, request, obj):
         # simple_history's titles, in the project's catalogue: its own French reads
         # « Historique de vue » for a reader who may not revert.
@@ -789,3 +814,24 @@ class PublicationAdminMixin:
             self.unpublish_records(request, records)
         if submitting:
             record_submit(record=obj, by=request.user)
+
+
+def _many_to_many_links(model):
+    """(table, the column naming ``model``'s record, the column naming the other end) of
+    each many-to-many field of ``model`` or pointing at it, whose table Django made."""
+    for related in model._meta.get_fields():
+        if not related.many_to_many:
+            continue
+        forward = related if related.concrete else related.field
+        through = forward.remote_field.through
+        if not through._meta.auto_created or forward.model is forward.related_model:
+            continue
+        if related.concrete:
+            yield through, forward.m2m_field_name(), forward.m2m_reverse_field_name()
+        else:
+            yield through, forward.m2m_reverse_field_name(), forward.m2m_field_name()
+
+
+def _relabel(items, labels):
+    """The nested list of ``get_deleted_objects`` with the strings in ``labels`` replaced."""
+    return [_relabel(item, labels) if isinstance(item, list) else labels.get(item, item) for item in items]
