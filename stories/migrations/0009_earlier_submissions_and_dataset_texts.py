@@ -4,8 +4,9 @@
   language is what marks a public submission once its sender's name and address are
   erased (cogwg.permissions.FILED_STORY), and without it such a story would be taken for
   one a contributor filed, and shown to its jurisdiction's contributors. The form wrote the
-  title in its own language only (stories.services.story_submit): French when only the
-  French title is there, English otherwise.
+  title in its own language only (stories.services.story_submit): the story's first
+  version says which (French when only the French title is there, English otherwise),
+  whatever the secretariat translated since; the story and all its versions get it.
 - 0002 made a dataset's publisher and description translated without copying the single
   columns: a dataset added before it and never harvested since showed neither. They are
   copied into the English column, as modeltranslation's update_translation_fields does.
@@ -16,14 +17,26 @@ from django.db import migrations
 from django.db.models import Q
 
 SENT_BY_THE_PUBLIC = (~Q(submitter_email="") | ~Q(submitter_name="")) & Q(submitter_language="")
-ONLY_IN_FRENCH = ~Q(title_fr="") & ~Q(title_fr=None) & (Q(title_en="") | Q(title_en=None))
+
+
+def _language(version) -> str:
+    return "fr" if version.title_fr and not version.title_en else "en"
 
 
 def fill_in(apps, schema_editor):
-    for name in ("UserStory", "HistoricalUserStory"):
-        stories = apps.get_model("stories", name).objects.filter(SENT_BY_THE_PUBLIC)
-        stories.filter(ONLY_IN_FRENCH).update(submitter_language="fr")
-        stories.update(submitter_language="en")
+    UserStory = apps.get_model("stories", "UserStory")
+    HistoricalUserStory = apps.get_model("stories", "HistoricalUserStory")
+    sent = HistoricalUserStory.objects.filter(SENT_BY_THE_PUBLIC).values("id").distinct()
+    ids = set(UserStory.objects.filter(SENT_BY_THE_PUBLIC).values_list("pk", flat=True)) | {row["id"] for row in sent}
+    for story_id in sorted(ids):
+        first = (
+            HistoricalUserStory.objects.filter(id=story_id).order_by("history_date", "history_id").first()
+            or UserStory.objects.filter(pk=story_id).first()
+        )
+        language = _language(first)
+        # Its sender erased since (the live row, some versions) still sent it.
+        UserStory.objects.filter(pk=story_id, submitter_language="").update(submitter_language=language)
+        HistoricalUserStory.objects.filter(id=story_id, submitter_language="").update(submitter_language=language)
     # In SQL: the translated models' managers would read "publisher" as the reader's
     # language's column.
     with schema_editor.connection.cursor() as cursor:

@@ -40,6 +40,24 @@ def test_stories_the_public_sent_get_the_language_of_their_form_and_filed_ones_n
     assert set(UserStory.history.filter(id=french.pk).values_list("submitter_language", flat=True)) == {"fr"}
 
 
+def test_the_language_is_the_first_versions_though_the_story_was_translated_or_erased_since():
+    translated = UserStoryFactory(title_en="", title_fr="Mon récit", state="submitted", submitter_email="a@example.ca")
+    translated.title_en = "My story"  # the secretariat's translation, before publishing
+    translated.save()
+    erased = UserStoryFactory(title_en="", title_fr="Autobus", state="rejected", submitter_email="b@example.ca")
+    erased.submitter_email = ""  # erased on request, before the language was recorded
+    erased.save()
+    UserStory.objects.update(submitter_language="")
+    UserStory.history.update(submitter_language="")
+
+    fill_in()
+
+    for story in (translated, erased):
+        assert set(UserStory.history.filter(id=story.pk).values_list("submitter_language", flat=True)) == {"fr"}
+        assert UserStory.objects.get(pk=story.pk).submitter_language == "fr"
+    assert not UserStory.objects.filter(FILED_STORY).exists()
+
+
 def test_a_dataset_from_before_the_translation_shows_its_publisher_and_description_again():
     old = DatasetFactory()
     harvested = DatasetFactory(publisher_en="Statistics Canada", publisher_fr="Statistique Canada")
