@@ -39,11 +39,11 @@ class OTPLoginForm(OTPAdminAuthenticationForm):
 
 class LabelledAutocompleteJsonView(AutocompleteJsonView):
     """The answers of a search box labelled as the lists of choices are
-    (``workplan.admin.CHOICE_LABELS``): a priority by its plan ("2021 · 3. …"), a milestone
+    (``workplan.admin_fields.CHOICE_LABELS``): a priority by its plan ("2021 · 3. …"), a milestone
     by its priority's number, read with the results (one query)."""
 
     def get_queryset(self):
-        from workplan.admin import CHOICE_LABELS
+        from workplan.admin_fields import CHOICE_LABELS
 
         queryset = super().get_queryset()
         if queryset.model in CHOICE_LABELS:
@@ -51,7 +51,7 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
         return queryset
 
     def serialize_result(self, obj, to_field_name):
-        from workplan.admin import CHOICE_LABELS
+        from workplan.admin_fields import CHOICE_LABELS
 
         result = super().serialize_result(obj, to_field_name)
         if type(obj) in CHOICE_LABELS:

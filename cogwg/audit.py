@@ -1,6 +1,6 @@
 """Recent changes across every record, for the secretariat's audit page: who, when, which
 model and record, and which fields changed, read from django-simple-history's tables.
-The History pages (cogwg/admin_base.py) compare and show a record's versions with the
+The History pages (cogwg/admin_history.py) compare and show a record's versions with the
 same functions, so both pages list the same fields with the same values.
 
 The histories are merged in the database (one UNION ALL of every historical table, ordered

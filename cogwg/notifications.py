@@ -1,6 +1,6 @@
 """E-mails of the review before publishing (cogwg/services.py): the secretariat is told
 when a record is submitted (a user story too, sent through the public form or filed by a
-contributor: stories/services.py); the contributor who submitted it (or the author of a
+contributor: stories/services/submissions.py); the contributor who submitted it (or the author of a
 progress update) when it is published or returned for changes, with the comment.
 
 The services call ``enqueue``: a Celery task (cogwg/notification_tasks.py) sends the

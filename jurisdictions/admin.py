@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
 from cogwg import permissions
-from cogwg.admin_base import HTTPS_URLS, PublicationAdminMixin, TrackedTranslationAdmin, VisibleRowsInlineMixin
+from cogwg.admin_base import HTTPS_URLS, TrackedTranslationAdmin, VisibleRowsInlineMixin
 from cogwg.admin_export import ExportMixin
-from workplan.admin import ChoiceLabelsMixin, PrivateFieldsMixin
+from cogwg.admin_publication import PublicationAdminMixin
+from workplan.admin_fields import ChoiceLabelsMixin, PrivateFieldsMixin
 
 from .models import Accomplishment, AccomplishmentLink, Challenge, Contributor, Jurisdiction
 from .services import challenges_listing, jurisdictions_delete

@@ -22,7 +22,7 @@ from cogwg import permissions
 from cogwg.admin_base import TrackedTranslationAdmin
 from cogwg.admin_export import ExportMixin
 from cogwg.templatetags.admin_counts import model_name_for_count
-from workplan.admin import ChoiceLabelsMixin, PrivateFieldsMixin
+from workplan.admin_fields import ChoiceLabelsMixin, PrivateFieldsMixin
 
 from .admin_ckan import DatasetCkanAdminMixin
 from .choices import StoryState

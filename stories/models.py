@@ -163,7 +163,7 @@ class UserStory(TimeStampedModel):
     leave the admin (and the e-mails to the submitter about their story, in
     ``submitter_language``: stories/notifications.py), and are erased on request, with the
     story, and some time after it is rejected, in the story and in its history
-    (stories/services.py, cogwg/retention.py). A story sent through the public form
+    (stories/services/privacy.py, cogwg/retention.py). A story sent through the public form
     records when its submitter agreed to its publication and to which version of the
     privacy notice (``consent_given_at``, ``consent_notice_version``); one filed by the
     secretariat or a contributor has neither."""

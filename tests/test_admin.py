@@ -51,7 +51,7 @@ from tests.factories import (
     UserStoryFactory,
     WorkPlanFactory,
 )
-from workplan.admin import ProgressUpdatePostForm
+from workplan.admin_forms import ProgressUpdatePostForm
 from workplan.choices import MilestoneStatus
 from workplan.models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
 

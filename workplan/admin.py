@@ -4,234 +4,33 @@ A milestone's status, progress and completion date follow its published progress
 updates: they are read-only here. A new update, added under its milestone or on its own
 page, is saved by ``milestone_post_update``; publishing or withdrawing one goes through
 ``progress_update_publish`` / ``progress_update_unpublish``.
+
+Its forms and formsets are in workplan/admin_forms.py, its inlines in
+workplan/admin_inlines.py; the labels of priorities and milestones, an update's author
+and the fields kept from others' filters (shared with the other apps' admins) in
+workplan/admin_fields.py.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, Value, When
-from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from cogwg import permissions
-from cogwg.admin_base import (
-    COMPACT_TEXT,
-    LabelledFormSet,
-    PublicationAdminMixin,
-    TrackedTranslationAdmin,
-    VisibleRelatedFieldListFilter,
-    VisibleRowsInlineMixin,
-)
+from cogwg.admin_base import TrackedTranslationAdmin
 from cogwg.admin_export import ExportMixin
+from cogwg.admin_publication import PublicationAdminMixin
 from cogwg.choices import PublicationState
 from cogwg.cycles import progress_update_is_locked, progress_updates_locked
 
 from . import selectors
+from .admin_fields import ChoiceLabelsMixin, PriorityListFilter, PrivateFieldsMixin, shown_author, with_shown_author
+from .admin_forms import ProgressUpdateCorrectionForm, ProgressUpdatePostForm
+from .admin_inlines import MilestoneInline, PriorityInline, ProgressLogInline, ProgressPostInline, SeatInline
 from .choices import SeatRole
 from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
-
-# The service's own checks, so that a bad update is a form error rather than a failed save.
-from .services import (
-    milestone_post_update,
-    priorities_make_room,
-    progress_update_publish,
-    progress_update_unpublish,
-    progress_update_validate,
-    seats_vacate,
-    work_plan_rollover,
-    work_plan_save,
-)
-
-# Choices of priorities and milestones
-
-
-def priority_choice_label(priority):
-    """A priority as the admin offers it, after its plan's slug ("2021 · 3. …"): after a
-    roll-over two plans have a priority of each number and title. (``str(priority)``, which
-    the pages, sheets and messages print, stays "3. …".)"""
-    return f"{priority.work_plan.slug} · {priority}"
-
-
-def milestone_choice_label(milestone):
-    """A milestone as the admin offers it, with its priority's number: each priority has
-    milestones due the same months."""
-    return _("Priority %(number)s · %(due)s: %(description)s") % {
-        "number": milestone.priority.number,
-        "due": milestone.due_label,
-        "description": milestone.description[:60],
-    }
-
-
-# What each label reads, selected with the choices (one query, whatever their number).
-CHOICE_LABELS = {Priority: (priority_choice_label, "work_plan"), Milestone: (milestone_choice_label, "priority")}
-
-
-def labelled_choices(formfield):
-    """``formfield``, a choice of priority or milestone, with the labels above."""
-    model = getattr(getattr(formfield, "queryset", None), "model", None)
-    if model in CHOICE_LABELS:
-        label, related = CHOICE_LABELS[model]
-        formfield.queryset = formfield.queryset.select_related(related)
-        formfield.label_from_instance = label
-    return formfield
-
-
-class ChoiceLabelsMixin:
-    """Priorities and milestones offered under the labels above. Put it before the
-    admin's base class."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        return None if formfield is None else labelled_choices(formfield)
-
-
-class PriorityListFilter(VisibleRelatedFieldListFilter):
-    """Filter by priority, named as in the choices (by plan, then number)."""
-
-    def field_choices(self, field, request, model_admin):
-        priorities = Priority.objects.select_related("work_plan").order_by("-work_plan__start_date", "number")
-        priorities = permissions.visible(request.user, priorities)
-        return [(priority.pk, priority_choice_label(priority)) for priority in priorities]
-
-
-# The author of an update
-
-
-def with_shown_author(queryset, user):
-    """``queryset``'s updates, each with ``shown_author``: its author's user name, for the
-    secretariat and for the contributors of the update's jurisdiction, None for others.
-    It is ``permissions.can_view_review``'s rule (the review, author included, is between
-    a record's jurisdictions and the secretariat), read with the rows instead of a query
-    per row."""
-    author = F(f"author__{get_user_model().USERNAME_FIELD}")
-    if not permissions.is_secretariat(user):
-        author = Case(When(jurisdiction__in=permissions.jurisdiction_ids(user), then=author), default=Value(None))
-    return queryset.annotate(shown_author=author)
-
-
-@admin.display(description=_("author"), ordering="shown_author")
-def shown_author(obj):
-    return getattr(obj, "shown_author", None) or "—"
-
-
-class PrivateFieldsMixin:
-    """``private_fields`` are for the secretariat (and, where the admin says so, the
-    record's own jurisdiction) to read: for others, a change list, and so its export,
-    refuses a filter on them typed into its address. Django takes a filter on any of a
-    model's own fields, and ``?contact_email__startswith=a`` would tell, row by row, what
-    the pages hide. Put it before the admin's base class."""
-
-    private_fields = ()
-
-    def lookup_allowed(self, lookup, value, request):
-        if self.private_fields and not permissions.is_secretariat(request.user):
-            fields = [self.opts.get_field(name) for name in self.private_fields]
-            if lookup.split(LOOKUP_SEP, 1)[0] in {name for field in fields for name in (field.name, field.attname)}:
-                return False
-        return super().lookup_allowed(lookup, value, request)
-
-
-def check_as_posted(form, cleaned_data, *, milestone):
-    """The rules of posting an update (``progress_update_validate``) on ``form``'s date,
-    status and progress, once each is valid on its own: a new update's, or a draft's
-    being corrected. Their errors are the form's."""
-    if {"reported_on", "status", "progress"} <= cleaned_data.keys():
-        try:
-            progress_update_validate(
-                milestone=milestone,
-                reported_on=cleaned_data["reported_on"],
-                status=cleaned_data["status"],
-                progress=cleaned_data["progress"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-
-
-class ProgressUpdatePostForm(forms.ModelForm):
-    """A new progress update: parsed and checked here, saved by the service."""
-
-    publish = forms.BooleanField(
-        label=_("publish now"),
-        required=False,
-        initial=True,
-        help_text=_("A published update moves the milestone's status and progress; a draft waits for review."),
-    )
-
-    class Meta:
-        model = ProgressUpdate
-        fields = ("milestone", "reported_on", "status", "progress", "note_en", "note_fr", "jurisdiction")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.initial.get("reported_on"):
-            self.initial["reported_on"] = timezone.localdate()
-        field = self.fields.get("jurisdiction")
-        if field is not None and not self.initial.get("jurisdiction"):
-            # One who reports for one jurisdiction reports for it (as the sheet upload does).
-            jurisdictions = list(field.queryset[:2])
-            if len(jurisdictions) == 1:
-                self.initial["jurisdiction"] = jurisdictions[0].pk
-
-    def clean(self):
-        cleaned_data = super().clean()
-        check_as_posted(self, cleaned_data, milestone=cleaned_data.get("milestone"))
-        return cleaned_data
-
-    def post(self, *, milestone, by, publish=None):
-        """Post the update through the service; ``publish`` overrides the form's choice
-        (False for those who may not publish)."""
-        data = self.cleaned_data
-        if publish is None:
-            publish = data.get("publish", False)
-        return milestone_post_update(
-            milestone=milestone,
-            reported_on=data["reported_on"],
-            status=data["status"],
-            progress=data["progress"],
-            note_en=data.get("note_en") or "",
-            note_fr=data.get("note_fr") or "",
-            by=by,
-            jurisdiction=data.get("jurisdiction"),
-            publish=publish,
-        )
-
-
-def _changed_rows(formset, *fields):
-    """The stored rows of ``formset`` whose form changes one of ``fields``."""
-    return [
-        form.instance.pk
-        for form in formset.initial_forms
-        if form.instance.pk and set(fields) & set(form.changed_data) and not formset._should_delete_form(form)
-    ]
-
-
-class PriorityFormSet(LabelledFormSet):
-    def save(self, commit=True):
-        # Priorities renumbered together (two swapped, say) are saved one at a time, and
-        # each must be unique in its plan at every step: move them out of the way first.
-        if commit and (moved := _changed_rows(self, "number")):
-            wanted = [form.cleaned_data.get("number") or 0 for form in self.forms if form.cleaned_data]
-            priorities_make_room(work_plan=self.instance, priority_ids=moved, numbers=wanted)
-        return super().save(commit)
-
-
-class PriorityInline(VisibleRowsInlineMixin, TranslationTabularInline):
-    """The plan's priorities at a glance; a priority (with its issue and outcome) is
-    added and edited on its own page."""
-
-    model = Priority
-    formset = PriorityFormSet
-    fields = ("number", "title_en", "title_fr", "slug")
-    show_change_link = True
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+from .services import progress_update_publish, progress_update_unpublish, work_plan_rollover, work_plan_save
 
 
 @admin.register(WorkPlan)
@@ -281,51 +80,6 @@ class WorkPlanAdmin(TrackedTranslationAdmin):
         for closed in work_plan_save(work_plan=obj, by=request.user):
             message = _("%(old)s was closed: %(new)s is now the active plan.") % {"old": closed, "new": obj}
             self.message_user(request, message, messages.INFO)
-
-
-class SeatFormSet(LabelledFormSet):
-    """A jurisdiction holds one seat of each role on a priority: checked across the
-    table's rows, new ones included (Django checks a conditional uniqueness per row, against
-    what is stored)."""
-
-    def clean(self):
-        super().clean()
-        seats = set()
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or self._should_delete_form(form) or data.get("jurisdiction") is None:
-                continue
-            seat = (data.get("role"), data["jurisdiction"])
-            if seat in seats:
-                raise ValidationError(
-                    _("Two “%(role)s” seats go to %(jurisdiction)s: a jurisdiction holds one seat of each role."),
-                    params={"jurisdiction": seat[1], "role": SeatRole(seat[0]).label},
-                    code="duplicate_seat",
-                )
-            seats.add(seat)
-
-    def save(self, commit=True):
-        # Seats that trade jurisdictions or roles are saved one at a time: free them first.
-        if commit and (moved := _changed_rows(self, "jurisdiction", "role")):
-            seats_vacate(priority=self.instance, seat_ids=moved)
-        return super().save(commit)
-
-
-class SeatInline(VisibleRowsInlineMixin, TranslationTabularInline):
-    model = Assignment
-    formset = SeatFormSet
-    fields = ("role", "jurisdiction", "organization_en", "organization_fr", "confirmed", "order")
-    autocomplete_fields = ("jurisdiction",)
-    extra = 0
-
-
-class MilestoneInline(VisibleRowsInlineMixin, TranslationTabularInline):
-    model = Milestone
-    fields = ("due_date", "description_en", "description_fr", "kind", "order", "status", "progress")
-    readonly_fields = ("status", "progress")
-    formfield_overrides = COMPACT_TEXT
-    show_change_link = True
-    extra = 0
 
 
 def seat_holders(priority, role):
@@ -434,56 +188,6 @@ class AssignmentAdmin(PrivateFieldsMixin, ChoiceLabelsMixin, TrackedTranslationA
         ]
 
 
-class ProgressLogInline(VisibleRowsInlineMixin, TranslationTabularInline):
-    """The milestone's updates as they were posted, newest first. Each is published or
-    withdrawn on its own page."""
-
-    model = ProgressUpdate
-    verbose_name_plural = _("progress log")
-    fields = (
-        "reported_on",
-        "status",
-        "progress",
-        "note_en",
-        "note_fr",
-        "jurisdiction",
-        "shown_author",
-        "publication_state",
-    )
-    readonly_fields = fields
-    ordering = ("-reported_on", "-created_at", "-pk")
-    show_change_link = True
-    extra = 0
-    can_delete = False
-
-    shown_author = staticmethod(shown_author)
-
-    def get_queryset(self, request):
-        return with_shown_author(super().get_queryset(request).select_related("jurisdiction"), request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ProgressPostInline(VisibleRowsInlineMixin, TranslationStackedInline):
-    """Posting new updates: saved by ``MilestoneAdmin.save_formset`` through the service."""
-
-    model = ProgressUpdate
-    form = ProgressUpdatePostForm
-    verbose_name = _("new progress update")
-    verbose_name_plural = _("post a progress update")
-    fields = ("reported_on", ("status", "progress"), ("note_en", "note_fr"), "jurisdiction", "publish")
-    autocomplete_fields = ("jurisdiction",)
-    extra = 1
-    can_delete = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).none()
-
-
 @admin.register(Milestone)
 class MilestoneAdmin(ExportMixin, ChoiceLabelsMixin, TrackedTranslationAdmin):
     list_display = ("__str__", "priority", "due_date", "kind", "status", "progress", "is_overdue")
@@ -540,16 +244,6 @@ class MilestoneAdmin(ExportMixin, ChoiceLabelsMixin, TrackedTranslationAdmin):
         ]
         formset.changed_objects, formset.deleted_objects = [], []
         return None
-
-
-class ProgressUpdateCorrectionForm(forms.ModelForm):
-    """An update on its own page: while a draft or returned for changes, its date, status
-    and progress are corrected here, checked as posting them is."""
-
-    def clean(self):
-        cleaned_data = super().clean()
-        check_as_posted(self, cleaned_data, milestone=self.instance.milestone)
-        return cleaned_data
 
 
 @admin.register(ProgressUpdate)

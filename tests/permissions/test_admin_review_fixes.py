@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from cogwg.admin_base import PublicationAdminMixin
+from cogwg.admin_publication import PublicationAdminMixin
 from cogwg.choices import PublicationState
 from jurisdictions.models import Accomplishment
 from tests.factories import AccomplishmentFactory, ChallengeFactory, JurisdictionFactory

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cogwg import admin_base
+from cogwg import admin_publication
 from cogwg.choices import PublicationState, ReportingPeriodStatus
 from cogwg.models import Meeting, NextStep, ReportingPeriod
 from cogwg.services import record_submit, records_publish
@@ -196,7 +196,7 @@ def test_a_services_refusal_on_save_is_a_form_error_and_nothing_is_written(world
     def refuse(**kwargs):
         raise ValidationError({"comment": "Refused by the service."})
 
-    monkeypatch.setattr(admin_base, "record_return", refuse)
+    monkeypatch.setattr(admin_publication, "record_return", refuse)
     admin_client(client, world.users.secretariat)
     address = url(Accomplishment, "change", accomplishment.pk)
     data = form_data(client.get(address)) | {

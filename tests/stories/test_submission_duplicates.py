@@ -8,9 +8,8 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
-from stories import services
 from stories.models import UserStory
-from stories.services import RESUBMISSION_WINDOW, story_submit
+from stories.services import RESUBMISSION_WINDOW, story_submit, submissions
 from tests.factories import JurisdictionFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,13 +105,13 @@ def test_a_slug_taken_between_the_check_and_the_save_is_retried(monkeypatch):
         slug="bus-data-app", title_en="Other", summary_en="Other", user_type="media", impact="social"
     )
     checks = []
-    slug_taken = services._slug_taken
+    slug_taken = submissions._slug_taken
 
     def checked_before_the_other_insert(slug):
         checks.append(slug)
         return False if len(checks) == 1 else slug_taken(slug)
 
-    monkeypatch.setattr(services, "_slug_taken", checked_before_the_other_insert)
+    monkeypatch.setattr(submissions, "_slug_taken", checked_before_the_other_insert)
 
     story = submitted(submitter_email="racer@example.org")
 

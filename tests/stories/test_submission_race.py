@@ -1,7 +1,7 @@
 """Two identical stories sent at the same instant (a double click that reaches two web
 processes) are stored once on PostgreSQL too, where two transactions would both find no
 earlier story and both store theirs: identical submissions take turns on an advisory lock
-(stories.services._take_turns_with_identical_submissions); different ones do not wait.
+(stories.services.submissions._take_turns_with_identical_submissions); different ones do not wait.
 
 The race is made certain rather than hoped for: the first submission stops right after
 its look-up, and the second is sent while it waits.
@@ -23,8 +23,8 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from stories import services
 from stories.models import UserStory
+from stories.services import submissions
 from tests.conftest import port_open, skip_or_fail
 
 pytestmark = pytest.mark.services
@@ -51,7 +51,7 @@ def submission_locks(*, granted: bool) -> int:
         cursor.execute(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objsubid = 2"
             " AND granted = %s AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-            [services.SUBMISSION_LOCK_SPACE, granted],
+            [submissions.SUBMISSION_LOCK_SPACE, granted],
         )
         return cursor.fetchone()[0]
 
@@ -75,7 +75,7 @@ def race(monkeypatch, first, second):
     finished or waits on a lock. Returns (what each submission returned or raised, whether
     ``second`` finished while ``first`` was stopped)."""
     looked_up, go_on = threading.Event(), threading.Event()
-    look_up = services._earlier_submission
+    look_up = submissions._earlier_submission
 
     def stopping_after_the_look_up(**kwargs):
         found = look_up(**kwargs)
@@ -84,12 +84,12 @@ def race(monkeypatch, first, second):
             go_on.wait(WAIT)
         return found
 
-    monkeypatch.setattr(services, "_earlier_submission", stopping_after_the_look_up)
+    monkeypatch.setattr(submissions, "_earlier_submission", stopping_after_the_look_up)
     results = {}
 
     def submit(name, changes):
         try:
-            results[name] = services.story_submit(**(SUBMISSION | changes))
+            results[name] = submissions.story_submit(**(SUBMISSION | changes))
         except Exception as error:  # reported by the assertions, not lost in the thread
             results[name] = error
         finally:
@@ -146,19 +146,19 @@ def test_two_different_submissions_at_the_same_instant_are_both_stored_without_w
 @pytest.mark.skipif(not ON_POSTGRESQL, reason=ON_SQLITE)
 @pytest.mark.django_db(transaction=True)
 def test_no_lock_is_left_once_the_submission_commits():
-    services.story_submit(**SUBMISSION)
+    submissions.story_submit(**SUBMISSION)
 
     assert submission_locks(granted=True) == submission_locks(granted=False) == 0
 
 
 def test_the_key_is_the_same_for_the_address_in_any_case_and_differs_with_the_text():
-    key = services._submission_key(email="dev@example.org", title="Bus data app", summary="An app.")
+    key = submissions._submission_key(email="dev@example.org", title="Bus data app", summary="An app.")
 
-    assert services._submission_key(email="DEV@Example.org", title="Bus data app", summary="An app.") == key
-    assert services._submission_key(email="dev@example.org", title="Bus data app 2", summary="An app.") != key
-    assert services._submission_key(email="dev@example.org", title="Bus data app", summary="An app!") != key
+    assert submissions._submission_key(email="DEV@Example.org", title="Bus data app", summary="An app.") == key
+    assert submissions._submission_key(email="dev@example.org", title="Bus data app 2", summary="An app.") != key
+    assert submissions._submission_key(email="dev@example.org", title="Bus data app", summary="An app!") != key
     # Fields are not run together: moving text from the title to the summary is another story.
-    assert services._submission_key(email="dev@example.org", title="Bus data", summary="app\nAn app.") != key
+    assert submissions._submission_key(email="dev@example.org", title="Bus data", summary="app\nAn app.") != key
     assert -(2**31) <= key < 2**31  # a PostgreSQL integer
 
 

@@ -1,0 +1,243 @@
+"""The review of a publishable record in the admin, through the services
+(cogwg/services.py): contributors submit their drafts, in bulk or with the change form's
+"Save and submit for review"; the secretariat publishes, returns for changes (with a
+comment, asked on a page of its own) and unpublishes, in bulk or by choosing the
+publication state in the change form. The review's fields are shown only to those it
+concerns (``permissions.can_view_review``)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import permissions
+from .choices import PublicationState
+from .services import SUBMITTABLE_STATES, record_return, record_submit, records_publish, records_unpublish
+from .templatetags.admin_counts import model_name_for_count
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should change"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text=_("E-mailed to whoever submitted each record, and kept on the record."),
+    )
+
+
+# The name of the change form's "Save and submit for review" button (admin/submit_line.html).
+SUBMIT_FOR_REVIEW = "_submit_for_review"
+
+
+class PublicationAdminMixin:
+    """The review, in bulk or from the change form, through the services: contributors
+    submit their drafts; the secretariat publishes, returns for changes (with a comment)
+    and unpublishes. Put it before ``TrackedTranslationAdmin``; override
+    ``publish_records`` and ``unpublish_records`` where publishing does more than flip
+    the state."""
+
+    actions = ["submit_selected", "publish_selected", "return_selected", "unpublish_selected"]
+    service_fields = ("published_at",)
+    publisher_fields = ("publication_state", "published_at", "review_comment")
+    # Shown only to those the review concerns (permissions.can_view_review).
+    review_fields = ("submitted_by", "submitted_at", "review_comment")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or permissions.can_view_review(request.user, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": kept})
+            for name, options in fieldsets
+            if (kept := self._without_review(options["fields"]))
+        ]
+
+    def _without_review(self, fields):
+        kept = []
+        for field in fields:
+            if isinstance(field, list | tuple):
+                field = tuple(name for name in field if name not in self.review_fields)
+                if len(field) == 1:
+                    (field,) = field
+            if field and field not in self.review_fields:
+                kept.append(field)
+        return tuple(kept)
+
+    def publish_records(self, request, queryset):
+        return records_publish(queryset=queryset, by=request.user)
+
+    def unpublish_records(self, request, queryset):
+        return records_unpublish(queryset=queryset, by=request.user)
+
+    def _report(self, request, message, changed, selected, *, left_alone_message=None):
+        """``message`` (in ``ngettext`` for ``changed``) with the count and the items, and
+        a warning for the selected records left alone: ``left_alone_message`` (in
+        ``ngettext``, with ``%(count)d``) says why when the admin knows better than "not in
+        a state for this" (the updates of a closed reporting period). Nothing changed is
+        no success: the count is then only information, next to the warning."""
+        level = messages.SUCCESS if changed else messages.INFO
+        self.message_user(
+            request, message % {"count": changed, "items": model_name_for_count(self.opts, changed)}, level
+        )
+        left_alone = selected - changed
+        if left_alone:
+            message = left_alone_message or ngettext(
+                "%(count)d selected record was not in a state for this and was left as it was.",
+                "%(count)d selected records were not in a state for this and were left as they were.",
+                left_alone,
+            )
+            self.message_user(request, message % {"count": left_alone}, messages.WARNING)
+
+    @admin.action(description=_("Submit selected %(verbose_name_plural)s for review"), permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        records = list(queryset)
+        changed = 0
+        for record in records:
+            if permissions.can_submit(request.user, record):
+                record_submit(record=record, by=request.user)
+                changed += 1
+        message = ngettext(
+            "%(count)d %(items)s was submitted for review.", "%(count)d %(items)s were submitted for review.", changed
+        )
+        self._report(request, message, changed, len(records))
+
+    @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        selected = queryset.count()
+        changed = self.publish_records(request, queryset)
+        message = ngettext("%(count)d %(items)s was published.", "%(count)d %(items)s were published.", changed)
+        self._report(request, message, changed, selected)
+
+    @admin.action(description=_("Return selected %(verbose_name_plural)s for changes"), permissions=["publish"])
+    def return_selected(self, request, queryset):
+        """Asks what should change (a page of its own), then returns each submitted record."""
+        form = ReturnForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            records = list(queryset)
+            submitted = [record for record in records if record.publication_state == PublicationState.SUBMITTED]
+            returned = refused = 0
+            for record in submitted:
+                try:
+                    record_return(record=record, comment=form.cleaned_data["comment"], by=request.user)
+                except ValidationError as error:  # the service's reason, e.g. a closed reporting period
+                    self.message_user(request, f"{record}: {' '.join(error.messages)}", messages.WARNING)
+                    refused += 1
+                else:
+                    returned += 1
+            message = ngettext(
+                "%(count)d %(items)s was returned for changes.",
+                "%(count)d %(items)s were returned for changes.",
+                returned,
+            )
+            self._report(request, message, returned, len(records) - refused)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Return for changes"),
+            "opts": self.opts,
+            "form": form,
+            "queryset": queryset,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/cogwg/return_for_changes.html", context)
+
+    @admin.action(description=_("Unpublish selected %(verbose_name_plural)s"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        selected = queryset.count()
+        changed = self.unpublish_records(request, queryset)
+        message = ngettext("%(count)d %(items)s was unpublished.", "%(count)d %(items)s were unpublished.", changed)
+        self._report(request, message, changed, selected)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        model = self.model
+
+        class ReviewForm(form):
+            def clean(self):
+                cleaned_data = super().clean()
+                wanted = cleaned_data.get("publication_state")
+                if wanted is None:
+                    return cleaned_data
+                # As stored: a version's page (a revert) is built on an earlier state.
+                stored = None
+                if self.instance.pk is not None:
+                    stored = (
+                        model._default_manager.filter(pk=self.instance.pk)
+                        .values_list("publication_state", flat=True)
+                        .first()
+                    )
+                if wanted != PublicationState.RETURNED or stored == PublicationState.RETURNED:
+                    return cleaned_data
+                if stored == PublicationState.SUBMITTED:
+                    if not (cleaned_data.get("review_comment") or "").strip():
+                        self.add_error("review_comment", _("Say what should change before returning it."))
+                elif stored == PublicationState.PUBLISHED:
+                    # record_return takes a submitted record back to whoever submitted it:
+                    # submitting it on the way would name the secretariat as its submitter.
+                    message = _(
+                        "A published record is not under review: it cannot be returned for changes. Choose "
+                        "“%(draft)s” to unpublish it: its contributors can then change it and submit it again."
+                    )
+                    self.add_error("publication_state", message % {"draft": PublicationState.DRAFT.label})
+                else:
+                    message = _("Only a record submitted for review can be returned for changes.")
+                    self.add_error("publication_state", message)
+                return cleaned_data
+
+        return ReviewForm
+
+    def offers_submit(self, request, obj=None) -> bool:
+        """Whether the form offers "Save and submit for review": to a contributor (who
+        does not publish) on a new record or one they may still submit."""
+        if self.has_publish_permission(request) or not self.has_submit_permission(request):
+            return False
+        return obj is None or obj.pk is None or permissions.can_submit(request.user, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["show_submit_for_review"] = self.offers_submit(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if SUBMIT_FOR_REVIEW not in request.POST or not self.offers_submit(request):
+            return
+        # Saved whole (its tables too), then submitted as the action does, by the service.
+        record = self.model._default_manager.get(pk=form.instance.pk)
+        if permissions.can_submit(request.user, record):
+            record_submit(record=record, by=request.user)
+            self.message_user(request, _("It was submitted for review."), messages.SUCCESS)
+        else:
+            self.message_user(request, _("It was saved, but it cannot be submitted for review."), messages.WARNING)
+
+    def save_model(self, request, obj, form, change):
+        if not self.has_publish_permission(request):
+            # The state is the services' (submit action) and the publisher's.
+            super().save_model(request, obj, form, change)
+            return
+        wanted = obj.publication_state
+        stored = PublicationState.DRAFT
+        if change:
+            stored = self.model._default_manager.filter(pk=obj.pk).values_list("publication_state", flat=True).get()
+        publishing = wanted == PublicationState.PUBLISHED != stored
+        unpublishing = stored == PublicationState.PUBLISHED != wanted
+        returning = change and stored == PublicationState.SUBMITTED and wanted == PublicationState.RETURNED
+        # A published record put back under review is unpublished (a draft), then submitted.
+        submitting = change and wanted == PublicationState.SUBMITTED and (stored in SUBMITTABLE_STATES or unpublishing)
+        if publishing or unpublishing or returning or submitting:
+            obj.publication_state = stored
+        super().save_model(request, obj, form, change)
+        if returning:
+            record_return(record=obj, comment=obj.review_comment, by=request.user)
+            return
+        records = self.model._default_manager.filter(pk=obj.pk)
+        if publishing:
+            self.publish_records(request, records)
+            return
+        if unpublishing:
+            # A published record is never returned from here (the form refuses it).
+            self.unpublish_records(request, records)
+        if submitting:
+            record_submit(record=obj, by=request.user)

@@ -1,0 +1,197 @@
+"""Moderation: the secretariat moves stories between states only through these
+services, in the admin (its actions and its change form) as through the API: in bulk
+(``stories_moderate``: publish, reject) or one at a time (``story_move``, and
+``story_publish``, ``story_reject``), under one set of rules (``STORY_MOVES``,
+``story_move_check``). A story is published only once it has its title and summary in both
+languages (``story_publication_gaps``), and its submitter is told of the decision.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
+
+from .. import notifications as submitter_notifications
+from ..choices import StoryState
+from ..models import UserStory
+from .submissions import _datasets_heading
+
+# Where the moderation actions apply; a published or rejected story is left alone.
+REVIEWABLE_STATES = (StoryState.SUBMITTED, StoryState.IN_REVIEW, StoryState.APPROVED)
+
+# What a published story must have, in each language, with what to say when it lacks it.
+REQUIRED_TO_PUBLISH = {
+    "title_en": gettext_lazy("A published story needs its title in English."),
+    "title_fr": gettext_lazy("A published story needs its title in French."),
+    "summary_en": gettext_lazy("A published story needs its summary in English."),
+    "summary_fr": gettext_lazy("A published story needs its summary in French."),
+}
+DATASET_LIST_LEFT = {
+    "story_en": gettext_lazy(
+        "Its English text still lists the datasets the submitter named: link them under "
+        "“Datasets”, then take the list out of the text."
+    ),
+    "story_fr": gettext_lazy(
+        "Its French text still lists the datasets the submitter named: link them under "
+        "“Datasets”, then take the list out of the text."
+    ),
+}
+
+
+# The fields story_publication_gaps reads.
+PUBLICATION_TEXT_FIELDS = (*REQUIRED_TO_PUBLISH, *DATASET_LIST_LEFT)
+
+
+def story_publication_gaps(texts) -> dict[str, str]:
+    """What keeps a story whose text fields are ``texts`` (a mapping, or the story
+    itself) from being published, by field, in the active language: a title or summary
+    missing in either language, or the unchecked list of datasets a submission ends
+    with (``story_submit``) still in its text. Empty when it may be published."""
+
+    def value(name):
+        found = texts.get(name) if isinstance(texts, dict) else getattr(texts, name, "")
+        return (found or "").strip()
+
+    gaps = {name: str(message) for name, message in REQUIRED_TO_PUBLISH.items() if not value(name)}
+    for name, message in DATASET_LIST_LEFT.items():
+        heading = _datasets_heading(name.rsplit("_", 1)[1])
+        if any(line.strip() == heading for line in value(name).splitlines()):
+            gaps[name] = str(message)
+    return gaps
+
+
+# Where the secretariat may move a story from each state. A story a contributor files
+# stays submitted until the secretariat takes it up (cogwg/permissions.py). A published or
+# rejected story goes back under review first (withdrawn from the public, or reconsidered):
+# a rejected story is never published at once.
+STORY_MOVES = {
+    StoryState.SUBMITTED: (StoryState.IN_REVIEW, StoryState.APPROVED, StoryState.PUBLISHED, StoryState.REJECTED),
+    StoryState.IN_REVIEW: (StoryState.APPROVED, StoryState.PUBLISHED, StoryState.REJECTED),
+    StoryState.APPROVED: (StoryState.IN_REVIEW, StoryState.PUBLISHED, StoryState.REJECTED),
+    StoryState.PUBLISHED: (StoryState.IN_REVIEW,),
+    StoryState.REJECTED: (StoryState.IN_REVIEW,),
+}
+REJECTED_NOT_PUBLISHED = gettext_lazy("A rejected story cannot be published: only a story under review can.")
+MOVE_REFUSED = gettext_lazy(
+    "A story in the state “%(current)s” cannot move to “%(wanted)s”. From “%(current)s”, it can move to: %(allowed)s."
+)
+
+
+def story_move_check(*, current: str, wanted: str, texts) -> None:
+    """Raise ValidationError unless a story in the state ``current``, whose text fields
+    are ``texts`` (a mapping, or the story itself), may be in the state ``wanted``: for a
+    move ``STORY_MOVES`` does not allow, an error of the story as a whole; for a published
+    story without what a published story has (``story_publication_gaps``), one error per
+    field. Staying in ``current`` is no move, but a story that stays published must still
+    have what a published story has. The messages are in the active language."""
+    if wanted != current and wanted not in STORY_MOVES[current]:
+        if (current, wanted) == (StoryState.REJECTED, StoryState.PUBLISHED):
+            raise ValidationError(REJECTED_NOT_PUBLISHED, code="rejected")
+        allowed = [StoryState(state).label for state in STORY_MOVES[current]]
+        params = {
+            "current": StoryState(current).label,
+            "wanted": StoryState(wanted).label,
+            # Lazy as the labels are: worded in the language of whoever reads it.
+            "allowed": format_lazy(", ".join(["{}"] * len(allowed)), *allowed),
+        }
+        raise ValidationError(MOVE_REFUSED, code="not_allowed", params=params)
+    if wanted == StoryState.PUBLISHED and (gaps := story_publication_gaps(texts)):
+        raise ValidationError({name: ValidationError(message, code="incomplete") for name, message in gaps.items()})
+
+
+@dataclass
+class Moderation:
+    """What ``stories_moderate`` did: how many stories it moved, and the stories it would
+    not publish, each with what it lacks (``story_publication_gaps``)."""
+
+    changed: int = 0
+    incomplete: list[tuple[UserStory, dict[str, str]]] = field(default_factory=list)
+
+
+def story_decision_announce(*, story: UserStory, previous_state: str) -> None:
+    """Tell whoever sent ``story`` through the public form, once the transaction commits,
+    that it has just been published or not accepted (from a state under review)."""
+    if previous_state not in REVIEWABLE_STATES:
+        return
+    kinds = {
+        StoryState.PUBLISHED: submitter_notifications.PUBLISHED,
+        StoryState.REJECTED: submitter_notifications.REJECTED,
+    }
+    if story.state in kinds:
+        submitter_notifications.enqueue(kind=kinds[story.state], story=story)
+
+
+@transaction.atomic
+def stories_moderate(*, queryset, state, by=None) -> Moderation:
+    """Move the stories of ``queryset`` that may move to ``state`` (``STORY_MOVES``: for
+    published or rejected, the reviewable ones), one save each so that the history shows
+    who did it; the others are left as they were. A story is published only when it has
+    its title and summary in both languages and no unchecked list of datasets in its text
+    (``story_publication_gaps``): the others are left as they were and listed. Whoever
+    sent a story through the public form is told of the decision."""
+    pks = list(queryset.values_list("pk", flat=True))
+    movable = [current for current, moves in STORY_MOVES.items() if state in moves]
+    stories = UserStory.objects.filter(pk__in=pks, state__in=movable).select_for_update()
+    today = timezone.localdate()
+    moderation = Moderation()
+    for story in stories:
+        previous_state = story.state
+        update_fields = ["state", "modified_at"]
+        if state == StoryState.PUBLISHED:
+            if gaps := story_publication_gaps(story):
+                moderation.incomplete.append((story, gaps))
+                continue
+            story.published_on = today
+            update_fields.append("published_on")
+        story.state = state
+        story._history_user = by
+        story.save(update_fields=update_fields)
+        story_decision_announce(story=story, previous_state=previous_state)
+        moderation.changed += 1
+    return moderation
+
+
+@transaction.atomic
+def story_move(*, story: UserStory, state: str, published_on: datetime.date | None = None, by=None) -> UserStory:
+    """Move one story to ``state``, as the secretariat does from the admin's change form
+    and the API's actions: only as ``STORY_MOVES`` allows, and into the published state
+    only with what a published story has (``story_move_check``). A story published gets
+    ``published_on``, today unless given; one withdrawn keeps the date it was published
+    on. Its history records who moved it (``by``), and whoever sent it through the public
+    form is told of a decision. A story already in ``state`` is left as it is.
+
+    Raises ValidationError, and changes nothing, when the move is refused. Returns the
+    story as saved."""
+    stored = UserStory.objects.select_for_update().get(pk=story.pk)
+    if stored.state == state:
+        return stored
+    story_move_check(current=stored.state, wanted=state, texts=stored)
+    previous_state = stored.state
+    stored.state = state
+    update_fields = ["state", "modified_at"]
+    if state == StoryState.PUBLISHED:
+        stored.published_on = published_on or timezone.localdate()
+        update_fields.append("published_on")
+    stored._history_user = by
+    stored.save(update_fields=update_fields)
+    story_decision_announce(story=stored, previous_state=previous_state)
+    return stored
+
+
+def story_publish(*, story: UserStory, published_on: datetime.date | None = None, by=None) -> UserStory:
+    """Publish one story (``story_move``), on ``published_on`` (today unless given); a
+    published story is left as it is. Raises ValidationError, and changes nothing, for a
+    rejected story or one that lacks what a published story has
+    (``story_publication_gaps``). Returns it as saved."""
+    return story_move(story=story, state=StoryState.PUBLISHED, published_on=published_on, by=by)
+
+
+def story_reject(*, story: UserStory, by=None) -> UserStory:
+    """Reject one story under review (``story_move``); a rejected story is left as it is.
+    Raises ValidationError, and changes nothing, for a published story (withdraw it
+    first). Returns it as saved."""
+    return story_move(story=story, state=StoryState.REJECTED, by=by)
