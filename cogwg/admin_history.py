@@ -115,8 +115,16 @@ class HistoryAdminMixin:
             if (inline.model, formset.fk.name) in judged:
                 continue
             judged.add((inline.model, formset.fk.name))
-            exclude = [field.name for field in inline.model._meta.fields if field.name not in formset.form.base_fields]
-            for row in inline.model._default_manager.filter(**{formset.fk.name: stored}):
+            # The rows' own keys are not asked again (a query per key and row: they point
+            # at what they pointed at), and what their rules read comes with them.
+            related = [field.name for field in inline.model._meta.fields if field.many_to_one]
+            exclude = [
+                field.name
+                for field in inline.model._meta.fields
+                if field.name not in formset.form.base_fields or field.name in related
+            ]
+            rows = inline.model._default_manager.filter(**{formset.fk.name: stored})
+            for row in rows.select_related(*(name for name in related if name != formset.fk.name)):
                 setattr(row, formset.fk.name, record)
                 try:
                     row.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)

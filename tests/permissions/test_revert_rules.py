@@ -14,6 +14,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -108,6 +110,27 @@ def test_a_meeting_whose_next_steps_hold_is_reverted(world, client):
 
     assert reverted.status_code == 302
     assert Meeting.objects.get(pk=meeting.pk).date == datetime.date(2020, 6, 15)
+
+
+def test_judging_the_rows_of_a_revert_costs_the_same_queries_whatever_their_number(world, client):
+    """The rows are read at once, and their keys are not checked one by one."""
+    meeting, _step, june = moved_meeting(datetime.date(2020, 7, 31))
+    admin_client(client, world.users.secretariat)
+    address = url(Meeting, "simple_history", meeting.pk, june.history_id)
+    posted = form_data(client.get(address))
+
+    def revert_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(address, posted).status_code == 302
+        return len(queries)
+
+    few = revert_queries()
+    meeting.date = datetime.date(2020, 2, 20)
+    meeting.save()
+    NextStepFactory.create_batch(20, meeting=meeting, owner=world.on, due=datetime.date(2020, 7, 31))
+    posted = form_data(client.get(address))
+
+    assert revert_queries() == few
 
 
 # 2. What a revert leaves as it is, said before and after
