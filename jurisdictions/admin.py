@@ -4,10 +4,12 @@ for which jurisdiction."""
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
@@ -59,9 +61,29 @@ class JurisdictionAdmin(TrackedTranslationAdmin):
         # The challenges that list a jurisdiction keep it from being deleted, as the
         # records protected by the database do (jurisdictions_delete says why): the page
         # names them, linked as Django links those, and offers no confirmation.
+        listing = [self._entry(request, item) for item in challenges_listing(jurisdictions=objs).order_by("pk")]
+        if protecting := self._protecting_counts(objs):
+            # Counted, not listed: a jurisdiction may be named by thousands of updates,
+            # each costing queries to name, for a deletion that will not happen anyway.
+            return [], {}, set(), [*protecting, *listing]
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        listing = challenges_listing(jurisdictions=objs).order_by("pk")
-        return deleted, counts, perms_needed, [*protected, *(self._entry(request, item) for item in listing)]
+        return deleted, counts, perms_needed, [*protected, *listing]
+
+    @staticmethod
+    def _protecting_counts(objs) -> list[str]:
+        """ "Progress updates: 1 005" for each kind of record that keeps ``objs`` from
+        being deleted (a key on PROTECT), one count query each."""
+        counts = []
+        for relation in Jurisdiction._meta.related_objects:
+            if relation.many_to_many or relation.on_delete is not models.PROTECT:
+                continue
+            count = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": objs}).count()
+            if count:
+                counts.append(
+                    gettext("%(records)s: %(count)s")
+                    % {"records": capfirst(relation.related_model._meta.verbose_name_plural), "count": count}
+                )
+        return counts
 
     def _entry(self, request, challenge):
         label = capfirst(Challenge._meta.verbose_name)

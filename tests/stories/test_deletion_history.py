@@ -189,3 +189,28 @@ def test_the_service_refuses_to_delete_a_jurisdiction_a_challenge_lists(staff):
 
     assert refusal.value.protected_objects == {challenge}
     assert list(Challenge.objects.get(pk=challenge.pk).jurisdictions.all()) == [on]
+
+
+def test_the_delete_page_of_a_jurisdiction_records_name_counts_them_in_the_same_queries(staff_client):
+    """Records that keep a jurisdiction from being deleted are counted, not each named
+    (a jurisdiction may hold thousands of progress updates)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import AccomplishmentFactory
+
+    on = JurisdictionFactory(code="ON")
+    AccomplishmentFactory.create_batch(2, jurisdiction=on)
+    address = french("admin:jurisdictions_jurisdiction_delete", on.pk)
+    staff_client.get(address)
+    with CaptureQueriesContext(connection) as two:
+        page = staff_client.get(address)
+    AccomplishmentFactory.create_batch(28, jurisdiction=on)
+    with CaptureQueriesContext(connection) as thirty:
+        more = staff_client.get(address)
+
+    assert len(thirty) == len(two)
+    assert "<li>Réalisations\u00a0: 2</li>" in page.content.decode()
+    assert "<li>Réalisations\u00a0: 30</li>" in more.content.decode()
+    assert staff_client.post(admin_url(Jurisdiction, "delete", on.pk), {"post": "yes"}).status_code == 200
+    assert Jurisdiction.objects.filter(pk=on.pk).exists()
