@@ -151,8 +151,10 @@ class TrackedTranslationAdmin(HistoryAdminMixin, OptimisticConcurrencyMixin, Sim
         ]
 
     def get_autocomplete_fields(self, request):
-        # Narrowed choices are offered as a list: a search would look among all records.
-        limited = permissions.limited_fields(request.user, self.model)
+        # Narrowed choices are offered as a list (a contributor's one or two
+        # jurisdictions), but milestones, which grow with every plan, keep their search
+        # box: its answers are narrowed as the list would be (cogwg.admin_site).
+        limited = set(permissions.limited_fields(request.user, self.model)) - {"milestone"}
         return [name for name in super().get_autocomplete_fields(request) if name not in limited]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

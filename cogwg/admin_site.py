@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
+from . import permissions
 from .security import log_refusal, otp_failed
 
 
@@ -45,7 +46,11 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
     def get_queryset(self):
         from workplan.admin_fields import CHOICE_LABELS
 
-        queryset = super().get_queryset()
+        # The answers a contributor may choose, as the form's list would offer them (the
+        # milestones they may report on).
+        queryset = permissions.limit_choices(
+            self.request.user, self.source_field.model, self.source_field.name, super().get_queryset()
+        )
         if queryset.model in CHOICE_LABELS:
             queryset = queryset.select_related(CHOICE_LABELS[queryset.model][1])
         return queryset

@@ -3,9 +3,11 @@ records, never another jurisdiction's drafts; tampered ids answer 403 or 404, ne
 record; what they file stays in their jurisdictions and seats."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib import admin
+from django.urls import reverse
 
 from cogwg import cycles, permissions
 from cogwg.admin_base import VisibleRowsInlineMixin
@@ -452,3 +454,21 @@ def test_an_inactive_contributor_has_no_rights(world):
     assert permissions.visible(alice, Accomplishment.objects.all()).filter(pk=world.accomplishment.pk).count() == 0
     assert permissions.can_add(alice, Accomplishment) is False
     assert list(cycles.contributor_jurisdictions(alice)) == []
+
+
+def test_a_contributors_milestone_is_a_search_box_that_finds_only_what_they_report_on(world, client):
+    """Milestones grow with every plan: the add form searches them rather than listing
+    them all, and the search answers only those the contributor may report on."""
+    admin_client(client, world.users.contributor_on)
+
+    page = client.get(admin_url(ProgressUpdate, "add")).content.decode()
+    found = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "workplan", "model_name": "progressupdate", "field_name": "milestone", "term": ""},
+    )
+
+    milestone_box = re.search(r'<select name="milestone".*?</select>', page, re.S).group(0)
+    assert 'data-ajax--url="/en/admin/autocomplete/"' in milestone_box
+    assert f'<option value="{world.m1.pk}"' not in milestone_box  # searched, not listed
+    assert found.status_code == 200
+    assert [int(result["id"]) for result in found.json()["results"]] == [world.m1.pk]
