@@ -234,9 +234,19 @@ class HistoryAdminMixin:
         if len(visible) == len(timeline):
             return changes
         dates = [when for when, _pk in timeline]
-        # A table's rows are saved just after the record, by the same page.
-        in_force = ((bisect.bisect_right(dates, change.when) - 1, change) for change in changes)
-        return [change for index, change in in_force if index >= 0 and timeline[index][1] in visible]
+        kept, hidden_rows = [], set()
+        # Oldest first: a row last saved while hidden shows no "before" value after it.
+        for change in reversed(changes):
+            # A table's rows are saved just after the record, by the same page.
+            index = bisect.bisect_right(dates, change.when) - 1
+            if index < 0 or timeline[index][1] not in visible:
+                hidden_rows.add(change.object_id)
+                continue
+            if change.object_id in hidden_rows:
+                hidden_rows.discard(change.object_id)
+                change.changes = [dataclasses.replace(item, old=audit.EMPTY, removed=()) for item in change.changes]
+            kept.append(change)
+        return kept[::-1]
 
     def _version_page_context(self, request, version):
         """What a version's page says of a revert: that the record was deleted (nothing

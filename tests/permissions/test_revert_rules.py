@@ -441,6 +441,22 @@ def test_a_contributors_history_lists_only_the_link_changes_made_while_the_recor
     ]
 
 
+def test_a_link_written_before_the_record_was_theirs_shows_no_earlier_address(world, client):
+    draft = AccomplishmentFactory(jurisdiction=world.bc, publication_state=PublicationState.DRAFT)
+    link = AccomplishmentLinkFactory(accomplishment=draft, url="https://bc.example.ca/secret-draft")
+    draft.jurisdiction = world.on
+    draft.save()
+    link.url = "https://on.example.ca/public"
+    link.save()
+
+    admin_client(client, world.users.contributor_on)
+    page = client.get(url(Accomplishment, "history", draft.pk))
+    (ontarios,) = page.context["related_histories"]
+
+    assert [(item.old, item.new) for item in ontarios["changes"][0].changes] == [("—", "https://on.example.ca/public")]
+    assert "bc.example.ca" not in page.content.decode()
+
+
 @pytest.mark.parametrize(
     ("language", "heading"), [("en", "You may not see this page"), ("fr", "Vous ne pouvez pas consulter cette page")]
 )
