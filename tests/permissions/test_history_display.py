@@ -333,7 +333,7 @@ def test_the_audit_page_finds_a_deleted_record_by_its_name_in_either_language(st
     assert [(row.model, row.kind, row.label) for row in english] == [(Challenge, "-", "Broken link checker")]
     assert [(row.model, row.kind) for row in french_name] == [(Challenge, "-")]
     assert [row["change"].label for row in french_page.context["rows"]] == ["Vérificateur de liens brisés"]
-    assert "1 modification trouvée." in text(french_page.content.decode())
+    assert "1 version trouvée." in text(french_page.content.decode())
 
 
 def test_the_audit_page_lists_one_action(staff_client, changes):
@@ -410,3 +410,15 @@ def test_a_filtered_audit_page_runs_the_same_queries_whatever_the_number_of_chan
     assert len(small.context["rows"]) < len(large.context["rows"]) == 50
     # The next page keeps the filters.
     assert 'href="?model=jurisdictions.challenge&amp;kind=changed&amp;q=fund&amp;page=2"' in large.content.decode()
+
+
+def test_the_audit_page_counts_versions_and_says_which_it_leaves_out(staff_client):
+    challenge = ChallengeFactory(title_en="Staffing")
+    challenge.jurisdictions.set([JurisdictionFactory(code="ON")])
+
+    french = text(staff_client.get(fr("admin:audit")).content.decode())
+    english = text(staff_client.get(en("admin:audit")).content.decode())
+
+    assert "versions kept. A save that changed nothing" in english
+    assert "versions conservées. Une sauvegarde qui n'a rien modifié" in french
+    assert "changes kept" not in english
