@@ -7,13 +7,14 @@ others (``PrivateFieldsMixin``)."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
 from cogwg import permissions
 from cogwg.admin_base import VisibleRelatedFieldListFilter
 
+from .choices import WorkPlanStatus
 from .models import Milestone, Priority
 
 # Choices of priorities and milestones
@@ -60,11 +61,22 @@ class ChoiceLabelsMixin:
 
 
 class PriorityListFilter(VisibleRelatedFieldListFilter):
-    """Filter by priority, named as in the choices (by plan, then number)."""
+    """Filter by priority, named as in the choices (by plan, then number). Plans pile up
+    year after year: it offers the priorities of the plan chosen in the work plan filter,
+    or else those of the plans under way (active and drafts), and the one chosen."""
+
+    plan_parameter = "priority__work_plan__id__exact"
 
     def field_choices(self, field, request, model_admin):
         priorities = Priority.objects.select_related("work_plan").order_by("-work_plan__start_date", "number")
         priorities = permissions.visible(request.user, priorities)
+        plan = request.GET.get(self.plan_parameter, "")
+        if plan.isdigit():
+            priorities = priorities.filter(work_plan_id=plan)
+        else:
+            chosen = self.lookup_val[0] if self.lookup_val else ""
+            under_way = ~Q(work_plan__status=WorkPlanStatus.CLOSED)
+            priorities = priorities.filter(under_way | Q(pk=chosen) if chosen.isdigit() else under_way)
         return [(priority.pk, priority_choice_label(priority)) for priority in priorities]
 
 
