@@ -1,6 +1,10 @@
 import os
+import re
 import shutil
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +26,33 @@ def port_open(host, port):
     with socket.socket() as sock:
         sock.settimeout(0.5)
         return sock.connect_ex((host, port)) == 0
+
+
+def run_on_postgresql(*arguments, database: str, passed: int, env=None):
+    """Run the tests pytest's ``arguments`` select in a pytest process of their own, on a
+    PostgreSQL database of their own (``database``, with the process id: pytest-django
+    makes test_<name> and drops it), for tests that need PostgreSQL from a run on SQLite
+    or a database nobody else uses; ``passed`` of them must pass and none be skipped."""
+    if not port_open("127.0.0.1", 5432):
+        skip_or_fail("PostgreSQL is not answering on 127.0.0.1:5432")
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}_{os.getpid()}",
+        **(env or {}),
+    }
+    environment.pop("PYTEST_ADDOPTS", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *arguments],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-5000:]
+    assert re.search(rf"\b{passed} passed\b", result.stdout), output[-5000:]
+    assert "skipped" not in result.stdout, output[-5000:]
 
 
 @pytest.fixture(scope="session")

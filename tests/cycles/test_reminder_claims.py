@@ -12,10 +12,6 @@ test runs those in a pytest of their own on PostgreSQL (``DATABASE_URL``). Witho
 PostgreSQL they skip with the reason, and fail in CI (COGWG_REQUIRE_SERVICES=1)."""
 
 import datetime
-import os
-import re
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -28,7 +24,7 @@ from django.utils import timezone
 from cogwg import cycles
 from cogwg.models import PeriodReminder, UpcomingReminder
 from cogwg.reports import services
-from tests.conftest import port_open, skip_or_fail
+from tests.conftest import run_on_postgresql
 from tests.factories import AssignmentFactory, MilestoneFactory, PriorityFactory, WorkPlanFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -255,23 +251,4 @@ def test_two_upcoming_milestones_runs_at_the_same_time_send_each_reminder_once(u
 @pytest.mark.services
 @pytest.mark.skipif(ON_POSTGRESQL, reason="the suite runs on PostgreSQL: the races above run in it")
 def test_the_races_are_run_on_postgresql_from_a_run_on_sqlite():
-    if not port_open("127.0.0.1", 5432):
-        skip_or_fail("PostgreSQL is not answering on 127.0.0.1:5432")
-    # pytest-django creates (and drops) test_<name>; the process id keeps two runs apart.
-    database = f"cogwg_reminder_race_{os.getpid()}"
-    env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}"}
-    env.pop("PYTEST_ADDOPTS", None)
-
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", __file__, "-q", "-p", "no:cacheprovider", "-k", "at_the_same_time"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-5000:]
-    assert re.search(r"\b2 passed\b", result.stdout), output[-5000:]
-    assert "skipped" not in result.stdout, output[-5000:]
+    run_on_postgresql(__file__, "-k", "at_the_same_time", database="cogwg_reminder_race", passed=2)

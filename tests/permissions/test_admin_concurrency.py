@@ -8,8 +8,6 @@ same instant cannot both pass (cogwg/admin_concurrency.py)."""
 import html
 import os
 import re
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -31,7 +29,7 @@ from cogwg.models import Meeting
 from cogwg.permissions import CONTRIBUTOR, SECRETARIAT
 from jurisdictions.models import Accomplishment, AccomplishmentLink
 from stories.models import Theme
-from tests.conftest import port_open, skip_or_fail
+from tests.conftest import run_on_postgresql
 from tests.factories import AccomplishmentLinkFactory, MilestoneFactory, NextStepFactory, ThemeFactory
 from tests.permissions.conftest import make_user
 from tests.test_admin import form_data
@@ -547,24 +545,7 @@ def test_two_saves_of_one_version_at_the_same_instant(second, monkeypatch):
 @pytest.mark.services
 def test_two_saves_at_the_same_instant_on_postgresql():
     """The test above, in a run of its own on a PostgreSQL database of its own."""
-    if not port_open("127.0.0.1", 5432):
-        skip_or_fail("PostgreSQL is not answering on 127.0.0.1:5432")
     here = Path(__file__).relative_to(settings.BASE_DIR)
     test = f"{here}::{test_two_saves_of_one_version_at_the_same_instant.__name__}"
-    env = os.environ | {
-        ALONE: "1",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/cogwg_admin_concurrency_{os.getpid()}",
-        "COGWG_REQUIRE_SERVICES": "1",
-    }
-
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "--create-db", test],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
-    assert "1 passed" in run.stdout
+    env = {ALONE: "1", "COGWG_REQUIRE_SERVICES": "1"}
+    run_on_postgresql("--create-db", test, database="cogwg_admin_concurrency", passed=1, env=env)

@@ -11,10 +11,6 @@ when it runs on SQLite, the last test runs them in a pytest of their own on Post
 (``DATABASE_URL``), so that ``make test`` on SQLite checks them too. Without PostgreSQL
 they skip with the reason, and fail in CI (COGWG_REQUIRE_SERVICES=1)."""
 
-import os
-import re
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -25,7 +21,7 @@ from django.db import connection
 
 from stories.models import UserStory
 from stories.services import submissions
-from tests.conftest import port_open, skip_or_fail
+from tests.conftest import run_on_postgresql
 
 pytestmark = pytest.mark.services
 
@@ -164,23 +160,4 @@ def test_the_key_is_the_same_for_the_address_in_any_case_and_differs_with_the_te
 
 @pytest.mark.skipif(ON_POSTGRESQL, reason="the suite runs on PostgreSQL: the tests above run in it")
 def test_the_race_is_run_on_postgresql_from_a_run_on_sqlite():
-    if not port_open("127.0.0.1", 5432):
-        skip_or_fail("PostgreSQL is not answering on 127.0.0.1:5432")
-    # pytest-django creates (and drops) test_<name>; the process id keeps two runs apart.
-    database = f"cogwg_story_race_{os.getpid()}"
-    env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}"}
-    env.pop("PYTEST_ADDOPTS", None)
-
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", __file__, "-q", "-p", "no:cacheprovider", "-k", "not from_a_run_on_sqlite"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-5000:]
-    assert re.search(r"\b6 passed\b", result.stdout), output[-5000:]
-    assert "skipped" not in result.stdout, output[-5000:]
+    run_on_postgresql(__file__, "-k", "not from_a_run_on_sqlite", database="cogwg_story_race", passed=6)
