@@ -41,6 +41,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from jurisdictions.models import Contributor
 
 from . import permissions
+from .admin_concurrency import OptimisticConcurrencyMixin
 
 User = get_user_model()
 
@@ -100,7 +101,11 @@ class RoleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AccountAdmin(UserAdmin):
+class AccountAdmin(OptimisticConcurrencyMixin, UserAdmin):
+    """Accounts, for superusers and the secretariat. Two people editing one account: the
+    second save of a form read before the first one's save is refused, as on every change
+    form (cogwg/admin_concurrency.py); the account's sign-ins and password do not count."""
+
     inlines = (ContributionInline,)
     change_password_form = PasswordForm
     # What the secretariat may change on the accounts it manages.

@@ -43,6 +43,7 @@ import hashlib
 import re
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
@@ -77,14 +78,21 @@ def _has_modified_at(model) -> bool:
     return any(field.attname == "modified_at" for field in model._meta.concrete_fields)
 
 
+# Columns that change without anyone editing the record, and that no change form writes:
+# an account's sign-ins and its password (changed on a page of its own). Counting them
+# would refuse an edit of an account whose owner signed in meanwhile.
+UNVERSIONED_COLUMNS = {settings.AUTH_USER_MODEL.lower(): frozenset({"last_login", "password"})}
+
+
 def _value_columns(model) -> list[str]:
     """The columns that hold what a record of ``model`` says: its concrete fields, less the
     untranslated ones behind modeltranslation's ``_en``/``_fr`` (read in the reader's
-    language)."""
+    language) and the ``UNVERSIONED_COLUMNS``."""
     try:
         untranslated = set(translator.get_options_for_model(model).all_fields)
     except NotTranslated:
         untranslated = set()
+    untranslated |= UNVERSIONED_COLUMNS.get(model._meta.label_lower, frozenset())
     return [field.attname for field in model._meta.concrete_fields if field.name not in untranslated]
 
 
@@ -174,12 +182,15 @@ def _newest(history, **lookups):
 
 def latest_change(record, tables) -> LatestChange | None:
     """The newest kept change of ``record`` or of the rows of its ``tables`` (deleted ones
-    included): one query for the record and one a table."""
+    included): one query for the record and one a table. None for a record whose changes
+    are not kept (an account): its table's newest change need not be the one that refused
+    the form."""
+    if (history := history_model(type(record))) is None:
+        return None
     found = []
-    if (history := history_model(type(record))) is not None:
-        version = _newest(history, **{record._meta.pk.attname: record.pk})
-        if version is not None:
-            found.append(LatestChange(version, type(record), None))
+    version = _newest(history, **{record._meta.pk.attname: record.pk})
+    if version is not None:
+        found.append(LatestChange(version, type(record), None))
     for table in tables:
         if (history := history_model(table.model)) is None:
             continue
@@ -236,7 +247,9 @@ def history_url(model_admin, request, record, change: LatestChange | None) -> st
                     return _admin_history_url(row_admin, row)
                 except NoReverseMatch:
                     pass
-    if model_admin.has_view_history_or_change_history_permission(request, record):
+    # An admin without kept history (the accounts') has no History page to link to.
+    may_read = getattr(model_admin, "has_view_history_or_change_history_permission", None)
+    if may_read is not None and may_read(request, record):
         return _admin_history_url(model_admin, record)
     return None
 
