@@ -245,8 +245,10 @@ SPECTACULAR_SETTINGS = {
     },
     "CONTACT": {
         "name": "COGWG secretariat",
+        # The about page, which says how to reach the working group. Not an address of
+        # COGWG_SECRETARIAT_EMAILS: those are the people told of submissions, not a public
+        # contact. production.py sets the address again from its own COGWG_SITE_URL.
         "url": f"{COGWG_SITE_URL}/en/about/",
-        **({"email": COGWG_SECRETARIAT_EMAILS[0]} if COGWG_SECRETARIAT_EMAILS else {}),
     },
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -279,7 +281,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = False
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Outgoing HTTP (CKAN harvests, link checks): who we say we are, and how long we wait.
-COGWG_HTTP_USER_AGENT = env("COGWG_HTTP_USER_AGENT", default="COGWG-Tracker/1.0 (+mailto:cogwg@localhost)")
+# Empty: COGWG-Tracker/1.0 with the address of DEFAULT_FROM_EMAIL as contact (cogwg/http_client.py).
+COGWG_HTTP_USER_AGENT = env("COGWG_HTTP_USER_AGENT", default="")
 COGWG_HTTP_TIMEOUT = env.float("COGWG_HTTP_TIMEOUT", default=10.0)
 COGWG_LINKCHECK_DELAY = env.float("COGWG_LINKCHECK_DELAY", default=1.0)  # seconds between requests to one host
 

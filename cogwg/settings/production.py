@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
 from .base import *  # noqa: F403
-from .base import CACHES, CONTENT_SECURITY_POLICY, LOGGING, env
+from .base import CACHES, CONTENT_SECURITY_POLICY, LOGGING, SPECTACULAR_SETTINGS, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -19,6 +19,11 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # Where e-mails' links lead: by default the first allowed host, over HTTPS.
 COGWG_SITE_URL = env("COGWG_SITE_URL", default="") or f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+# The API schema's contact, built in base.py from base's default address.
+SPECTACULAR_SETTINGS = {
+    **SPECTACULAR_SETTINGS,
+    "CONTACT": {**SPECTACULAR_SETTINGS["CONTACT"], "url": f"{COGWG_SITE_URL}/en/about/"},
+}
 
 # The mail server, with no default: base.py's console backend would write every e-mail
 # (receipts to the public, with their address and what they wrote) to the log and deliver

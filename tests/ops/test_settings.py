@@ -154,3 +154,31 @@ def test_the_page_frame_is_kept_per_process_in_production_and_not_under_make_run
 )
 def test_e_mails_link_to_the_first_allowed_host_over_https_unless_told_otherwise(overrides, expected):
     assert show("s.COGWG_SITE_URL", production_env(**overrides)) == expected
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"COGWG_SITE_URL": None}, "https://example.org/en/about/"),
+        ({"COGWG_SITE_URL": "https://ouvert.example.gc.ca/suivi"}, "https://ouvert.example.gc.ca/suivi/en/about/"),
+    ],
+)
+def test_the_api_schema_names_the_production_site_as_its_contact(overrides, expected):
+    """The schema's contact follows production's site address, not base's default; and it
+    publishes no secretariat member's address (those are told of submissions, not public)."""
+    env = production_env(COGWG_SECRETARIAT_EMAILS="jane.doe@example.gc.ca", **overrides)
+
+    contact = show('s.SPECTACULAR_SETTINGS["CONTACT"]', env)
+
+    assert contact == {"name": "COGWG secretariat", "url": expected}
+
+
+def test_outgoing_requests_name_the_organization_s_address_unless_told_otherwise():
+    """Unset (or empty, as docker-compose.yml passes it), the user agent is left to
+    cogwg/http_client.py, which names DEFAULT_FROM_EMAIL's address: never localhost."""
+    agent = "import django; django.setup(); from cogwg.http_client import user_agent; print(user_agent())"
+
+    for value in (None, ""):
+        result = manage("shell", "--no-imports", "-c", agent, env=production_env(COGWG_HTTP_USER_AGENT=value))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().splitlines()[-1] == "COGWG-Tracker/1.0 (+mailto:cogwg@tracker.example.gc.ca)"
