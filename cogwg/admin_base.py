@@ -14,6 +14,8 @@ from django.db import models
 from django.forms import Textarea
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -215,11 +217,13 @@ class TrackedTranslationAdmin(HistoryAdminMixin, OptimisticConcurrencyMixin, Sim
         return RefusableForm
 
     def get_deleted_objects(self, objs, request):
-        """Django's list of what a deletion takes with it, where the links of a
-        many-to-many field (rows of the table Django makes for it, which it names in
-        English: "Challenge-jurisdiction relationship: Challenge_jurisdictions object (3)")
-        read as the record at the link's other end, in the page's language: "Jurisdiction:
-        Ontario (only its link to this record)". One query per many-to-many field."""
+        """Django's list of what a deletion takes with it, and of what keeps it from
+        happening, each line in the page's language's typography ("Thème : Transport",
+        ``deletion_line``), where the links of a many-to-many field (rows of the table
+        Django makes for it, which it names in English: "Challenge-jurisdiction
+        relationship: Challenge_jurisdictions object (3)") read as the record at the link's
+        other end, in the page's language: "Jurisdiction: Ontario (only its link to this
+        record)". One query per many-to-many field."""
         to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         relabelled, counts = {}, {}
         for through, own, other in _many_to_many_links(self.model):
@@ -236,7 +240,7 @@ class TrackedTranslationAdmin(HistoryAdminMixin, OptimisticConcurrencyMixin, Sim
             _relabel(to_delete, relabelled),
             {counts.get(name, name): count for name, count in model_count.items()},
             perms_needed,
-            protected,
+            _relabel(protected, {}),
         )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -278,6 +282,22 @@ class TrackedTranslationAdmin(HistoryAdminMixin, OptimisticConcurrencyMixin, Sim
         for attname, value in stored.items():
             setattr(obj, attname, value)
 
+    def kept_fields(self, request, record) -> list[str]:
+        """The names of the fields a save (a revert) of the stored ``record`` keeps as
+        stored: those ``keep_stored`` puts back, asked of it rather than told again, as
+        what it keeps may depend on the record's state (a draft progress update's date,
+        status and progress are its own to correct, a published one's are its log's)."""
+        names = self.get_service_fields(request)
+        if record.pk is None or not names:
+            return []
+        attnames = {name: self.model._meta.get_field(name).attname for name in names}
+        marker = object()
+        probe = copy.copy(record)
+        for attname in attnames.values():
+            probe.__dict__[attname] = marker
+        self.keep_stored(request, probe)
+        return [name for name, attname in attnames.items() if probe.__dict__.get(attname) is not marker]
+
     def save_model(self, request, obj, form, change):
         if change:
             self.keep_stored(request, obj)
@@ -300,6 +320,23 @@ def _many_to_many_links(model):
             yield through, forward.m2m_reverse_field_name(), forward.m2m_field_name()
 
 
+def deletion_line(line):
+    """A line of Django's list of what a deletion takes or of what keeps it from
+    happening, "Model: record" (the record linked, or plain text), with the page's
+    language's separator: "Thème : Transport" in French, a no-break space before the
+    colon. Its parts stay as Django escaped them (a linked line is HTML already)."""
+    model, separator, record = line.partition(": ")
+    if not separator:
+        return line
+    if isinstance(line, SafeData):
+        model, record = mark_safe(model), mark_safe(record)
+    parts = {"model": conditional_escape(model), "record": conditional_escape(record)}
+    return mark_safe(escape(gettext("%(model)s: %(record)s")) % parts)
+
+
 def _relabel(items, labels):
-    """The nested list of ``get_deleted_objects`` with the strings in ``labels`` replaced."""
-    return [_relabel(item, labels) if isinstance(item, list) else labels.get(item, item) for item in items]
+    """The nested list of ``get_deleted_objects`` with the strings in ``labels`` replaced,
+    and every other line in the page's language's typography (``deletion_line``)."""
+    return [
+        _relabel(item, labels) if isinstance(item, list) else labels.get(item) or deletion_line(item) for item in items
+    ]

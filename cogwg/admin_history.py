@@ -28,6 +28,10 @@ from simple_history.utils import get_history_model_for_model, get_m2m_reverse_fi
 
 from . import audit, permissions
 
+# Where a revert's request keeps what the revert leaves as it is (``not_restored``),
+# read before it saves.
+NOT_RESTORED = "_cogwg_not_restored"
+
 
 class HistoryDeltaHelper(HistoricalRecordContextHelper):
     """Lists a version's changed fields on the History page with their values as the
@@ -139,15 +143,17 @@ class HistoryAdminMixin:
         return errors
 
     def not_restored(self, request, record) -> tuple[list[str], list[str]]:
-        """What a revert of ``record`` leaves as it is: the names of its tables (inlines)
-        that hold stored rows, and those of the fields the services keep."""
+        """What a revert of ``record``, as it is stored, leaves as it is: the names of its
+        tables (inlines) that hold stored rows, and those of the fields a save keeps in
+        its state (``kept_fields``: a draft progress update's date, status and progress
+        are restored, a published one's are not)."""
         tables = [
             str(inline.verbose_name_plural)
             for inline in self.get_inline_instances(request, record)
             if not isinstance(inline.get_queryset(request), EmptyQuerySet)  # a table that only adds rows
         ]
         opts = self.model._meta
-        fields = [str(opts.get_field(name).verbose_name) for name in self.get_service_fields(request)]
+        fields = [str(opts.get_field(name).verbose_name) for name in self.kept_fields(request, record)]
         return list(dict.fromkeys(tables)), fields
 
     @staticmethod
@@ -269,6 +275,10 @@ class HistoryAdminMixin:
             current = self.get_object(request, unquote(object_id))
             if current is None or self.revert_disabled(request, current):
                 raise PermissionDenied
+            # Said once saved (response_change) of the record as the revert found it: the
+            # save may change its state (a draft update published on the way), and with it
+            # what a save would keep.
+            setattr(request, NOT_RESTORED, self.not_restored(request, current))
         return self._refusals_as_form_errors(
             request, super().history_form_view, request, object_id, version_id, extra_context
         )
@@ -326,14 +336,17 @@ class HistoryAdminMixin:
                 obj=format_html('<a href="{}">{}</a>', change_url, obj),
             )
         ]
-        tables, fields = self.not_restored(request, obj)
+        tables, fields = getattr(request, NOT_RESTORED, None) or self.not_restored(request, obj)
         if tables:
             parts.append(
                 gettext("The revert left its %(tables)s as they were.")
                 % {"tables": get_text_list(tables, gettext("and"))}
             )
         if fields:
-            parts.append(gettext("The fields kept by the services stayed as they were."))
+            parts.append(
+                gettext("The fields kept by the services (%(fields)s) stayed as they were.")
+                % {"fields": ", ".join(fields)}
+            )
         self.message_user(request, format_html_join(" ", "{}", ((part,) for part in parts)), messages.SUCCESS)
         return self.response_post_save_change(request, obj)
 

@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import dates
@@ -101,6 +103,32 @@ class Meeting(TimeStampedModel):
 
     def __str__(self):
         return f"{self.title} ({self.date:%Y-%m-%d})"
+
+    def clean(self):
+        # A challenge is resolved on or after the day it was first reported, at this
+        # meeting too (Challenge.clean): a meeting moved past that day is refused here, by
+        # every form and the API alike, rather than leave the challenge breaking its rule.
+        if self.pk is None or self.date is None:
+            return
+        challenges = list(self.challenges.filter(resolved_on__lt=self.date).order_by("resolved_on", "pk"))
+        if not challenges:
+            return
+        named = get_text_list(
+            [
+                gettext("“%(title)s” (resolved on %(date)s)")
+                % {"title": challenge, "date": dates.date_format(challenge.resolved_on)}
+                for challenge in challenges
+            ],
+            gettext("and"),
+        )
+        message = ngettext(
+            "A challenge first reported at this meeting was resolved before %(date)s: %(challenges)s. "
+            "Change its “resolved on” date first, or choose another date.",
+            "%(count)d challenges first reported at this meeting were resolved before %(date)s: %(challenges)s. "
+            "Change their “resolved on” dates first, or choose another date.",
+            len(challenges),
+        ) % {"count": len(challenges), "date": dates.date_format(self.date), "challenges": named}
+        raise ValidationError({"date": ValidationError(message, code="challenges_resolved_before")})
 
     @property
     def purpose_list(self):
