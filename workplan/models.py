@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cogwg import dates
@@ -309,7 +310,8 @@ class Milestone(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.due_label}: {self.description[:60]}"
+        # "June 2020: Release…", "juin 2020 : Publier…" (French typography).
+        return gettext("%(due)s: %(description)s") % {"due": self.due_label, "description": self.description[:60]}
 
     def clean(self):
         if self.due_date is None or self.priority_id is None:
@@ -418,4 +420,8 @@ class ProgressUpdate(PublishableModel):
         ]
 
     def __str__(self):
-        return f"{self.milestone} — {self.reported_on:%Y-%m-%d}: {self.get_status_display()}"
+        return gettext("%(milestone)s — %(date)s: %(status)s") % {
+            "milestone": self.milestone,
+            "date": dates.date_format(self.reported_on) if self.reported_on else "",
+            "status": self.get_status_display(),
+        }

@@ -161,3 +161,19 @@ def test_updates_on_a_draft_plan_are_not_public_but_still_move_the_milestone():
     assert list(ProgressUpdate.objects.published()) == [shown]
     assert set(ProgressUpdate.objects.approved()) == {hidden, shown}
     assert hidden.publication_state == PublicationState.PUBLISHED
+
+
+def test_a_milestone_and_its_updates_are_named_in_the_reader_s_language():
+    """Their names show in the admin (lists, messages, the History's revert notice): French
+    typography in French (a no-break space before the colon), the date as the reader writes it."""
+    milestone = MilestoneFactory(due_date=datetime.date(2020, 6, 30), description_en="Guide", description_fr="Guide")
+    update = ProgressUpdateFactory(
+        milestone=milestone, reported_on=datetime.date(2020, 7, 2), status=MilestoneStatus.COMPLETED, progress=100
+    )
+
+    with translation.override("en"):
+        assert str(milestone) == "June 2020: Guide"
+        assert str(update) == "June 2020: Guide — July 2, 2020: Completed"
+    with translation.override("fr"):
+        assert str(milestone) == "juin 2020\u00a0: Guide"
+        assert str(update) == "juin 2020\u00a0: Guide — 2 juillet 2020\u00a0: Terminé"
