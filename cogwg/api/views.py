@@ -1,10 +1,13 @@
 """API viewsets of meetings and status reports, and the token endpoint."""
 
 from django.db.models import Prefetch
-from rest_framework import status
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, ngettext
+from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from ..dates import date_format
 from ..filtersets import MeetingFilterSet, StatusReportFilterSet
 from ..models import Meeting, NextStep, StatusReport, StatusReportFile
 from ..reports.api import StatusReportActionsMixin
@@ -15,6 +18,24 @@ from .language import activate_requested_language
 from .schema import read_examples
 from .serializers import MeetingSerializer, StatusReportSerializer
 from .viewsets import ModelViewSet, ReadOnlyModelViewSet
+
+
+def steps_due_before(steps, date) -> str:
+    """Why a meeting cannot move to ``date``: its ``steps`` are due before it."""
+    named = get_text_list(
+        [
+            gettext("“%(text)s” (due %(due)s)") % {"text": step.text[:80], "due": date_format(step.due)}
+            for step in steps
+        ],
+        gettext("and"),
+    )
+    return ngettext(
+        "A next step of this meeting is due before %(date)s: %(steps)s. Change its due date first, or choose "
+        "another date.",
+        "%(count)d next steps of this meeting are due before %(date)s: %(steps)s. Change their due dates first, "
+        "or choose another date.",
+        len(steps),
+    ) % {"count": len(steps), "date": date_format(date), "steps": named}
 
 
 @read_examples(examples.MEETING, examples.MEETINGS)
@@ -28,6 +49,17 @@ class MeetingViewSet(ModelViewSet):
     )
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilterSet
+
+    def perform_update(self, serializer):
+        # A next step is due on or after its meeting's day (NextStep.clean). The admin's
+        # change form moves a meeting and its steps' dates in one save; here the steps are
+        # read-only, so a move past a stored step's due date is refused, naming the steps.
+        date = serializer.validated_data.get("date")
+        if date is not None and date != serializer.instance.date:
+            steps = list(serializer.instance.next_steps.filter(due__lt=date).order_by("due", "order", "pk"))
+            if steps:
+                raise serializers.ValidationError({"date": [steps_due_before(steps, date)]})
+        super().perform_update(serializer)
 
 
 @read_examples(
