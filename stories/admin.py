@@ -8,11 +8,12 @@ erases them from its history. When and to which privacy notice a submitter agree
 read-only.
 Contributors file and edit their jurisdictions' stories here too (cogwg/permissions.py)."""
 
+import functools
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -224,26 +225,19 @@ class UserStoryAdmin(ExportMixin, PrivateFieldsMixin, ChoiceLabelsMixin, Tracked
         return [(name, options) for name, options in fieldsets if "submitter_email" not in options["fields"]]
 
     def save_model(self, request, obj, form, change):
-        # The form saves what it changed but the state, which the service moves (and says
-        # so to the story's sender): the same rules as the actions and the API, whether the
-        # change form, a version's "Revert" or the add form sets it. All or nothing (a
-        # version's page runs in no transaction of its own).
-        stored = {"state": StoryState.SUBMITTED, "published_on": None}
+        # The form's state is moved by the service (stories.services.story_move), under the
+        # rules of the actions and the API, whether the change form, a version's "Revert"
+        # or the add form sets it, and saved with the form's other changes: one save, one
+        # row of the story's history (with the move's reason). All or nothing (the
+        # service's transaction: a version's page runs in no transaction of its own).
+        stored = StoryState.SUBMITTED
         if change:
-            stored = UserStory.objects.filter(pk=obj.pk).values("state", "published_on").first() or stored
-        wanted = {"state": obj.state, "published_on": obj.published_on}
-        moving = self.has_publish_permission(request) and wanted["state"] != stored["state"]
-        with transaction.atomic():
-            if moving:
-                obj.state = stored["state"]
-                if wanted["state"] == StoryState.PUBLISHED:
-                    obj.published_on = stored["published_on"]
+            stored = UserStory.objects.filter(pk=obj.pk).values_list("state", flat=True).first() or stored
+        if self.has_publish_permission(request) and obj.state != stored:
+            save = functools.partial(super().save_model, request, obj, form, change)
+            story_move(story=obj, state=obj.state, published_on=obj.published_on, by=request.user, save=save)
+        else:
             super().save_model(request, obj, form, change)
-            if moving:
-                moved = story_move(
-                    story=obj, state=wanted["state"], published_on=wanted["published_on"], by=request.user
-                )
-                obj.state, obj.published_on, obj.modified_at = moved.state, moved.published_on, moved.modified_at
         if not change and obj.state in REVIEWABLE_STATES and not self.has_publish_permission(request):
             # A contributor filed it: the secretariat reviews it.
             story_announce_submitted(story=obj)

@@ -1,8 +1,13 @@
 """The review's actions for records that go through it (cogwg/services.py):
 ``submit`` (a contributor's draft or returned record), then ``publish`` or ``return``
-(with a comment) by the secretariat, and ``withdraw`` (back to draft)."""
+(with a comment) by the secretariat, and ``withdraw`` (back to draft). A write of such a
+record that would change its publication state is refused, naming the actions
+(``MovedByActionsMixin``)."""
+
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -12,6 +17,77 @@ from cogwg.choices import PublicationState
 from cogwg.services import record_return, record_submit, records_publish, records_unpublish
 
 from .base import api_validation_error
+
+PUBLICATION_STATE_MOVED = _(
+    "The publication state is not written: a new record is a draft, then moved only by the actions `submit`, "
+    "`publish`, `return` and `withdraw` (POST …/{id}/submit/ and the like)."
+)
+# The schema's description of such a publication state.
+PUBLICATION_STATE_HELP = (
+    "Moved only by the actions `submit`, `publish`, `return` and `withdraw`: a new record is a `draft`. A write that "
+    "sends another value than the record's (on creation, than `draft`) is refused (400), and changes nothing."
+)
+
+
+class MovedByActionsMixin:
+    """For a model serializer whose record's state (``moved_field``, read-only) is moved
+    only by its viewset's actions. DRF leaves out what a write sends for a read-only
+    field, so a client that sent a new state got a 200 and believed the record had moved:
+    here a write that sends the field with another value than the one the write leaves
+    (the stored one; on creation, the one creation gives: ``created_state``) is a 400
+    naming the actions (``moved_message``) on that field, beside the other fields' errors,
+    and nothing is written. The same value passes: a client PUTs back what it read.
+    ``moved_fields`` names more than one such field (a milestone's status, progress and
+    completion date), each with its message."""
+
+    moved_field = "publication_state"
+    moved_message = PUBLICATION_STATE_MOVED
+
+    @property
+    def moved_fields(self):
+        return {self.moved_field: self.moved_message}
+
+    def created_state(self, data):
+        """The state creation gives the record written with ``data``; None when unknown
+        (``data`` is refused for another reason)."""
+        return self.Meta.model._meta.get_field(self.moved_field).get_default()
+
+    def _kept(self, name, data):
+        """What the write leaves in field ``name``: the stored value, or creation's (None
+        for a state creation cannot tell: ``created_state``)."""
+        if self.instance is not None:
+            return getattr(self.instance, name)
+        if name == self.moved_field:
+            return self.created_state(data)
+        return self.Meta.model._meta.get_field(name).get_default()
+
+    def _same(self, name, sent, kept) -> bool:
+        """Whether ``sent`` (as a client writes it: "2020-06-30", "40") is ``kept``."""
+        try:
+            return self.Meta.model._meta.get_field(name).to_python(sent) == kept
+        except DjangoValidationError:
+            return False
+
+    def to_internal_value(self, data):
+        errors = {}
+        try:
+            values = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if not isinstance(error.detail, Mapping):
+                raise
+            values, errors = None, dict(error.detail)
+        if isinstance(data, Mapping):
+            for name, message in self.moved_fields.items():
+                if name not in data:
+                    continue
+                kept = self._kept(name, data)
+                if self.instance is None and name == self.moved_field and kept is None:
+                    continue  # unknown: the data is refused for another reason
+                if not self._same(name, data[name], kept):
+                    errors[name] = [message]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
 
 
 class ReviewCommentField(serializers.CharField):

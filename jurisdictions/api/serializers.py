@@ -9,7 +9,7 @@ from cogwg.api.base import (
     ShownRelatedField,
     SummaryRelatedField,
 )
-from cogwg.api.publication import ReviewCommentField
+from cogwg.api.publication import PUBLICATION_STATE_HELP, MovedByActionsMixin, ReviewCommentField
 from cogwg.api.summaries import JurisdictionSummarySerializer, MeetingSummarySerializer, PrioritySummarySerializer
 from cogwg.models import Meeting
 from workplan.models import Priority
@@ -55,7 +55,7 @@ class AccomplishmentLinkSerializer(serializers.ModelSerializer):
         fields = ("url", "label")
 
 
-class AccomplishmentSerializer(ApiModelSerializer):
+class AccomplishmentSerializer(MovedByActionsMixin, ApiModelSerializer):
     url = HyperlinkedIdentityField(view_name="api:accomplishment-detail")
     jurisdiction = SummaryRelatedField(
         JurisdictionSummarySerializer, slug_field="code", queryset=Jurisdiction.objects.all()
@@ -103,9 +103,10 @@ class AccomplishmentSerializer(ApiModelSerializer):
             "modified_at",
         )
         read_only_fields = ("publication_state", "published_at")
+        extra_kwargs = {"publication_state": {"help_text": PUBLICATION_STATE_HELP}}
 
 
-class ChallengeSerializer(ApiModelSerializer):
+class ChallengeSerializer(MovedByActionsMixin, ApiModelSerializer):
     url = HyperlinkedIdentityField(view_name="api:challenge-detail")
     jurisdictions = SummaryRelatedField(
         JurisdictionSummarySerializer,
@@ -147,3 +148,4 @@ class ChallengeSerializer(ApiModelSerializer):
             "modified_at",
         )
         read_only_fields = ("publication_state", "published_at")
+        extra_kwargs = {"publication_state": {"help_text": PUBLICATION_STATE_HELP}}

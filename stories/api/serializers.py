@@ -3,6 +3,7 @@ private: no field here reads it."""
 
 from functools import cached_property
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cogwg import permissions
@@ -13,6 +14,7 @@ from cogwg.api.base import (
     ShownRelatedField,
     SummaryRelatedField,
 )
+from cogwg.api.publication import MovedByActionsMixin
 from cogwg.api.summaries import (
     DatasetSummarySerializer,
     JurisdictionSummarySerializer,
@@ -28,7 +30,16 @@ from ..selectors import shown_release
 from ..services import PUBLICATION_TEXT_FIELDS, story_publication_gaps
 
 
-class UserStorySerializer(ApiModelSerializer):
+class UserStorySerializer(MovedByActionsMixin, ApiModelSerializer):
+    # Moved only by the moderation's actions (…/publish/, …/reject/, …/review/,
+    # …/approve/: stories.services.story_move), under the rules the admin follows too: a
+    # write that sends another state is refused (MovedByActionsMixin).
+    moved_field = "state"
+    moved_message = _(
+        "A story's state is not written: a new story is submitted, then moved only by the secretariat's actions "
+        "`approve`, `review`, `reject` and `publish` (POST …/stories/{id}/approve/ and the like)."
+    )
+
     url = HyperlinkedIdentityField(view_name="api:story-detail")
     jurisdiction = SummaryRelatedField(
         JurisdictionSummarySerializer,
@@ -78,13 +89,12 @@ class UserStorySerializer(ApiModelSerializer):
             "created_at",
             "modified_at",
         )
-        # Moved only by the moderation's actions (…/publish/, …/reject/, …/review/,
-        # …/approve/: stories.services.story_move), under the rules the admin follows too.
         read_only_fields = ("state",)
         extra_kwargs = {
             "state": {
                 "help_text": "Changed by the secretariat's actions `publish`, `approve`, `review` and `reject`, "
-                "never by a write of the story: a new story is `submitted`."
+                "never by a write of the story: a new story is `submitted`. A write that sends another state than "
+                "the story's (on creation, than `submitted`) is refused (400), and changes nothing."
             }
         }
 

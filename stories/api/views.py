@@ -54,6 +54,11 @@ class UserStoryViewSet(ModelViewSet):
     """How people used open data (the priority 1 inventory). Only published stories are
     public; who submitted a story is never shown.
 
+    A story's `state` moves only through the secretariat's actions `approve`, `review`,
+    `reject` and `publish`: a write (`POST`, `PUT`, `PATCH`) that sends another state than
+    the story's (on creation, than `submitted`) is a 400 on `state`, and changes nothing;
+    the same state is accepted.
+
     In CSV (`format=csv`), a story's themes and datasets take a column for each key of
     their objects here, each cell listing the values of all of them in the same order,
     separated by `; `: `themes.slug` and `themes.name`; `datasets.url`, `datasets.id`

@@ -7,13 +7,14 @@ languages (``story_publication_gaps``), and its submitter is told of the decisio
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from .. import notifications as submitter_notifications
 from ..choices import StoryState
@@ -79,6 +80,16 @@ REJECTED_NOT_PUBLISHED = gettext_lazy("A rejected story cannot be published: onl
 MOVE_REFUSED = gettext_lazy(
     "A story in the state “%(current)s” cannot move to “%(wanted)s”. From “%(current)s”, it can move to: %(allowed)s."
 )
+
+
+# The reasons of the history rows of a story's moves: stored in English, shown in the
+# reader's language (as ``SUBMITTER_ERASED``).
+STORY_MOVE_REASONS = {
+    StoryState.IN_REVIEW: gettext_noop("Story put under review"),
+    StoryState.APPROVED: gettext_noop("Story approved"),
+    StoryState.PUBLISHED: gettext_noop("Story published"),
+    StoryState.REJECTED: gettext_noop("Story rejected"),
+}
 
 
 def story_move_check(*, current: str, wanted: str, texts) -> None:
@@ -149,6 +160,7 @@ def stories_moderate(*, queryset, state, by=None) -> Moderation:
             update_fields.append("published_on")
         story.state = state
         story._history_user = by
+        story._change_reason = STORY_MOVE_REASONS[state]
         story.save(update_fields=update_fields)
         story_decision_announce(story=story, previous_state=previous_state)
         moderation.changed += 1
@@ -156,30 +168,54 @@ def stories_moderate(*, queryset, state, by=None) -> Moderation:
 
 
 @transaction.atomic
-def story_move(*, story: UserStory, state: str, published_on: datetime.date | None = None, by=None) -> UserStory:
+def story_move(
+    *,
+    story: UserStory,
+    state: str,
+    published_on: datetime.date | None = None,
+    by=None,
+    save: Callable[[], None] | None = None,
+) -> UserStory:
     """Move one story to ``state``, as the secretariat does from the admin's change form
     and the API's actions: only as ``STORY_MOVES`` allows, and into the published state
     only with what a published story has (``story_move_check``). A story published gets
     ``published_on``, today unless given; one withdrawn keeps the date it was published
-    on. Its history records who moved it (``by``), and whoever sent it through the public
-    form is told of a decision. A story already in ``state`` is left as it is.
+    on. Its history records who moved it (``by``) and the move (``STORY_MOVE_REASONS``),
+    and whoever sent it through the public form is told of a decision. A story already in
+    ``state`` is left as it is.
+
+    Without ``save``, the story is read again and only its state (and publication date)
+    is saved. With ``save``, a function that saves ``story`` as its caller changed it (the
+    admin's form saves it as forms do), the move is made on ``story`` itself, a new one
+    (filed as submitted) too, with its texts as changed, and saved by ``save``: the edit
+    and the move are one save, one row of the story's history. (A story already in
+    ``state`` is then saved as it is.)
 
     Raises ValidationError, and changes nothing, when the move is refused. Returns the
     story as saved."""
-    stored = UserStory.objects.select_for_update().get(pk=story.pk)
-    if stored.state == state:
-        return stored
-    story_move_check(current=stored.state, wanted=state, texts=stored)
-    previous_state = stored.state
-    stored.state = state
+    stored = None
+    if story.pk is not None or save is None:
+        stored = UserStory.objects.select_for_update().get(pk=story.pk)
+    current = stored.state if stored is not None else StoryState.SUBMITTED
+    record = stored if save is None else story
+    if current == state:
+        if save is not None:
+            save()
+        return record
+    story_move_check(current=current, wanted=state, texts=record)
+    record.state = state
     update_fields = ["state", "modified_at"]
     if state == StoryState.PUBLISHED:
-        stored.published_on = published_on or timezone.localdate()
+        record.published_on = published_on or timezone.localdate()
         update_fields.append("published_on")
-    stored._history_user = by
-    stored.save(update_fields=update_fields)
-    story_decision_announce(story=stored, previous_state=previous_state)
-    return stored
+    record._history_user = by
+    record._change_reason = STORY_MOVE_REASONS[state]
+    if save is None:
+        record.save(update_fields=update_fields)
+    else:
+        save()
+    story_decision_announce(story=record, previous_state=current)
+    return record
 
 
 def story_publish(*, story: UserStory, published_on: datetime.date | None = None, by=None) -> UserStory:

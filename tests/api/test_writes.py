@@ -232,7 +232,9 @@ def test_a_milestones_status_cannot_be_written_directly(staff_api):
 
     response = staff_api.patch(f"/api/v1/milestones/{milestone.pk}/", {"status": "completed", "progress": 100})
 
-    assert response.status_code == 200
+    # Refused rather than ignored: they move by posting a progress update (test_state_writes.py).
+    assert response.status_code == 400
+    assert sorted(response.json()) == ["progress", "status"]
     milestone.refresh_from_db()
     assert (milestone.status, milestone.progress) == ("not_started", 0)
 

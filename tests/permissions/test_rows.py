@@ -393,8 +393,10 @@ def test_a_contributors_story_is_submitted_and_stays_so(world):
         format="json",
     )
 
-    # Neither field is theirs to write (the state is the secretariat's actions'): both are ignored.
-    assert published.status_code == 200
+    # The state is the secretariat's actions': a write of it is refused, and nothing changes
+    # (published_on, which is not theirs either, is ignored).
+    assert published.status_code == 400
+    assert list(published.json()) == ["state"]
     assert approved.status_code == 403
     story = UserStory.objects.get(pk=world.story.pk)
     assert (story.state, story.published_on) == ("submitted", None)

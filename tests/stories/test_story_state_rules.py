@@ -60,9 +60,11 @@ def test_a_write_of_the_state_does_not_publish_a_rejected_story(staff_api):
         f"/api/v1/stories/{story.pk}/", {"state": "published", "published_on": "2020-06-01"}, format="json"
     )
 
-    assert response.status_code == 200
-    assert response.json()["state"] == StoryState.REJECTED
+    # Refused, naming the actions (tests/api/test_state_writes.py), rather than ignored.
+    assert response.status_code == 400
+    assert list(response.json()) == ["state"]
     assert UserStory.objects.get(pk=story.pk).state == StoryState.REJECTED
+    assert UserStory.objects.get(pk=story.pk).published_on is None
     assert not UserStory.objects.published().exists()
 
 
@@ -200,10 +202,12 @@ def test_the_change_form_moves_a_story_through_the_service(staff_client, staff):
     assert response.status_code == 302
     story.refresh_from_db()
     assert (story.state, story.title_en) == (StoryState.APPROVED, "Closer clinics")
-    # The form's other changes, then the service's move, each by whoever saved.
-    latest, edit = story.history.all()[:2]
+    # The form's other changes and the service's move in one version, by whoever saved,
+    # with the move's reason.
+    latest, before = story.history.all()[:2]
     assert (latest.state, latest.title_en, latest.history_user) == (StoryState.APPROVED, "Closer clinics", staff)
-    assert (edit.state, edit.title_en, edit.history_user) == (StoryState.IN_REVIEW, "Closer clinics", staff)
+    assert latest.history_change_reason == "Story approved"
+    assert (before.state, before.title_en) == (StoryState.IN_REVIEW, story.history.last().title_en)
 
 
 def test_the_change_form_publishes_on_the_date_given(staff_client):
@@ -214,7 +218,7 @@ def test_the_change_form_publishes_on_the_date_given(staff_client):
     assert response.status_code == 302
     story.refresh_from_db()
     assert (story.state, story.published_on) == (StoryState.PUBLISHED, datetime.date(2020, 6, 30))
-    assert states(story) == [StoryState.APPROVED, StoryState.APPROVED, StoryState.PUBLISHED]
+    assert states(story) == [StoryState.APPROVED, StoryState.PUBLISHED]
 
 
 def test_a_story_added_as_published_is_published_by_the_service(staff_client, staff):
@@ -235,7 +239,7 @@ def test_a_story_added_as_published_is_published_by_the_service(staff_client, st
     assert response.status_code == 302
     story = UserStory.objects.get(slug="closer-clinics")
     assert (story.state, story.published_on) == (StoryState.PUBLISHED, timezone.localdate())
-    assert states(story) == [StoryState.SUBMITTED, StoryState.PUBLISHED]
+    assert states(story) == [StoryState.PUBLISHED]
     assert story.history.first().history_user == staff
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cogwg import permissions
 from cogwg.api.base import (
     ApiModelSerializer,
     HyperlinkedIdentityField,
@@ -19,7 +20,7 @@ from cogwg.api.base import (
     SummaryRelatedField,
 )
 from cogwg.api.language import in_active_language
-from cogwg.api.publication import ReviewCommentField
+from cogwg.api.publication import MovedByActionsMixin, ReviewCommentField
 from cogwg.api.summaries import (
     JurisdictionSummarySerializer,
     MilestoneSummarySerializer,
@@ -28,6 +29,7 @@ from cogwg.api.summaries import (
     WorkPlanSummarySerializer,
     iso_date,
 )
+from cogwg.choices import PublicationState
 from jurisdictions.models import Jurisdiction
 
 from ..choices import MilestoneKind, MilestoneStatus, SeatRole
@@ -140,7 +142,13 @@ class PrioritySerializer(ApiModelSerializer):
         return self._rollup(priority).status
 
 
-class MilestoneSerializer(ReadOffMixin, ApiModelSerializer):
+MILESTONE_MOVED = _(
+    "A milestone's status, progress and completion date are not written: they move only by posting a progress "
+    "update (POST /api/v1/progress-updates/)."
+)
+
+
+class MilestoneSerializer(MovedByActionsMixin, ReadOffMixin, ApiModelSerializer):
     """A milestone with its priority and lead jurisdictions. Its status and progress change
     only by posting a progress update."""
 
@@ -176,6 +184,16 @@ class MilestoneSerializer(ReadOffMixin, ApiModelSerializer):
             "modified_at",
         )
         read_only_fields = ("status", "progress", "completed_on")
+        extra_kwargs = {
+            name: {
+                "help_text": "Moved only by posting a progress update: a write that sends another value than the "
+                "milestone's (on creation, than the default) is refused (400), and changes nothing."
+            }
+            for name in read_only_fields
+        }
+
+    # Moved by the milestone's progress updates (workplan.services.milestone_post_update).
+    moved_fields = dict.fromkeys(("status", "progress", "completed_on"), MILESTONE_MOVED)
 
     def to_representation(self, milestone):
         # A page shows up to 200 of them: read straight off the record, with the values the
@@ -250,11 +268,15 @@ class MilestoneSerializer(ReadOffMixin, ApiModelSerializer):
         return timezone.localdate()
 
 
-class ProgressUpdateSerializer(ApiModelSerializer):
+class ProgressUpdateSerializer(MovedByActionsMixin, ApiModelSerializer):
     """A dated report on a milestone. Posting one goes through
     ``workplan.services.milestone_post_update``, which validates it and moves the milestone."""
 
     clean_model = False  # the service validates
+    moved_message = _(
+        "The publication state is not written: send `publish`, true to publish the update at once or false to keep "
+        "it as a draft; it then moves only by the actions `submit`, `publish`, `return` and `withdraw`."
+    )
 
     url = HyperlinkedIdentityField(view_name="api:progress-update-detail")
     milestone = SummaryRelatedField(MilestoneSummarySerializer, queryset=Milestone.objects.all())
@@ -297,6 +319,25 @@ class ProgressUpdateSerializer(ApiModelSerializer):
             "modified_at",
         )
         read_only_fields = ("publication_state", "published_at")
+        extra_kwargs = {
+            "publication_state": {
+                "help_text": "Set on creation by `publish` (`published`, else `draft`), then moved only by the actions "
+                "`submit`, `publish`, `return` and `withdraw`. A creation that sends another value than the one "
+                "`publish` gives is refused (400), and nothing is posted."
+            }
+        }
+
+    def created_state(self, data):
+        # Whether the update is published as posted: ProgressUpdateViewSet.perform_create's
+        # rule (by default, when its author may publish).
+        request = self.context.get("request")
+        publish = request is not None and permissions.can_publish(request.user, ProgressUpdate)
+        if "publish" in data:
+            try:
+                publish = self.fields["publish"].run_validation(data["publish"])
+            except serializers.ValidationError:
+                return None  # the field's own error says why
+        return PublicationState.PUBLISHED if publish else PublicationState.DRAFT
 
 
 StatusCountsSerializer = type(
