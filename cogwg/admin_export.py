@@ -7,6 +7,8 @@ The rows are the admin's own (its ``get_queryset``, cogwg/permissions.py include
 contributor exports what their list shows them, and someone who may not view the list
 gets a 403. They are read in a constant number of queries, whatever their number: the
 related records the columns name are selected with them, many-to-many ones prefetched.
+A list of thousands of rows names the same few related records over and over (an
+update's milestone and priority): each is labelled once per export, not once per row.
 
 Each admin names its columns (``export_columns``) as ``list_display`` does: a field, a
 path to a related record's field ("priority__work_plan"), or one of the admin's display
@@ -18,8 +20,13 @@ display function that already hides it.
 
 A CSV is UTF-8 with a byte order mark, as the API's is (cogwg/api/renderers.py): without it
 Excel reads French as Windows-1252; text that a spreadsheet would run as a formula gets a
-leading apostrophe. An XLSX stores text as text, without the control characters a
-worksheet cannot hold (cogwg/reports/render/xlsx.py)."""
+leading apostrophe. It is streamed, a few hundred rows at a time, once its cells are
+made (the queries run, and any refusal or error is given, before the first byte). An XLSX
+stores text as text, without the control characters a worksheet cannot hold, as the
+status reports' do (cogwg/reports/render/xlsx.py); it is a write-only workbook, its rows
+written as they come, each cell taking a style its column made once.
+
+bench/exports.py times both on thousands of progress updates."""
 
 import csv
 import datetime
@@ -35,7 +42,7 @@ from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
@@ -43,9 +50,12 @@ from django.utils.http import content_disposition_header
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 
 from .api.renderers import formula_safe
-from .reports.render.xlsx import SheetWriter, sheet_name
+from .reports.render.xlsx import HEADER, HEADER_FILL, TEXT_READ_AS_OTHER, WRAP, sheet_name
 
 # The formats offered, with their content types.
 CONTENT_TYPES = {
@@ -57,6 +67,8 @@ NARROW, MEDIUM, WIDE = 12, 28, 60
 # How the values of a column that holds many (a challenge's jurisdictions, a story's
 # themes, an accomplishment's links) are joined in one cell.
 SEPARATOR = ", "
+# Rows per piece of a streamed CSV: a few hundred kilobytes at most.
+CSV_CHUNK_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -76,28 +88,60 @@ def _width(field) -> int:
     return MEDIUM
 
 
-def _many(manager) -> str:
-    return SEPARATOR.join(str(record) for record in manager.all())
-
-
 def _field_column(fields) -> Column:
-    """The column of a field, or of a related record's field at the end of ``fields``."""
+    """The column of a field, or of a related record's field at the end of ``fields``.
+
+    Its labels (of related records, by their key, and of choices, by their value) are
+    made the first time a row needs them, in the reader's language, and kept by the
+    column: columns are made for one export (``ExportMixin.get_export_columns``)."""
     field = fields[-1]
     if field.auto_created and not field.concrete:  # a reverse relation (an accomplishment's links)
         header = field.related_model._meta.verbose_name_plural
     else:
         header = field.verbose_name
-    labels = dict(field.flatchoices) if getattr(field, "choices", None) else None
+    choices = dict(field.flatchoices) if getattr(field, "choices", None) else None
+    labels = {}
+
+    def label(key, record):
+        if key not in labels:
+            labels[key] = str(record)
+        return labels[key]
+
+    if field.many_to_many or field.one_to_many:
+        accessor = field.get_accessor_name() if field.auto_created else field.name
+
+        def value(obj):
+            return SEPARATOR.join(label(record.pk, record) for record in getattr(obj, accessor).all())
+
+    elif field.is_relation and field.concrete:  # the related record's key is on the row
+
+        def value(obj):
+            key = getattr(obj, field.attname)
+            if key is None:
+                return None
+            if key not in labels:
+                labels[key] = str(getattr(obj, field.name))
+            return labels[key]
+
+    elif choices is not None:
+
+        def value(obj):
+            key = getattr(obj, field.name)
+            if key not in labels:
+                labels[key] = str(choices[key]) if key in choices else key
+            return labels[key]
+
+    else:
+
+        def value(obj):
+            return getattr(obj, field.name)
 
     def read(obj):
         for step in fields[:-1]:
             obj = getattr(obj, step.name)
             if obj is None:
                 return None
-        if field.many_to_many or field.one_to_many:
-            return _many(getattr(obj, field.get_accessor_name() if field.auto_created else field.name))
-        value = getattr(obj, field.name)
-        return labels.get(value, value) if labels is not None else value
+        return value(obj)
 
     return Column(capfirst(header), read, _width(field))
 
@@ -172,29 +216,96 @@ def _csv_cell(value):
     return value
 
 
-def write_csv(columns, rows, *, title) -> bytes:
+def _drained(buffer) -> bytes:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text.encode("utf-8")
+
+
+def write_csv(columns, rows, *, title):
+    """The CSV, in pieces of ``CSV_CHUNK_ROWS`` rows, the first starting with the byte order
+    mark."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
     writer.writerow([formula_safe(str(column.header)) for column in columns])
-    writer.writerows([_csv_cell(value) for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    for number, row in enumerate(rows, 1):
+        writer.writerow([_csv_cell(value) for value in row])
+        if number % CSV_CHUNK_ROWS == 0:
+            yield _drained(buffer)
+    yield _drained(buffer)
+
+
+def _xlsx_value(cell, value):
+    """``value`` into ``cell``, as SheetWriter.cell writes it (cogwg/reports/render/xlsx.py):
+    text stays text (never a formula, nor an error code), without the control characters a
+    sheet cannot hold."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.value = value
+    if cell.data_type in TEXT_READ_AS_OTHER:
+        cell.data_type = "s"
+    return cell
+
+
+class _Cells:
+    """The cells a write-only sheet's rows are written with: per column and type of value,
+    one cell styled once and refilled row after row (a row is written out as it is
+    appended). A date's cell keeps the date format its first value gave it; a text's
+    never has it."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self.made = {}
+
+    def row(self, values):
+        return [self.cell(column, value) for column, value in enumerate(values)]
+
+    def cell(self, column, value):
+        key = (column, type(value))
+        cell = self.made.get(key)
+        if cell is None:
+            cell = self.made[key] = WriteOnlyCell(self.sheet)
+            cell.alignment = WRAP
+        return _xlsx_value(cell, value)
 
 
 def write_xlsx(columns, rows, *, title) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_name(title, set())
-    writer = SheetWriter(sheet, [column.width for column in columns])
-    writer.header(*(str(column.header) for column in columns), freeze=True)
+    rows = list(rows)
+    # The sheet's size, which readers take from its top (openpyxl's read-only mode, for
+    # one): a write-only sheet writes it there only when it can tell it beforehand.
+    size = f"A1:{get_column_letter(len(columns))}{1 + len(rows)}"
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name(title, set()))
+    sheet.calculate_dimension = lambda: size
+    # Set before the first row too: a write-only sheet writes them at its top.
+    for index, column in enumerate(columns, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"  # the header stays in view
+    header = []
+    for column in columns:
+        cell = _xlsx_value(WriteOnlyCell(sheet), str(column.header))
+        cell.font, cell.fill, cell.alignment = HEADER, HEADER_FILL, WRAP
+        header.append(cell)
+    sheet.append(header)
+    cells = _Cells(sheet)
     for row in rows:
-        writer.line(*row)
+        sheet.append(cells.row(row))
     # Each column offers Excel's filter and sort, as the list's header does.
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.auto_filter.ref = size
     workbook.properties.title = title
     workbook.properties.language = translation.get_language()
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def _speaking(language, chunks):
+    """``chunks`` made in ``language`` (a CSV's headers are named as it is written): a
+    streamed answer is made as the server sends it, after its view has returned."""
+    with translation.override(language):
+        yield from chunks
 
 
 WRITERS = {"csv": write_csv, "xlsx": write_xlsx}
@@ -230,12 +341,18 @@ class ExportMixin:
     def export_response(self, request, queryset, file_format):
         """The rows of ``queryset`` as a file to download."""
         columns = self.get_export_columns(request)
-        rows = (
+        # Every cell is made here, in the view: its queries, a database error's 503 and any
+        # other error come before the first byte of a streamed file, never in its middle.
+        rows = [
             [plain(column.read(record)) for column in columns] for record in self.get_export_queryset(request, queryset)
-        )
+        ]
         plural = str(capfirst(self.opts.verbose_name_plural))
         content = WRITERS[file_format](columns, rows, title=plural)
-        response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+        if isinstance(content, bytes):
+            response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+        else:
+            chunks = _speaking(translation.get_language(), content)
+            response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[file_format])
         filename = f"{slugify(plural)}-{timezone.localdate():%Y-%m-%d}.{file_format}"
         response["Content-Disposition"] = content_disposition_header(True, filename)
         return response

@@ -71,3 +71,16 @@ def test_a_challenge_naming_no_jurisdiction_is_worded_as_on_the_pages(plan, draf
 
     names = {item["title"]: item["jurisdiction_names"] for item in view["challenges"]}
     assert names[plan.resources_challenge.title_en if language == "en" else plan.resources_challenge.title_fr] == label
+
+
+def test_a_note_that_reads_as_an_error_code_stays_text_in_the_xlsx(plan, draft_report):
+    """openpyxl takes "#N/A" for an error value: the sheet would show Excel's error, not
+    the note (and sum it as one)."""
+    ProgressUpdate.objects.filter(note_en="Inventory started with five stories.").update(note_en="#N/A")
+    content = build_content(report=draft_report)
+
+    workbook = openpyxl.load_workbook(io.BytesIO(render_file(content, format="xlsx", language="en")))
+
+    written = cells(workbook)
+    assert [cell.coordinate for cell in written if cell.data_type == "e"] == []
+    assert "#N/A" in {cell.value for cell in written}

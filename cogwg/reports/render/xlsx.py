@@ -61,6 +61,10 @@ def percent_format():
     return '0"\u00a0%"' if translation.get_language() == "fr" else '0"%"'
 
 
+# The types openpyxl gives some text: a formula ("=…") and an error code ("#N/A", "#REF!").
+TEXT_READ_AS_OTHER = frozenset({"f", "e"})
+
+
 class SheetWriter:
     def __init__(self, sheet, widths):
         self.sheet = sheet
@@ -71,11 +75,11 @@ class SheetWriter:
     def cell(self, column, value):
         """A cell of the current row. Text is stored as text: a note that starts with "="
         is shown, never run as a formula, and control characters, which a worksheet cannot
-        hold, are left out."""
+        hold, are left out. A note that reads as an error code ("#N/A") is text too."""
         if isinstance(value, str):
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell = self.sheet.cell(row=self.row, column=column, value=value)
-        if cell.data_type == "f":
+        if cell.data_type in TEXT_READ_AS_OTHER:
             cell.data_type = "s"
         return cell
 
