@@ -11,6 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
+from workplan.admin_fields import WorkPlanListFilter
+
 from . import (
     admin_accounts,  # noqa: F401  (the accounts the secretariat sets up: users, authenticators, lockouts)
     admin_cycles,  # noqa: F401  (registers the reporting periods)
@@ -184,7 +186,7 @@ class StatusReportAdmin(StatusReportAdminActionsMixin, TrackedTranslationAdmin):
     a frozen report (final or published) can be viewed only."""
 
     list_display = ("title", "work_plan", "as_of", "meeting", "state", "frozen_at")
-    list_filter = ("state", "work_plan")
+    list_filter = ("state", ("work_plan", WorkPlanListFilter))
     list_select_related = ("work_plan", "meeting")
     search_fields = ("title_en", "title_fr")
     autocomplete_fields = ("work_plan", "meeting")

@@ -26,12 +26,17 @@ second factor would hand them its rights.
 Adding, changing and deleting also need Django's model permission (``app.add_model``…),
 which the groups grant, so that the admin and the API answer the same way. Querysets are
 narrowed by ``visible`` (reads) and ``editable`` (writes); a single record is judged by
-the ``can_*`` functions on the same querysets, so a rule is written once.
+the ``can_*`` functions on the same querysets, so a rule is written once (each answer read
+once per request's user while nothing is written: ``_answer``).
 """
+
+import itertools
 
 from django.apps import apps as global_apps
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.signals import m2m_changed, post_save
 
 from jurisdictions.models import Accomplishment, Challenge, Contributor, Jurisdiction
 from stories.choices import StoryState
@@ -273,6 +278,54 @@ def limit_choices(user, model, field_name: str, queryset: QuerySet) -> QuerySet:
 
 # One record
 
+# The admin asks the same question of one record several times per page (its change and
+# delete permissions, each inline's, the object tools, the History link, the submit
+# button): each answer is read once per user object (a request's user, as its groups and
+# jurisdictions are) and kept while it cannot have changed. An answer is read from what
+# the database holds (the record's row, its jurisdictions, its milestone and plan, the
+# seats, the reporting periods), not from the record object, so all of them are dropped:
+# - on any save or many-to-many change, of any model: a record moved to another
+#   jurisdiction, a state changed by a service, a seat given up, a period closed. Keeping
+#   the other records' answers, or keying them on the values that decide them, would have
+#   to know every table a rule reads; a page that writes asks again, once. A write that
+#   sends no such signal (``QuerySet.update``) is followed by saves that do
+#   (``seats_vacate``), or bears on none of these rules. Deletions are not listened to:
+#   a receiver of every model's ``post_delete`` would make Django read every row it
+#   deletes (no fast delete: the retention's thousands of sign-in records); the admin and
+#   the API delete in a transaction block, whose end drops the answers (below);
+# - when a transaction block they were read in ends: one rolled back (a save the admin
+#   refuses, shown again with the reason) takes back what they were read from.
+# Another process's write in the middle of the request is a race the request runs
+# without the memo too: the memo lives as long as the user object, a request's.
+_write_counter = itertools.count(1)
+_generation = 0
+
+
+def _data_written(**_signal_kwargs):
+    global _generation
+    _generation = next(_write_counter)
+
+
+post_save.connect(_data_written, dispatch_uid="cogwg_permissions_answers_save")
+m2m_changed.connect(_data_written, dispatch_uid="cogwg_permissions_answers_m2m")
+
+
+def _answer(user, question: str, record, ask) -> bool:
+    """``ask()``: the answer to ``question`` about the stored ``record`` for ``user``,
+    read once while the data it was read from stands (above)."""
+    if user is None or record.pk is None:
+        return ask()
+    blocks = tuple(transaction.get_connection().atomic_blocks)
+    memo = getattr(user, "_cogwg_answers", None)
+    if memo is None or memo[0] != _generation or memo[1] != blocks[: len(memo[1])]:
+        memo = (_generation, blocks, {})
+        user._cogwg_answers = memo
+    key = (question, type(record)._meta.label, record.pk)
+    answers = memo[2]
+    if key not in answers:
+        answers[key] = bool(ask())
+    return answers[key]
+
 
 def _perm(user, action: str, model) -> bool:
     opts = model._meta
@@ -296,7 +349,7 @@ def can_view_unpublished_reports(user) -> bool:
 def can_view(user, record) -> bool:
     if record.pk is None:
         return False
-    return is_secretariat(user) or visible(user, _one(record)).exists()
+    return is_secretariat(user) or _answer(user, "visible", record, lambda: visible(user, _one(record)).exists())
 
 
 def can_view_history(user, record) -> bool:
@@ -308,7 +361,7 @@ def can_view_history(user, record) -> bool:
     if not ids:
         return can_view(user, record)
     owned = _owned(type(record), ids)
-    return owned is not None and _one(record).filter(owned).exists()
+    return owned is not None and _answer(user, "owned", record, lambda: _one(record).filter(owned).exists())
 
 
 def visible_versions(user, model, versions: QuerySet) -> QuerySet:
@@ -332,10 +385,52 @@ def _owned_version(model, ids) -> Q | None:
     """``_owned`` for the versions of ``model``. A challenge's version lists the
     jurisdictions the challenge had then (django-simple-history keeps them by version)."""
     if model is Challenge:
-        members = Challenge.history.model.jurisdictions.model
-        listed = members._default_manager.filter(history=OuterRef("pk"))
-        return Q(Exists(listed)) & ~Q(Exists(listed.exclude(jurisdiction__in=ids)))
+        return _owned_challenge_version(ids)
     return _owned(model, ids)
+
+
+def _owned_challenge_version(ids) -> Q:
+    """A challenge's version lists only jurisdictions among ``ids``; or it is the version
+    of its creation, which lists none, and the challenge had only such jurisdictions right
+    after it.
+
+    django-simple-history records the row when it is saved and the many-to-many values
+    when they are set: a new challenge (in the admin, the API) is kept as a creation
+    version without jurisdictions, then a version ("~") with them. That next version
+    completes the creation when the row was not saved in between (the same
+    ``modified_at``): the two hold the same values but the jurisdictions, so the creation
+    shows nothing of a time when the challenge was another's. A challenge created without
+    jurisdictions (across jurisdictions: the secretariat's) and given some at a later save
+    keeps its creation version from contributors. A creation version with no version
+    after it (rows written in bulk, cogwg/demo/generate.py) goes with the challenge's
+    jurisdictions now: it has not changed since."""
+    history = Challenge.history.model
+    members = history.jurisdictions.model._default_manager
+
+    def only_theirs(listed):
+        return Q(Exists(listed)) & ~Q(Exists(listed.exclude(jurisdiction__in=ids)))
+
+    def after(ref):
+        """The versions after the version ``ref`` names the fields of (an ``OuterRef``)."""
+        return Q(history_date__gt=ref("history_date")) | Q(
+            history_date=ref("history_date"), history_id__gt=ref("history_id")
+        )
+
+    listed = members.filter(history=OuterRef("pk"))
+    next_version = (
+        history._default_manager.filter(after(lambda name: OuterRef(OuterRef(name))), id=OuterRef(OuterRef("id")))
+        .order_by("history_date", "history_id")
+        .values("pk")[:1]
+    )
+    completion_listed = members.filter(
+        history=Subquery(next_version), history__history_type="~", history__modified_at=OuterRef("modified_at")
+    )
+    unchanged_since = ~Q(Exists(history._default_manager.filter(after(OuterRef), id=OuterRef("id"))))
+    listed_now = Challenge.jurisdictions.through._default_manager.filter(challenge=OuterRef("id"))
+    creation = Q(history_type="+") & ~Q(Exists(listed))
+    return only_theirs(listed) | (
+        creation & (only_theirs(completion_listed) | (unchanged_since & only_theirs(listed_now)))
+    )
 
 
 def can_view_review(user, record) -> bool:
@@ -354,7 +449,7 @@ def can_add(user, model) -> bool:
 def can_change(user, record) -> bool:
     if not _perm(user, "change", type(record)):
         return False
-    return is_secretariat(user) or (record.pk is not None and editable(user, _one(record)).exists())
+    return is_secretariat(user) or (record.pk is not None and _editable_record(user, record))
 
 
 def can_delete(user, record) -> bool:
@@ -362,7 +457,12 @@ def can_delete(user, record) -> bool:
         return False
     if is_secretariat(user):
         return True
-    return type(record) in CONTRIBUTOR_DELETES and record.pk is not None and editable(user, _one(record)).exists()
+    return type(record) in CONTRIBUTOR_DELETES and record.pk is not None and _editable_record(user, record)
+
+
+def _editable_record(user, record) -> bool:
+    """Is the stored ``record`` among those ``user`` may change or delete (``editable``)?"""
+    return _answer(user, "editable", record, lambda: editable(user, _one(record)).exists())
 
 
 def can_publish(user, record_or_model) -> bool:
@@ -382,14 +482,20 @@ def can_submit(user, record_or_model) -> bool:
         )
     if getattr(record_or_model, "publication_state", None) not in SUBMITTABLE_STATES:
         return False
-    if isinstance(record_or_model, ProgressUpdate):
-        # The updates of a closed reporting period are locked (cogwg/cycles.py, which
-        # imports this module); the services refuse them with the reason.
-        from .cycles import progress_update_is_locked
-
-        if progress_update_is_locked(record_or_model):
-            return False
+    if isinstance(record_or_model, ProgressUpdate) and is_locked(user, record_or_model):
+        return False
     return can_change(user, record_or_model)
+
+
+def is_locked(user, update) -> bool:
+    """Is ``update`` (a progress update, or None) one of a closed reporting period, locked
+    (cogwg/cycles.py's ``progress_update_is_locked``, asked once per user object)? The
+    services refuse it with the reason."""
+    from .cycles import progress_update_is_locked  # cogwg/cycles.py imports this module
+
+    if update is None or update.jurisdiction_id is None:
+        return progress_update_is_locked(update)  # no: asked of no row
+    return _answer(user, "locked", update, lambda: progress_update_is_locked(update))
 
 
 def can_save(user, record, *, jurisdictions=None) -> bool:
@@ -462,7 +568,9 @@ def manageable_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
 
 
 def can_manage_account(user, account) -> bool:
-    return account is not None and account.pk is not None and manageable_accounts(user, _one(account)).exists()
+    if account is None or account.pk is None:
+        return False
+    return _answer(user, "manageable", account, lambda: manageable_accounts(user, _one(account)).exists())
 
 
 def account_groups(user, queryset: QuerySet) -> QuerySet:

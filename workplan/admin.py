@@ -22,10 +22,17 @@ from cogwg.admin_base import TrackedTranslationAdmin
 from cogwg.admin_export import ExportMixin
 from cogwg.admin_publication import PublicationAdminMixin
 from cogwg.choices import PublicationState
-from cogwg.cycles import progress_update_is_locked, progress_updates_locked
+from cogwg.cycles import progress_updates_locked
 
 from . import selectors
-from .admin_fields import ChoiceLabelsMixin, PriorityListFilter, PrivateFieldsMixin, shown_author, with_shown_author
+from .admin_fields import (
+    ChoiceLabelsMixin,
+    PriorityListFilter,
+    PrivateFieldsMixin,
+    WorkPlanListFilter,
+    shown_author,
+    with_shown_author,
+)
 from .admin_forms import ProgressUpdateCorrectionForm, ProgressUpdatePostForm
 from .admin_inlines import MilestoneInline, PriorityInline, ProgressLogInline, ProgressPostInline, SeatInline
 from .choices import SeatRole
@@ -92,7 +99,7 @@ def seat_holders(priority, role):
 class PriorityAdmin(ExportMixin, TrackedTranslationAdmin):
     list_display = ("number", "title", "work_plan")
     list_display_links = ("number", "title")
-    list_filter = ("work_plan",)
+    list_filter = (("work_plan", WorkPlanListFilter),)
     list_select_related = ("work_plan",)
     # The plan's slug finds a year's priorities in a search of priorities ("2021").
     search_fields = ("title_en", "title_fr", "slug", "work_plan__slug")
@@ -141,7 +148,12 @@ def shows_seat_contact(user, seat) -> bool:
 @admin.register(Assignment)
 class AssignmentAdmin(PrivateFieldsMixin, ChoiceLabelsMixin, TrackedTranslationAdmin):
     list_display = ("priority", "role", "seat_holder", "jurisdiction", "confirmed")
-    list_filter = ("role", "confirmed", "priority__work_plan", ("jurisdiction", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "role",
+        "confirmed",
+        ("priority__work_plan", WorkPlanListFilter),
+        ("jurisdiction", admin.RelatedOnlyFieldListFilter),
+    )
     list_select_related = ("priority", "jurisdiction")
     search_fields = (
         "organization_en",
@@ -191,7 +203,7 @@ class AssignmentAdmin(PrivateFieldsMixin, ChoiceLabelsMixin, TrackedTranslationA
 @admin.register(Milestone)
 class MilestoneAdmin(ExportMixin, ChoiceLabelsMixin, TrackedTranslationAdmin):
     list_display = ("__str__", "priority", "due_date", "kind", "status", "progress", "is_overdue")
-    list_filter = ("status", "kind", "priority__work_plan", ("priority", PriorityListFilter))
+    list_filter = ("status", "kind", ("priority__work_plan", WorkPlanListFilter), ("priority", PriorityListFilter))
     list_select_related = ("priority",)
     search_fields = (
         "description_en",
@@ -267,7 +279,7 @@ class ProgressUpdateAdmin(
     list_filter = (
         "publication_state",
         "status",
-        "milestone__priority__work_plan",
+        ("milestone__priority__work_plan", WorkPlanListFilter),
         ("jurisdiction", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ("milestone", "jurisdiction")
@@ -405,13 +417,13 @@ class ProgressUpdateAdmin(
 
     def has_change_permission(self, request, obj=None):
         # The updates of a closed reporting period are locked (cogwg/cycles.py).
-        if progress_update_is_locked(obj):
+        if permissions.is_locked(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         # A published update carries its milestone's status: withdraw it before deleting.
-        if obj is not None and (obj.is_published or progress_update_is_locked(obj)):
+        if obj is not None and (obj.is_published or permissions.is_locked(request.user, obj)):
             return False
         return super().has_delete_permission(request, obj)
 

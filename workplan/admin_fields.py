@@ -1,13 +1,13 @@
 """How the admin offers and shows the work plan's records, in this app's admin and in the
 others' (stories, jurisdictions): priorities and milestones chosen under labels that tell
 them apart (``CHOICE_LABELS``, ``ChoiceLabelsMixin``, ``PriorityListFilter``; the search
-boxes too, cogwg/admin_site.py), an update's author shown only to those who may read it
-(``with_shown_author``), and private fields that a change list will not filter on for
-others (``PrivateFieldsMixin``)."""
+boxes too, cogwg/admin_site.py), the plans a filter offers (``WorkPlanListFilter``), an
+update's author shown only to those who may read it (``with_shown_author``), and private
+fields that a change list will not filter on for others (``PrivateFieldsMixin``)."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, Subquery, Value, When
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +15,7 @@ from cogwg import permissions
 from cogwg.admin_base import VisibleRelatedFieldListFilter
 
 from .choices import WorkPlanStatus
-from .models import Milestone, Priority
+from .models import Milestone, Priority, WorkPlan
 
 # Choices of priorities and milestones
 
@@ -78,6 +78,24 @@ class PriorityListFilter(VisibleRelatedFieldListFilter):
             under_way = ~Q(work_plan__status=WorkPlanStatus.CLOSED)
             priorities = priorities.filter(under_way | Q(pk=chosen) if chosen.isdigit() else under_way)
         return [(priority.pk, priority_choice_label(priority)) for priority in priorities]
+
+
+class WorkPlanListFilter(VisibleRelatedFieldListFilter):
+    """Filter by work plan, newest first. Plans pile up year after year (one closed a
+    year): it offers those under way (active and drafts, as ``PriorityListFilter``), the
+    last one closed (its final updates and report are still being worked on after the
+    roll-over), and the one chosen, an older plan chosen through the address
+    (``?priority__work_plan__id__exact=…``), which filters and shows as chosen."""
+
+    def field_choices(self, field, request, model_admin):
+        plans = permissions.visible(request.user, WorkPlan.objects.order_by("-start_date", "-pk"))
+        closed = WorkPlan.objects.filter(status=WorkPlanStatus.CLOSED)
+        last_closed = closed.order_by("-end_date", "-start_date", "-pk").values("pk")[:1]
+        offered = ~Q(status=WorkPlanStatus.CLOSED) | Q(pk=Subquery(last_closed))
+        chosen = self.lookup_val[0] if self.lookup_val else ""
+        if chosen.isdigit():
+            offered |= Q(pk=chosen)
+        return [(plan.pk, str(plan)) for plan in plans.filter(offered)]
 
 
 # The author of an update
