@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
 from cogwg import permissions
-from cogwg.admin_base import HTTPS_URLS, TrackedTranslationAdmin, VisibleRowsInlineMixin
+from cogwg.admin_base import HTTPS_URLS, TrackedTranslationAdmin, VisibleRowsInlineMixin, deletion_line
 from cogwg.admin_export import ExportMixin
 from cogwg.admin_publication import PublicationAdminMixin
 from workplan.admin_fields import ChoiceLabelsMixin, PrivateFieldsMixin
@@ -86,11 +86,12 @@ class JurisdictionAdmin(TrackedTranslationAdmin):
         return counts
 
     def _entry(self, request, challenge):
+        # "Challenge: …", "Défi : …": as Django's own lines (cogwg.admin_base.deletion_line).
         label = capfirst(Challenge._meta.verbose_name)
         if self.admin_site.get_model_admin(Challenge).has_change_permission(request, challenge):
             url = reverse(f"{self.admin_site.name}:jurisdictions_challenge_change", args=[challenge.pk])
-            return format_html('{}: <a href="{}">{}</a>', label, url, challenge)
-        return f"{label}: {challenge}"
+            return deletion_line(format_html('{}: <a href="{}">{}</a>', label, url, challenge))
+        return deletion_line(f"{label}: {challenge}")
 
     def delete_model(self, request, obj):
         jurisdictions_delete(queryset=Jurisdiction.objects.filter(pk=obj.pk), by=request.user)

@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from stories.models import Theme
-from tests.factories import ChallengeFactory, JurisdictionFactory, MeetingFactory, NextStepFactory, UserStoryFactory
+from tests.factories import (
+    ChallengeFactory,
+    JurisdictionFactory,
+    MeetingFactory,
+    NextStepFactory,
+    ProgressUpdateFactory,
+    UserStoryFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -109,4 +116,19 @@ def test_a_bulk_deletions_lines_are_in_french_typography(staff_client):
 
     french = list_lines(page)
     assert "Thème\u00a0: Transport" in french
+    assert not [line for line in french if re.search(r"[^\u00a0]:", line)]
+
+
+@pytest.mark.parametrize("with_updates", [False, True])
+def test_the_challenges_that_keep_a_jurisdiction_are_in_french_typography(staff_client, with_updates):
+    """The jurisdiction's page lists the challenges naming it itself (with or without the
+    counts of the records that protect it)."""
+    ontario = JurisdictionFactory(code="ON", name_fr="Ontario")
+    ChallengeFactory(title_fr="Personnel").jurisdictions.set([ontario])
+    if with_updates:
+        ProgressUpdateFactory(jurisdiction=ontario)
+
+    french, _page = lines(staff_client, "admin:jurisdictions_jurisdiction_delete", ontario.pk, "fr")
+
+    assert "Défi\u00a0: Personnel" in french
     assert not [line for line in french if re.search(r"[^\u00a0]:", line)]
