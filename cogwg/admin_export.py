@@ -1,11 +1,15 @@
 """Exports of the admin's change lists, as CSV and XLSX, for the secretariat's meeting
 preparation: "Export as CSV" and "Export as XLSX" above a list download every row the
 list shows as it is filtered, searched and sorted (all its pages, not only the one on
-screen). To export a few rows, filter or search the list down to them.
+screen). To export a few rows, tick them and choose "Export selected … as CSV" or "… as
+XLSX" among the list's actions: the file holds those rows, in the list's order (or every
+row the list shows as filtered, once "Select all" is chosen across its pages).
 
 The rows are the admin's own (its ``get_queryset``, cogwg/permissions.py included): a
 contributor exports what their list shows them, and someone who may not view the list
-gets a 403. They are read in a constant number of queries, whatever their number: the
+gets a 403. The actions are given the rows the list shows, narrowed to the ticked ones:
+a row named in a forged request that the list would not show its reader is not among
+them. They are read in a constant number of queries, whatever their number: the
 related records the columns name are selected with them, many-to-many ones prefetched.
 A list of thousands of rows names the same few related records over and over (an
 update's milestone and priority): each is labelled once per export, not once per row.
@@ -36,6 +40,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup, DisallowedModelAdminToField
 from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
@@ -312,11 +317,15 @@ WRITERS = {"csv": write_csv, "xlsx": write_xlsx}
 
 
 class ExportMixin:
-    """ "Export as CSV" and "Export as XLSX" on a change list (every row it shows as
-    filtered), and as actions on the rows ticked. Put it first among the admin's bases and
-    declare ``export_columns``; ``export_select_related`` and ``export_prefetch_related``
-    name what the admin's display functions among them read (the field columns' related
-    records are read with the rows already), or override ``get_export_queryset``."""
+    """The exports of a change list, both through ``export_response``: "Export as CSV" and
+    "Export as XLSX" above it (``export_view``: every row it shows as filtered), and the
+    actions "Export selected … as CSV" and "… as XLSX" (``export_selected_csv`` and
+    ``export_selected_xlsx``: the rows ticked, or all of them across its pages), which
+    ``get_actions`` adds to the admin's own for whoever may view the list. Put it first
+    among the admin's bases and declare ``export_columns``; ``export_select_related`` and
+    ``export_prefetch_related`` name what the admin's display functions among them read
+    (the field columns' related records are read with the rows already), or override
+    ``get_export_queryset``."""
 
     export_columns = ()
     export_select_related = ()
@@ -356,6 +365,33 @@ class ExportMixin:
         filename = f"{slugify(plural)}-{timezone.localdate():%Y-%m-%d}.{file_format}"
         response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
+
+    # The rows ticked
+
+    @admin.action(description=_("Export selected %(verbose_name_plural)s as CSV"))
+    def export_selected_csv(self, request, queryset):
+        return self.export_response(request, queryset, "csv")
+
+    @admin.action(description=_("Export selected %(verbose_name_plural)s as XLSX"))
+    def export_selected_xlsx(self, request, queryset):
+        return self.export_response(request, queryset, "xlsx")
+
+    def get_actions(self, request):
+        # Added here, not in ``actions``, which the admins and their other bases declare
+        # for themselves. The queryset Django gives an action is the list's (its
+        # ``get_queryset``, filters and order), narrowed to the ticked rows.
+        actions = super().get_actions(request)
+        popup = IS_POPUP_VAR in request.POST or IS_POPUP_VAR in request.GET
+        if (
+            self.export_columns
+            and self.actions is not None
+            and not popup
+            and self.has_view_or_change_permission(request)
+        ):
+            for name in ("export_selected_csv", "export_selected_xlsx"):
+                func, name, description = self.get_action(name)
+                actions[name] = (func, name, description)
+        return actions
 
     # The list as filtered
 

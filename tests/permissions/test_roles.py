@@ -161,10 +161,11 @@ def test_a_contributor_has_no_publishing_action(world, client):
         )
     }
 
+    exports = {"export_selected_csv", "export_selected_xlsx"}  # what their list shows them
     assert names == {
-        reverse("admin:jurisdictions_accomplishment_changelist"): {"delete_selected", "submit_selected"},
-        reverse("admin:workplan_progressupdate_changelist"): {"submit_selected"},
-        reverse("admin:stories_userstory_changelist"): set(),
+        reverse("admin:jurisdictions_accomplishment_changelist"): {"delete_selected", "submit_selected", *exports},
+        reverse("admin:workplan_progressupdate_changelist"): {"submit_selected", *exports},
+        reverse("admin:stories_userstory_changelist"): exports,
     }
 
 
@@ -173,7 +174,15 @@ def test_the_secretariat_has_the_reviews_actions(world, client):
 
     names = action_names(client.get(reverse("admin:jurisdictions_accomplishment_changelist")))
 
-    assert names == {"delete_selected", "submit_selected", "publish_selected", "return_selected", "unpublish_selected"}
+    assert names == {
+        "delete_selected",
+        "submit_selected",
+        "publish_selected",
+        "return_selected",
+        "unpublish_selected",
+        "export_selected_csv",
+        "export_selected_xlsx",
+    }
 
 
 def test_a_contributor_looks_up_milestones_but_cannot_change_them(world, client):
