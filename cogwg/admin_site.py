@@ -7,11 +7,14 @@ secretariat's audit page (admin/audit/, cogwg/admin_audit.py), linked from its i
 import functools
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin import AdminSite as DjangoAdminSite
+from django.contrib.admin import ModelAdmin, helpers
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import ValidationError
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
@@ -64,12 +67,43 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
         return result
 
 
+class ValidSelectionMixin:
+    """An action posted with rows that are no keys of the list's records (a forged or
+    cut-short form: ``_selected_action=abc``) is refused with a message, as Django refuses
+    an action with no row ticked, and the list is shown again: Django would filter the
+    list by them and fail with a 500. Given to every admin of the site (``register``)."""
+
+    def response_action(self, request, queryset):
+        key = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                key.to_python(value)
+        except ValidationError:
+            self.message_user(
+                request, gettext("The rows chosen are not rows of this list: nothing was done."), messages.WARNING
+            )
+            return None
+        return super().response_action(request, queryset)
+
+
 class AdminSite(OTPAdminSite):
     # The index links the secretariat to the audit page (cogwg/admin_audit.py).
     index_template = "admin/cogwg/index.html"
 
     def __init__(self, name="admin"):
         super().__init__(name)
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every admin, the project's and the libraries' (axes, django-celery-beat…), takes
+        # its actions' rows as ValidSelectionMixin checks them.
+        admin_class = admin_class or ModelAdmin
+        if not issubclass(admin_class, ValidSelectionMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (ValidSelectionMixin, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
 
     def autocomplete_view(self, request):
         return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
