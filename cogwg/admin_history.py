@@ -263,6 +263,15 @@ class HistoryAdminMixin:
         tables, fields = self.not_restored(request, stored)
         return {"not_restored_tables": get_text_list(tables, gettext("and")), "kept_fields": ", ".join(fields)}
 
+    def history_view(self, request, object_id, extra_context=None):
+        # An id that is no key of the model (``…/abc/history/``) is a 404, as Django's
+        # change page answers it: simple_history filters by it and fails.
+        try:
+            self.opts.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404 from None
+        return super().history_view(request, object_id, extra_context)
+
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         versions = super().get_history_queryset(request, history_manager, pk_name, object_id)
         return permissions.visible_versions(request.user, self.model, versions)

@@ -1,6 +1,7 @@
 """An admin action posted with rows that are no keys of the list's records (a forged or
 cut-short form) is refused with a message in the page's language and the list shown
-again, on every admin, the project's and the libraries': never a 500, nothing done."""
+again, on every admin, the project's and the libraries': never a 500, nothing done. A
+History page of an id that is no key is a 404, as Django's change page answers it."""
 
 import pytest
 from django.contrib import admin
@@ -8,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
+from cogwg.admin_history import HistoryAdminMixin
 from cogwg.admin_site import ValidSelectionMixin
 from stories.models import Theme
 from workplan.models import Milestone
@@ -63,3 +65,14 @@ def test_a_real_selection_still_acts(staff_client):
 
     assert page.status_code == 200  # Django's confirmation page
     assert page.context["queryset"].get() == theme
+
+
+TRACKED = [model for model, model_admin in admin.site._registry.items() if isinstance(model_admin, HistoryAdminMixin)]
+
+
+@pytest.mark.parametrize("model", TRACKED, ids=lambda model: model._meta.label)
+def test_a_history_page_of_an_id_that_is_no_key_is_a_404(admin_client, model):
+    with translation.override("fr"):
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_history", args=["abc"])
+
+    assert admin_client.get(url).status_code == 404
