@@ -149,7 +149,7 @@ def test_a_jurisdiction_a_challenge_lists_is_not_deleted_and_the_page_says_why(s
 
     assert page.status_code == 200
     link = french("admin:jurisdictions_challenge_change", challenge.pk)
-    assert f'<li>Défi: <a href="{link}">Manque de ressources</a></li>' in page.content.decode()
+    assert f'<li>Défi\u00a0: <a href="{link}">Manque de ressources</a></li>' in page.content.decode()
     assert posted.status_code == 200
     assert list(challenge.jurisdictions.all()) == [on]
     assert challenge.history.count() == versions
