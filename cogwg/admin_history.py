@@ -294,8 +294,10 @@ class HistoryAdminMixin:
 
     def _check_version(self, request, object_id, version_id):
         """Refuse a version its user may not read (``permissions.visible_versions``): a
-        contributor does not read another jurisdiction's draft of a record since moved to
-        theirs. A version that is not one is a 404, as simple_history answers."""
+        contributor does not read another jurisdiction's record, nor its draft of a record
+        since moved to theirs. Such a version is a 404, as a version that is not one (as
+        simple_history answers) and as the change page answers a record one may not see:
+        a 403 would confirm that it exists."""
         history = get_history_model_for_model(self.model)
         try:
             versions = history._default_manager.filter(
@@ -306,7 +308,7 @@ class HistoryAdminMixin:
         except (ValueError, ValidationError):  # an id that is not one
             raise Http404 from None
         if not permissions.visible_versions(request.user, self.model, versions).exists():
-            raise PermissionDenied
+            raise Http404
 
     def history_view_title(self, request, obj):
         # simple_history's titles, in the project's catalogue: its own French reads

@@ -321,8 +321,13 @@ def period_close(*, period: ReportingPeriod, by=None, on: datetime.date | None =
 
 
 def _milestone_line(milestone, language):
+    """ "- 3. June 30, 2020: Publish…", "- 3. 30 juin 2020 : Publier…" (in ``language``, active)."""
     description = getattr(milestone, f"description_{language}") or milestone.description_en
-    return f"- {milestone.priority.number}. {milestone.due_date.isoformat()}: {description}"
+    return "- " + _("%(number)s. %(due)s: %(description)s") % {
+        "number": milestone.priority.number,
+        "due": dates.date_format(milestone.due_date),
+        "description": description,
+    }
 
 
 def period_closed_summaries(*, period: ReportingPeriod, updates) -> list[EmailMessage]:
@@ -348,6 +353,7 @@ def period_closed_summaries(*, period: ReportingPeriod, updates) -> list[EmailMe
                     f"({MilestoneStatus(update.status).label}, {percent(update.progress)})"
                     for update in published
                 ]
+                lines.append(notifications.site_url(reverse("admin:cogwg_reportingperiod_dashboard", args=[period.pk])))
                 bodies.append("\n".join(lines))
         messages.append(EmailMessage(subject=" / ".join(subjects), body="\n\n---\n\n".join(bodies), to=[address]))
     return messages
@@ -484,13 +490,14 @@ def _reminder_message(period, row, recipients, *, overdue=False):
             if overdue:
                 subjects.append(_("COGWG: updates overdue for %(period)s") % names)
                 introduction = _(
-                    "%(jurisdiction)s has not reported on these milestones for %(period)s, "
+                    "Jurisdiction: %(jurisdiction)s. These milestones have no update for %(period)s, "
                     "although the deadline was %(deadline)s:"
                 )
             else:
                 subjects.append(_("COGWG: updates due for %(period)s") % names)
                 introduction = _(
-                    "%(jurisdiction)s has not yet reported on these milestones for %(period)s (deadline: %(deadline)s):"
+                    "Jurisdiction: %(jurisdiction)s. These milestones have no update yet for %(period)s "
+                    "(deadline: %(deadline)s):"
                 )
             lines = [introduction % names]
             lines += [
@@ -499,7 +506,7 @@ def _reminder_message(period, row, recipients, *, overdue=False):
             ]
             lines.append(
                 _(
-                    "Post an update on each, or upload the period's sheet, from the reporting period's page "
+                    "Add an update on each, or upload the period's sheet, from the reporting period's page "
                     "in the tracker's administration."
                 )
             )

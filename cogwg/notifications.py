@@ -1,7 +1,8 @@
 """E-mails of the review before publishing (cogwg/services.py): the secretariat is told
 when a record is submitted (a user story too, sent through the public form or filed by a
 contributor: stories/services/submissions.py); the contributor who submitted it (or the author of a
-progress update) when it is published or returned for changes, with the comment.
+progress update) when it is published, with where the public site shows it, or returned for
+changes, with the comment.
 
 The services call ``enqueue``: a Celery task (cogwg/notification_tasks.py) sends the
 message once the transaction commits, so that nothing is announced that did not happen.
@@ -14,7 +15,11 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+
+from jurisdictions.models import Accomplishment, Challenge
+from workplan.models import ProgressUpdate
 
 from .dates import date_format
 from .permissions import SECRETARIAT
@@ -24,6 +29,7 @@ PUBLISHED = "published"
 RETURNED = "returned"
 EVENTS = (SUBMITTED, PUBLISHED, RETURNED)
 LANGUAGES = ("en", "fr")
+TITLE_LENGTH = 120  # characters of a title in a message, the ellipsis included
 
 
 def enqueue(*, event: str, record) -> None:
@@ -61,6 +67,18 @@ def site_url(path: str) -> str:
     return settings.COGWG_SITE_URL.rstrip("/") + path
 
 
+def shortened(text: str, length: int = TITLE_LENGTH) -> str:
+    """``text`` in at most ``length`` characters: when it is longer, cut after its last
+    whole word and ended with "…"."""
+    short = Truncator(text).chars(length)
+    if short == text:
+        return text
+    head = short.removesuffix("…")
+    if not text.startswith(head + " "):  # the cut falls in a word: leave the word out
+        head = head.rpartition(" ")[0] or head
+    return head.rstrip(" ,;:") + "…"
+
+
 def _title(record, language) -> str:
     milestone = getattr(record, "milestone", None)
     if milestone is not None:  # a progress update: its milestone, and the day it reports on
@@ -68,13 +86,36 @@ def _title(record, language) -> str:
     for name in ("title", "note", "description"):
         value = getattr(record, f"{name}_{language}", None) or getattr(record, f"{name}_en", None)
         if value:
-            return value.splitlines()[0][:120]
+            return shortened(value.splitlines()[0])
     return str(record)
 
 
 def _admin_url(record) -> str:
     """The record's page in the admin, in the active language."""
     return site_url(reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk]))
+
+
+def public_url(record) -> str | None:
+    """Where the public site shows ``record`` once published, in the active language: a
+    progress update on its priority's page, at its milestone; an accomplishment on its
+    jurisdiction's page; a challenge on the page of its first jurisdiction, or (across
+    jurisdictions) in the list of challenges; each at the record's own card. None for a
+    record the public site does not show on a page of its own."""
+    if isinstance(record, ProgressUpdate):
+        priority = record.milestone.priority
+        path = reverse("workplan:priority", args=[priority.work_plan.slug, priority.slug])
+        return site_url(f"{path}#milestone-{record.milestone_id}")
+    if isinstance(record, Accomplishment):
+        path = reverse("jurisdictions:detail", args=[record.jurisdiction.code.lower()])
+        return site_url(f"{path}#accomplishment-{record.pk}")
+    if isinstance(record, Challenge):
+        jurisdiction = record.jurisdictions.first()
+        if jurisdiction is None:
+            path = reverse("jurisdictions:challenges")
+        else:
+            path = reverse("jurisdictions:detail", args=[jurisdiction.code.lower()])
+        return site_url(f"{path}#challenge-{record.pk}")
+    return None
 
 
 def _submitter(record):
@@ -121,6 +162,9 @@ def _text(event, record, language) -> tuple[str, str]:
         else:
             subject = _("COGWG: %(kind)s published") % names
             body = _('The %(kind)s "%(title)s" is now published.') % names
+            url = public_url(record)
+            if url is not None:
+                body += "\n" + _("Read it on the public site: %(url)s") % {"url": url}
     return subject, body
 
 

@@ -20,7 +20,6 @@ username in question and look for it.
 import datetime
 import logging
 
-from axes.helpers import get_lockout_message
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import signals as auth_signals
@@ -37,6 +36,8 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
+
+from .lockout import lockout_message
 
 logger = logging.getLogger("cogwg.security")
 
@@ -227,7 +228,7 @@ class ObtainAuthTokenView(ObtainAuthToken):
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
             if getattr(request, "axes_locked_out", False):
-                return Response({"detail": str(get_lockout_message())}, status=settings.AXES_HTTP_RESPONSE_CODE)
+                return Response({"detail": lockout_message(request)}, status=settings.AXES_HTTP_RESPONSE_CODE)
             return Response(serializer.errors, status=400)
         user = serializer.validated_data["user"]
         with transaction.atomic():

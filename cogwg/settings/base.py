@@ -394,6 +394,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "cogwg.security.client_ip"
+# The page of a lockout says for how long, and whom to ask, in the page's language.
+AXES_LOCKOUT_CALLABLE = "cogwg.lockout.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 # "cogwg.security" logs each login, failure and lockout; axes need not announce itself.
 AXES_VERBOSE = False

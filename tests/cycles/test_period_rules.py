@@ -207,7 +207,7 @@ def test_after_the_deadline_one_overdue_reminder_is_sent_then_no_more(cycle):
     assert cycles.period_remind(period=cycle.period, now=AFTER) == 2
     (first, *_others) = mail.outbox
     assert first.subject.startswith("COGWG: updates overdue for June 2020 / ")
-    assert "has not reported on these milestones for June 2020, although the deadline was July 15, 2020:" in first.body
+    assert "These milestones have no update for June 2020, although the deadline was July 15, 2020:" in first.body
     assert "This is the last reminder for this period." in first.body
     assert "(deadline:" not in first.body
 
@@ -245,9 +245,12 @@ def test_closing_sends_one_summary_per_submitter(cycle, django_capture_on_commit
         "COGWG: your updates for June 2020 are published / GTGO\u00a0: vos mises à jour pour Juin 2020 sont publiées"
     )
     assert "June 2020 is closed. These updates you submitted are now published:" in to_alice.body
-    assert "- 1. 2020-03-31: Inventory (On track, 60%)" in to_alice.body
-    assert "- 1. 2020-06-30: Release (On track, 60%)" in to_alice.body
+    # Dates as the reader writes them, the French colon, and the period's page.
+    assert "- 1. March 31, 2020: Inventory (On track, 60%)" in to_alice.body
+    assert "- 1. June 30, 2020: Release (On track, 60%)" in to_alice.body
+    assert "- 1. 31 mars 2020\u00a0: " in to_alice.body
     assert "60\u00a0%)" in to_alice.body  # the French half of the message
+    assert f"/fr/admin/cogwg/reportingperiod/{cycle.period.pk}/dashboard/" in to_alice.body
     assert "Guide" not in to_alice.body
 
 
