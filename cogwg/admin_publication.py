@@ -3,7 +3,13 @@
 "Save and submit for review"; the secretariat publishes, returns for changes (with a
 comment, asked on a page of its own) and unpublishes, in bulk or by choosing the
 publication state in the change form. The review's fields are shown only to those it
-concerns (``permissions.can_view_review``)."""
+concerns (``permissions.can_view_review``).
+
+The change form's publication state moves as those actions move it, and no other way
+(``move_refusal``): publish (from any state), return a submitted record (with a
+comment), withdraw a published one (back to draft). The secretariat does not submit from
+it: ``record_submit`` names whoever submits as the submitter, to whom the review's
+e-mails go, so a record is submitted by its contributors (or, in bulk, by the action)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,7 +21,7 @@ from django.utils.translation import ngettext
 
 from . import permissions
 from .choices import PublicationState
-from .services import SUBMITTABLE_STATES, record_return, record_submit, records_publish, records_unpublish
+from .services import record_return, record_submit, records_publish, records_unpublish
 from .templatetags.admin_counts import model_name_for_count
 
 
@@ -29,6 +35,59 @@ class ReturnForm(forms.Form):
 
 # The name of the change form's "Save and submit for review" button (admin/submit_line.html).
 SUBMIT_FOR_REVIEW = "_submit_for_review"
+# Where a record keeps its publication state as stored, once read (``stored_state``).
+STORED_STATE = "_cogwg_stored_publication_state"
+
+
+def record_message(record, message):
+    """``message`` about ``record``, as the page's language writes it ("Portail : ...")."""
+    return _("%(record)s: %(message)s") % {"record": record, "message": message}
+
+
+def move_refusal(stored, wanted):
+    """Why the change form may not move a record from the ``stored`` publication state
+    (None: a new record, a draft) to ``wanted``, as (field, message); None for a move of
+    the review's actions: publish, return a submitted record (its comment is asked
+    apart), withdraw a published record, or no move."""
+    stored = stored or PublicationState.DRAFT
+    draft = PublicationState.DRAFT.label
+    if wanted in (stored, PublicationState.PUBLISHED):
+        return None
+    if wanted == PublicationState.RETURNED:
+        if stored == PublicationState.SUBMITTED:
+            return None
+        if stored == PublicationState.PUBLISHED:
+            # record_return takes a submitted record back to whoever submitted it.
+            message = _(
+                "A published record is not under review: it cannot be returned for changes. Choose "
+                "“%(draft)s” to unpublish it: its contributors can then change it and submit it again."
+            )
+            return "publication_state", message % {"draft": draft}
+        return "publication_state", _("Only a record submitted for review can be returned for changes.")
+    if wanted == PublicationState.SUBMITTED:
+        if stored == PublicationState.PUBLISHED:
+            message = _(
+                "A published record is not under review: it cannot be submitted for review from here. Choose "
+                "“%(draft)s” to unpublish it: its contributors can then change it and submit it again."
+            )
+            return "publication_state", message % {"draft": draft}
+        return "publication_state", _(
+            "A record is submitted for review by its contributors: the review's e-mails go to whoever submits "
+            "it, so it cannot be submitted for them from here. Publish it, or leave it for them to submit."
+        )
+    # Back to draft: withdrawing, which only a published record is.
+    if stored == PublicationState.PUBLISHED:
+        return None
+    if stored == PublicationState.SUBMITTED:
+        message = _(
+            "A record submitted for review is not taken back to draft: return it for changes (“%(returned)s”, "
+            "with a comment), which tells whoever submitted it, or publish it."
+        )
+        return "publication_state", message % {"returned": PublicationState.RETURNED.label}
+    return "publication_state", _(
+        "A record returned for changes stays so until its contributors submit it again: publish it, or leave "
+        "it returned."
+    )
 
 
 class PublicationAdminMixin:
@@ -71,18 +130,47 @@ class PublicationAdminMixin:
     def unpublish_records(self, request, queryset):
         return records_unpublish(queryset=queryset, by=request.user)
 
-    def _report(self, request, message, changed, selected, *, left_alone_message=None):
+    def stored_state(self, obj):
+        """The publication state of ``obj`` as stored (None for a new record): where a move
+        of the change form starts, whatever the posted form (or a version's page, a revert)
+        put on ``obj``. Read once per instance."""
+        if obj is None or obj.pk is None:
+            return None
+        if STORED_STATE not in obj.__dict__:
+            obj.__dict__[STORED_STATE] = (
+                self.model._default_manager.filter(pk=obj.pk).values_list("publication_state", flat=True).first()
+            )
+        return obj.__dict__[STORED_STATE]
+
+    def locked_pks(self, request, queryset) -> set:
+        """The primary keys of the records of ``queryset`` that the review may no longer
+        move (none here; the updates of a closed reporting period in ProgressUpdateAdmin):
+        the actions leave them alone and say why once (``locked_message``)."""
+        return set()
+
+    def locked_message(self, count):
+        """Why ``count`` selected records (``locked_pks``) were left alone."""
+        return ngettext(
+            "%(count)d selected record can no longer be changed and was left as it was.",
+            "%(count)d selected records can no longer be changed and were left as they were.",
+            count,
+        ) % {"count": count}
+
+    def _report(self, request, message, changed, selected, *, left_alone_message=None, locked=0):
         """``message`` (in ``ngettext`` for ``changed``) with the count and the items, and
-        a warning for the selected records left alone: ``left_alone_message`` (in
-        ``ngettext``, with ``%(count)d``) says why when the admin knows better than "not in
-        a state for this" (the updates of a closed reporting period). Nothing changed is
-        no success: the count is then only information, next to the warning."""
+        a warning for the selected records left alone: those ``locked`` (a count: see
+        ``locked_pks``) with ``locked_message``, the others with ``left_alone_message``
+        (in ``ngettext``, with ``%(count)d``) when the admin knows better than "not in a
+        state for this". Nothing changed is no success: the count is then only
+        information, next to the warnings."""
         level = messages.SUCCESS if changed else messages.INFO
         self.message_user(
             request, message % {"count": changed, "items": model_name_for_count(self.opts, changed)}, level
         )
-        left_alone = selected - changed
-        if left_alone:
+        if locked:
+            self.message_user(request, self.locked_message(locked), messages.WARNING)
+        left_alone = selected - changed - locked
+        if left_alone > 0:
             message = left_alone_message or ngettext(
                 "%(count)d selected record was not in a state for this and was left as it was.",
                 "%(count)d selected records were not in a state for this and were left as they were.",
@@ -90,25 +178,37 @@ class PublicationAdminMixin:
             )
             self.message_user(request, message % {"count": left_alone}, messages.WARNING)
 
+    def _refused(self, request, error):
+        """A service's refusal of a whole action (``error``, a ValidationError): its
+        messages, as errors, and nothing changed."""
+        for message in error.messages:
+            self.message_user(request, message, messages.ERROR)
+
     @admin.action(description=_("Submit selected %(verbose_name_plural)s for review"), permissions=["submit"])
     def submit_selected(self, request, queryset):
         records = list(queryset)
+        locked = self.locked_pks(request, queryset)
         changed = 0
         for record in records:
-            if permissions.can_submit(request.user, record):
+            if record.pk not in locked and permissions.can_submit(request.user, record):
                 record_submit(record=record, by=request.user)
                 changed += 1
         message = ngettext(
             "%(count)d %(items)s was submitted for review.", "%(count)d %(items)s were submitted for review.", changed
         )
-        self._report(request, message, changed, len(records))
+        self._report(request, message, changed, len(records), locked=len(locked))
 
     @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["publish"])
     def publish_selected(self, request, queryset):
         selected = queryset.count()
-        changed = self.publish_records(request, queryset)
+        locked = self.locked_pks(request, queryset)
+        try:
+            changed = self.publish_records(request, queryset.exclude(pk__in=locked) if locked else queryset)
+        except ValidationError as error:  # the service's reasons: it changed nothing
+            self._refused(request, error)
+            return
         message = ngettext("%(count)d %(items)s was published.", "%(count)d %(items)s were published.", changed)
-        self._report(request, message, changed, selected)
+        self._report(request, message, changed, selected, locked=len(locked))
 
     @admin.action(description=_("Return selected %(verbose_name_plural)s for changes"), permissions=["publish"])
     def return_selected(self, request, queryset):
@@ -116,13 +216,18 @@ class PublicationAdminMixin:
         form = ReturnForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             records = list(queryset)
-            submitted = [record for record in records if record.publication_state == PublicationState.SUBMITTED]
+            locked = self.locked_pks(request, queryset)
+            submitted = [
+                record
+                for record in records
+                if record.pk not in locked and record.publication_state == PublicationState.SUBMITTED
+            ]
             returned = refused = 0
             for record in submitted:
                 try:
                     record_return(record=record, comment=form.cleaned_data["comment"], by=request.user)
-                except ValidationError as error:  # the service's reason, e.g. a closed reporting period
-                    self.message_user(request, f"{record}: {' '.join(error.messages)}", messages.WARNING)
+                except ValidationError as error:  # the service's reason
+                    self.message_user(request, record_message(record, " ".join(error.messages)), messages.WARNING)
                     refused += 1
                 else:
                     returned += 1
@@ -131,7 +236,7 @@ class PublicationAdminMixin:
                 "%(count)d %(items)s were returned for changes.",
                 returned,
             )
-            self._report(request, message, returned, len(records) - refused)
+            self._report(request, message, returned, len(records) - refused, locked=len(locked))
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -147,13 +252,18 @@ class PublicationAdminMixin:
     @admin.action(description=_("Unpublish selected %(verbose_name_plural)s"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         selected = queryset.count()
-        changed = self.unpublish_records(request, queryset)
+        locked = self.locked_pks(request, queryset)
+        try:
+            changed = self.unpublish_records(request, queryset.exclude(pk__in=locked) if locked else queryset)
+        except ValidationError as error:  # the service's reasons: it changed nothing
+            self._refused(request, error)
+            return
         message = ngettext("%(count)d %(items)s was unpublished.", "%(count)d %(items)s were unpublished.", changed)
-        self._report(request, message, changed, selected)
+        self._report(request, message, changed, selected, locked=len(locked))
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        model = self.model
+        model_admin = self
 
         class ReviewForm(form):
             def clean(self):
@@ -162,29 +272,13 @@ class PublicationAdminMixin:
                 if wanted is None:
                     return cleaned_data
                 # As stored: a version's page (a revert) is built on an earlier state.
-                stored = None
-                if self.instance.pk is not None:
-                    stored = (
-                        model._default_manager.filter(pk=self.instance.pk)
-                        .values_list("publication_state", flat=True)
-                        .first()
-                    )
-                if wanted != PublicationState.RETURNED or stored == PublicationState.RETURNED:
-                    return cleaned_data
-                if stored == PublicationState.SUBMITTED:
-                    if not (cleaned_data.get("review_comment") or "").strip():
-                        self.add_error("review_comment", _("Say what should change before returning it."))
-                elif stored == PublicationState.PUBLISHED:
-                    # record_return takes a submitted record back to whoever submitted it:
-                    # submitting it on the way would name the secretariat as its submitter.
-                    message = _(
-                        "A published record is not under review: it cannot be returned for changes. Choose "
-                        "“%(draft)s” to unpublish it: its contributors can then change it and submit it again."
-                    )
-                    self.add_error("publication_state", message % {"draft": PublicationState.DRAFT.label})
-                else:
-                    message = _("Only a record submitted for review can be returned for changes.")
-                    self.add_error("publication_state", message)
+                stored = model_admin.stored_state(self.instance)
+                if refusal := move_refusal(stored, wanted):
+                    self.add_error(*refusal)
+                elif wanted == PublicationState.RETURNED != stored and not (
+                    (cleaned_data.get("review_comment") or "").strip()
+                ):
+                    self.add_error("review_comment", _("Say what should change before returning it."))
                 return cleaned_data
 
         return ReviewForm
@@ -221,23 +315,20 @@ class PublicationAdminMixin:
         stored = PublicationState.DRAFT
         if change:
             stored = self.model._default_manager.filter(pk=obj.pk).values_list("publication_state", flat=True).get()
-        publishing = wanted == PublicationState.PUBLISHED != stored
-        unpublishing = stored == PublicationState.PUBLISHED != wanted
-        returning = change and stored == PublicationState.SUBMITTED and wanted == PublicationState.RETURNED
-        # A published record put back under review is unpublished (a draft), then submitted.
-        submitting = change and wanted == PublicationState.SUBMITTED and (stored in SUBMITTABLE_STATES or unpublishing)
-        if publishing or unpublishing or returning or submitting:
-            obj.publication_state = stored
+        if refusal := move_refusal(stored, wanted):
+            # The form refuses it (ReviewForm); one stored since it was read is refused here,
+            # before anything is written.
+            field, message = refusal
+            raise ValidationError({field: message})
+        # Saved as stored, then moved by the service, as the actions move it.
+        obj.publication_state = stored
         super().save_model(request, obj, form, change)
-        if returning:
-            record_return(record=obj, comment=obj.review_comment, by=request.user)
+        if wanted == stored:
             return
         records = self.model._default_manager.filter(pk=obj.pk)
-        if publishing:
+        if wanted == PublicationState.PUBLISHED:
             self.publish_records(request, records)
-            return
-        if unpublishing:
-            # A published record is never returned from here (the form refuses it).
+        elif wanted == PublicationState.RETURNED:
+            record_return(record=obj, comment=obj.review_comment, by=request.user)
+        else:
             self.unpublish_records(request, records)
-        if submitting:
-            record_submit(record=obj, by=request.user)

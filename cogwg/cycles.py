@@ -111,16 +111,30 @@ def period_updates(period: ReportingPeriod, *, queryset: QuerySet | None = None)
     return queryset
 
 
+def _closed_periods(*, milestone, created_at) -> QuerySet:
+    """The closed periods an update of ``milestone`` posted at ``created_at`` belongs to
+    (values or ``OuterRef``s): posted between a period's opening and its closing, on one
+    of its milestones. The one rule of the lock."""
+    return ReportingPeriod.objects.filter(
+        status=ReportingPeriodStatus.CLOSED,
+        milestones=milestone,
+        opened_at__lte=created_at,
+        closed_at__gt=created_at,
+    )
+
+
 def progress_updates_locked(queryset: QuerySet | None = None) -> QuerySet:
     """The updates of ``queryset`` that belong to a closed period."""
     queryset = ProgressUpdate.objects.all() if queryset is None else queryset
-    closed_period = ReportingPeriod.objects.filter(
-        status=ReportingPeriodStatus.CLOSED,
-        milestones=OuterRef("milestone"),
-        opened_at__lte=OuterRef("created_at"),
-        closed_at__gt=OuterRef("created_at"),
-    )
+    closed_period = _closed_periods(milestone=OuterRef("milestone"), created_at=OuterRef("created_at"))
     return queryset.filter(Exists(closed_period), jurisdiction__isnull=False)
+
+
+def progress_update_closed_period(update: ProgressUpdate) -> ReportingPeriod | None:
+    """The closed period that locks ``update`` (a jurisdiction's), if any: to name it."""
+    if update is None or update.pk is None or update.jurisdiction_id is None:
+        return None
+    return _closed_periods(milestone=update.milestone_id, created_at=update.created_at).first()
 
 
 def progress_update_is_locked(update: ProgressUpdate) -> bool:

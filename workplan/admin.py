@@ -16,13 +16,14 @@ from django.contrib.admin.utils import flatten
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cogwg import permissions
 from cogwg.admin_base import TrackedTranslationAdmin
 from cogwg.admin_export import ExportMixin
-from cogwg.admin_publication import PublicationAdminMixin
+from cogwg.admin_publication import PublicationAdminMixin, record_message
 from cogwg.choices import PublicationState
-from cogwg.cycles import progress_updates_locked
+from cogwg.cycles import progress_update_closed_period, progress_updates_locked
 
 from . import selectors
 from .admin_fields import (
@@ -71,7 +72,7 @@ class WorkPlanAdmin(TrackedTranslationAdmin):
             try:
                 new_plan = work_plan_rollover(work_plan=work_plan, by=request.user)
             except ValidationError as error:
-                self.message_user(request, f"{work_plan}: {' '.join(error.messages)}", messages.ERROR)
+                self.message_user(request, record_message(work_plan, " ".join(error.messages)), messages.ERROR)
             else:
                 message = _(
                     "%(old)s was copied to %(new)s, a draft. %(old)s stays as it is until %(new)s is made active, "
@@ -363,7 +364,9 @@ class ProgressUpdateAdmin(
             return ()
         readonly = super().get_readonly_fields(request, obj)
         logged = self.logged_fields
-        if obj.publication_state in permissions.EDITABLE_STATES and self.has_change_permission(request, obj):
+        # As stored: a form posted with another state (shown again with an error) was built
+        # on the stored one, as its save keeps them (keep_stored).
+        if self.stored_state(obj) in permissions.EDITABLE_STATES and self.has_change_permission(request, obj):
             logged = tuple(name for name in logged if name not in self.correctable_fields)
         return tuple(dict.fromkeys((*readonly, *logged, "published_at", "submitted_by", "submitted_at")))
 
@@ -392,28 +395,39 @@ class ProgressUpdateAdmin(
         obj._state.adding = False
 
     def publish_records(self, request, queryset):
-        updates = self._unlocked(request, queryset.exclude(publication_state=PublicationState.PUBLISHED))
+        updates = list(queryset.exclude(publication_state=PublicationState.PUBLISHED))
         for update in updates:
             progress_update_publish(update=update, by=request.user)
         return len(updates)
 
     def unpublish_records(self, request, queryset):
-        updates = self._unlocked(request, queryset.filter(publication_state=PublicationState.PUBLISHED))
+        updates = list(queryset.filter(publication_state=PublicationState.PUBLISHED))
         for update in updates:
             progress_update_unpublish(update=update, by=request.user)
         return len(updates)
 
-    def _unlocked(self, request, queryset):
-        """The updates of ``queryset`` outside closed reporting periods; each one left
-        alone is named in a warning."""
-        updates = list(queryset.select_related("milestone"))
-        locked = set(progress_updates_locked(queryset).values_list("pk", flat=True))
-        reason = _("This update belongs to a closed reporting period: it can no longer be changed.")
-        for update in updates:
-            if update.pk in locked:
-                # As the return action words a service's refusal.
-                self.message_user(request, f"{update}: {reason}", messages.WARNING)
-        return [update for update in updates if update.pk not in locked]
+    def locked_pks(self, request, queryset):
+        # The updates of a closed reporting period (cogwg/cycles.py): the services refuse them.
+        return set(progress_updates_locked(queryset).values_list("pk", flat=True))
+
+    def locked_message(self, count):
+        # The services' reason (cogwg/cycles.py), once for all the updates it concerns.
+        return ngettext(
+            "%(count)d selected update belongs to a closed reporting period: it can no longer be changed. "
+            "Post a new update instead.",
+            "%(count)d selected updates belong to a closed reporting period: they can no longer be changed. "
+            "Post new updates instead.",
+            count,
+        ) % {"count": count}
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A locked update's page (read-only) says why it is, and what to do instead.
+        if obj is not None and permissions.is_locked(request.user, obj):
+            context["locked_notice"] = _(
+                "This update belongs to the closed reporting period “%(period)s”: it can no longer be changed. "
+                "Post a new update on its milestone instead."
+            ) % {"period": progress_update_closed_period(obj)}
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_change_permission(self, request, obj=None):
         # The updates of a closed reporting period are locked (cogwg/cycles.py).

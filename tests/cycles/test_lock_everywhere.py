@@ -22,6 +22,8 @@ from workplan.services import milestone_post_update, progress_update_publish, pr
 pytestmark = pytest.mark.django_db
 
 LOCKED = "This update belongs to a closed reporting period: it can no longer be changed."
+# How the admin's actions say it of the updates they leave alone.
+LOCKED_REST = "it can no longer be changed. Post a new update instead."
 
 
 @pytest.fixture
@@ -146,7 +148,7 @@ def test_the_admin_submit_action_leaves_a_locked_update_alone_with_a_warning(cyc
     assert response.status_code == 302
     assert [(message.level_tag, message.message) for message in get_messages(response.wsgi_request)] == [
         ("info", "0 progress updates were submitted for review."),
-        ("warning", "1 selected record was not in a state for this and was left as it was."),
+        ("warning", f"1 selected update belongs to a closed reporting period: {LOCKED_REST}"),
     ]
     assert state(update) == PublicationState.DRAFT
 
@@ -176,8 +178,8 @@ def test_the_admin_return_action_warns_with_the_reason_for_a_locked_update(cycle
 
     assert response.status_code == 302
     assert [(message.level_tag, message.message) for message in get_messages(response.wsgi_request)] == [
-        ("warning", f"{update}: {LOCKED}"),
         ("info", "0 progress updates were returned for changes."),
+        ("warning", f"1 selected update belongs to a closed reporting period: {LOCKED_REST}"),
     ]
     update.refresh_from_db()
     assert (update.publication_state, update.review_comment) == (PublicationState.SUBMITTED, "")

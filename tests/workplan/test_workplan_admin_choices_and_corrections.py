@@ -246,7 +246,7 @@ def test_the_contributors_changelist_runs_the_same_queries_whatever_the_authors(
 # Locked updates skipped by the actions
 
 
-def test_the_publish_action_names_each_locked_update_it_skips(cycle, client):
+def test_the_publish_action_gives_the_closed_periods_reason_for_the_locked_updates_it_skips(cycle, client):
     update = milestone_post_update(
         milestone=cycle.march,
         reported_on=JUNE_30,
@@ -266,7 +266,10 @@ def test_the_publish_action_names_each_locked_update_it_skips(cycle, client):
 
     assert response.status_code == 302
     warnings = [m.message for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
-    assert f"{update}: This update belongs to a closed reporting period: it can no longer be changed." in warnings
+    assert warnings == [
+        "1 selected update belongs to a closed reporting period: it can no longer be changed. Post a new update "
+        "instead."
+    ]
     update.refresh_from_db()
     assert update.publication_state == PublicationState.DRAFT
 
