@@ -49,8 +49,9 @@ COMPUTED = {
         _("Number"),
         _(
             "Progress in percent, to one decimal, halves rounded up: for a priority, the mean of its milestones' "
-            "progress (cancelled ones left out); for a work plan, the mean of its priorities' figures as given "
-            "here. Pages and report files show these figures as whole percents."
+            "progress (cancelled ones left out); for a work plan, the mean of its priorities' exact progress, "
+            "not of the figures given here. Each figure is rounded once, from the exact mean: pages and report "
+            "files show it as a whole percent (an exact mean of 2.45 is 2.5 here, 2 there)."
         ),
     ),
     "status": (_("Code"), _("Status of the priority: the worst status among its milestones.")),

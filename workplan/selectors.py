@@ -8,6 +8,11 @@ Rules:
 - a priority's progress is the mean of its non-cancelled milestones' progress, and its
   status the worst of theirs (delayed > at risk > on track > not started > completed);
 - a plan's progress is the mean of its priorities' progress, its status the worst of theirs;
+- progress is carried exact (a ``Fraction``) from the milestones to the priority and to the
+  plan, and rounded once, half up (``_half_up``), only where it is shown or serialized: a
+  whole percent on pages and in reports (``whole_percent``), a tenth in the API
+  (``tenth_percent``). A plan whose priorities are 12.25 %, 0, 0, 0 and 0 is 2.45 %: shown
+  2 %, given as 2.5 in the API, never a priority rounded to 12.3 first (2.46 → 2.5 → 3 %);
 - a milestone is overdue on a date when it was due before that date and is neither
   completed nor cancelled (``CLOSED_STATUSES``): ``is_overdue`` says it in Python, and
   ``Milestone.objects.overdue(on=…)`` in SQL, for the same statuses and the same strict
@@ -22,7 +27,8 @@ Rules:
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import NamedTuple
 
 from django.db.models import F, JSONField, OuterRef, QuerySet, Subquery
@@ -52,7 +58,7 @@ class MilestoneState:
 
 @dataclass
 class Rollup:
-    progress: float | None
+    progress: Fraction | None  # exact: see whole_percent and tenth_percent
     status: str
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -60,7 +66,7 @@ class Rollup:
 @dataclass
 class PriorityStatus:
     priority: Priority
-    progress: float | None
+    progress: Fraction | None
     status: str
     counts: dict[str, int]
     milestones: list[MilestoneState]
@@ -78,7 +84,7 @@ class PriorityStatus:
 class PlanStatus:
     work_plan: WorkPlan
     as_of: datetime.date
-    progress: float | None
+    progress: Fraction | None
     status: str
     counts: dict[str, int]
     priorities: list[PriorityStatus]
@@ -116,20 +122,41 @@ class PlanStatus:
         return status_shares(self.counts)
 
 
-def _half_up(value, places: str) -> Decimal:
-    """``value`` rounded as people round, half away from zero (32.5 → 33), not Python's
-    half to even (32.5 → 32)."""
-    return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+def _exact(value):
+    """``value`` exact: an int or a ``Fraction`` as it is, a float as it is written (2.45 is
+    49/20, not the binary float just above it)."""
+    if isinstance(value, float):
+        return Fraction(str(value))
+    return value if isinstance(value, int | Fraction) else Fraction(value)
 
 
-def _mean(values):
-    values = [Decimal(str(value)) for value in values if value is not None]
-    return float(_half_up(sum(values) / len(values), "0.1")) if values else None
+def _half_up(value, places: int) -> Decimal:
+    """``value`` rounded once to ``places`` decimals as people round, half away from zero
+    (32.5 → 33), not Python's half to even (32.5 → 32); from its exact value, whatever its
+    type. The one rounding rule of every progress figure and share."""
+    exact = _exact(value)
+    numerator, denominator = exact.numerator, exact.denominator
+    # floor(|n / d| * 10**places + 1/2), in integers.
+    rounded = (2 * abs(numerator) * 10**places + denominator) // (2 * denominator)
+    return Decimal(rounded if numerator >= 0 else -rounded).scaleb(-places)
+
+
+def _mean(values) -> Fraction | None:
+    """The exact mean of the values that are not None: never rounded here, so that a
+    plan's mean of its priorities' means is rounded once, where it is shown."""
+    values = [_exact(value) for value in values if value is not None]
+    return Fraction(sum(values), len(values)) if values else None
 
 
 def whole_percent(value) -> int | None:
     """A progress figure as pages, reports and files show it: a whole percent, half up."""
-    return None if value is None else int(_half_up(value, "1"))
+    return None if value is None else int(_half_up(value, 0))
+
+
+def tenth_percent(value) -> float | None:
+    """A progress figure as the API gives it: a percent to one decimal, half up, of the
+    exact value (2.45 → 2.5)."""
+    return None if value is None else float(_half_up(value, 1))
 
 
 def is_overdue(*, due_date: datetime.date, status: str, on: datetime.date) -> bool:
@@ -172,7 +199,7 @@ def status_shares(counts) -> list[StatusShare]:
         StatusShare(
             MilestoneStatus(status),
             counts.get(status, 0),
-            whole_percent(Decimal(100 * counts.get(status, 0)) / total) if total else 0,
+            whole_percent(Fraction(100 * counts.get(status, 0), total)) if total else 0,
         )
         for status in STATUSES
     ]

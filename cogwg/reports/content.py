@@ -23,6 +23,11 @@ still read it:
    how many stories were received and published in the report's period, since the plan
    began and in all, up to the report's date. A content of version 1 has no ``stories``,
    and its report shows no such section.
+
+Progress figures (a priority's, the plan's) are kept as the selectors' exact mean, as a
+JSON number (a float: 2.45, 33.333333333333336), and rounded once by the renderers, to
+the whole percent the pages show (``workplan.selectors.whole_percent``). A content frozen
+before kept them to a tenth (12.3, 2.5), and its files show what they showed then.
 """
 
 import datetime
@@ -45,6 +50,14 @@ LANGUAGES = ("en", "fr")
 DUE_WINDOW_DAYS = DUE_SOON_DAYS
 # How many of a priority's latest progress notes the report shows.
 LATEST_NOTES = 3
+
+
+def progress_figure(progress) -> float | None:
+    """A priority's or the plan's exact progress as the content keeps it: not rounded (a
+    renderer rounds it once), to a float's precision. That cannot move it across a half
+    (a half itself is kept exactly) unless the mean's denominator (the priorities times the
+    least common multiple of their milestone counts) passed 10^13, far beyond any plan."""
+    return None if progress is None else float(progress)
 
 
 def text(obj, name) -> dict:
@@ -110,7 +123,7 @@ def _priority(status: PriorityStatus) -> dict:
         "slug": priority.slug,
         "title": text(priority, "title"),
         "status": status.status,
-        "progress": status.progress,
+        "progress": progress_figure(status.progress),
         "counts": status.counts,
         "completed": [state.milestone.pk for state in states if state.status == MilestoneStatus.COMPLETED],
         "due": [state.milestone.pk for state in status.due_soon],
@@ -228,7 +241,7 @@ def build_content(*, report: StatusReport, previous: StatusReport | None = None)
             "end_date": iso(work_plan.end_date),
             "source_url": work_plan.source_url,
             "status": plan.status,
-            "progress": plan.progress,
+            "progress": progress_figure(plan.progress),
             "counts": plan.counts,
         },
         "purpose": text_lines(meeting, "purpose") if meeting else {language: [] for language in LANGUAGES},

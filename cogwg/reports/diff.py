@@ -14,6 +14,7 @@ report that has none shows no stories' change at all.
 
 from jurisdictions.choices import ChallengeStatus
 from workplan.choices import MilestoneStatus
+from workplan.selectors import whole_percent
 
 EMPTY = {"work_plan": {}, "priorities": [], "accomplishments": [], "challenges": []}
 
@@ -40,10 +41,13 @@ def _milestone_ref(priority, activity):
 
 
 def _status_change(before, after):
-    """A status or progress change, or None when neither moved."""
+    """A status or progress change, or None when neither moved as the reports show them
+    (in whole percents: a report frozen before progress was kept exact holds 12.3 where a
+    later one holds 12.25, and both show 12 %)."""
     if before is None:
         return None
-    if before["status"] == after["status"] and before["progress"] == after["progress"]:
+    same_progress = whole_percent(before["progress"]) == whole_percent(after["progress"])
+    if before["status"] == after["status"] and same_progress:
         return None
     return {
         "status_before": before["status"],

@@ -1,4 +1,5 @@
 import datetime
+from fractions import Fraction
 
 import pytest
 from django.utils import timezone, translation
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
         ([(S.ON_TRACK, 30), (S.CANCELLED, 0)], 30.0, S.ON_TRACK),
         ([(S.CANCELLED, 0)], None, S.CANCELLED),
         ([], None, S.NOT_STARTED),
-        ([(S.ON_TRACK, 33), (S.ON_TRACK, 33), (S.ON_TRACK, 34)], 33.3, S.ON_TRACK),
+        ([(S.ON_TRACK, 33), (S.ON_TRACK, 33), (S.ON_TRACK, 34)], Fraction(100, 3), S.ON_TRACK),
     ],
 )
 def test_rollup_mean_of_non_cancelled_and_worst_status(members, progress, status):
@@ -214,11 +215,19 @@ def test_current_work_plan_prefers_the_active_one():
 
 
 @pytest.mark.parametrize(
-    ("values", "mean"),
-    [([30, 35], 32.5), ([1, 2, 2], 1.7), ([32.25, 32.25], 32.3), ([0.05], 0.1), ([10, 20, 40], 23.3), ([], None)],
+    ("values", "mean", "tenth"),
+    [
+        ([30, 35], Fraction(65, 2), 32.5),
+        ([1, 2, 2], Fraction(5, 3), 1.7),
+        ([32.25, 32.25], Fraction(129, 4), 32.3),
+        ([0.05], Fraction(1, 20), 0.1),
+        ([10, 20, 40], Fraction(70, 3), 23.3),
+        ([], None, None),
+    ],
 )
-def test_a_mean_is_rounded_to_a_tenth_half_up(values, mean):
+def test_a_mean_is_exact_and_the_api_gives_it_to_a_tenth_half_up(values, mean, tenth):
     assert selectors._mean(values) == mean
+    assert selectors.tenth_percent(selectors._mean(values)) == tenth
 
 
 @pytest.mark.parametrize(("value", "whole"), [(32.5, 33), (37.5, 38), (0.5, 1), (99.4, 99), (100, 100), (None, None)])

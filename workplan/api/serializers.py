@@ -34,7 +34,7 @@ from jurisdictions.models import Jurisdiction
 
 from ..choices import MilestoneKind, MilestoneStatus, SeatRole
 from ..models import Milestone, Priority, ProgressUpdate, WorkPlan
-from ..selectors import DUE_SOON_DAYS, is_overdue, priority_rollup
+from ..selectors import DUE_SOON_DAYS, is_overdue, priority_rollup, tenth_percent
 from ..services import work_plan_save
 
 STATUS_FIELD = serializers.ChoiceField(choices=MilestoneStatus.choices)
@@ -94,7 +94,9 @@ class PrioritySerializer(ApiModelSerializer):
     results = serializers.ListField(child=serializers.CharField(), source="result_list", read_only=True)
     seats = SeatSerializer(many=True, read_only=True)
     milestones = MilestoneSummarySerializer(many=True, read_only=True)
-    progress = serializers.SerializerMethodField(help_text="Mean progress of its non-cancelled milestones (%).")
+    progress = serializers.SerializerMethodField(
+        help_text="Mean progress of its non-cancelled milestones (%), to one decimal, half up, from the exact mean."
+    )
     status = serializers.SerializerMethodField(help_text="The worst status among its milestones.")
 
     class Meta:
@@ -135,7 +137,7 @@ class PrioritySerializer(ApiModelSerializer):
         return self._rolled_up[1]
 
     def get_progress(self, priority) -> float | None:
-        return self._rollup(priority).progress
+        return tenth_percent(self._rollup(priority).progress)
 
     @extend_schema_field(STATUS_FIELD)
     def get_status(self, priority):
@@ -396,7 +398,11 @@ class PriorityStatusSerializer(ReadOffMixin, serializers.Serializer):
     id = serializers.IntegerField(source="priority.pk", read_only=True)
     number = serializers.IntegerField(source="priority.number", read_only=True)
     title = serializers.CharField(source="priority.title", read_only=True)
-    progress = serializers.FloatField(read_only=True, allow_null=True)
+    progress = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="Mean progress of its non-cancelled milestones as of the date (%), to one decimal, half up.",
+    )
     status = serializers.ChoiceField(choices=MilestoneStatus.choices, read_only=True)
     counts = StatusCountsSerializer(read_only=True)
     seats = SeatSerializer(source="priority.seats", many=True, read_only=True)
@@ -410,7 +416,7 @@ class PriorityStatusSerializer(ReadOffMixin, serializers.Serializer):
             "id": priority.pk,
             "number": priority.number,
             "title": priority.title,
-            "progress": status.progress,
+            "progress": tenth_percent(status.progress),
             "status": status.status,
             "counts": status_counts(status.counts),
             "seats": self.bound_field("seats").to_representation(priority.seats.all()),
@@ -449,7 +455,12 @@ class PlanStatusSerializer(ReadOffMixin, serializers.Serializer):
     work_plan = WorkPlanSummarySerializer(read_only=True)
     as_of = serializers.DateField(read_only=True)
     progress = serializers.FloatField(
-        read_only=True, allow_null=True, help_text="Mean of its priorities' progress (%)."
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "Mean of its priorities' exact progress (%), to one decimal, half up: rounded once, not a mean of "
+            "their rounded figures."
+        ),
     )
     status = serializers.ChoiceField(choices=MilestoneStatus.choices, read_only=True)
     counts = StatusCountsSerializer(read_only=True)
@@ -483,7 +494,7 @@ class PlanStatusSerializer(ReadOffMixin, serializers.Serializer):
         return {
             "work_plan": self.bound_field("work_plan").to_representation(status.work_plan),
             "as_of": iso_date(status.as_of),
-            "progress": None if status.progress is None else float(status.progress),
+            "progress": tenth_percent(status.progress),
             "status": status.status,
             "counts": status_counts(status.counts),
             "due_soon": len(status.due_soon),
