@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import NotRegistered, translator
 
 from . import dates
 from .choices import (
@@ -43,9 +44,55 @@ class PublishableQuerySet(models.QuerySet):
         return self.approved()
 
 
+def _languages():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def _text(record, name: str, language: str) -> str:
+    return (getattr(record, f"{name}_{language}", None) or "").strip()
+
+
+def _verbose_name(record, name: str):
+    return record._meta.get_field(name).verbose_name
+
+
+def either_language_errors(record, names) -> dict[str, list[ValidationError]]:
+    """The errors of ``record`` (a model with translated fields) whose text ``name``, for
+    each of ``names``, is given in no language: a draft may be written in either official
+    language (a published record has both: ``PublishableModel.publication_gaps``). Said
+    next to each language's field, in the active language."""
+    errors = {}
+    for name in names:
+        if any(_text(record, name, language) for language in _languages()):
+            continue
+        message = ValidationError(
+            _("Enter the “%(field)s” in English, in French or in both."),
+            code="no_language",
+            params={"field": _verbose_name(record, name)},
+        )
+        for language in _languages():
+            errors[f"{name}_{language}"] = [message]
+    return errors
+
+
+# What a published record lacks when one of its texts is missing in a language.
+MISSING_IN = {
+    "en": _("A published record shows its “%(field)s” in both official languages: enter it in English too."),
+    "fr": _("A published record shows its “%(field)s” in both official languages: enter it in French too."),
+}
+
+
 class PublishableModel(TimeStampedModel):
     """A record that goes through review before the public sees it: draft → submitted →
-    published, or returned with a comment (then changed and submitted again)."""
+    published, or returned with a comment (then changed and submitted again).
+
+    Its translated texts named in ``required_texts`` are given in English or in French (or
+    both) while it is a draft; once published it shows every translated text in both
+    official languages, or leaves it out in both (``publication_gaps``): the public pages
+    fall back to the other language, which would show English on a French page."""
+
+    # The translated texts a record cannot do without (its title).
+    required_texts = ()
 
     publication_state = models.CharField(
         _("publication state"),
@@ -78,6 +125,33 @@ class PublishableModel(TimeStampedModel):
     @property
     def is_published(self):
         return self.publication_state == PublicationState.PUBLISHED
+
+    def publication_gaps(self) -> dict[str, str]:
+        """What keeps this record from being published, by field (``title_fr``), in the
+        active language: a translated text given in one language only, or a required text
+        (``required_texts``) missing in a language. Empty when it may be published."""
+        try:
+            names = translator.get_options_for_model(type(self)).all_fields
+        except NotRegistered:
+            return {}
+        gaps = {}
+        for name in names:
+            missing = [language for language in _languages() if not _text(self, name, language)]
+            if missing and (name in self.required_texts or len(missing) < len(_languages())):
+                for language in missing:
+                    gaps[f"{name}_{language}"] = MISSING_IN[language] % {"field": _verbose_name(self, name)}
+        return gaps
+
+    def clean_languages(self) -> None:
+        """Raise ValidationError, by field, for a required text given in no language, and,
+        for a published record, for a text missing in one language (``publication_gaps``).
+        Called by the models' ``clean()``."""
+        errors = either_language_errors(self, self.required_texts)
+        if self.is_published:
+            for name, message in self.publication_gaps().items():
+                errors.setdefault(name, [ValidationError(message, code="missing_translation")])
+        if errors:
+            raise ValidationError(errors)
 
 
 def lines(text):

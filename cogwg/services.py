@@ -85,14 +85,42 @@ def record_publish(*, record, by=None):
     return type(record)._default_manager.get(pk=record.pk)
 
 
+def publication_refusals(records) -> list[str]:
+    """One message per record of ``records`` that may not be published, naming it and
+    each text it lacks in a language (``PublishableModel.publication_gaps``), in the
+    active language: a published record shows its texts in both official languages."""
+    refusals = []
+    in_language = {"en": _("%(field)s in English"), "fr": _("%(field)s in French")}
+    for record in records:
+        missing = [
+            in_language[language] % {"field": record._meta.get_field(text).verbose_name}
+            for text, _sep, language in (name.rpartition("_") for name in record.publication_gaps())
+        ]
+        if missing:
+            refusals.append(
+                _(
+                    "“%(record)s” cannot be published: a published record shows its texts in both official "
+                    "languages, and it lacks: %(missing)s."
+                )
+                % {"record": record, "missing": ", ".join(missing)}
+            )
+    return refusals
+
+
 @transaction.atomic
 def records_publish(*, queryset, by=None) -> int:
     """Publish every record of ``queryset`` (a PublishableModel queryset) that is not yet
     published; returns how many changed. Each record is saved on its own so that its
-    history shows who published it, and whoever submitted it is e-mailed."""
+    history shows who published it, and whoever submitted it is e-mailed.
+
+    Raises ValidationError, and publishes none of them, when any lacks one of its texts
+    in a language (``publication_refusals``: one message per such record)."""
+    records = list(_locked(queryset).exclude(publication_state=PublicationState.PUBLISHED))
+    if refusals := publication_refusals(records):
+        raise ValidationError(refusals, code="missing_translation")
     changed = 0
     now = timezone.now()
-    for record in _locked(queryset).exclude(publication_state=PublicationState.PUBLISHED):
+    for record in records:
         record.publication_state = PublicationState.PUBLISHED
         record.published_at = now
         record._history_user = by

@@ -26,14 +26,18 @@ class InfoSectionTranslation(TranslationOptions):
     fields = ("title", "intro", "body")
 
 
+# A report's and a period's title is in both official languages: French dashboards,
+# e-mails and the French files of a frozen report show it, and never change after.
 @register(StatusReport)
 class StatusReportTranslation(TranslationOptions):
     fields = ("title",)
+    required_languages = ("en", "fr")
 
 
 @register(ReportingPeriod)
 class ReportingPeriodTranslation(TranslationOptions):
     fields = ("title",)
+    required_languages = ("en", "fr")
 
 
 for model in (Meeting, NextStep, InfoSection, StatusReport, ReportingPeriod):

@@ -119,7 +119,8 @@ class Accomplishment(PublishableModel):
     jurisdiction = models.ForeignKey(
         Jurisdiction, on_delete=models.PROTECT, related_name="accomplishments", verbose_name=_("jurisdiction")
     )
-    title = models.CharField(_("title"), max_length=255)
+    # In English or in French for a draft, in both once published (clean_languages).
+    title = models.CharField(_("title"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
     date = models.DateField(_("date"), null=True, blank=True, help_text=_("When it happened, if known."))
     category = models.CharField(_("category"), max_length=16, choices=AccomplishmentCategory.choices)
@@ -141,6 +142,7 @@ class Accomplishment(PublishableModel):
     )
 
     objects = AccomplishmentQuerySet.as_manager()
+    required_texts = ("title",)
 
     class Meta:
         ordering = ["jurisdiction__order", "-date", "pk"]
@@ -160,6 +162,7 @@ class Accomplishment(PublishableModel):
         return self.title
 
     def clean(self):
+        self.clean_languages()
         if self.date is not None and self.date > timezone.localdate():
             raise ValidationError(
                 {"date": ValidationError(_("An accomplishment cannot be dated in the future."), code="date_in_future")}
@@ -198,7 +201,8 @@ class ChallengeQuerySet(PublishableQuerySet):
 class Challenge(PublishableModel):
     """Something that holds jurisdictions back. No jurisdiction means across jurisdictions."""
 
-    title = models.CharField(_("title"), max_length=255)
+    # In English or in French for a draft, in both once published (clean_languages).
+    title = models.CharField(_("title"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(_("category"), max_length=24, choices=ChallengeCategory.choices)
     jurisdictions = models.ManyToManyField(
@@ -220,6 +224,7 @@ class Challenge(PublishableModel):
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
 
     objects = ChallengeQuerySet.as_manager()
+    required_texts = ("title",)
 
     class Meta:
         ordering = ["-first_reported_on", "pk"]
@@ -250,6 +255,8 @@ class Challenge(PublishableModel):
         return self.title
 
     def clean(self):
+        self.clean_languages()
+        self._clean_dates()
         if self.resolved_on is None:
             return
         # First reported on a date, at a meeting, or both: resolved on or after the later.
@@ -267,3 +274,28 @@ class Challenge(PublishableModel):
                     )
                 }
             )
+
+    def _clean_dates(self):
+        # Reports "as of" a date read the resolution from "resolved on"
+        # (selectors.challenge_state_as_of): a resolved challenge without that date, or a day
+        # still to come, would read as resolved, or as known, before it was.
+        today = timezone.localdate()
+        errors = {}
+        if self.first_reported_on is not None and self.first_reported_on > today:
+            errors["first_reported_on"] = ValidationError(
+                _("A challenge cannot be first reported on a future date."), code="first_reported_in_future"
+            )
+        if self.resolved_on is not None and self.resolved_on > today:
+            errors["resolved_on"] = ValidationError(
+                _("A challenge cannot be resolved on a future date."), code="resolved_in_future"
+            )
+        elif self.resolved_on is None and self.status == ChallengeStatus.RESOLVED:
+            errors["resolved_on"] = ValidationError(
+                _(
+                    "A resolved challenge has a resolution date: enter its “resolved on” date, or choose another "
+                    "status."
+                ),
+                code="resolved_without_date",
+            )
+        if errors:
+            raise ValidationError(errors)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from cogwg.models import TimeStampedModel
+from cogwg.models import TimeStampedModel, either_language_errors
 
 from .choices import CkanErrorCode, Impact, StoryState, UserType
 from .ckan import ckan_error_message
@@ -168,9 +168,11 @@ class UserStory(TimeStampedModel):
     privacy notice (``consent_given_at``, ``consent_notice_version``); one filed by the
     secretariat or a contributor has neither."""
 
-    title = models.CharField(_("title"), max_length=255)
+    # In English or in French while under review, in both once published (clean(), and
+    # services.story_publication_gaps).
+    title = models.CharField(_("title"), max_length=255, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, validators=[validate_story_slug])
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(_("summary"), blank=True)
     story = models.TextField(_("story"), blank=True)
     jurisdiction = models.ForeignKey(
         "jurisdictions.Jurisdiction",
@@ -258,3 +260,7 @@ class UserStory(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if errors := either_language_errors(self, ("title", "summary")):
+            raise ValidationError(errors)

@@ -115,6 +115,26 @@ def _enqueue_on_commit(file_ids) -> None:
         transaction.on_commit(lambda file_id=file_id: queue.enqueue(file_id))
 
 
+# What a report about to be frozen lacks when its title is missing in a language.
+UNTITLED_IN = {
+    "en": gettext_noop("A report is frozen with its title in both official languages: enter its English title first."),
+    "fr": gettext_noop("A report is frozen with its title in both official languages: enter its French title first."),
+}
+
+
+def _ensure_titled(report: StatusReport) -> None:
+    """Refuse (ValidationError, by field) a report without its title in one of the
+    languages of its files: each file shows, for good, the title in its own language. A
+    report saved before both titles were required may lack one."""
+    errors = {
+        f"title_{language}": _(UNTITLED_IN[language])
+        for language in LANGUAGES
+        if not (getattr(report, f"title_{language}") or "").strip()
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def report_freeze(*, report: StatusReport, by=None) -> StatusReport:
     """Compute the report's content once, as of its date, and keep it for good: content,
@@ -127,6 +147,7 @@ def report_freeze(*, report: StatusReport, by=None) -> StatusReport:
         raise ValidationError(_("This report is already frozen."))
     # A report saved before its as-of date was checked (StatusReport.clean) is not frozen.
     report.clean()
+    _ensure_titled(report)
     # Through JSON and back: the stored content is exactly what was checksummed.
     content = json.loads(json.dumps(build_content(report=report, previous=previous_frozen_report(report))))
     report.content = content

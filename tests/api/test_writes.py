@@ -147,7 +147,8 @@ def test_a_jurisdiction_no_record_uses_is_deleted_with_its_history(staff_api, st
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
-        ({"title_fr": "Sans anglais", "category": "portal", "jurisdiction": "BC"}, "title_en"),
+        # A draft is in English or in French: in neither is refused.
+        ({"title_en": "", "category": "portal", "jurisdiction": "BC"}, "title_en"),
         ({"title_en": "x", "category": "prize", "jurisdiction": "BC"}, "category"),
         ({"title_en": "x", "category": "portal", "jurisdiction": "ZZ"}, "jurisdiction"),
         ({"title_en": "x", "category": "portal", "jurisdiction": "BC", "priority": 999}, "priority"),

@@ -386,7 +386,12 @@ class StatusReportSubject(Subject):
         return world.final_report
 
     def admin_values(self, world):
-        return {"title_en": "New report", "work_plan": world.plan.pk, "as_of": "2020-06-30"}
+        return {
+            "title_en": "New report",
+            "title_fr": "Nouveau rapport",
+            "work_plan": world.plan.pk,
+            "as_of": "2020-06-30",
+        }
 
     def api_values(self, world):
         return {"title_en": "New report", "work_plan": world.plan.slug, "as_of": "2020-06-30"}

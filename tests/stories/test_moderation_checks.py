@@ -114,7 +114,7 @@ def test_the_change_form_refuses_to_publish_an_untranslated_story(staff_client):
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert errors["title_en"] == ["This field is required."]  # the form's own rule
+    assert errors["title_en"] == ["A published story needs its title in English."]
     assert errors["story_fr"] == [
         "Its French text still lists the datasets the submitter named: link them under “Datasets”, then take "
         "the list out of the text."
