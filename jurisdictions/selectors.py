@@ -32,7 +32,10 @@ class ChallengeState:
 
 def challenge_state_as_of(challenge: Challenge, *, as_of: datetime.date) -> ChallengeState:
     """``challenge``'s status as of ``as_of`` (a status report's date): one resolved after
-    that date was still open then, and not yet resolved; otherwise its status now."""
-    if challenge.resolved_on is not None and challenge.resolved_on > as_of:
+    that date was still open then, and not yet resolved; so is one marked resolved without
+    its date (saved before Challenge.clean required it), since when is unknown; otherwise
+    its status now."""
+    resolved_then = challenge.resolved_on is not None and challenge.resolved_on <= as_of
+    if challenge.status == ChallengeStatus.RESOLVED and not resolved_then:
         return ChallengeState(ChallengeStatus.OPEN, None)
     return ChallengeState(challenge.status, challenge.resolved_on)

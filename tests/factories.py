@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from cogwg.choices import MeetingKind, PublicationState
 from cogwg.models import Meeting, NextStep, ReportingPeriod, StatusReport
-from jurisdictions.choices import AccomplishmentCategory, ChallengeCategory, JurisdictionKind
+from jurisdictions.choices import AccomplishmentCategory, ChallengeCategory, ChallengeStatus, JurisdictionKind
 from jurisdictions.models import Accomplishment, AccomplishmentLink, Challenge, Contributor, Jurisdiction
 from stories.choices import Impact, StoryState, UserType
 from stories.models import Dataset, Theme, UserStory
@@ -151,6 +151,15 @@ class AccomplishmentLinkFactory(factory.django.DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://example.org/news/{n}")
 
 
+def _challenge_resolved_on(challenge):
+    """A resolved challenge has its date (Challenge.clean): by default the day it was first
+    reported (on a date or at a meeting), else the deck's 30 June 2020."""
+    if challenge.status != ChallengeStatus.RESOLVED:
+        return None
+    meeting_day = challenge.first_reported_at.date if challenge.first_reported_at else None
+    return max(filter(None, [challenge.first_reported_on, meeting_day]), default=datetime.date(2020, 6, 30))
+
+
 class ChallengeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Challenge
@@ -158,6 +167,10 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
     title_en = factory.Sequence(lambda n: f"Challenge {n}")
     title_fr = factory.Sequence(lambda n: f"Défi {n}")
     category = ChallengeCategory.RESOURCES
+    status = ChallengeStatus.OPEN
+    first_reported_at = None
+    first_reported_on = None
+    resolved_on = factory.LazyAttribute(_challenge_resolved_on)
     publication_state = PublicationState.PUBLISHED
 
 
