@@ -116,7 +116,7 @@ def test_a_story_with_mistakes_shows_the_errors_then_goes_through(page, demo):
     page.get_by_label("Résumé").fill("Une chercheuse a cartographié les cliniques.")
     page.get_by_label("Chercheur").check()
     page.get_by_label("Économique").check()
-    page.get_by_label("Les données ouvertes de quelle administration avez-vous utilisées?").select_option("QC")
+    page.get_by_label("Les données ouvertes de quelle administration avez-vous utilisées").select_option("QC")
     page.get_by_label("Votre adresse courriel").fill("camille@example.org")
     page.get_by_label("J'accepte que le groupe de travail publie mon récit").check()
     page.get_by_role("button", name="Soumettre votre récit").click()
