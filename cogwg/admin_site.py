@@ -77,7 +77,9 @@ class ValidSelectionMixin:
         key = self.model._meta.pk
         try:
             for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
-                key.to_python(value)
+                number = key.to_python(value)
+                if isinstance(number, int) and not -(2**63) <= number < 2**63:  # beyond the database's integers
+                    raise ValidationError("out of range")
         except ValidationError:
             self.message_user(
                 request, gettext("The rows chosen are not rows of this list: nothing was done."), messages.WARNING

@@ -60,6 +60,12 @@ class ChoiceLabelsMixin:
         return None if formfield is None else labelled_choices(formfield)
 
 
+def is_key(value: str) -> bool:
+    """Whether ``value``, from the address, reads as a record's id: ASCII digits ("²" is a
+    digit to ``str.isdigit``), short enough for the database's integers."""
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 class PriorityListFilter(VisibleRelatedFieldListFilter):
     """Filter by priority, named as in the choices (by plan, then number). Plans pile up
     year after year: it offers the priorities of the plan chosen in the work plan filter,
@@ -71,12 +77,12 @@ class PriorityListFilter(VisibleRelatedFieldListFilter):
         priorities = Priority.objects.select_related("work_plan").order_by("-work_plan__start_date", "number")
         priorities = permissions.visible(request.user, priorities)
         plan = request.GET.get(self.plan_parameter, "")
-        if plan.isdigit():
+        if is_key(plan):
             priorities = priorities.filter(work_plan_id=plan)
         else:
             chosen = self.lookup_val[0] if self.lookup_val else ""
             under_way = ~Q(work_plan__status=WorkPlanStatus.CLOSED)
-            priorities = priorities.filter(under_way | Q(pk=chosen) if chosen.isdigit() else under_way)
+            priorities = priorities.filter(under_way | Q(pk=chosen) if is_key(chosen) else under_way)
         return [(priority.pk, priority_choice_label(priority)) for priority in priorities]
 
 
@@ -93,7 +99,7 @@ class WorkPlanListFilter(VisibleRelatedFieldListFilter):
         last_closed = closed.order_by("-end_date", "-start_date", "-pk").values("pk")[:1]
         offered = ~Q(status=WorkPlanStatus.CLOSED) | Q(pk=Subquery(last_closed))
         chosen = self.lookup_val[0] if self.lookup_val else ""
-        if chosen.isdigit():
+        if is_key(chosen):
             offered |= Q(pk=chosen)
         return [(plan.pk, str(plan)) for plan in plans.filter(offered)]
 

@@ -65,7 +65,7 @@ class MovedByActionsMixin:
         """Whether ``sent`` (as a client writes it: "2020-06-30", "40") is ``kept``."""
         try:
             return self.Meta.model._meta.get_field(name).to_python(sent) == kept
-        except DjangoValidationError:
+        except (DjangoValidationError, TypeError, ValueError):  # not a value of the field (12 for a date)
             return False
 
     def to_internal_value(self, data):

@@ -308,3 +308,13 @@ def test_a_milestone_created_completed_is_refused(staff_api):
     assert list(refused.json()) == ["completed_on"]
     assert created.status_code == 201, created.json()
     assert priority.milestones.count() == 1
+
+
+@pytest.mark.parametrize("value", [12, {}, [1], True])
+def test_a_state_field_sent_as_no_value_of_its_kind_is_a_400(staff_api, value):
+    milestone = factories.MilestoneFactory()
+
+    response = staff_api.patch(f"/api/v1/milestones/{milestone.pk}/", {"completed_on": value}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["completed_on"]

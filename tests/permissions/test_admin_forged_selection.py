@@ -76,3 +76,14 @@ def test_a_history_page_of_an_id_that_is_no_key_is_a_404(admin_client, model):
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_history", args=["abc"])
 
     assert admin_client.get(url).status_code == 404
+
+
+def test_a_row_past_the_database_s_integers_is_refused_too(staff_client):
+    theme = Theme.objects.create(slug="transit", name_en="Transit", name_fr="Transport")
+
+    response = staff_client.post(
+        changelist(Theme), {"action": "delete_selected", "_selected_action": ["99999999999999999999"]}, follow=True
+    )
+
+    assert [str(message) for message in response.context["messages"]] == [REFUSED["en"]]
+    assert Theme.objects.filter(pk=theme.pk).exists()

@@ -145,3 +145,14 @@ def test_with_a_single_plan_under_way_and_none_closed_there_is_nothing_to_filter
     response = staff_client.get(admin_url(Milestone, "changelist"))
 
     assert "priority__work_plan" not in [spec.field_path for spec in response.context["cl"].filter_specs]
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "99999999999999999999", "-1", "abc"])
+@pytest.mark.parametrize("model", [Priority, Milestone])
+def test_a_plan_or_priority_that_is_no_id_is_never_a_500(staff_client, plans, model, value):
+    """A digit that is no ASCII digit ("²"), or a number past the database's integers."""
+    path = LISTS[model]
+    for parameter in (f"{path}__id__exact", "priority__id__exact", "priority__work_plan__id__exact"):
+        response = staff_client.get(admin_url(model, "changelist"), {parameter: value})
+
+        assert response.status_code in (200, 302), (parameter, response.status_code)
