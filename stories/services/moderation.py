@@ -42,6 +42,13 @@ DATASET_LIST_LEFT = {
     ),
 }
 
+# A story's text is optional, but a published story gives it in both languages or in
+# neither: the French page would show the English text.
+STORY_IN_ONE_LANGUAGE = {
+    "story_en": gettext_lazy("A published story gives its text in both languages: enter it in English too."),
+    "story_fr": gettext_lazy("A published story gives its text in both languages: enter it in French too."),
+}
+
 
 # The fields story_publication_gaps reads.
 PUBLICATION_TEXT_FIELDS = (*REQUIRED_TO_PUBLISH, *DATASET_LIST_LEFT)
@@ -50,7 +57,7 @@ PUBLICATION_TEXT_FIELDS = (*REQUIRED_TO_PUBLISH, *DATASET_LIST_LEFT)
 def story_publication_gaps(texts) -> dict[str, str]:
     """What keeps a story whose text fields are ``texts`` (a mapping, or the story
     itself) from being published, by field, in the active language: a title or summary
-    missing in either language, or the unchecked list of datasets a submission ends
+    missing in either language, a text given in one language only, or the unchecked list of datasets a submission ends
     with (``story_submit``) still in its text. Empty when it may be published."""
 
     def value(name):
@@ -58,6 +65,8 @@ def story_publication_gaps(texts) -> dict[str, str]:
         return (found or "").strip()
 
     gaps = {name: str(message) for name, message in REQUIRED_TO_PUBLISH.items() if not value(name)}
+    if any(value(name) for name in STORY_IN_ONE_LANGUAGE):
+        gaps |= {name: str(message) for name, message in STORY_IN_ONE_LANGUAGE.items() if not value(name)}
     for name, message in DATASET_LIST_LEFT.items():
         heading = _datasets_heading(name.rsplit("_", 1)[1])
         if any(line.strip() == heading for line in value(name).splitlines()):

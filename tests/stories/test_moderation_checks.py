@@ -41,6 +41,7 @@ def translated(story, **changes):
     values = {
         "title_en": "Closer clinics",
         "summary_en": "A researcher mapped the clinics.",
+        "story_en": "The full story.",
         "story_fr": "Le récit complet.",
     } | changes
     UserStory.objects.filter(pk=story.pk).update(**values)
@@ -64,8 +65,9 @@ def test_the_publish_action_leaves_an_untranslated_story_unpublished_and_says_wh
         [
             "1 user story was published.",
             "“Des cliniques plus proches” was not published: A published story needs its title in English. "
-            "A published story needs its summary in English. Its French text still lists the datasets the "
-            "submitter named: link them under “Datasets”, then take the list out of the text.",
+            "A published story needs its summary in English. A published story gives its text in both languages: "
+            "enter it in English too. Its French text still lists the datasets the submitter named: link them "
+            "under “Datasets”, then take the list out of the text.",
             "“Transit” was not published: A published story needs its title in French. A published story "
             "needs its summary in French.",
         ]
@@ -89,7 +91,8 @@ def test_the_warnings_are_in_the_admins_language(staff_client):
     (_published, refused) = action_messages(response)
     assert refused == (
         "«\u00a0Des cliniques plus proches\u00a0» n'a pas été publié\u00a0: Un récit publié doit avoir son titre "
-        "en anglais. Un récit publié doit avoir son résumé en anglais. Son texte français énumère encore les "
+        "en anglais. Un récit publié doit avoir son résumé en anglais. Un récit publié donne son texte dans les "
+        "deux langues\u00a0: saisissez-le aussi en anglais. Son texte français énumère encore les "
         "jeux de données nommés par l'auteur de la soumission\u00a0: liez-les sous «\u00a0Jeux de "
         "données\u00a0», puis retirez la liste du texte."
     )
@@ -159,7 +162,7 @@ def test_the_api_names_what_an_untranslated_story_lacks(staff_api):
     response = staff_api.post(f"/api/v1/stories/{story.pk}/publish/")
 
     assert response.status_code == 400
-    assert set(response.json()) == {"title_en", "summary_en", "story_fr"}
+    assert set(response.json()) == {"title_en", "summary_en", "story_en", "story_fr"}
     assert response.json()["title_en"] == ["A published story needs its title in English."]
     assert UserStory.objects.get(pk=story.pk).state == StoryState.SUBMITTED
 

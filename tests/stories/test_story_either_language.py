@@ -149,3 +149,19 @@ def test_the_public_form_still_asks_for_a_title_and_a_summary(client):
     assert response.status_code == 200
     assert {"title", "summary"} <= set(response.context["form"].errors)
     assert not UserStory.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("story_en", "story_fr", "published"), [("", "", True), ("Text", "Texte", True), ("Text", "", False)]
+)
+def test_a_story_s_text_is_published_in_both_languages_or_neither(staff_api, story_en, story_fr, published):
+    story = UserStoryFactory(story_en=story_en, story_fr=story_fr, state=StoryState.APPROVED, published_on=None)
+
+    response = staff_api.post(f"/api/v1/stories/{story.pk}/publish/?lang=fr")
+
+    assert (UserStory.objects.get(pk=story.pk).state == StoryState.PUBLISHED) is published
+    if not published:
+        assert response.status_code == 400
+        assert response.json() == {
+            "story_fr": ["Un récit publié donne son texte dans les deux langues\u00a0: saisissez-le aussi en français."]
+        }
