@@ -6,10 +6,10 @@ publication state in the change form. The review's fields are shown only to thos
 concerns (``permissions.can_view_review``).
 
 The change form's publication state moves as those actions move it, and no other way
-(``move_refusal``): publish (from any state), return a submitted record (with a
-comment), withdraw a published one (back to draft). The secretariat does not submit from
-it: ``record_submit`` names whoever submits as the submitter, to whom the review's
-e-mails go, so a record is submitted by its contributors (or, in bulk, by the action)."""
+(``move_refusal``): submit a draft or returned record (``record_submit`` keeps its
+contributor as the submitter, to whom the review's e-mails go), publish (from any
+state), return a submitted record (with a comment), withdraw a published one (back to
+draft)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -47,8 +47,8 @@ def record_message(record, message):
 def move_refusal(stored, wanted):
     """Why the change form may not move a record from the ``stored`` publication state
     (None: a new record, a draft) to ``wanted``, as (field, message); None for a move of
-    the review's actions: publish, return a submitted record (its comment is asked
-    apart), withdraw a published record, or no move."""
+    the review's actions: submit a draft or returned record, publish, return a submitted
+    record (its comment is asked apart), withdraw a published record, or no move."""
     stored = stored or PublicationState.DRAFT
     draft = PublicationState.DRAFT.label
     if wanted in (stored, PublicationState.PUBLISHED):
@@ -71,10 +71,8 @@ def move_refusal(stored, wanted):
                 "“%(draft)s” to unpublish it: its contributors can then change it and submit it again."
             )
             return "publication_state", message % {"draft": draft}
-        return "publication_state", _(
-            "A record is submitted for review by its contributors: the review's e-mails go to whoever submits "
-            "it, so it cannot be submitted for them from here. Publish it, or leave it for them to submit."
-        )
+        # record_submit keeps its contributor as the submitter, to whom the e-mails go.
+        return None
     # Back to draft: withdrawing, which only a published record is.
     if stored == PublicationState.PUBLISHED:
         return None
@@ -330,5 +328,7 @@ class PublicationAdminMixin:
             self.publish_records(request, records)
         elif wanted == PublicationState.RETURNED:
             record_return(record=obj, comment=obj.review_comment, by=request.user)
+        elif wanted == PublicationState.SUBMITTED:
+            record_submit(record=obj, by=request.user)
         else:
             self.unpublish_records(request, records)

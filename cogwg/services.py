@@ -43,13 +43,21 @@ def _locked_record(record):
 @transaction.atomic
 def record_submit(*, record, by=None):
     """Submit a draft or returned record for review; the secretariat is e-mailed once this
-    commits. Returns the record as saved."""
+    commits. Returns the record as saved.
+
+    The submitter (``submitted_by``) is whom the review's e-mails reach. A member of the
+    secretariat who submits a record (the change form, the "Submit selected" action, the
+    API) leaves it as it was: the contributor who submitted it before, or none, and the
+    e-mails then reach its author (cogwg/notifications.py). The history names who did."""
+    from .permissions import is_secretariat  # cogwg/permissions.py imports the apps' models
+
     record = _locked_record(record)
     if record.publication_state not in SUBMITTABLE_STATES:
         raise ValidationError(_("Only a draft, or a record returned for changes, can be submitted for review."))
     record.publication_state = PublicationState.SUBMITTED
     record.submitted_at = timezone.now()
-    record.submitted_by = by
+    if not is_secretariat(by):
+        record.submitted_by = by
     record._history_user = by
     record.save(update_fields=["publication_state", "submitted_at", "submitted_by", "modified_at"])
     notifications.enqueue(event=notifications.SUBMITTED, record=record)

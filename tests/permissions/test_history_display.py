@@ -18,6 +18,7 @@ from cogwg.admin_audit import AuditFilterForm
 from cogwg.audit import FieldChange
 from cogwg.cycles import period_close
 from cogwg.models import ReportingPeriod, StatusReport
+from cogwg.permissions import CONTRIBUTOR
 from cogwg.reports.services import report_freeze
 from cogwg.services import record_submit
 from jurisdictions.models import Accomplishment, Challenge, Jurisdiction
@@ -29,6 +30,7 @@ from tests.factories import (
     ReportingPeriodFactory,
     StatusReportFactory,
 )
+from tests.permissions.conftest import make_user
 from tests.permissions.test_admin_review_fixes import en, fr, text
 from tests.test_admin import admin_url, form_data
 
@@ -104,14 +106,15 @@ def test_freezing_a_report_names_its_content_without_dumping_it(staff_client, st
         assert escape(start) not in page.content.decode()
 
 
-def test_submitting_lists_who_submitted_and_when(staff_client, staff):
+def test_submitting_lists_who_submitted_and_when(staff_client, roles):
     accomplishment = AccomplishmentFactory(publication_state="draft")
+    contributor = make_user("alice", CONTRIBUTOR, jurisdictions=[accomplishment.jurisdiction])
 
-    record_submit(record=accomplishment, by=staff)
+    record_submit(record=accomplishment, by=contributor)
 
     changes = latest_changes(staff_client, en, accomplishment)
     assert [change["field"] for change in changes] == ["Publication state", "Submitted at", "Submitted by"]
-    assert changes[2] == {"field": "Submitted by", "old": "—", "new": "secretariat"}
+    assert changes[2] == {"field": "Submitted by", "old": "—", "new": "alice"}
     (submission, _creation) = of(audit_rows(staff_client), Accomplishment, accomplishment)
     assert submission.fields == ["publication state", "submitted at", "submitted by"]
 

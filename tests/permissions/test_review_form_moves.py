@@ -100,50 +100,38 @@ def returned_accomplishment(world):
     return accomplishment
 
 
-SUBMITTED_BY_CONTRIBUTORS = (
-    "Un enregistrement est soumis pour examen par ses contributeurs\u00a0: les courriels de l'examen vont à qui le "
-    "soumet, il ne peut donc pas être soumis à leur place d'ici. Publiez-le, ou laissez-les le soumettre."
-)
-
-
-def test_the_secretariat_does_not_submit_a_returned_record_in_the_contributors_place(world, client):
+def test_the_secretariat_submits_a_returned_record_and_its_contributor_stays_the_submitter(
+    world, client, django_capture_on_commit_callbacks
+):
+    """record_submit keeps the contributor who submitted it as the submitter: the review's
+    e-mails (its return, its publication) keep reaching them, not the secretariat."""
     accomplishment = returned_accomplishment(world)
     admin_client(client, world.users.secretariat)
     address = url(Accomplishment, "change", accomplishment.pk, language="fr")
     data = form_data(client.get(address)) | {"publication_state": PublicationState.SUBMITTED, "title_en": "Mine"}
 
-    refused = client.post(address, data)
+    saved = client.post(address, data)
 
-    assert refused.status_code == 200
-    assert refused.context["adminform"].form.errors == {"publication_state": [SUBMITTED_BY_CONTRIBUTORS]}
+    assert saved.status_code == 302
     stored = Accomplishment.objects.get(pk=accomplishment.pk)
     assert (stored.publication_state, stored.submitted_by, stored.title_en) == (
-        PublicationState.RETURNED,
+        PublicationState.SUBMITTED,
         world.users.contributor_on,
-        "Ontario portal",
+        "Mine",
     )
-    assert accomplishment.history.count() == 3
-    assert mail.outbox == []
+    assert stored.history.first().history_user == world.users.secretariat
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        record_return(record=stored, comment="Name the portal again.", by=world.users.secretariat)
+    assert [message.to for message in mail.outbox] == [[world.users.contributor_on.email]]
 
 
-def test_the_secretariat_does_not_submit_a_new_record_from_the_add_form(world, client):
-    admin_client(client, world.users.secretariat)
-    data = {
-        "jurisdiction": str(world.on.pk),
-        "title_en": "Portal launched",
-        "title_fr": "Portail lancé",
-        "category": "portal",
-        "publication_state": PublicationState.SUBMITTED,
-        "links-TOTAL_FORMS": "0",
-        "links-INITIAL_FORMS": "0",
-        "_save": "Enregistrer",
-    }
+def test_the_submit_action_of_the_secretariat_keeps_the_contributor_as_submitter(world):
+    accomplishment = returned_accomplishment(world)
 
-    refused = client.post(url(Accomplishment, "add", language="fr"), data)
+    submitted = record_submit(record=accomplishment, by=world.users.secretariat)
 
-    assert refused.status_code == 200
-    assert refused.context["adminform"].form.errors == {"publication_state": [SUBMITTED_BY_CONTRIBUTORS]}
-    assert not Accomplishment.objects.filter(title_en="Portal launched").exists()
+    assert submitted.submitted_by == world.users.contributor_on
 
 
 def test_a_returned_record_is_not_taken_back_to_draft(world, client):
