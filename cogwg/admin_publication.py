@@ -196,17 +196,27 @@ class PublicationAdminMixin:
         )
         self._report(request, message, changed, len(records), locked=len(locked))
 
-    @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["publish"])
-    def publish_selected(self, request, queryset):
+    def _move_unlocked(self, request, queryset, move, message):
+        """``move`` (``publish_records``, ``unpublish_records``) the selected records but the
+        locked ones, then say how many moved (``message``, an ``ngettext`` of the count) and
+        why others were left; a service's refusal of the whole move is said instead."""
         selected = queryset.count()
         locked = self.locked_pks(request, queryset)
         try:
-            changed = self.publish_records(request, queryset.exclude(pk__in=locked) if locked else queryset)
+            changed = move(request, queryset.exclude(pk__in=locked) if locked else queryset)
         except ValidationError as error:  # the service's reasons: it changed nothing
             self._refused(request, error)
             return
-        message = ngettext("%(count)d %(items)s was published.", "%(count)d %(items)s were published.", changed)
-        self._report(request, message, changed, selected, locked=len(locked))
+        self._report(request, message(changed), changed, selected, locked=len(locked))
+
+    @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._move_unlocked(
+            request,
+            queryset,
+            self.publish_records,
+            lambda count: ngettext("%(count)d %(items)s was published.", "%(count)d %(items)s were published.", count),
+        )
 
     @admin.action(description=_("Return selected %(verbose_name_plural)s for changes"), permissions=["publish"])
     def return_selected(self, request, queryset):
@@ -249,15 +259,14 @@ class PublicationAdminMixin:
 
     @admin.action(description=_("Unpublish selected %(verbose_name_plural)s"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        selected = queryset.count()
-        locked = self.locked_pks(request, queryset)
-        try:
-            changed = self.unpublish_records(request, queryset.exclude(pk__in=locked) if locked else queryset)
-        except ValidationError as error:  # the service's reasons: it changed nothing
-            self._refused(request, error)
-            return
-        message = ngettext("%(count)d %(items)s was unpublished.", "%(count)d %(items)s were unpublished.", changed)
-        self._report(request, message, changed, selected, locked=len(locked))
+        self._move_unlocked(
+            request,
+            queryset,
+            self.unpublish_records,
+            lambda count: ngettext(
+                "%(count)d %(items)s was unpublished.", "%(count)d %(items)s were unpublished.", count
+            ),
+        )
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
