@@ -1,5 +1,7 @@
 """Member governments, what they accomplished and what holds them back."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -197,6 +199,28 @@ class ChallengeQuerySet(PublishableQuerySet):
     def for_listing(self):
         return self.select_related("first_reported_at").prefetch_related("jurisdictions")
 
+    def with_recorded_status(self, as_of: datetime.date):
+        """Each challenge with ``recorded_status``: the last status other than resolved that
+        its history shows by the end of ``as_of`` in the site's time zone (None when it shows
+        none, as for a challenge loaded without history), and ``recorded_as_of``, that day.
+        Resolved is left out: when a challenge was resolved is its "resolved on" date
+        (selectors.challenge_state_as_of). One subquery, whatever the number of challenges."""
+        history = self.model.history.filter(id=models.OuterRef("pk"))
+        if as_of < datetime.date.max:  # the last day there is has no day after: every row
+            day_after = datetime.datetime.combine(
+                as_of + datetime.timedelta(days=1), datetime.time.min, tzinfo=timezone.get_default_timezone()
+            )
+            history = history.filter(history_date__lt=day_after)
+        recorded = (
+            history.exclude(status=ChallengeStatus.RESOLVED)
+            .order_by("-history_date", "-history_id")
+            .values("status")[:1]
+        )
+        return self.annotate(
+            recorded_status=models.Subquery(recorded),
+            recorded_as_of=models.Value(as_of, output_field=models.DateField()),
+        )
+
 
 class Challenge(PublishableModel):
     """Something that holds jurisdictions back. No jurisdiction means across jurisdictions."""
@@ -248,6 +272,17 @@ class Challenge(PublishableModel):
                 name="%(app_label)s_%(class)s_resolved_on_or_after_first_reported",
                 violation_error_code="resolved_before_reported",
                 violation_error_message=_("A challenge is resolved on or after the day it was first reported."),
+            ),
+            # Reports "as of" a date read the resolution from "resolved on"; clean() says it
+            # first, next to the field (0012 dated the rows stored before the rule).
+            models.CheckConstraint(
+                condition=~models.Q(status=ChallengeStatus.RESOLVED) | models.Q(resolved_on__isnull=False),
+                name="%(app_label)s_%(class)s_resolved_has_resolved_on",
+                violation_error_code="resolved_without_date",
+                violation_error_message=_(
+                    "A resolved challenge has a resolution date: enter its “resolved on” date, or choose another "
+                    "status."
+                ),
             ),
         ]
 

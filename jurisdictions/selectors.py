@@ -31,11 +31,22 @@ class ChallengeState:
 
 
 def challenge_state_as_of(challenge: Challenge, *, as_of: datetime.date) -> ChallengeState:
-    """``challenge``'s status as of ``as_of`` (a status report's date): one resolved after
-    that date was still open then, and not yet resolved; so is one marked resolved without
-    its date (saved before Challenge.clean required it), since when is unknown; otherwise
-    its status now."""
-    resolved_then = challenge.resolved_on is not None and challenge.resolved_on <= as_of
-    if challenge.status == ChallengeStatus.RESOLVED and not resolved_then:
-        return ChallengeState(ChallengeStatus.OPEN, None)
-    return ChallengeState(challenge.status, challenge.resolved_on)
+    """``challenge``'s status as of ``as_of`` (a status report's date). Resolved if its
+    "resolved on" date is that day or before; otherwise the status its history shows at the
+    end of that day (``Challenge.objects.with_recorded_status(as_of)``, which the reports'
+    ``challenges_reported`` reads with: a challenge read otherwise costs a query). Without
+    history by then (a challenge loaded without it), its status now, unless it is resolved
+    since: it was still open then."""
+    if challenge.resolved_on is not None and challenge.resolved_on <= as_of:
+        return ChallengeState(ChallengeStatus.RESOLVED, challenge.resolved_on)
+    if getattr(challenge, "recorded_as_of", None) == as_of:
+        recorded = challenge.recorded_status
+    else:
+        recorded = (
+            Challenge.objects.with_recorded_status(as_of)
+            .filter(pk=challenge.pk)
+            .values_list("recorded_status", flat=True)
+            .first()
+        )
+    status = recorded or challenge.status
+    return ChallengeState(ChallengeStatus.OPEN if status == ChallengeStatus.RESOLVED else status, None)

@@ -94,13 +94,16 @@ def accomplishments_reported(*, start: datetime.date, end: datetime.date) -> Que
 def challenges_reported(*, start: datetime.date, end: datetime.date) -> QuerySet:
     """Published challenges known by ``end`` and not resolved before ``start``: those still
     holding jurisdictions back, and those resolved during the period. A challenge is dated
-    by when it was first reported, else by the meeting, else by its publication."""
+    by when it was first reported, else by the meeting, else by its publication. Each comes
+    with the status its history shows at ``end`` (``with_recorded_status``), which
+    ``jurisdictions.selectors.challenge_state_as_of`` reads."""
     reported_on = Coalesce(
         F("first_reported_on"), F("first_reported_at__date"), TruncDate("published_at"), output_field=DateField()
     )
     return (
         Challenge.objects.published()
         .for_listing()
+        .with_recorded_status(end)
         .annotate(reported_on=reported_on)
         .filter(reported_on__lte=end)
         .exclude(resolved_on__lt=start)

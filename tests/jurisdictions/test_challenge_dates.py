@@ -1,8 +1,9 @@
 """A challenge's dates are what status reports "as of" a date read: a resolved challenge
 has the day it was resolved, and neither date is still to come (today in the site's time
 zone). The admin and the API say so next to the field, in the page's language, and save
-nothing; rows stored before the rule read as not resolved, and find_invalid_records lists
-them."""
+nothing. The database holds to the first rule too: jurisdictions/0012 dated the resolved
+challenges stored without their date (tests/jurisdictions/test_resolved_constraint.py), and
+find_invalid_records lists the rows stored before the others."""
 
 import datetime
 import io
@@ -12,14 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from cogwg.reports.content import _challenge
-from cogwg.reports.diff import compare
-from cogwg.reports.selectors import challenges_reported
-from cogwg.reports.services import report_freeze
 from jurisdictions.choices import ChallengeStatus
 from jurisdictions.models import Challenge
 from jurisdictions.selectors import ChallengeState, challenge_state_as_of
-from tests.factories import ChallengeFactory, MeetingFactory, StatusReportFactory, WorkPlanFactory
+from tests.factories import ChallengeFactory, MeetingFactory
 from tests.test_constraint_messages import LANGUAGES, admin_post, api_message, form_of, page_text
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +43,6 @@ REPORTED_IN_FUTURE = {
 
 def tomorrow():
     return timezone.localdate() + datetime.timedelta(days=1)
-
-
-def stored_resolved_without_date(**fields):
-    """A challenge saved resolved without its date before the rule (the database allows it)."""
-    challenge = ChallengeFactory(first_reported_on=JAN_15, **fields)
-    Challenge.objects.filter(pk=challenge.pk).update(status=ChallengeStatus.RESOLVED)
-    return Challenge.objects.get(pk=challenge.pk)
 
 
 # The admin
@@ -171,18 +161,6 @@ def test_the_api_refuses_a_new_challenge_dated_in_the_future(staff_api, language
 # Reports as of a date
 
 
-@pytest.mark.parametrize("as_of", [JUNE_30, datetime.date(2030, 1, 1)])
-def test_a_challenge_stored_resolved_without_its_date_is_not_resolved_as_of_any_date(as_of):
-    stored_resolved_without_date()
-    (challenge,) = challenges_reported(start=datetime.date(2020, 1, 1), end=as_of)
-
-    state = challenge_state_as_of(challenge, as_of=as_of)
-    entry = _challenge(challenge, start=datetime.date(2020, 1, 1), end=as_of)
-
-    assert state == ChallengeState(ChallengeStatus.OPEN, None)
-    assert (entry["status"], entry["resolved_on"]) == (ChallengeStatus.OPEN, None)
-
-
 def test_a_challenge_is_resolved_as_of_its_resolution_day_and_not_the_day_before():
     challenge = ChallengeFactory(status=ChallengeStatus.RESOLVED, first_reported_on=JAN_15, resolved_on=JULY_1)
 
@@ -190,25 +168,14 @@ def test_a_challenge_is_resolved_as_of_its_resolution_day_and_not_the_day_before
     assert challenge_state_as_of(challenge, as_of=JULY_1) == ChallengeState(ChallengeStatus.RESOLVED, JULY_1)
 
 
-def test_the_changes_between_reports_do_not_list_a_challenge_resolved_on_an_unknown_day():
-    challenge = stored_resolved_without_date()
-    work_plan = WorkPlanFactory()
-    first = report_freeze(report=StatusReportFactory(work_plan=work_plan, as_of=datetime.date(2020, 2, 27)))
-    second = report_freeze(report=StatusReportFactory(work_plan=work_plan, as_of=JULY_1))
-
-    changes = compare(first.content, second.content)
-
-    assert changes["challenges_resolved"] == []
-    assert [(item["id"], item["status"]) for item in second.content["challenges"]] == [
-        (challenge.pk, ChallengeStatus.OPEN)
-    ]
-
-
 # Rows stored before the rule
 
 
 def test_find_invalid_records_lists_challenges_that_break_the_date_rules():
-    undated = stored_resolved_without_date(title_en="Undated")
+    late = ChallengeFactory(
+        title_en="Late", status=ChallengeStatus.RESOLVED, first_reported_on=JAN_15, resolved_on=JULY_1
+    )
+    Challenge.objects.filter(pk=late.pk).update(resolved_on=tomorrow())
     future = ChallengeFactory(title_en="Future", status=ChallengeStatus.OPEN)
     Challenge.objects.filter(pk=future.pk).update(first_reported_on=tomorrow())
     ChallengeFactory(title_en="Fine", status=ChallengeStatus.RESOLVED, first_reported_on=JAN_15, resolved_on=JULY_1)
@@ -218,7 +185,7 @@ def test_find_invalid_records_lists_challenges_that_break_the_date_rules():
         call_command("find_invalid_records", stdout=out)
 
     assert out.getvalue().splitlines() == [
-        f"jurisdictions.Challenge #{undated.pk} (Undated): resolved_on: {RESOLVED_WITHOUT_DATE['en']}",
+        f"jurisdictions.Challenge #{late.pk} (Late): resolved_on: {RESOLVED_IN_FUTURE['en']}",
         f"jurisdictions.Challenge #{future.pk} (Future): first_reported_on: {REPORTED_IN_FUTURE['en']}",
     ]
     assert str(failed.value) == "2 records would be refused by their forms: mend them first."
