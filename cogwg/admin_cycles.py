@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from . import cycle_sheets, cycles
 from .admin_base import TrackedTranslationAdmin
 from .models import ReportingPeriod
+from .services import publication_refusals
 
 
 class ReportingPeriodForm(forms.ModelForm):
@@ -131,6 +132,8 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
             self._close(request, period)
 
     def _close(self, request, period):
+        """Close ``period`` (``cycles.period_close``) and say what it published, and which
+        submitted updates it left unpublished and why (``cycles.period_updates_left``)."""
         try:
             published = cycles.period_close(period=period, by=request.user)
         except ValidationError as error:
@@ -142,6 +145,20 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
             len(published),
         )
         self.message_user(request, message % {"period": period, "count": len(published)}, messages.SUCCESS)
+        if left := list(cycles.period_updates_left(period)):
+            # Said with what each lacks (publication_refusals), in the page's language.
+            message = ngettext(
+                "%(count)d submitted update was left unpublished: a published update shows its note in both "
+                "official languages. It stays submitted for review: enter its note in the other language on its "
+                "page, then publish it.",
+                "%(count)d submitted updates were left unpublished: a published update shows its note in both "
+                "official languages. They stay submitted for review: enter each one's note in the other language "
+                "on its page, then publish it.",
+                len(left),
+            )
+            self.message_user(request, message % {"count": len(left)}, messages.WARNING)
+            for refusal in publication_refusals(left):
+                self.message_user(request, refusal, messages.WARNING)
 
     # The dashboard and the sheet
 

@@ -28,10 +28,16 @@ def send_period_reminders() -> int:
 
 # Not run again after a lost worker: what it sent is not recorded, a second run would send it again.
 @shared_task(autoretry_for=(OSError,), max_retries=3, retry_backoff=60)
-def send_period_closed_summaries(period_pk: int, update_pks: list[int]) -> int:
+def send_period_closed_summaries(period_pk: int, update_pks: list[int], left_pks: list[int] | None = None) -> int:
     """Once a period is closed: e-mail each submitter one summary of their updates that
-    closing published (rather than one e-mail per update). Returns the messages sent."""
+    closing published (rather than one e-mail per update), and of those it left
+    unpublished (``left_pks``: their note in one language only; none in a task queued
+    before there were such). Returns the messages sent."""
     period = ReportingPeriod.objects.filter(pk=period_pk).first()
     if period is None:
         return 0
-    return cycles.period_closed_notify(period=period, updates=ProgressUpdate.objects.filter(pk__in=update_pks))
+    return cycles.period_closed_notify(
+        period=period,
+        updates=ProgressUpdate.objects.filter(pk__in=update_pks),
+        left=ProgressUpdate.objects.filter(pk__in=left_pks or []),
+    )

@@ -13,7 +13,13 @@ What belongs to a period is computed, not stored on the update:
   submitted for review or published; a draft or a returned update does not count;
 - closing publishes the submitted updates, and from then on the period's updates are
   locked: they can no longer be changed, submitted, published, returned, withdrawn or
-  deleted (the services refuse them: ``progress_update_ensure_unlocked``).
+  deleted (the services refuse them: ``progress_update_ensure_unlocked``);
+- but a submitted update whose note is in one language only is not published (a published
+  update shows its note in both official languages, or has none): closing leaves it
+  submitted, and tells the secretariat and its submitter which and why. It is not locked
+  while it stays so: the secretariat enters the missing translation on its page and
+  publishes it (it is then locked with the others), or deletes it. It can no longer be
+  returned for changes: returned, it would be locked (``progress_update_ensure_returnable``).
 
 Reminders go weekly to the jurisdictions that have not submitted everything until the
 deadline; once it has passed, each is sent one last reminder that says the updates are
@@ -28,7 +34,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -42,6 +48,7 @@ from . import dates, notifications, permissions
 from .choices import PublicationState, ReportingPeriodStatus
 from .models import PeriodReminder, ReportingPeriod
 from .reports.render.view import percent
+from .services import publication_missing
 
 # Updates in these states count as submitted for the period.
 SUBMITTED_STATES = (PublicationState.SUBMITTED, PublicationState.PUBLISHED)
@@ -124,10 +131,16 @@ def _closed_periods(*, milestone, created_at) -> QuerySet:
 
 
 def progress_updates_locked(queryset: QuerySet | None = None) -> QuerySet:
-    """The updates of ``queryset`` that belong to a closed period."""
+    """The updates of ``queryset`` that belong to a closed period, but those closing left
+    submitted (their note in one language: ``period_updates_left``), while they stay so."""
     queryset = ProgressUpdate.objects.all() if queryset is None else queryset
     closed_period = _closed_periods(milestone=OuterRef("milestone"), created_at=OuterRef("created_at"))
-    return queryset.filter(Exists(closed_period), jurisdiction__isnull=False)
+    # Submitted before the closing and still submitted: closing left it (an update
+    # submitted since then, which no service does, has no such date before the closing).
+    left_by_closing = Q(publication_state=PublicationState.SUBMITTED) & Exists(
+        closed_period.filter(closed_at__gt=OuterRef("submitted_at"))
+    )
+    return queryset.filter(Exists(closed_period), jurisdiction__isnull=False).exclude(left_by_closing)
 
 
 def progress_update_closed_period(update: ProgressUpdate) -> ReportingPeriod | None:
@@ -148,6 +161,20 @@ def progress_update_ensure_unlocked(update: ProgressUpdate) -> None:
     withdrawing or deleting an update."""
     if progress_update_is_locked(update):
         raise ValidationError(_("This update belongs to a closed reporting period: it can no longer be changed."))
+
+
+def progress_update_ensure_returnable(update: ProgressUpdate) -> None:
+    """Raise ValidationError for an update of a closed period that closing left submitted
+    (its note in one language): returned for changes, it would be locked with its period,
+    its contributor unable to change it. Call it on an unlocked update."""
+    if update.jurisdiction_id is not None and progress_update_closed_period(update) is not None:
+        raise ValidationError(
+            _(
+                "Its reporting period is closed and left this update unpublished, as its note is not in both "
+                "official languages: it can no longer be returned for changes. Enter its note in the other "
+                "language, then publish it."
+            )
+        )
 
 
 def _counts(update):
@@ -304,7 +331,12 @@ def period_open(
 @transaction.atomic
 def period_close(*, period: ReportingPeriod, by=None, on: datetime.date | None = None) -> list[ProgressUpdate]:
     """Approve and close a period once its deadline has passed: publish its submitted
-    updates (each moves its milestone), then lock them all. Returns the updates published."""
+    updates (each moves its milestone), then lock them all. Returns the updates published.
+
+    A submitted update whose note is in one language only is not published and does not
+    keep the others from being: it is left submitted, unlocked (``period_updates_left``
+    lists them, the admin names them to the secretariat), and its submitter is told in the
+    summary."""
     on = on or timezone.localdate()
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if not period.is_open:
@@ -319,19 +351,38 @@ def period_close(*, period: ReportingPeriod, by=None, on: datetime.date | None =
         .filter(publication_state=PublicationState.SUBMITTED)
         .order_by("reported_on", "created_at", "pk")
     )
+    # A note in one language only: left submitted, the others published all the same.
+    left = [update for update in submitted if update.publication_gaps()]
     # One summary per submitter once this commits, rather than an e-mail per update.
-    published = [progress_update_publish(update=update, by=by, notify=False) for update in submitted]
+    published = [
+        progress_update_publish(update=update, by=by, notify=False) for update in submitted if update not in left
+    ]
     period.status = ReportingPeriodStatus.CLOSED
     period.closed_at = timezone.now()
     period.closed_by = by
     period._history_user = by
     period.save(update_fields=["status", "closed_at", "closed_by", "modified_at"])
-    if published:
+    if published or left:
         from .cycle_tasks import send_period_closed_summaries
 
-        period_pk, update_pks = period.pk, [update.pk for update in published]
-        transaction.on_commit(lambda: send_period_closed_summaries.delay(period_pk, update_pks))
+        period_pk, update_pks, left_pks = period.pk, [update.pk for update in published], [u.pk for u in left]
+        transaction.on_commit(lambda: send_period_closed_summaries.delay(period_pk, update_pks, left_pks))
     return published
+
+
+def period_updates_left(period: ReportingPeriod) -> QuerySet:
+    """The updates that closing ``period`` left submitted, unpublished, as their note is in
+    one language only (``period_close``), while they stay so; none while it is open.
+    ``period`` is read again: the one a caller holds may predate the closing."""
+    period = ReportingPeriod.objects.get(pk=period.pk)
+    if period.closed_at is None:
+        return ProgressUpdate.objects.none()
+    return (
+        period_updates(period)
+        .filter(publication_state=PublicationState.SUBMITTED, submitted_at__lt=period.closed_at)
+        .select_related("milestone__priority")
+        .order_by("milestone__priority__number", "milestone__due_date", "milestone__pk", "reported_on", "pk")
+    )
 
 
 def _milestone_line(milestone, language):
@@ -344,38 +395,70 @@ def _milestone_line(milestone, language):
     }
 
 
-def period_closed_summaries(*, period: ReportingPeriod, updates) -> list[EmailMessage]:
-    """The messages that tell each submitter which of their updates closing ``period``
-    published: one per person (who submitted the update, else who posted it)."""
-    updates = updates.select_related("milestone__priority", "submitted_by", "author").order_by(
-        "milestone__priority__number", "milestone__due_date", "milestone__pk"
+def _update_line(update, language):
+    return (
+        f"{_milestone_line(update.milestone, language)} "
+        f"({MilestoneStatus(update.status).label}, {percent(update.progress)})"
     )
-    by_address = defaultdict(list)
-    for update in updates:
-        for address in notifications.contributor_addresses(update):
-            by_address[address].append(update)
+
+
+def period_closed_summaries(*, period: ReportingPeriod, updates, left=None) -> list[EmailMessage]:
+    """The messages that tell each submitter which of their updates closing ``period``
+    published, and which (``left``) it left unpublished as their note is in one language
+    only, with the language each lacks: one per person (who submitted the update, else
+    who posted it). One translated and published since is no longer listed as left: its
+    submitter was told it is published."""
+    by_address = defaultdict(lambda: ([], []))
+    for index, queryset in enumerate((updates, left if left is not None else ProgressUpdate.objects.none())):
+        ordered = queryset.select_related("milestone__priority", "submitted_by", "author").order_by(
+            "milestone__priority__number", "milestone__due_date", "milestone__pk"
+        )
+        for update in ordered:
+            if index and (update.is_published or not update.publication_gaps()):
+                continue
+            for address in notifications.contributor_addresses(update):
+                by_address[address][index].append(update)
     messages = []
-    for address, published in sorted(by_address.items()):
+    for address, (published, unpublished) in sorted(by_address.items()):
         subjects, bodies = [], []
         for language in notifications.LANGUAGES:
             with translation.override(language):
                 title = getattr(period, f"title_{language}") or period.title_en
-                subjects.append(_("COGWG: your updates for %(period)s are published") % {"period": title})
-                lines = [_("%(period)s is closed. These updates you submitted are now published:") % {"period": title}]
-                lines += [
-                    f"{_milestone_line(update.milestone, language)} "
-                    f"({MilestoneStatus(update.status).label}, {percent(update.progress)})"
-                    for update in published
-                ]
+                if unpublished:
+                    subject = _("COGWG: %(period)s is closed; some of your updates need a translation")
+                else:
+                    subject = _("COGWG: your updates for %(period)s are published")
+                subjects.append(subject % {"period": title})
+                lines = []
+                if published:
+                    lines.append(
+                        _("%(period)s is closed. These updates you submitted are now published:") % {"period": title}
+                    )
+                    lines += [_update_line(update, language) for update in published]
+                if unpublished:
+                    if not published:
+                        lines.append(_("%(period)s is closed.") % {"period": title})
+                    lines.append(
+                        _(
+                            "These updates you submitted are not published yet: a published update shows its note "
+                            "in both official languages, and theirs lacks one. Send the secretariat the missing "
+                            "translation, so that it can publish them:"
+                        )
+                    )
+                    lines += [
+                        f"{_update_line(update, language)} — "
+                        + _("missing: %(texts)s") % {"texts": ", ".join(publication_missing(update))}
+                        for update in unpublished
+                    ]
                 lines.append(notifications.site_url(reverse("admin:cogwg_reportingperiod_dashboard", args=[period.pk])))
                 bodies.append("\n".join(lines))
         messages.append(EmailMessage(subject=" / ".join(subjects), body="\n\n---\n\n".join(bodies), to=[address]))
     return messages
 
 
-def period_closed_notify(*, period: ReportingPeriod, updates) -> int:
+def period_closed_notify(*, period: ReportingPeriod, updates, left=None) -> int:
     """E-mail the summaries of ``period_closed_summaries``; returns the messages sent."""
-    messages = period_closed_summaries(period=period, updates=updates)
+    messages = period_closed_summaries(period=period, updates=updates, left=left)
     if messages:
         get_connection().send_messages(messages)
     return len(messages)

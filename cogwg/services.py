@@ -67,13 +67,21 @@ def record_submit(*, record, by=None):
 @transaction.atomic
 def record_return(*, record, comment: str, by=None):
     """Return a submitted record to its contributor for changes, saying why; they are
-    e-mailed the comment once this commits. Returns the record as saved."""
+    e-mailed the comment once this commits. Returns the record as saved. A progress update
+    that closing its reporting period left submitted is refused
+    (``progress_update_ensure_returnable``): returned, it would be locked with its period."""
+    from workplan.models import ProgressUpdate
+
+    from .cycles import progress_update_ensure_returnable
+
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Say what should change before returning it.")})
     record = _locked_record(record)
     if record.publication_state != PublicationState.SUBMITTED:
         raise ValidationError(_("Only a record submitted for review can be returned for changes."))
+    if isinstance(record, ProgressUpdate):
+        progress_update_ensure_returnable(record)
     record.publication_state = PublicationState.RETURNED
     record.review_comment = comment
     record._history_user = by
@@ -93,18 +101,23 @@ def record_publish(*, record, by=None):
     return type(record)._default_manager.get(pk=record.pk)
 
 
+def publication_missing(record) -> list[str]:
+    """Each text ``record`` lacks in a language to be published ("note in French"), in
+    the active language (``PublishableModel.publication_gaps``); empty when it may be."""
+    in_language = {"en": _("%(field)s in English"), "fr": _("%(field)s in French")}
+    return [
+        in_language[language] % {"field": record._meta.get_field(text).verbose_name}
+        for text, _sep, language in (name.rpartition("_") for name in record.publication_gaps())
+    ]
+
+
 def publication_refusals(records) -> list[str]:
     """One message per record of ``records`` that may not be published, naming it and
-    each text it lacks in a language (``PublishableModel.publication_gaps``), in the
-    active language: a published record shows its texts in both official languages."""
+    each text it lacks in a language (``publication_missing``), in the active language:
+    a published record shows its texts in both official languages."""
     refusals = []
-    in_language = {"en": _("%(field)s in English"), "fr": _("%(field)s in French")}
     for record in records:
-        missing = [
-            in_language[language] % {"field": record._meta.get_field(text).verbose_name}
-            for text, _sep, language in (name.rpartition("_") for name in record.publication_gaps())
-        ]
-        if missing:
+        if missing := publication_missing(record):
             refusals.append(
                 _(
                     "“%(record)s” cannot be published: a published record shows its texts in both official "

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from cogwg import notifications
 from cogwg.choices import PublicationState
 from cogwg.dates import date_format
+from cogwg.services import publication_refusals
 
 from .choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
 from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
@@ -98,7 +99,12 @@ def milestone_post_update(
     publish: bool = True,
 ) -> ProgressUpdate:
     """Record a progress update on a milestone. A published update moves the milestone's
-    current status and progress in the same transaction; a draft waits for review."""
+    current status and progress in the same transaction; a draft waits for review.
+
+    A draft's note is written in English, in French, in both or in neither; a published
+    update's in both or neither: one in a single language is refused (ValidationError, on
+    the missing language's field, with ``publication_refusals``' message) and nothing is
+    written."""
     milestone = (
         Milestone.objects.select_for_update(of=("self",)).select_related("priority__work_plan").get(pk=milestone.pk)
     )
@@ -116,7 +122,20 @@ def milestone_post_update(
         published_at=timezone.now() if publish else None,
     )
     update._history_user = by
-    update.full_clean()
+    errors = {}
+    try:
+        update.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if publish and (refusals := publication_refusals([update])):
+        # A published update shows its note in both official languages, or none: said on
+        # the note's missing language, beside the other fields' errors.
+        for name in update.publication_gaps():
+            errors.setdefault(name, []).extend(
+                ValidationError(refusal, code="missing_translation") for refusal in refusals
+            )
+    if errors:
+        raise ValidationError(errors)
     update.save()
     if publish:
         milestone._history_user = by
@@ -124,15 +143,25 @@ def milestone_post_update(
     return update
 
 
+def _ensure_publishable(updates) -> None:
+    """Raise ValidationError, one message per update (``publication_refusals``), when one
+    of ``updates`` has its note in one language only: a published update shows it in both
+    official languages (or has none)."""
+    if refusals := publication_refusals(updates):
+        raise ValidationError(refusals, code="missing_translation")
+
+
 @transaction.atomic
 def progress_update_publish(*, update: ProgressUpdate, by=None, notify: bool = True) -> ProgressUpdate:
     """Publish a reviewed update and let it move its milestone; whoever submitted it is
     e-mailed once this commits, unless ``notify`` is False (closing a reporting period
-    sends one summary per submitter instead). An update of a closed reporting period is
-    refused (ValidationError)."""
+    sends one summary per submitter instead). An update of a closed reporting period, or
+    whose note is in one language only (``_ensure_publishable``), is refused
+    (ValidationError) and left as it was."""
     update = ProgressUpdate.objects.select_for_update().select_related("milestone").get(pk=update.pk)
     _ensure_unlocked(update)
     if update.publication_state != PublicationState.PUBLISHED:
+        _ensure_publishable([update])
         update.publication_state = PublicationState.PUBLISHED
         update.published_at = timezone.now()
         update._history_user = by
@@ -143,6 +172,24 @@ def progress_update_publish(*, update: ProgressUpdate, by=None, notify: bool = T
     update.milestone._history_user = by
     milestone_refresh_status(milestone=update.milestone)
     return update
+
+
+@transaction.atomic
+def progress_updates_publish(*, queryset, by=None) -> int:
+    """Publish every update of ``queryset`` not yet published (``progress_update_publish``),
+    all or none: when one is refused (a closed period's, a note in one language only)
+    none is published, and the ValidationError gives every update's reason. Returns how
+    many were published."""
+    updates = list(
+        ProgressUpdate.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
+        .exclude(publication_state=PublicationState.PUBLISHED)
+        .select_related("milestone")
+        .order_by("reported_on", "created_at", "pk")
+    )
+    _ensure_publishable(updates)
+    for update in updates:
+        progress_update_publish(update=update, by=by)
+    return len(updates)
 
 
 @transaction.atomic

@@ -283,6 +283,7 @@ class ProgressUpdateSubject(Subject):
             "status": "on_track",
             "progress": "40",
             "note_en": "Going",
+            "note_fr": "En cours",
             "jurisdiction": world.on.pk,
         }
 

@@ -99,7 +99,12 @@ def test_the_service_refuses_an_over_long_note(milestone):
 
 def test_a_note_of_5000_characters_is_taken(milestone):
     update = milestone_post_update(
-        milestone=milestone, reported_on=PLAN_START, status="on_track", progress=10, note_en="x" * 5000
+        milestone=milestone,
+        reported_on=PLAN_START,
+        status="on_track",
+        progress=10,
+        note_en="x" * 5000,
+        note_fr="x" * 5000,
     )
 
     assert len(update.note_en) == 5000

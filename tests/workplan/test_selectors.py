@@ -139,7 +139,12 @@ def test_latest_note_as_of_a_date_in_both_languages():
         note_fr="Commencé",
     )
     milestone_post_update(
-        milestone=m["a"], reported_on=datetime.date(2020, 3, 15), status=S.ON_TRACK, progress=60, note_en="Halfway"
+        milestone=m["a"],
+        reported_on=datetime.date(2020, 3, 15),
+        status=S.ON_TRACK,
+        progress=60,
+        note_en="Halfway",
+        note_fr="À mi-chemin",
     )
 
     state = selectors.work_plan_status(work_plan=plan, as_of=datetime.date(2020, 3, 10)).priorities[0].milestones[0]
