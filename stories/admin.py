@@ -16,6 +16,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,11 +28,15 @@ from workplan.admin_fields import ChoiceLabelsMixin, PrivateFieldsMixin
 
 from .admin_ckan import DatasetCkanAdminMixin
 from .choices import StoryState
-from .models import Dataset, Theme, UserStory
+from .forms import MultilineField
+from .models import REJECTION_REASON_LENGTH, Dataset, Theme, UserStory
 from .services import (
     PUBLICATION_TEXT_FIELDS,
+    REJECTION_REASON_REQUIRED,
     REVIEWABLE_STATES,
+    STORY_MOVES,
     datasets_delete,
+    rejection_reason_clean,
     stories_delete,
     stories_erase_submitters,
     stories_moderate,
@@ -39,6 +44,7 @@ from .services import (
     story_delete,
     story_move,
     story_move_check,
+    story_slug_free,
     themes_delete,
 )
 
@@ -109,7 +115,87 @@ class DatasetAdmin(ExportMixin, DatasetCkanAdminMixin, TrackedTranslationAdmin):
         datasets_delete(queryset=queryset, by=request.user)
 
 
+# What the reason for a rejection is written in: the language of whoever sent the story,
+# who reads it in an e-mail (stories/notifications.py).
+WRITE_IT_IN = {
+    "en": _("Write it in English: whoever sent the story used the English form."),
+    "fr": _("Write it in French: whoever sent the story used the French form."),
+}
+WRITE_THEM_IN = {
+    "en": _("Write it in English: whoever sent these stories used the English form."),
+    "fr": _("Write it in French: whoever sent these stories used the French form."),
+}
+WRITE_IN_BOTH = _(
+    "Some of these stories were sent through the English form, others through the French one, and each sender "
+    "gets this same reason: write it in English and in French, or reject the stories of each language apart."
+)
+SENT_THROUGH = {
+    "en": _("sent through the English form"),
+    "fr": _("sent through the French form"),
+}
+NOBODY_TOLD = _("None of these stories was sent through the public form: nobody is e-mailed. The reason is kept.")
+REASON_WITHOUT_REJECTION = _(
+    "Only a rejected story has a reason for its rejection: choose “Rejected” as its state, or clear the reason."
+)
+
+
+def senders_languages(stories) -> list[str]:
+    """The languages, in the order of ``settings.LANGUAGES``, of the forms whoever sent
+    ``stories`` used, for those who are e-mailed the decision (their address is kept)."""
+    used = {story.submitter_language for story in stories if story.submitter_email and story.submitter_language}
+    return [code for code in WRITE_IT_IN if code in used]
+
+
+def sent_through(story) -> str:
+    """Which form whoever sent ``story`` used, when they are e-mailed the decision."""
+    return SENT_THROUGH.get(story.submitter_language, "") if story.submitter_email else ""
+
+
+class RejectForm(forms.Form):
+    """The reason the "Reject" action asks for: the secretariat's words, e-mailed to whoever
+    sent each story (stories.services.rejection_reason_clean)."""
+
+    rejection_reason = MultilineField(
+        label=_("Reason for the rejection"),
+        max_length=REJECTION_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        error_messages={"required": REJECTION_REASON_REQUIRED},
+    )
+
+    def __init__(self, *args, stories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        languages = senders_languages(stories)
+        if not languages:
+            hint = NOBODY_TOLD
+        elif len(languages) == 1:
+            hint = WRITE_THEM_IN[languages[0]]
+        else:
+            hint = WRITE_IN_BOTH
+        field = self.fields["rejection_reason"]
+        field.help_text = format_lazy("{} {}", _("E-mailed to whoever sent each story, and kept on it."), hint)
+
+    def clean_rejection_reason(self):
+        try:
+            return rejection_reason_clean(self.cleaned_data["rejection_reason"])
+        except ValidationError as error:
+            raise ValidationError(error.error_dict["rejection_reason"]) from error
+
+
 class UserStoryForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            # Made from the title when left empty (``clean``): a story written in French
+            # only has no English title for the page's script to make it from.
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _(
+                "Its address on the public site. Left empty, it is made from the title, in English or else in French."
+            )
+        reason = self.fields.get("rejection_reason")
+        language = self.instance.submitter_language if self.instance.submitter_email else ""
+        if reason is not None and language in WRITE_IT_IN:
+            reason.help_text = format_lazy("{} {}", reason.help_text, WRITE_IT_IN[language])
+
     def stored_state(self) -> str:
         """The story's state as stored: a version's page (History, "Revert") gives the
         form that version's record, whose state may be long gone. A new story is filed as
@@ -141,7 +227,30 @@ class UserStoryForm(forms.ModelForm):
                     name = "state"  # the move itself, refused next to the state chosen
                 if name not in self.errors:
                     self.add_error(name if name in self.fields else None, errors)
+        if "rejection_reason" in self.fields:
+            self._clean_rejection_reason(stored=stored, wanted=wanted)
+        if "slug" in self.fields and not cleaned_data.get("slug") and "slug" not in self.errors:
+            title = cleaned_data.get("title_en") or cleaned_data.get("title_fr")
+            if title:
+                cleaned_data["slug"] = story_slug_free(title=title, story=self.instance)
         return cleaned_data
+
+    def _clean_rejection_reason(self, *, stored: str, wanted: str) -> None:
+        """A story rejected here says why (``rejection_reason_clean``, as the services
+        check it); one reconsidered loses its reason (its history keeps it); no other story
+        has one."""
+        if "rejection_reason" in self.errors:
+            return
+        reason = self.cleaned_data.get("rejection_reason") or ""
+        if wanted == StoryState.REJECTED:
+            try:
+                self.cleaned_data["rejection_reason"] = rejection_reason_clean(reason)
+            except ValidationError as error:
+                self.add_error(None, error)
+        elif stored == StoryState.REJECTED:
+            self.cleaned_data["rejection_reason"] = ""
+        elif reason.strip():
+            self.add_error("rejection_reason", REASON_WITHOUT_REJECTION)
 
 
 @admin.register(UserStory)
@@ -159,7 +268,7 @@ class UserStoryAdmin(ExportMixin, PrivateFieldsMixin, ChoiceLabelsMixin, Tracked
     fieldsets = (
         (None, {"fields": (("title_en", "title_fr"), "slug", ("summary_en", "summary_fr"), ("story_en", "story_fr"))}),
         (_("Use of the data"), {"fields": ("jurisdiction", "user_type", "impact", "themes", "datasets")}),
-        (_("Publication"), {"fields": ("state", "published_on", "release", "portal_url")}),
+        (_("Publication"), {"fields": ("state", "rejection_reason", "published_on", "release", "portal_url")}),
         (
             _("Submitter (private)"),
             {
@@ -201,7 +310,7 @@ class UserStoryAdmin(ExportMixin, PrivateFieldsMixin, ChoiceLabelsMixin, Tracked
         "portal_url",
     )
     # A contributor's story is submitted as they write it; the secretariat moderates it.
-    publisher_fields = ("state", "published_on")
+    publisher_fields = ("state", "published_on", "rejection_reason")
     actions = ["publish_selected", "reject_selected", "erase_submitters"]
     # The secretariat's search also finds a person's stories (a request to see, correct
     # or erase what we hold about them).
@@ -216,6 +325,12 @@ class UserStoryAdmin(ExportMixin, PrivateFieldsMixin, ChoiceLabelsMixin, Tracked
     def has_erase_submitter_permission(self, request):
         """Erasing a submitter's personal information is the secretariat's, as knowing it is."""
         return permissions.is_secretariat(request.user) and self.has_change_permission(request)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "rejection_reason":
+            # Its length counted as the reader's browser counts it (a line break is one).
+            kwargs["form_class"] = MultilineField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -235,7 +350,14 @@ class UserStoryAdmin(ExportMixin, PrivateFieldsMixin, ChoiceLabelsMixin, Tracked
             stored = UserStory.objects.filter(pk=obj.pk).values_list("state", flat=True).first() or stored
         if self.has_publish_permission(request) and obj.state != stored:
             save = functools.partial(super().save_model, request, obj, form, change)
-            story_move(story=obj, state=obj.state, published_on=obj.published_on, by=request.user, save=save)
+            story_move(
+                story=obj,
+                state=obj.state,
+                published_on=obj.published_on,
+                rejection_reason=obj.rejection_reason,
+                by=request.user,
+                save=save,
+            )
         else:
             super().save_model(request, obj, form, change)
         if not change and obj.state in REVIEWABLE_STATES and not self.has_publish_permission(request):
@@ -256,11 +378,36 @@ class UserStoryAdmin(ExportMixin, PrivateFieldsMixin, ChoiceLabelsMixin, Tracked
 
     @admin.action(description=_("Reject selected %(verbose_name_plural)s"), permissions=["publish"])
     def reject_selected(self, request, queryset):
-        changed = stories_moderate(queryset=queryset, state=StoryState.REJECTED, by=request.user).changed
+        """Asks why (a page of its own, as deleting asks for confirmation), then rejects the
+        selected stories under review with that reason, e-mailed to whoever sent each, in
+        the language they wrote in; the others are left as they were."""
+        stories = list(queryset.order_by("pk"))
+        rejectable = [story for story in stories if StoryState.REJECTED in STORY_MOVES[story.state]]
+        changed = 0
+        if rejectable:
+            form = RejectForm(request.POST if "apply" in request.POST else None, stories=rejectable)
+            if not form.is_valid():
+                context = {
+                    **self.admin_site.each_context(request),
+                    "title": gettext("Reject user stories"),
+                    "opts": self.opts,
+                    "form": form,
+                    "stories": stories,
+                    "rejectable": [(story, sent_through(story)) for story in rejectable],
+                    "left_alone": len(stories) - len(rejectable),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                    "media": self.media + form.media,
+                }
+                return TemplateResponse(request, "admin/stories/userstory/reject_confirmation.html", context)
+            reason = form.cleaned_data["rejection_reason"]
+            changed = stories_moderate(
+                queryset=queryset, state=StoryState.REJECTED, rejection_reason=reason, by=request.user
+            ).changed
         message = ngettext("%(count)d %(items)s was rejected.", "%(count)d %(items)s were rejected.", changed)
         items = model_name_for_count(self.opts, changed)
         self.message_user(request, message % {"count": changed, "items": items}, messages.SUCCESS)
         self._report_left_alone(request, queryset, changed)
+        return None
 
     @admin.action(description=_("Erase the submitter's personal information"), permissions=["erase_submitter"])
     def erase_submitters(self, request, queryset):

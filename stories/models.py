@@ -6,7 +6,7 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import MaxLengthValidator, validate_email
 from django.db import models
 from django.urls import reverse
 from django.utils import translation
@@ -150,6 +150,10 @@ def validate_public_email(value: str) -> None:
         )
 
 
+# The longest reason for a rejection the secretariat may give (characters).
+REJECTION_REASON_LENGTH = 2000
+
+
 class UserStoryQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=StoryState.PUBLISHED)
@@ -166,7 +170,13 @@ class UserStory(TimeStampedModel):
     (stories/services/privacy.py, cogwg/retention.py). A story sent through the public form
     records when its submitter agreed to its publication and to which version of the
     privacy notice (``consent_given_at``, ``consent_notice_version``); one filed by the
-    secretariat or a contributor has neither."""
+    secretariat or a contributor has neither.
+
+    A rejected story has the secretariat's reason (``rejection_reason``), e-mailed to its
+    sender and written in their language (``submitter_language``); a story in any other
+    state has none (stories/services/moderation.py clears it when a rejected story is
+    reconsidered; its history keeps it). It is the secretariat's text, not the sender's
+    personal information: it stays when their name and address are erased."""
 
     # In English or in French while under review, in both once published (clean(), and
     # services.story_publication_gaps).
@@ -220,6 +230,17 @@ class UserStory(TimeStampedModel):
         blank=True,
         help_text=_("The version (its date) of the privacy notice the form showed when they agreed."),
     )
+    rejection_reason = models.TextField(
+        _("reason for the rejection"),
+        max_length=REJECTION_REASON_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(REJECTION_REASON_LENGTH)],
+        help_text=_(
+            "Why the story is rejected, e-mailed to whoever sent it: write it in their language (the "
+            "submitter's language). Required to reject a story; cleared when it is put back under review, and "
+            "kept in its history."
+        ),
+    )
 
     objects = UserStoryQuerySet.as_manager()
 
@@ -254,6 +275,16 @@ class UserStory(TimeStampedModel):
                 violation_error_message=_(
                     "A consent records both when it was given and the version of the privacy notice agreed to, or "
                     "neither."
+                ),
+            ),
+            # A rejection says why (e-mailed to the sender); a story in any other state has no reason.
+            models.CheckConstraint(
+                condition=(models.Q(state=StoryState.REJECTED) & ~models.Q(rejection_reason=""))
+                | (~models.Q(state=StoryState.REJECTED) & models.Q(rejection_reason="")),
+                name="%(app_label)s_%(class)s_rejected_has_reason",
+                violation_error_code="rejection_reason_state",
+                violation_error_message=_(
+                    "A rejected story has the reason for its rejection, and a story in any other state has none."
                 ),
             ),
         ]

@@ -6,7 +6,9 @@ address, or not accepted). Each is written in the language of the form they used
 The address is the sender's word, unverified: anyone may type someone else's. So that the
 government's mail cannot carry a stranger's text to anyone, only the published story's
 e-mail quotes what the sender wrote (its title, reviewed and accepted by the secretariat);
-the receipt and the refusal give the story's reference alone.
+the receipt and the refusal give the story's reference alone. The refusal quotes the
+secretariat's reason (``UserStory.rejection_reason``, written in the sender's language):
+the secretariat's words, not the sender's.
 
 The services call ``enqueue``: a Celery task (stories/tasks.py) sends the message once
 the transaction commits, so that nothing is announced that did not happen. The
@@ -78,13 +80,20 @@ def _text(kind, story) -> tuple[str, str]:
         )
     else:
         subject = _("COGWG: your user story was not accepted")
-        body = "\n\n".join(
-            [
-                _("Thank you for your user story (reference %(reference)s).") % names,
-                _("The working group's secretariat has reviewed it and will not publish it."),
-            ]
-        )
+        paragraphs = [
+            _("Thank you for your user story (reference %(reference)s).") % names,
+            _("The working group's secretariat has reviewed it and will not publish it."),
+        ]
+        # Read when the e-mail is sent: none if the story was reconsidered meanwhile.
+        if reason := story.rejection_reason.strip():
+            paragraphs.append(_("The secretariat's reason:") + "\n\n" + _quoted(reason))
+        body = "\n\n".join(paragraphs)
     return subject, body
+
+
+def _quoted(text: str) -> str:
+    """``text`` quoted as plain-text e-mail quotes: each line after "> "."""
+    return "\n".join(f"> {line}".rstrip() for line in text.splitlines())
 
 
 def submitter_message(*, kind: str, story) -> EmailMessage | None:

@@ -207,6 +207,10 @@ class UserStoryFactory(factory.django.DjangoModelFactory):
     impact = Impact.SOCIAL
     state = StoryState.PUBLISHED
     published_on = datetime.date(2020, 6, 15)
+    # A rejected story says why (the database holds to it).
+    rejection_reason = factory.LazyAttribute(
+        lambda story: "Not about open data." if story.state == StoryState.REJECTED else ""
+    )
 
 
 class StatusReportFactory(factory.django.DjangoModelFactory):

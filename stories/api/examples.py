@@ -30,6 +30,7 @@ STORY = {
         }
     ],
     "state": "published",
+    "rejection_reason": "",
     "release": {
         "url": "https://example.org/api/v1/milestones/2/",
         "id": 2,

@@ -83,19 +83,24 @@ class UserStorySerializer(MovedByActionsMixin, ApiModelSerializer):
             "themes",
             "datasets",
             "state",
+            "rejection_reason",
             "release",
             "published_on",
             "portal_url",
             "created_at",
             "modified_at",
         )
-        read_only_fields = ("state",)
+        read_only_fields = ("state", "rejection_reason")
         extra_kwargs = {
             "state": {
                 "help_text": "Changed by the secretariat's actions `publish`, `approve`, `review` and `reject`, "
                 "never by a write of the story: a new story is `submitted`. A write that sends another state than "
                 "the story's (on creation, than `submitted`) is refused (400), and changes nothing."
-            }
+            },
+            "rejection_reason": {
+                "help_text": "Why the secretariat rejected the story (the `reason` of the action `reject`), while "
+                "it is rejected; else empty. Written in the language of whoever sent it."
+            },
         }
 
     def get_fields(self):

@@ -16,8 +16,9 @@ from cogwg.api.viewsets import Conflict, ModelViewSet
 
 from ..choices import StoryState
 from ..filtersets import DatasetFilterSet, UserStoryFilterSet
-from ..models import Dataset, UserStory
+from ..models import REJECTION_REASON_LENGTH, Dataset, UserStory
 from ..services import (
+    REJECTION_REASON_REQUIRED,
     REVIEWABLE_STATES,
     datasets_delete,
     story_announce_submitted,
@@ -45,6 +46,16 @@ class StoryPublishSerializer(serializers.Serializer):
     )
 
 
+class StoryRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=REJECTION_REASON_LENGTH,
+        error_messages={"required": REJECTION_REASON_REQUIRED, "blank": REJECTION_REASON_REQUIRED},
+        help_text=f"Why the story is rejected (required, {REJECTION_REASON_LENGTH} characters at most): e-mailed to "
+        "whoever sent it through the public form, so written in the language they used; kept on the story "
+        "(`rejection_reason`) while it is rejected, and in its history.",
+    )
+
+
 # A story's moderation: what the secretariat's actions do, in the admin as here.
 MODERATION = {"detail": True, "methods": ["post"], "filterset_class": None, "permission_classes": [Moderates]}
 
@@ -55,9 +66,9 @@ class UserStoryViewSet(ModelViewSet):
     public; who submitted a story is never shown.
 
     A story's `state` moves only through the secretariat's actions `approve`, `review`,
-    `reject` and `publish`: a write (`POST`, `PUT`, `PATCH`) that sends another state than
-    the story's (on creation, than `submitted`) is a 400 on `state`, and changes nothing;
-    the same state is accepted.
+    `reject` (with the reason, e-mailed to whoever sent the story) and `publish`: a write
+    (`POST`, `PUT`, `PATCH`) that sends another state than the story's (on creation, than
+    `submitted`) is a 400 on `state`, and changes nothing; the same state is accepted.
 
     In CSV (`format=csv`), a story's themes and datasets take a column for each key of
     their objects here, each cell listing the values of all of them in the same order,
@@ -76,13 +87,20 @@ class UserStoryViewSet(ModelViewSet):
             return UserStoryTableSerializer
         return super().get_serializer_class()
 
-    def _moderate(self, move):
+    def _moderate(self, move, body=None):
         """``move(story, by)`` (a service) on the story, answered with the story as it now
         is, or a 400 with the service's reasons (by field, or ``non_field_errors`` for the
-        move itself) when it refuses."""
+        move itself) when it refuses. With ``body``, a serializer of the request's body,
+        read once the user may moderate the story (a 400 by field when it is not valid),
+        ``move`` is also given its values: ``move(story, by, **values)``."""
         story = self.get_object()
+        values = {}
+        if body is not None:
+            sent = body(data=self.request.data)
+            sent.is_valid(raise_exception=True)
+            values = sent.validated_data
         try:
-            move(story, self.request.user)
+            move(story, self.request.user, **values)
         except DjangoValidationError as error:
             raise api_validation_error(error) from error
         # Read again without the If-Match of the request: the story has just changed.
@@ -113,12 +131,17 @@ class UserStoryViewSet(ModelViewSet):
         from the public (it keeps its publication date), or reconsider a rejected one."""
         return self._moderate(lambda story, by: story_move(story=story, state=StoryState.IN_REVIEW, by=by))
 
-    @extend_schema(request=None, summary="Reject the story (the secretariat's moderation)")
+    @extend_schema(request=StoryRejectSerializer, summary="Reject the story, saying why (the secretariat's moderation)")
     @action(**MODERATION)
     def reject(self, request, *args, **kwargs):
-        """A story submitted, under review or approved; its sender, if any, is told. A 400
-        for a published story (put it back under review first)."""
-        return self._moderate(lambda story, by: story_reject(story=story, by=by))
+        """A story submitted, under review or approved, with the `reason` for rejecting it:
+        its sender, if any, is told, with the reason. A 400 on `reason` without one (or with
+        one too long), and for a published story (put it back under review first); a
+        rejected story is left as it is."""
+        return self._moderate(
+            lambda story, by, reason: story_reject(story=story, rejection_reason=reason, by=by),
+            body=StoryRejectSerializer,
+        )
 
     def perform_create(self, serializer):
         super().perform_create(serializer)

@@ -3,7 +3,9 @@ services, in the admin (its actions and its change form) as through the API: in 
 (``stories_moderate``: publish, reject) or one at a time (``story_move``, and
 ``story_publish``, ``story_reject``), under one set of rules (``STORY_MOVES``,
 ``story_move_check``). A story is published only once it has its title and summary in both
-languages (``story_publication_gaps``), and its submitter is told of the decision.
+languages (``story_publication_gaps``), rejected only with a reason (``rejection_reason_clean``:
+the secretariat's words, e-mailed to its sender), and its submitter is told of the decision.
+A story that leaves the rejected state loses its reason; its history keeps it.
 """
 
 import datetime
@@ -18,7 +20,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from .. import notifications as submitter_notifications
 from ..choices import StoryState
-from ..models import UserStory
+from ..models import REJECTION_REASON_LENGTH, UserStory
 from .submissions import _datasets_heading
 
 # Where the moderation actions apply; a published or rejected story is left alone.
@@ -48,6 +50,37 @@ STORY_IN_ONE_LANGUAGE = {
     "story_en": gettext_lazy("A published story gives its text in both languages: enter it in English too."),
     "story_fr": gettext_lazy("A published story gives its text in both languages: enter it in French too."),
 }
+
+
+# Why a story is rejected: required, and no longer than the column holds.
+REJECTION_REASON_REQUIRED = gettext_lazy("Give the reason for rejecting the story: it is e-mailed to whoever sent it.")
+REJECTION_REASON_TOO_LONG = gettext_lazy(
+    "Keep the reason for the rejection to %(limit_value)d characters at most (it has %(show_value)d)."
+)
+
+
+def rejection_reason_clean(reason: str | None) -> str:
+    """``reason`` as stored (its line breaks as newlines, without blanks around it), or a
+    ValidationError on ``rejection_reason`` when it is empty or longer than
+    ``REJECTION_REASON_LENGTH``, in the active language."""
+    reason = (reason or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not reason:
+        raise ValidationError({"rejection_reason": ValidationError(REJECTION_REASON_REQUIRED, code="required")})
+    if len(reason) > REJECTION_REASON_LENGTH:
+        params = {"limit_value": REJECTION_REASON_LENGTH, "show_value": len(reason)}
+        raise ValidationError(
+            {"rejection_reason": ValidationError(REJECTION_REASON_TOO_LONG, code="max_length", params=params)}
+        )
+    return reason
+
+
+def _rejection_reason_set(story: UserStory, *, state: str, reason: str, update_fields: list[str]) -> None:
+    """Give ``story``, moving to ``state``, its reason for a rejection (``reason``, as
+    cleaned), or none in any other state."""
+    kept = reason if state == StoryState.REJECTED else ""
+    if story.rejection_reason != kept:
+        story.rejection_reason = kept
+        update_fields.append("rejection_reason")
 
 
 # The fields story_publication_gaps reads.
@@ -146,13 +179,17 @@ def story_decision_announce(*, story: UserStory, previous_state: str) -> None:
 
 
 @transaction.atomic
-def stories_moderate(*, queryset, state, by=None) -> Moderation:
+def stories_moderate(*, queryset, state, rejection_reason: str = "", by=None) -> Moderation:
     """Move the stories of ``queryset`` that may move to ``state`` (``STORY_MOVES``: for
     published or rejected, the reviewable ones), one save each so that the history shows
     who did it; the others are left as they were. A story is published only when it has
     its title and summary in both languages and no unchecked list of datasets in its text
-    (``story_publication_gaps``): the others are left as they were and listed. Whoever
-    sent a story through the public form is told of the decision."""
+    (``story_publication_gaps``): the others are left as they were and listed. Stories are
+    rejected only with ``rejection_reason``, the same for each (``rejection_reason_clean``:
+    a ValidationError on it, and nothing changed, when it is empty or too long). Whoever
+    sent a story through the public form is told of the decision (with the reason)."""
+    if state == StoryState.REJECTED:
+        rejection_reason = rejection_reason_clean(rejection_reason)
     pks = list(queryset.values_list("pk", flat=True))
     movable = [current for current, moves in STORY_MOVES.items() if state in moves]
     stories = UserStory.objects.filter(pk__in=pks, state__in=movable).select_for_update()
@@ -167,6 +204,7 @@ def stories_moderate(*, queryset, state, by=None) -> Moderation:
                 continue
             story.published_on = today
             update_fields.append("published_on")
+        _rejection_reason_set(story, state=state, reason=rejection_reason, update_fields=update_fields)
         story.state = state
         story._history_user = by
         story._change_reason = STORY_MOVE_REASONS[state]
@@ -182,6 +220,7 @@ def story_move(
     story: UserStory,
     state: str,
     published_on: datetime.date | None = None,
+    rejection_reason: str = "",
     by=None,
     save: Callable[[], None] | None = None,
 ) -> UserStory:
@@ -189,9 +228,11 @@ def story_move(
     and the API's actions: only as ``STORY_MOVES`` allows, and into the published state
     only with what a published story has (``story_move_check``). A story published gets
     ``published_on``, today unless given; one withdrawn keeps the date it was published
-    on. Its history records who moved it (``by``) and the move (``STORY_MOVE_REASONS``),
-    and whoever sent it through the public form is told of a decision. A story already in
-    ``state`` is left as it is.
+    on. A story is rejected only with ``rejection_reason`` (``rejection_reason_clean``),
+    which its sender's e-mail quotes; one moved out of the rejected state loses its reason
+    (its history keeps it). Its history records who moved it (``by``) and the move
+    (``STORY_MOVE_REASONS``), and whoever sent it through the public form is told of a
+    decision. A story already in ``state`` is left as it is.
 
     Without ``save``, the story is read again and only its state (and publication date)
     is saved. With ``save``, a function that saves ``story`` as its caller changed it (the
@@ -202,6 +243,8 @@ def story_move(
 
     Raises ValidationError, and changes nothing, when the move is refused. Returns the
     story as saved."""
+    if state == StoryState.REJECTED:
+        rejection_reason = rejection_reason_clean(rejection_reason)
     stored = None
     if story.pk is not None or save is None:
         stored = UserStory.objects.select_for_update().get(pk=story.pk)
@@ -217,6 +260,7 @@ def story_move(
     if state == StoryState.PUBLISHED:
         record.published_on = published_on or timezone.localdate()
         update_fields.append("published_on")
+    _rejection_reason_set(record, state=state, reason=rejection_reason, update_fields=update_fields)
     record._history_user = by
     record._change_reason = STORY_MOVE_REASONS[state]
     if save is None:
@@ -235,8 +279,10 @@ def story_publish(*, story: UserStory, published_on: datetime.date | None = None
     return story_move(story=story, state=StoryState.PUBLISHED, published_on=published_on, by=by)
 
 
-def story_reject(*, story: UserStory, by=None) -> UserStory:
-    """Reject one story under review (``story_move``); a rejected story is left as it is.
-    Raises ValidationError, and changes nothing, for a published story (withdraw it
-    first). Returns it as saved."""
-    return story_move(story=story, state=StoryState.REJECTED, by=by)
+def story_reject(*, story: UserStory, rejection_reason: str, by=None) -> UserStory:
+    """Reject one story under review (``story_move``), saying why: ``rejection_reason``,
+    e-mailed to its sender, written in their language. A rejected story is left as it is
+    (its reason too). Raises ValidationError, and changes nothing, without a reason (on
+    ``rejection_reason``), or for a published story (withdraw it first). Returns it as
+    saved."""
+    return story_move(story=story, state=StoryState.REJECTED, rejection_reason=rejection_reason, by=by)

@@ -50,6 +50,20 @@ def _slug_taken(slug: str) -> bool:
     return UserStory.objects.filter(slug=slug).exists()
 
 
+def story_slug_free(*, title: str, story: UserStory | None = None) -> str:
+    """A slug made from ``title`` that no other story than ``story`` has, as a story sent
+    through the public form gets one (the title's, else with a random suffix): for a story
+    the secretariat or a contributor files without one (the admin's form), which may be
+    written in French only. The last one tried when none is free (the form's unique check
+    then says so)."""
+    others = UserStory.objects.exclude(pk=story.pk) if story is not None and story.pk else UserStory.objects.all()
+    slug = ""
+    for slug in _slug_candidates(title):
+        if not others.filter(slug=slug).exists():
+            break
+    return slug
+
+
 def _save_with_free_slug(story: UserStory, *, title: str) -> None:
     """Save the new ``story`` under the first slug of ``title`` that is free. Another
     submission may take a slug between the check and the save (the database's unique

@@ -186,6 +186,7 @@ def submitters(story_or_pk):
 def test_a_story_rejected_longer_ago_than_the_period_loses_its_submitter_in_the_story_and_its_history():
     story = submission(state=StoryState.SUBMITTED, changed_days_ago=200)
     story.state = StoryState.REJECTED
+    story.rejection_reason = "Not about open data."
     story.save()
     stamp(UserStory, story, modified_at=days_ago(181))
     story.refresh_from_db()
@@ -208,7 +209,7 @@ def test_a_story_rejected_longer_ago_than_the_period_loses_its_submitter_in_the_
 
 
 def test_recently_rejected_published_and_pending_stories_keep_their_submitter():
-    recent = submission(state=StoryState.REJECTED, changed_days_ago=179)
+    recent = submission(state=StoryState.REJECTED, changed_days_ago=179, rejection_reason="Not about open data.")
     published = submission(state=StoryState.PUBLISHED, changed_days_ago=900)
     pending = submission(state=StoryState.SUBMITTED, changed_days_ago=900)
     in_review = submission(state=StoryState.IN_REVIEW, changed_days_ago=900)
@@ -223,8 +224,8 @@ def test_recently_rejected_published_and_pending_stories_keep_their_submitter():
 
 @override_settings(COGWG_RETENTION_REJECTED_STORY_DAYS=30)
 def test_the_rejected_story_period_follows_the_setting():
-    old = submission(state=StoryState.REJECTED, changed_days_ago=31)
-    recent = submission(state=StoryState.REJECTED, changed_days_ago=29)
+    old = submission(state=StoryState.REJECTED, changed_days_ago=31, rejection_reason="Not about open data.")
+    recent = submission(state=StoryState.REJECTED, changed_days_ago=29, rejection_reason="Not about open data.")
 
     assert dispose(story_submitters=1, story_history_rows=1)
 
@@ -268,7 +269,7 @@ def test_a_second_run_finds_nothing_and_everything_older_is_gone_after_the_first
     sign_in(AccessLog, days=100)
     session(expires=NOW - DAY)
     UpcomingReminder.objects.create(address="old@example.org", sent_on=timezone.localdate(NOW) - 400 * DAY)
-    submission(state=StoryState.REJECTED, changed_days_ago=365)
+    submission(state=StoryState.REJECTED, changed_days_ago=365, rejection_reason="Not about open data.")
 
     first = personal_information_dispose(now=NOW).as_dict()
     second = personal_information_dispose(now=NOW).as_dict()
@@ -286,7 +287,7 @@ def test_a_second_run_finds_nothing_and_everything_older_is_gone_after_the_first
 def test_the_log_gives_counts_and_nothing_personal(caplog):
     caplog.set_level(logging.INFO, logger="cogwg.retention")
     sign_in(AccessLog, days=100, username="alice.secret")
-    submission(state=StoryState.REJECTED, changed_days_ago=365)
+    submission(state=StoryState.REJECTED, changed_days_ago=365, rejection_reason="Not about open data.")
 
     personal_information_dispose(now=NOW)
 

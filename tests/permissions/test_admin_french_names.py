@@ -164,7 +164,12 @@ def test_a_moderation_message_counts_stories_in_the_number_of_the_pages_language
 
     response = sec.post(
         url("admin:stories_userstory_changelist", language="fr"),
-        {"action": "reject_selected", "_selected_action": [story.pk for story in [*stories, published]]},
+        {
+            "action": "reject_selected",
+            "_selected_action": [story.pk for story in [*stories, published]],
+            "apply": "yes",
+            "rejection_reason": "Hors sujet.",
+        },
     )
 
     messages = [str(message) for message in get_messages(response.wsgi_request)]

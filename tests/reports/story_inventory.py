@@ -51,7 +51,7 @@ def make_stories() -> dict:
         # Published once, taken back under review: received, no longer published.
         "withdrawn": story(day(2020, 3, 12), StoryState.IN_REVIEW, day(2020, 3, 15)),
         # Rejected: received all the same.
-        "rejected": story(day(2020, 5, 5), StoryState.REJECTED),
+        "rejected": story(day(2020, 5, 5), StoryState.REJECTED, rejection_reason="Not about open data."),
         # Published after the report's date: received, not yet published.
         "published_later": story(day(2020, 6, 1), StoryState.PUBLISHED, day(2020, 7, 15)),
         # The report's own day.

@@ -144,7 +144,12 @@ def test_once_published_the_contributor_reads_it_like_anyone_but_never_its_sende
 
 def test_a_rejected_submission_stays_the_secretariats_once_its_sender_is_erased(people, client):
     sent = send(people["on"])
-    stories_moderate(queryset=UserStory.objects.filter(pk=sent.pk), state=StoryState.REJECTED, by=people["sec"])
+    stories_moderate(
+        queryset=UserStory.objects.filter(pk=sent.pk),
+        state=StoryState.REJECTED,
+        rejection_reason="Not about open data.",
+        by=people["sec"],
+    )
     UserStory.objects.filter(pk=sent.pk).update(modified_at=timezone.now() - datetime.timedelta(days=400))
     personal_information_dispose()
     assert UserStory.objects.filter(pk=sent.pk, submitter_email="", submitter_name="").exists()

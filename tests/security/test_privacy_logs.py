@@ -206,7 +206,7 @@ def test_the_receipt_quotes_the_reference_and_not_the_title_the_sender_chose(lan
 
 
 def test_the_refusal_quotes_the_reference_and_not_the_title():
-    story = submission(state=StoryState.REJECTED)
+    story = submission(state=StoryState.REJECTED, rejection_reason="Not about open data.")
 
     message = notifications.submitter_message(kind=notifications.REJECTED, story=story)
 

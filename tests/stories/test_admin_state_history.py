@@ -104,7 +104,7 @@ def test_a_revert_that_moves_the_story_is_one_row(staff_client, staff):
 
 
 def test_a_refused_move_writes_nothing(staff_client):
-    story = UserStoryFactory(state=StoryState.REJECTED, published_on=None)
+    story = UserStoryFactory(state=StoryState.REJECTED, published_on=None, rejection_reason="Not about open data.")
 
     response = change_form_post(staff_client, story, state=StoryState.PUBLISHED, title_en="Closer clinics")
 
@@ -144,7 +144,8 @@ def test_the_list_actions_and_the_api_give_their_moves_the_same_reasons(staff_cl
     by_api = UserStoryFactory(state=StoryState.SUBMITTED, published_on=None)
 
     staff_client.post(
-        admin_url(UserStory, "changelist"), {"action": "reject_selected", "_selected_action": [listed.pk]}
+        admin_url(UserStory, "changelist"),
+        {"action": "reject_selected", "_selected_action": [listed.pk], "apply": "yes", "rejection_reason": "No."},
     )
     staff_api.post(f"/api/v1/stories/{by_api.pk}/review/")
 

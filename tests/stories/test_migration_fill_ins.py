@@ -26,7 +26,9 @@ def fill_in():
 
 def test_stories_the_public_sent_get_the_language_of_their_form_and_filed_ones_none():
     french = UserStoryFactory(title_en="", title_fr="Transport", state="submitted", submitter_email="jean@example.ca")
-    english = UserStoryFactory(title_en="Transit", title_fr="", state="rejected", submitter_name="Jane")
+    english = UserStoryFactory(
+        title_en="Transit", title_fr="", state="rejected", submitter_name="Jane", rejection_reason="Off topic."
+    )
     filed = UserStoryFactory(title_en="Ours", title_fr="Le nôtre")
     UserStory.objects.update(submitter_language="")
 
@@ -44,7 +46,13 @@ def test_the_language_is_the_first_versions_though_the_story_was_translated_or_e
     translated = UserStoryFactory(title_en="", title_fr="Mon récit", state="submitted", submitter_email="a@example.ca")
     translated.title_en = "My story"  # the secretariat's translation, before publishing
     translated.save()
-    erased = UserStoryFactory(title_en="", title_fr="Autobus", state="rejected", submitter_email="b@example.ca")
+    erased = UserStoryFactory(
+        title_en="",
+        title_fr="Autobus",
+        state="rejected",
+        submitter_email="b@example.ca",
+        rejection_reason="Hors sujet.",
+    )
     erased.submitter_email = ""  # erased on request, before the language was recorded
     erased.save()
     UserStory.objects.update(submitter_language="")

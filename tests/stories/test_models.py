@@ -10,8 +10,9 @@ pytestmark = pytest.mark.django_db
 
 def test_only_published_stories_are_public():
     shown = UserStoryFactory(state=StoryState.PUBLISHED)
-    for state in (StoryState.SUBMITTED, StoryState.IN_REVIEW, StoryState.APPROVED, StoryState.REJECTED):
+    for state in (StoryState.SUBMITTED, StoryState.IN_REVIEW, StoryState.APPROVED):
         UserStoryFactory(state=state, published_on=None)
+    UserStoryFactory(state=StoryState.REJECTED, published_on=None, rejection_reason="Not about open data.")
 
     assert list(UserStory.objects.published()) == [shown]
 

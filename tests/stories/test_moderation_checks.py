@@ -138,7 +138,7 @@ def test_the_change_form_refuses_to_publish_without_the_french_summary(staff_cli
 
 
 def test_the_api_refuses_to_publish_a_rejected_story_and_changes_nothing(staff_api):
-    story = UserStoryFactory(state=StoryState.REJECTED, published_on=None)
+    story = UserStoryFactory(state=StoryState.REJECTED, published_on=None, rejection_reason="Not about open data.")
 
     response = staff_api.post(f"/api/v1/stories/{story.pk}/publish/")
     in_french = staff_api.post(f"/api/v1/stories/{story.pk}/publish/?lang=fr")
@@ -228,7 +228,13 @@ def test_the_submitter_is_told_in_english_when_their_story_is_not_accepted(
 
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(
-            admin_url(UserStory, "changelist"), {"action": "reject_selected", "_selected_action": [story.pk]}
+            admin_url(UserStory, "changelist"),
+            {
+                "action": "reject_selected",
+                "_selected_action": [story.pk],
+                "apply": "yes",
+                "rejection_reason": "It tells of no open data.",
+            },
         )
 
     (message,) = mail.outbox
@@ -263,6 +269,6 @@ def test_nobody_is_told_twice_nor_about_a_story_without_a_submitter(django_captu
     with django_capture_on_commit_callbacks(execute=True):
         stories_moderate(queryset=both, state=StoryState.PUBLISHED)
         stories_moderate(queryset=both, state=StoryState.PUBLISHED)
-        stories_moderate(queryset=both, state=StoryState.REJECTED)
+        stories_moderate(queryset=both, state=StoryState.REJECTED, rejection_reason="Not about open data.")
 
     assert [message.to for message in mail.outbox] == [["camille@example.org"]]

@@ -82,7 +82,9 @@ def test_a_story_without_a_summary_in_any_language_is_a_form_error(staff_client,
 def test_a_french_only_story_is_moved_without_being_translated(staff_client, language, state):
     story = french_only()
 
-    response = change_form_post(staff_client, story, language, state=state)
+    reason = "Hors sujet." if state == StoryState.REJECTED else ""
+
+    response = change_form_post(staff_client, story, language, state=state, rejection_reason=reason)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert UserStory.objects.get(pk=story.pk).state == state

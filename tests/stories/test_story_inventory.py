@@ -37,7 +37,12 @@ def test_it_counts_the_known_stories_scope_by_scope(plan):
 
 
 def test_a_rejected_story_is_received_and_never_published(plan):
-    UserStoryFactory(state=StoryState.REJECTED, published_on=None, created_at=stored_on(datetime.date(2020, 3, 2)))
+    UserStoryFactory(
+        state=StoryState.REJECTED,
+        published_on=None,
+        created_at=stored_on(datetime.date(2020, 3, 2)),
+        rejection_reason="Not about open data.",
+    )
 
     inventory = story_inventory(work_plan=plan, as_of=AS_OF, period_start=PERIOD_START)
 

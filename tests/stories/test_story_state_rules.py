@@ -54,7 +54,7 @@ def revert_post(client, story, version, **changes):
 
 
 def test_a_write_of_the_state_does_not_publish_a_rejected_story(staff_api):
-    story = UserStoryFactory(state=StoryState.REJECTED, published_on=None)
+    story = UserStoryFactory(state=StoryState.REJECTED, published_on=None, rejection_reason="Not about open data.")
 
     response = staff_api.patch(
         f"/api/v1/stories/{story.pk}/", {"state": "published", "published_on": "2020-06-01"}, format="json"
@@ -76,7 +76,7 @@ def test_the_api_rejects_a_story_under_review_and_tells_its_sender(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_api.post(f"/api/v1/stories/{story.pk}/reject/")
+        response = staff_api.post(f"/api/v1/stories/{story.pk}/reject/", {"reason": "No open data."}, format="json")
 
     assert response.status_code == 200
     assert response.json()["state"] == StoryState.REJECTED
@@ -89,8 +89,8 @@ def test_the_api_rejects_a_story_under_review_and_tells_its_sender(
 def test_the_api_refuses_to_reject_a_published_story_and_says_where_it_can_go(staff_api):
     story = UserStoryFactory(published_on=datetime.date(2020, 6, 15))
 
-    response = staff_api.post(f"/api/v1/stories/{story.pk}/reject/")
-    in_french = staff_api.post(f"/api/v1/stories/{story.pk}/reject/?lang=fr")
+    response = staff_api.post(f"/api/v1/stories/{story.pk}/reject/", {"reason": "No open data."}, format="json")
+    in_french = staff_api.post(f"/api/v1/stories/{story.pk}/reject/?lang=fr", {"reason": "Non."}, format="json")
 
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": [PUBLISHED_NOT_REJECTED["en"]]}
@@ -104,7 +104,7 @@ def test_a_published_story_is_withdrawn_under_review_then_rejected(staff_api):
     story = UserStoryFactory(published_on=datetime.date(2020, 6, 15))
 
     withdrawn = staff_api.post(f"/api/v1/stories/{story.pk}/review/")
-    rejected = staff_api.post(f"/api/v1/stories/{story.pk}/reject/")
+    rejected = staff_api.post(f"/api/v1/stories/{story.pk}/reject/", {"reason": "No open data."}, format="json")
 
     assert (withdrawn.status_code, rejected.status_code) == (200, 200)
     assert (withdrawn.json()["state"], withdrawn.json()["published_on"]) == (StoryState.IN_REVIEW, "2020-06-15")
@@ -113,7 +113,7 @@ def test_a_published_story_is_withdrawn_under_review_then_rejected(staff_api):
 
 
 def test_a_rejected_story_is_published_only_once_under_review_again(staff_api):
-    story = UserStoryFactory(state=StoryState.REJECTED, published_on=None)
+    story = UserStoryFactory(state=StoryState.REJECTED, published_on=None, rejection_reason="Not about open data.")
 
     refused = staff_api.post(f"/api/v1/stories/{story.pk}/publish/")
     reconsidered = staff_api.post(f"/api/v1/stories/{story.pk}/review/")
@@ -172,7 +172,7 @@ def test_only_the_secretariat_moderates_a_story(action):
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_change_form_does_not_publish_a_rejected_story(staff_client, language):
-    story = UserStoryFactory(state=StoryState.REJECTED, published_on=None)
+    story = UserStoryFactory(state=StoryState.REJECTED, published_on=None, rejection_reason="Not about open data.")
 
     response = change_form_post(staff_client, story, language, state=StoryState.PUBLISHED)
 
@@ -187,7 +187,9 @@ def test_the_change_form_does_not_publish_a_rejected_story(staff_client, languag
 def test_the_change_form_refuses_a_move_the_api_refuses(staff_client, language):
     story = UserStoryFactory(published_on=datetime.date(2020, 6, 15))
 
-    response = change_form_post(staff_client, story, language, state=StoryState.REJECTED)
+    response = change_form_post(
+        staff_client, story, language, state=StoryState.REJECTED, rejection_reason="Not about open data."
+    )
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["state"] == [PUBLISHED_NOT_REJECTED[language]]
@@ -247,6 +249,7 @@ def test_a_revert_does_not_publish_a_rejected_story(staff_client):
     story = UserStoryFactory(published_on=datetime.date(2020, 6, 15))
     published_version = story.history.get()
     story.state = StoryState.REJECTED
+    story.rejection_reason = "Not about open data."
     story.save()
 
     response = revert_post(staff_client, story, published_version)
