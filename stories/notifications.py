@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from cogwg.notifications import site_url
 
+from .choices import StoryState
+
 RECEIVED = "received"
 PUBLISHED = "published"
 REJECTED = "rejected"
@@ -84,7 +86,6 @@ def _text(kind, story) -> tuple[str, str]:
             _("Thank you for your user story (reference %(reference)s).") % names,
             _("The working group's secretariat has reviewed it and will not publish it."),
         ]
-        # Read when the e-mail is sent: none if the story was reconsidered meanwhile.
         if reason := story.rejection_reason.strip():
             paragraphs.append(_("The secretariat's reason:") + "\n\n" + _quoted(reason))
         body = "\n\n".join(paragraphs)
@@ -107,8 +108,17 @@ def submitter_message(*, kind: str, story) -> EmailMessage | None:
     return EmailMessage(subject=subject, body=body, to=[story.submitter_email])
 
 
+# The state a decision's e-mail announces: sent only while the story is still in it.
+DECIDED_STATES = {PUBLISHED: StoryState.PUBLISHED, REJECTED: StoryState.REJECTED}
+
+
 def send(*, kind: str, story) -> bool:
-    """E-mail ``kind`` to ``story``'s submitter; False when there is nobody to tell."""
+    """E-mail ``kind`` to ``story``'s submitter; False when there is nobody to tell, or
+    when the decision it announces no longer stands (a story published, then withdrawn,
+    or rejected, then reconsidered, before the e-mail left: the sender would be told of a
+    page that is gone, or of a rejection without its reason)."""
+    if kind in DECIDED_STATES and story.state != DECIDED_STATES[kind]:
+        return False
     message = submitter_message(kind=kind, story=story)
     if message is None:
         return False

@@ -5,12 +5,15 @@ reason is stored on the story (a rejected story always has one, no other story h
 quoted in the e-mail to whoever sent it, in their language, kept in its history when the
 story is reconsidered, and kept when the sender's personal information is erased."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from stories import notifications
 from stories.choices import StoryState
 from stories.models import REJECTION_REASON_LENGTH, UserStory
 from stories.services import (
@@ -20,6 +23,7 @@ from stories.services import (
     story_publish,
     story_reject,
 )
+from stories.tasks import send_submitter_email
 from tests.factories import UserStoryFactory
 from tests.test_admin import action_messages, admin_url, form_data
 
@@ -422,3 +426,29 @@ def test_the_schema_documents_the_reason_the_reject_action_requires(client):
     assert "language" in component["properties"]["reason"]["description"]
     story = schema["components"]["schemas"]["UserStory"]["properties"]["rejection_reason"]
     assert story["readOnly"] is True
+
+
+@pytest.mark.parametrize(
+    ("kind", "state_then", "state_now"),
+    [
+        (notifications.REJECTED, StoryState.REJECTED, StoryState.IN_REVIEW),
+        (notifications.PUBLISHED, StoryState.PUBLISHED, StoryState.APPROVED),
+    ],
+)
+def test_a_decision_reversed_before_its_e_mail_left_is_not_sent(kind, state_then, state_now):
+    # The task runs after the commit, maybe minutes later (the broker, a retry): the
+    # sender is not told of a rejection without its reason, nor of a page that is gone.
+    story = UserStoryFactory(
+        state=state_now, published_on=None, submitter_email="sender@example.org", submitter_language="fr"
+    )
+
+    assert send_submitter_email.apply(args=(kind, story.pk)).get() is False
+    assert mail.outbox == []
+
+    UserStory.objects.filter(pk=story.pk).update(
+        state=state_then,
+        published_on=datetime.date(2020, 6, 15) if state_then == StoryState.PUBLISHED else None,
+        rejection_reason=REASON_FR if state_then == StoryState.REJECTED else "",
+    )
+    assert send_submitter_email.apply(args=(kind, story.pk)).get() is True
+    assert len(mail.outbox) == 1
