@@ -54,7 +54,7 @@ def _progress_entries(limit):
                 "progress": update.progress,
             },
             description=update.note,
-            link=reverse("workplan:priority", args=[priority.work_plan.slug, priority.slug])
+            link=reverse("workplan:priority", args=[priority.work_plan.slug, priority.page_slug])
             + f"#milestone-{milestone.pk}",
             updated=_moment(update.published_at, update.reported_on),
             uid=f"progress-update-{update.pk}",
@@ -192,7 +192,8 @@ def milestones_ics(request):
     for milestone in milestones:
         priority = milestone.priority
         link = request.build_absolute_uri(
-            reverse("workplan:priority", args=[priority.work_plan.slug, priority.slug]) + f"#milestone-{milestone.pk}"
+            reverse("workplan:priority", args=[priority.work_plan.slug, priority.page_slug])
+            + f"#milestone-{milestone.pk}"
         )
         status = MilestoneStatus(milestone.status_as_of).label
         summary = _("Priority %(number)s: %(milestone)s") % {

@@ -103,7 +103,7 @@ def public_url(record) -> str | None:
     record the public site does not show on a page of its own."""
     if isinstance(record, ProgressUpdate):
         priority = record.milestone.priority
-        path = reverse("workplan:priority", args=[priority.work_plan.slug, priority.slug])
+        path = reverse("workplan:priority", args=[priority.work_plan.slug, priority.page_slug])
         return site_url(f"{path}#milestone-{record.milestone_id}")
     if isinstance(record, Accomplishment):
         path = reverse("jurisdictions:detail", args=[record.jurisdiction.code.lower()])

@@ -54,7 +54,8 @@ class PrioritySitemap(BilingualSitemap):
         return Priority.objects.published().select_related("work_plan").order_by("work_plan", "number")
 
     def location(self, item):
-        return reverse("workplan:priority", args=[item.work_plan.slug, item.slug])
+        # Called in each language in turn (i18n): each one's address is at its own slug.
+        return reverse("workplan:priority", args=[item.work_plan.slug, item.page_slug])
 
     def lastmod(self, item):
         return item.modified_at

@@ -45,7 +45,7 @@ def priority_links(priorities):
     per milestone row that links to it."""
     return {
         priority.pk: PriorityLink(
-            priority.number, reverse("workplan:priority", args=[priority.work_plan.slug, priority.slug])
+            priority.number, reverse("workplan:priority", args=[priority.work_plan.slug, priority.page_slug])
         )
         for priority in priorities
     }

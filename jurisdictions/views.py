@@ -17,7 +17,7 @@ from cogwg.views import (
     translated,
 )
 from stories.models import UserStory
-from workplan.models import Assignment
+from workplan.models import Assignment, priority_page_slug
 
 from .filtersets import AccomplishmentFilterSet, ChallengeFilterSet
 from .models import Accomplishment, Challenge, Jurisdiction
@@ -29,6 +29,7 @@ SEAT_COLUMNS = (
     *translated("organization"),
     "priority__number",
     "priority__slug",
+    "priority__slug_fr",
     *translated("priority__title"),
     "priority__work_plan__slug",
     *translated("priority__work_plan__title"),
@@ -50,7 +51,16 @@ def seat_rows(jurisdiction):
         .values(*SEAT_COLUMNS)
     )
     return [
-        seat | {"url": reverse("workplan:priority", args=[seat["priority__work_plan__slug"], seat["priority__slug"]])}
+        seat
+        | {
+            "url": reverse(
+                "workplan:priority",
+                args=[
+                    seat["priority__work_plan__slug"],
+                    priority_page_slug(seat["priority__slug"], seat["priority__slug_fr"]),
+                ],
+            )
+        }
         for seat in seats
     ]
 

@@ -335,6 +335,7 @@ def test_posting_an_update_in_the_milestone_form_moves_the_milestone(staff, staf
         f"{prefix}-0-reported_on": "2020-04-01",
         f"{prefix}-0-status": MilestoneStatus.AT_RISK,
         f"{prefix}-0-progress": "40",
+        f"{prefix}-0-note_en": "Translation delayed",
         f"{prefix}-0-note_fr": "Retard de la traduction",
     }
 
@@ -425,6 +426,7 @@ def test_adding_an_update_on_its_own_page_goes_through_the_service(staff, staff_
         "status": MilestoneStatus.ON_TRACK,
         "progress": "60",
         "note_en": "Halfway there",
+        "note_fr": "À mi-chemin",
         "publish": "on",
         "_save": "Save",
     }
@@ -610,7 +612,7 @@ def test_story_publish_action_publishes_reviewable_stories_only(staff, staff_cli
         for state in (StoryState.SUBMITTED, StoryState.IN_REVIEW, StoryState.APPROVED)
     ]
     published = UserStoryFactory(state=StoryState.PUBLISHED, published_on=datetime.date(2020, 6, 15))
-    rejected = UserStoryFactory(state=StoryState.REJECTED, published_on=None)
+    rejected = UserStoryFactory(state=StoryState.REJECTED, published_on=None, rejection_reason="Not about open data.")
     selected = [story.pk for story in (*reviewable, published, rejected)]
 
     response = staff_client.post(
@@ -639,7 +641,12 @@ def test_story_reject_action_leaves_published_stories_alone(staff_client):
 
     response = staff_client.post(
         admin_url(UserStory, "changelist"),
-        {"action": "reject_selected", "_selected_action": [submitted.pk, published.pk]},
+        {
+            "action": "reject_selected",
+            "_selected_action": [submitted.pk, published.pk],
+            "apply": "yes",
+            "rejection_reason": "Not about open data.",
+        },
         follow=True,
     )
 

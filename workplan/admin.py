@@ -38,7 +38,7 @@ from .admin_forms import ProgressUpdateCorrectionForm, ProgressUpdatePostForm
 from .admin_inlines import MilestoneInline, PriorityInline, ProgressLogInline, ProgressPostInline, SeatInline
 from .choices import SeatRole
 from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
-from .services import progress_update_publish, progress_update_unpublish, work_plan_rollover, work_plan_save
+from .services import progress_update_unpublish, progress_updates_publish, work_plan_rollover, work_plan_save
 
 
 @admin.register(WorkPlan)
@@ -103,12 +103,13 @@ class PriorityAdmin(ExportMixin, TrackedTranslationAdmin):
     list_filter = (("work_plan", WorkPlanListFilter),)
     list_select_related = ("work_plan",)
     # The plan's slug finds a year's priorities in a search of priorities ("2021").
-    search_fields = ("title_en", "title_fr", "slug", "work_plan__slug")
+    search_fields = ("title_en", "title_fr", "slug", "slug_fr", "work_plan__slug")
     autocomplete_fields = ("work_plan",)
-    prepopulated_fields = {"slug": ("title_en",)}
+    # Each page's slug from the title in its language.
+    prepopulated_fields = {"slug": ("title_en",), "slug_fr": ("title_fr",)}
     ordering = ("work_plan", "number")
     fieldsets = (
-        (None, {"fields": ("work_plan", "number", ("title_en", "title_fr"), "slug")}),
+        (None, {"fields": ("work_plan", "number", ("title_en", "title_fr"), ("slug", "slug_fr"))}),
         (_("The problem"), {"fields": (("issue_en", "issue_fr"), ("consequences_en", "consequences_fr"))}),
         (_("Expected outcome"), {"fields": (("outcome_en", "outcome_fr"), ("results_en", "results_fr"))}),
     )
@@ -395,10 +396,8 @@ class ProgressUpdateAdmin(
         obj._state.adding = False
 
     def publish_records(self, request, queryset):
-        updates = list(queryset.exclude(publication_state=PublicationState.PUBLISHED))
-        for update in updates:
-            progress_update_publish(update=update, by=request.user)
-        return len(updates)
+        # All or none: one refused (its note in one language) publishes none of them.
+        return progress_updates_publish(queryset=queryset, by=request.user)
 
     def unpublish_records(self, request, queryset):
         updates = list(queryset.filter(publication_state=PublicationState.PUBLISHED))

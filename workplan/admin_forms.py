@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cogwg.admin_base import LabelledFormSet
+from cogwg.choices import PublicationState
 
 from .choices import SeatRole
 from .models import ProgressUpdate
@@ -62,6 +63,17 @@ class ProgressUpdatePostForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         check_as_posted(self, cleaned_data, milestone=cleaned_data.get("milestone"))
+        if cleaned_data.get("publish"):
+            # Published now, its note shows in both official languages (or none): said
+            # beside the missing one, as the service would refuse it.
+            posted = ProgressUpdate(
+                note_en=cleaned_data.get("note_en") or "",
+                note_fr=cleaned_data.get("note_fr") or "",
+                publication_state=PublicationState.PUBLISHED,
+            )
+            for name, message in posted.publication_gaps().items():
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, message)
         return cleaned_data
 
     def post(self, *, milestone, by, publish=None):

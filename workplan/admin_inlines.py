@@ -17,7 +17,7 @@ class PriorityInline(VisibleRowsInlineMixin, TranslationTabularInline):
 
     model = Priority
     formset = PriorityFormSet
-    fields = ("number", "title_en", "title_fr", "slug")
+    fields = ("number", "title_en", "title_fr", "slug", "slug_fr")
     show_change_link = True
     extra = 0
     can_delete = False

@@ -99,7 +99,7 @@ class WorkPlanFilterSet(SearchFilterSet):
 
 class PriorityFilterSet(SearchFilterSet):
     search_fields = ("title", "issue", "consequences", "outcome", "results")
-    plain_search_fields = ("slug",)
+    plain_search_fields = ("slug", "slug_fr")
 
     work_plan = AnyOfFilter(
         field_name="work_plan",

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,19 @@ PROGRESS_0_100 = _("Progress must be a whole number between 0 and 100.")
 # A progress note says what changed and why, in a paragraph or two; the limit keeps an
 # uploaded sheet or an API call from storing a book.
 NOTE_MAX_LENGTH = 5000
+# A priority's page is at its slug in English and at its French slug in French; both name
+# one priority of its plan, in either language (Priority.validate_constraints).
+SLUG_TAKEN = _("Another priority of this work plan already uses this slug, in English or in French: choose another.")
+FRENCH = "fr"
+
+
+def priority_page_slug(slug: str, slug_fr: str, language: str | None = None) -> str:
+    """The slug of a priority's page in ``language`` (the active one by default): its
+    French slug in French where it has one, else its slug. From the two columns, for rows
+    read as values."""
+    if (language or translation.get_language()) == FRENCH and slug_fr:
+        return slug_fr
+    return slug
 
 
 def in_published_plan(path="") -> models.Q:
@@ -130,6 +143,12 @@ class Priority(TimeStampedModel):
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=100)
+    slug_fr = models.SlugField(
+        _("French slug"),
+        max_length=100,
+        blank=True,
+        help_text=_("Its French page's address, from its French title. Left empty, the French page uses the slug."),
+    )
     issue = models.TextField(_("issue"))
     consequences = models.TextField(_("consequences"), blank=True, help_text=_("One per line."))
     outcome = models.TextField(_("expected outcome"))
@@ -143,7 +162,19 @@ class Priority(TimeStampedModel):
         verbose_name_plural = _("priorities")
         constraints = [
             models.UniqueConstraint(fields=["work_plan", "number"], name="%(app_label)s_%(class)s_unique_number"),
-            models.UniqueConstraint(fields=["work_plan", "slug"], name="%(app_label)s_%(class)s_unique_slug"),
+            models.UniqueConstraint(
+                fields=["work_plan", "slug"],
+                name="%(app_label)s_%(class)s_unique_slug",
+                violation_error_code="slug_taken",
+                violation_error_message=SLUG_TAKEN,
+            ),
+            models.UniqueConstraint(
+                fields=["work_plan", "slug_fr"],
+                condition=~models.Q(slug_fr=""),
+                name="%(app_label)s_%(class)s_unique_slug_fr",
+                violation_error_code="slug_taken",
+                violation_error_message=SLUG_TAKEN,
+            ),
             models.CheckConstraint(
                 condition=models.Q(number__gte=1),
                 name="%(app_label)s_%(class)s_number_positive",
@@ -154,6 +185,42 @@ class Priority(TimeStampedModel):
 
     def __str__(self):
         return f"{self.number}. {self.title}"
+
+    def validate_constraints(self, exclude=None):
+        # A slug that another priority of the plan has, in either language, is refused next
+        # to its field. The constraints keep each language's slugs apart (over the whole
+        # form); across languages they cannot, and old links to French pages carry English slugs.
+        exclude = set(exclude or ())
+        errors = self._taken_slugs(exclude)
+        try:
+            super().validate_constraints(exclude=exclude | errors.keys())
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _taken_slugs(self, exclude):
+        names = [name for name in ("slug", "slug_fr") if name not in exclude and getattr(self, name)]
+        if not names or self.work_plan_id is None or "work_plan" in exclude:
+            return {}
+        slugs = {getattr(self, name) for name in names}
+        others = Priority.objects.filter(work_plan_id=self.work_plan_id)
+        if not self._state.adding and self.pk is not None:
+            others = others.exclude(pk=self.pk)
+        clashes = others.filter(models.Q(slug__in=slugs) | models.Q(slug_fr__in=slugs)).values_list("slug", "slug_fr")
+        taken = {slug for row in clashes for slug in row}
+        return {
+            name: [ValidationError(SLUG_TAKEN, code="slug_taken")] for name in names if getattr(self, name) in taken
+        }
+
+    def slug_in(self, language: str) -> str:
+        """The slug of its page in ``language``."""
+        return priority_page_slug(self.slug, self.slug_fr, language)
+
+    @property
+    def page_slug(self) -> str:
+        """The slug of its page in the active language."""
+        return priority_page_slug(self.slug, self.slug_fr)
 
     @property
     def consequence_list(self):
@@ -425,3 +492,7 @@ class ProgressUpdate(PublishableModel):
             "date": dates.date_format(self.reported_on) if self.reported_on else "",
             "status": self.get_status_display(),
         }
+
+    def clean(self):
+        # A draft's note in either language (or none); a published one's in both or none.
+        self.clean_languages()

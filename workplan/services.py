@@ -102,9 +102,8 @@ def milestone_post_update(
     current status and progress in the same transaction; a draft waits for review.
 
     A draft's note is written in English, in French, in both or in neither; a published
-    update's in both or neither: one in a single language is refused (ValidationError, on
-    the missing language's field, with ``publication_refusals``' message) and nothing is
-    written."""
+    update's in both or neither: one in a single language is refused (``ProgressUpdate.clean``:
+    ValidationError, on the missing language's field) and nothing is written."""
     milestone = (
         Milestone.objects.select_for_update(of=("self",)).select_related("priority__work_plan").get(pk=milestone.pk)
     )
@@ -122,20 +121,7 @@ def milestone_post_update(
         published_at=timezone.now() if publish else None,
     )
     update._history_user = by
-    errors = {}
-    try:
-        update.full_clean()
-    except ValidationError as error:
-        errors = error.update_error_dict(errors)
-    if publish and (refusals := publication_refusals([update])):
-        # A published update shows its note in both official languages, or none: said on
-        # the note's missing language, beside the other fields' errors.
-        for name in update.publication_gaps():
-            errors.setdefault(name, []).extend(
-                ValidationError(refusal, code="missing_translation") for refusal in refusals
-            )
-    if errors:
-        raise ValidationError(errors)
+    update.full_clean()
     update.save()
     if publish:
         milestone._history_user = by

@@ -4,12 +4,16 @@ seats and milestone timeline. Progress comes from ``workplan.selectors`` only.""
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.http import Http404
+from django.conf import settings
+from django.db.models import Q
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
+from cogwg.context_processors import language_links
 from cogwg.selectors import link_status_for
 from cogwg.templatetags.cogwg_tags import localized
 from cogwg.views import (
@@ -107,15 +111,46 @@ class WorkPlanView(PublicPageMixin, TemplateView):
         )
 
 
+def priority_addresses(priority) -> dict[str, str]:
+    """The priority's page in each official language, at that language's slug."""
+    addresses = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            addresses[code] = reverse("workplan:priority", args=[priority.work_plan.slug, priority.slug_in(code)])
+    return addresses
+
+
 class PriorityView(PublicPageMixin, TemplateView):
-    """A priority: the problem and the expected outcome, who carries it, its milestones."""
+    """A priority: the problem and the expected outcome, who carries it, its milestones.
+    Its page is at its slug in English and at its French slug in French; the other slug
+    (an old link, a hand-edited address) is sent there for good (301)."""
 
     template_name = "workplan/priority.html"
 
-    def get_context_data(self, **kwargs):
-        priority = get_object_or_404(
-            Priority.objects.published().with_seats(), work_plan__slug=self.kwargs["plan"], slug=self.kwargs["slug"]
+    def get(self, request, *args, **kwargs):
+        self.priority = self.get_priority()
+        if self.kwargs["slug"] != self.priority.page_slug:
+            address = reverse("workplan:priority", args=[self.priority.work_plan.slug, self.priority.page_slug])
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{address}?{query}" if query else address)
+        return super().get(request, *args, **kwargs)
+
+    def get_priority(self):
+        slug = self.kwargs["slug"]
+        found = list(
+            Priority.objects.published()
+            .with_seats()
+            .filter(Q(slug=slug) | Q(slug_fr=slug), work_plan__slug=self.kwargs["plan"])
+            .order_by("number")
         )
+        if not found:
+            raise Http404("No such priority")
+        # A slug names one priority of a plan in either language (Priority.validate_constraints);
+        # should two have it anyway, the one whose page in this language is at it.
+        return next((priority for priority in found if priority.page_slug == slug), found[0])
+
+    def get_context_data(self, **kwargs):
+        priority = self.priority
         status = priority_status(priority=priority)
         accomplishments = list(
             Accomplishment.objects.published().for_cards().filter(priority=priority).order_by("-date", "pk")
@@ -130,6 +165,8 @@ class PriorityView(PublicPageMixin, TemplateView):
             "link_checks": link_status_for(link.url for item in accomplishments for link in item.links.all()),
             "stories": list(stories),
             **seats_by_role(priority),
+            # The language switcher and the alternates: translate_url() would keep the slug.
+            **language_links(self.request, addresses=priority_addresses(priority)),
         }
         return super().get_context_data(**kwargs)
 

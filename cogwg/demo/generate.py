@@ -38,6 +38,7 @@ from workplan.choices import MilestoneStatus, WorkPlanStatus
 from workplan.models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
 
 from . import data_2020 as data
+from .loader import french_slug
 
 # Kept in English in the history; the admin shows it in the reader's language.
 CHANGE_REASON = gettext_noop("Generated scale data (generate_demo)")
@@ -183,6 +184,7 @@ class _Plan:
                 work_plan=plan,
                 number=item["number"],
                 slug=item["slug"],
+                slug_fr=french_slug(item),
                 **_text("title", item["title"]),
                 **_text("issue", item["issue"]),
                 **_lines("consequences", item["consequences"]),
@@ -380,6 +382,8 @@ class _Plan:
                 portal_url=f"{SITE_URL}/stories/{slug}" if published else "",
                 submitter_name=f"Submitter {self.number}-{index}",
                 submitter_email=f"submitter-{self.number:03d}-{index:02d}@example.org",
+                # A rejection says why (the database holds to it).
+                rejection_reason="A generated story, not about open data." if state == StoryState.REJECTED else "",
             )
         )
         for theme in rng.sample(self.themes, rng.randint(1, 2)):

@@ -14,6 +14,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext_noop
 from modeltranslation.settings import AVAILABLE_LANGUAGES, DEFAULT_LANGUAGE
 from modeltranslation.translator import NotRegistered, translator
@@ -54,6 +55,12 @@ def _optional(item, *names):
             value = item[name]
             values.update(_text(name, value) if isinstance(value, tuple) else {name: value})
     return values
+
+
+def french_slug(item):
+    """The slug of a priority's French page: its French title's (accents folded, as
+    workplan's migration 0005 made it for the priorities stored before)."""
+    return slugify(item["title"][1])
 
 
 def _month_end(year, month):
@@ -180,6 +187,7 @@ class _Loader:
             key={"work_plan": work_plan, "number": item["number"]},
             values={
                 "slug": item["slug"],
+                "slug_fr": french_slug(item),
                 **_text("title", item["title"]),
                 **_text("issue", item["issue"]),
                 **_lines("consequences", item["consequences"]),

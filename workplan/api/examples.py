@@ -67,6 +67,7 @@ PRIORITY = {
     "work_plan": WORK_PLAN_SUMMARY,
     "number": 1,
     "slug": "open-data-user-stories",
+    "slug_fr": "recits-dutilisateurs-de-donnees-ouvertes",
     "title": "Open Data User Stories",
     "issue": "Canadians don’t know what can be done with open data",
     "consequences": ["The social and economic impact of open data is not maximized"],
@@ -128,6 +129,9 @@ PRIORITIES = {
             "work_plan": WORK_PLAN_SUMMARY,
             "number": 2,
             "slug": "ckan-common-extensions",
+            "slug_fr": (
+                "soutien-et-amelioration-des-extensions-numeriques-communes-ckan-des-portails-de-gouvernement-ouvert"
+            ),
             "title": "Support and enhancement of Digital common extensions (CKAN) for open governments portals",
             "issue": "Jurisdictions working in isolation",
             "consequences": ["Duplication of work across Canada", "Slower pace of advancement"],

@@ -107,6 +107,7 @@ class PrioritySerializer(ApiModelSerializer):
             "work_plan",
             "number",
             "slug",
+            "slug_fr",
             "title",
             "title_en",
             "title_fr",
@@ -129,6 +130,12 @@ class PrioritySerializer(ApiModelSerializer):
             "created_at",
             "modified_at",
         )
+
+    def get_unique_together_validators(self):
+        # A slug another priority has is refused by the model (Priority.validate_constraints),
+        # under the field it concerns and across languages, rather than over the record.
+        validators = super().get_unique_together_validators()
+        return [validator for validator in validators if not {"slug", "slug_fr"} & set(validator.fields)]
 
     def _rollup(self, priority):
         # Progress and status come from the same rollup: made once per priority.
