@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from . import cycle_sheets, cycles
 from .admin_base import TrackedTranslationAdmin
 from .models import ReportingPeriod
-from .services import publication_refusals
+from .services import publication_missing, publication_refusals
 
 
 class ReportingPeriodForm(forms.ModelForm):
@@ -229,10 +229,24 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
             "form": form,
             "sheet_errors": sheet_errors,
             "sheets": [(jurisdiction, self._url("sheet", period.pk, jurisdiction.code)) for jurisdiction in reporting],
+            "left": self._left(period, None if everyone else mine),
             "can_close": period.is_open and self.has_change_permission(request, period),
             "change_url": self._url("change", period.pk),
         }
         return TemplateResponse(request, "admin/cogwg/reportingperiod/dashboard.html", context)
+
+    def _left(self, period, jurisdictions):
+        """The updates closing ``period`` left submitted (``cycles.period_updates_left``)
+        and still waiting, of ``jurisdictions`` (None: all), each with its page and the
+        texts it lacks, in the page's language."""
+        left = cycles.period_updates_left(period)
+        if jurisdictions is not None:
+            left = left.filter(jurisdiction__in=jurisdictions)
+        return [(update, self._url_of(update), ", ".join(publication_missing(update))) for update in left]
+
+    @staticmethod
+    def _url_of(update):
+        return reverse("admin:workplan_progressupdate_change", args=[update.pk])
 
     def _submitted_message(self, submission):
         count = len(submission.updates)

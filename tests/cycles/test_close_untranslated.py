@@ -308,3 +308,28 @@ def test_an_update_translated_before_the_summary_is_sent_is_not_listed_as_left(c
 
     assert cycle_tasks.send_period_closed_summaries.delay(cycle.period.pk, [translated.pk], [english.pk]).get() == 1
     assert "not published yet" not in mail.outbox[0].body
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_dashboard_lists_the_updates_still_waiting_after_the_close(cycle, reports, staff_client, language):
+    translated, english, _no_note = reports
+    close(cycle)
+    with translation.override(language):
+        address = reverse("admin:cogwg_reportingperiod_dashboard", args=[cycle.period.pk])
+        page = reverse("admin:workplan_progressupdate_change", args=[english.pk])
+        name = str(english)
+
+    html = staff_client.get(address).content.decode()
+
+    heading = {"en": "Updates left unpublished at the close", "fr": "Mises à jour laissées non publiées à la clôture"}
+    missing = {"en": "missing: note in French", "fr": f"il manque{NBSP}: note en français"}
+    assert heading[language] in html
+    assert f'<a href="{page}">' in html and missing[language] in html
+    assert name.replace("—", "").split(":")[0] in html
+    assert reverse("admin:workplan_progressupdate_change", args=[translated.pk]) not in html
+
+    # Once translated and published, it no longer waits.
+    english.note_fr = "Diffusion retardée"
+    english.save()
+    progress_update_publish(update=english, by=cycle.secretariat)
+    assert heading[language] not in staff_client.get(address).content.decode()
