@@ -186,7 +186,8 @@ def _whole_number(value):
     if isinstance(value, float) and value.is_integer():
         return int(value)
     text = _text(value).rstrip("%").strip()
-    return int(text) if text.isdigit() else value
+    # ASCII digits only: "²" and "①" are digits to str.isdigit, not to int().
+    return int(text) if text.isascii() and text.isdigit() else value
 
 
 def _invalid(message):

@@ -245,7 +245,7 @@ def _read_bounded(response: requests.Response) -> bytes:
     """The body of ``response``, or a ``CkanError`` once it passes ``MAX_ANSWER_BYTES``."""
     too_large = CkanError(f"{response.url}: HTTP {response.status_code}", code=CkanErrorCode.TOO_LARGE)
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
         raise too_large
     chunks, size = [], 0
     for chunk in response.iter_content(chunk_size=64 * 1024):

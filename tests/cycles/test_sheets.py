@@ -217,3 +217,21 @@ def test_no_sheet_for_an_unknown_jurisdiction(cycle, staff_client):
     response = staff_client.get(reverse("admin:cogwg_reportingperiod_sheet", args=[cycle.period.pk, "ZZ"]))
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("number", ["²", "50²", "①", "٥٠"])
+def test_a_number_written_with_other_digits_is_a_row_error_in_the_users_language(cycle, staff_client, number):
+    # Digits to str.isdigit, but not to int(): a row error, not a 500.
+    workbook = download(staff_client, cycle, "ON", language="fr")
+    fill(workbook, 2, "En bonne voie", number)
+    workbook.active["A3"], workbook.active["G3"], workbook.active["H3"] = number, "En bonne voie", 10
+
+    response = upload(staff_client, cycle, workbook, cycle.on, language="fr")
+
+    assert response.status_code == 200
+    assert [(row, message) for row, _column, message in errors(response)][0] == (
+        2,
+        "L'avancement doit être un nombre entier entre 0 et 100.",
+    )
+    assert {row for row, _column, _message in errors(response)} == {2, 3}
+    assert not ProgressUpdate.objects.filter(jurisdiction=cycle.on).exists()

@@ -357,3 +357,16 @@ def test_the_dataset_list_shows_the_harvest_error_in_french(staff_client, ckan_s
         "Le portail n&#x27;a pas répondu à temps (http://portal.example/api/3/action/package_show?id=a, 10 s)"
         in content
     )
+
+
+@pytest.mark.parametrize("declared", ["²", "①", "abc", ""])
+def test_a_content_length_that_is_no_ascii_number_is_not_trusted(declared):
+    # "²" is a digit to str.isdigit, not to int(): read the body as if none were declared.
+    class Answer:
+        url, status_code = "http://127.0.0.1/api/3/action/package_show", 200
+        headers = {"Content-Length": declared}
+
+        def iter_content(self, chunk_size):
+            yield b'{"success": true}'
+
+    assert ckan._read_bounded(Answer()) == b'{"success": true}'
