@@ -32,3 +32,7 @@ urlpatterns += i18n_patterns(
 # MEDIA_ROOT holds the status reports' files, which are served only through the view that
 # checks the reader may see the report (reports:file), never as static files, not even
 # under DEBUG.
+
+# A request Django refuses (too many parameters, SuspiciousOperation): the site's 400 page,
+# or JSON under /api/.
+handler400 = "cogwg.views.bad_request"

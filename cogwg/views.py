@@ -2,15 +2,20 @@
 public page shares (breadcrumb, "Date modified", conditional GET)."""
 
 import datetime
+import re
 from dataclasses import dataclass
 from itertools import groupby
 
 from django import forms
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.exceptions import TooManyFieldsSent
 from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -19,6 +24,8 @@ from jurisdictions.models import Accomplishment, Jurisdiction
 from stories.models import UserStory
 from workplan.selectors import current_work_plan, work_plan_status
 
+from .api.language import LANG_PARAMETER, language_codes
+from .context_processors import LANGUAGE_SELF_NAMES, other_language_url
 from .http import ConditionalGetMixin
 from .models import InfoSection, Meeting, NextStep
 from .open_data import api_docs_url, data_dictionary, downloads
@@ -256,3 +263,77 @@ class PublicFilterMixin:
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
         return context
+
+
+# Error pages (handler400, CSRF_FAILURE_VIEW, cogwg.middleware.NullCharacterMiddleware):
+# in the page's language, or JSON in the reader's under /api/, as the API's other errors;
+# built without the database and without reading the query string, which may be what is
+# wrong (too many parameters), so that they answer during an outage and before
+# LocaleMiddleware.
+
+API_PREFIX = "/api/"
+LANG_IN_QUERY = re.compile(rf"(?:^|[&;]){LANG_PARAMETER}=([a-z]{{2}})(?:&|;|$)")
+
+BAD_REQUEST = _("The request could not be read: its address or the form sent is malformed.")
+TOO_MANY_PARAMETERS = _("The request has too many parameters to be read.")
+NULL_CHARACTER = _("The address contains a null character (%00), which no address of this site has.")
+CSRF_REFUSED = _(
+    "The form could not be sent: it had expired, or your browser did not send this site's cookie. "
+    "Reload the form and send it again; cookies must be allowed for this site."
+)
+
+
+def error_language(request, *, api: bool) -> str:
+    """A page's language is its address's (else the reader's); the API's, ``?lang=`` (read
+    from the raw query string) or else Accept-Language."""
+    if api:
+        found = LANG_IN_QUERY.search(request.META.get("QUERY_STRING", ""))
+        if found and found[1] in language_codes():
+            return found[1]
+    return translation.get_language_from_request(request, check_path=not api)
+
+
+def error_response(request, *, status: int, template_name: str, detail) -> HttpResponse:
+    """The answer ``status`` to ``request``: the page ``template_name``, which says
+    ``detail``, or ``{"detail": …}`` under /api/. Never stored by a cache."""
+    api = request.path_info.startswith(API_PREFIX)
+    language = error_language(request, api=api)
+    with translation.override(language):
+        detail = str(detail)
+        if api:
+            response = JsonResponse({"detail": detail}, status=status)
+            patch_vary_headers(response, ("Accept-Language",))
+        else:
+            other = next((code for code, _name in settings.LANGUAGES if code != language), language)
+            # The address again, without its query string, when it is one to follow.
+            address = request.path if "\x00" not in request.path else None
+            with translation.override(other):
+                home = reverse("home")
+            context = {
+                "detail": detail,
+                "retry_url": address,
+                # In place of the frame's (cogwg.context_processors.site), which would carry
+                # the query string that was refused.
+                "language_alternates": [],
+                "other_language": other,
+                "other_language_name": LANGUAGE_SELF_NAMES.get(other, other),
+                "other_language_url": other_language_url(address, other) if address else home,
+            }
+            content = loader.render_to_string(template_name, context, request)
+            response = HttpResponse(content, status=status)
+    response["Content-Language"] = language
+    add_never_cache_headers(response)
+    return response
+
+
+def bad_request(request, exception=None):
+    """handler400: a request Django refused (SuspiciousOperation), such as one with more
+    than DATA_UPLOAD_MAX_NUMBER_FIELDS parameters."""
+    detail = TOO_MANY_PARAMETERS if isinstance(exception, TooManyFieldsSent) else BAD_REQUEST
+    return error_response(request, status=400, template_name="400.html", detail=detail)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent without its token or cookie (expired, cookies
+    blocked), refused in the page's language with what to do."""
+    return error_response(request, status=403, template_name="403_csrf.html", detail=CSRF_REFUSED)

@@ -8,9 +8,10 @@ from collections.abc import Collection, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cogwg import notifications
 from cogwg.choices import PublicationState
@@ -192,6 +193,65 @@ def progress_update_unpublish(*, update: ProgressUpdate, by=None) -> ProgressUpd
     update.milestone._history_user = by
     milestone_refresh_status(milestone=update.milestone)
     return update
+
+
+def progress_updates_kept(queryset: QuerySet) -> QuerySet:
+    """The updates of ``queryset`` that may not be deleted, neither on their own nor with
+    their milestone, priority or plan: a published one carries its milestone's status
+    (withdraw it first), and one of a closed reporting period is locked (cogwg/cycles.py).
+    The admin and the API refuse the same deletions."""
+    from cogwg.cycles import progress_updates_locked  # cogwg/cycles.py imports this module
+
+    return queryset.filter(publication_state=PublicationState.PUBLISHED) | progress_updates_locked(queryset)
+
+
+# The updates a deletion takes with it, by the model deleted (``on_delete=CASCADE``).
+_CASCADED_UPDATES = {
+    WorkPlan: "milestone__priority__work_plan",
+    Priority: "milestone__priority",
+    Milestone: "milestone",
+    ProgressUpdate: "pk",
+}
+
+
+def record_ensure_deletable(*, record) -> None:
+    """Raise ValidationError when deleting ``record`` (a work plan, priority, milestone or
+    progress update) would delete progress updates that are kept (``progress_updates_kept``),
+    saying why; call it, in the deletion's transaction, before deleting."""
+    lookup = _CASCADED_UPDATES.get(type(record))
+    if lookup is None or record.pk is None:
+        return
+    updates = ProgressUpdate.objects.filter(**{lookup: record.pk})
+    is_published = Q(publication_state=PublicationState.PUBLISHED)
+    counts = progress_updates_kept(updates).aggregate(
+        published=Count("pk", filter=is_published), locked=Count("pk", filter=~is_published)
+    )
+    published, locked = counts["published"], counts["locked"]
+    reasons = []
+    if published:
+        reasons.append(
+            ngettext(
+                "Deleting this would delete %(count)d published progress update, which carries its milestone's "
+                "status: withdraw it first.",
+                "Deleting this would delete %(count)d published progress updates, which carry their milestones' "
+                "status: withdraw them first.",
+                published,
+            )
+            % {"count": published}
+        )
+    if locked:
+        reasons.append(
+            ngettext(
+                "Deleting this would delete %(count)d progress update of a closed reporting period, which can no "
+                "longer be changed.",
+                "Deleting this would delete %(count)d progress updates of a closed reporting period, which can no "
+                "longer be changed.",
+                locked,
+            )
+            % {"count": locked}
+        )
+    if reasons:
+        raise ValidationError(reasons, code="protected")
 
 
 def _next_year(day: datetime.date) -> datetime.date:

@@ -19,7 +19,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.functional import SimpleLazyObject, empty
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, parse_etags, quote_etag
 
 from cogwg import permissions
 from cogwg.versioning import data_version, today
@@ -110,6 +110,11 @@ def preconditions_pass(request, record: models.Model) -> bool:
     """Whether a write of ``record`` may go on under the request's If-Match,
     If-Unmodified-Since and If-None-Match (RFC 9110 §13.2.2), weighed against the record's
     own validators."""
+    if_match = request.META.get("HTTP_IF_MATCH", "")
+    if if_match.strip() and not parse_etags(if_match):
+        # No entity tag can be read in it (``garbage``, an unquoted tag), so it matches no
+        # current one: a 412 (§13.1.1), where Django would ignore it and let the write on.
+        return False
     etag, last_modified = record_validators(record)
     return get_conditional_response(request, etag=etag, last_modified=last_modified) is None
 

@@ -124,8 +124,8 @@ class PublicationActionsMixin:
     def submit_record(self, record, by):
         record_submit(record=record, by=by)
 
-    def _after(self, change):
-        record = self.get_object()
+    def _after(self, change, record=None):
+        record = self.get_object() if record is None else record
         try:
             change(record, self.request.user)
         except DjangoValidationError as error:
@@ -147,10 +147,13 @@ class PublicationActionsMixin:
     @extend_schema(request=ReturnCommentSerializer, summary="Return the record for changes, with a comment")
     @action(detail=True, methods=["post"], url_path="return", url_name="return", filterset_class=None)
     def return_for_changes(self, request, *args, **kwargs):
+        # The record first: a missing one is a 404, whatever the body says.
+        record = self.get_object()
         comment = ReturnCommentSerializer(data=request.data)
         comment.is_valid(raise_exception=True)
         return self._after(
-            lambda record, by: record_return(record=record, comment=comment.validated_data["comment"], by=by)
+            lambda record, by: record_return(record=record, comment=comment.validated_data["comment"], by=by),
+            record,
         )
 
     @extend_schema(request=None, summary="Withdraw the record (back to draft)")

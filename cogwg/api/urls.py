@@ -10,10 +10,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView, SimpleRouter
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from . import views
-from .language import LANG_PARAMETER, language_codes
+from .language import LANG_PARAMETER, activate_requested_language, language_codes
+from .pagination import FILE_FORMATS
 from .throttling import RateLimitHeadersMixin
 
 app_name = "api"
@@ -38,9 +40,18 @@ RESOURCES = {
 
 
 class ApiRootView(RateLimitHeadersMixin, APIRootView):
-    """Links to every resource of the API."""
+    """Links to every resource of the API: no table, so none of the file formats (a 404 to
+    ``?format=csv``, a 406 to ``Accept: text/csv``, as the schema's)."""
 
     schema = None
+    renderer_classes = [
+        renderer for renderer in api_settings.DEFAULT_RENDERER_CLASSES if renderer.format not in FILE_FORMATS
+    ]
+
+    def initial(self, request, *args, **kwargs):
+        # Before the negotiation: its refusal is worded in the language asked for.
+        activate_requested_language(request)
+        super().initial(request, *args, **kwargs)
 
 
 class SchemaView(RateLimitHeadersMixin, SpectacularAPIView):

@@ -17,7 +17,7 @@ from .authentication import ExpiringTokenAuthentication, revoke_token
 from .language import activate_requested_language
 from .schema import read_examples
 from .serializers import MeetingSerializer, StatusReportSerializer
-from .viewsets import ModelViewSet, ReadOnlyModelViewSet
+from .viewsets import ModelViewSet, ReadOnlyModelViewSet, in_reader_language
 
 
 def steps_due_before(steps, date) -> str:
@@ -101,6 +101,9 @@ class TokenView(ObtainAuthTokenView):
         # Before the token is read: its refusal is worded in the language asked for.
         activate_requested_language(request)
         super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        return super().finalize_response(request, in_reader_language(response), *args, **kwargs)
 
     def delete(self, request, *args, **kwargs):
         if not revoke_token(token=request.auth, request=request):

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status, viewsets
-from rest_framework.exceptions import APIException, NotFound, ParseError, PermissionDenied
+from rest_framework.exceptions import APIException, ErrorDetail, NotFound, ParseError, PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -69,6 +69,31 @@ class PreconditionFailed(APIException):
 class UnreadableBody(ParseError):
     # DRF's message quotes the parser's own, in English.
     default_detail = _("The request body cannot be read: send valid JSON (application/json) or a form.")
+
+
+# DRF's messages that it does not mark for translation: said in the reader's language.
+UNMARKED_MESSAGES = {
+    # A JSON null (or no body a serializer can read) in place of the record.
+    "No data provided": _("No data provided"),
+}
+
+
+def in_reader_language(response):
+    """``response`` with DRF's unmarked messages (``UNMARKED_MESSAGES``) in its errors said
+    in the active language, whether DRF raised them or a view answered them."""
+
+    def translated(detail):
+        if isinstance(detail, dict):
+            return {key: translated(value) for key, value in detail.items()}
+        if isinstance(detail, list):
+            return [translated(value) for value in detail]
+        if isinstance(detail, ErrorDetail) and str(detail) in UNMARKED_MESSAGES:
+            return ErrorDetail(str(UNMARKED_MESSAGES[str(detail)]), code=detail.code)
+        return detail
+
+    if response.status_code == status.HTTP_400_BAD_REQUEST and isinstance(response, Response):
+        response.data = translated(response.data)
+    return response
 
 
 class ApiViewSetMixin:
@@ -186,7 +211,7 @@ class ApiViewSetMixin:
         if response.status_code >= 400 and getattr(renderer, "format", None) in FILE_FORMATS:
             # An error is never a spreadsheet.
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
-        response = super().finalize_response(request, response, *args, **kwargs)
+        response = super().finalize_response(request, in_reader_language(response), *args, **kwargs)
         response["Content-Language"] = translation.get_language()
         patch_vary_headers(response, CONTENT_VARIES_WITH)
         if not response.has_header("Cache-Control"):

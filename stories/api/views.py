@@ -112,10 +112,10 @@ class UserStoryViewSet(ModelViewSet):
         """On `published_on`, today unless given; a published story is left as it is. A
         400, naming what is missing, for a rejected story or one that lacks what a
         published story has (its title and summary in both languages)."""
-        body = StoryPublishSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        published_on = body.validated_data.get("published_on")
-        return self._moderate(lambda story, by: story_publish(story=story, published_on=published_on, by=by))
+        return self._moderate(
+            lambda story, by, published_on=None: story_publish(story=story, published_on=published_on, by=by),
+            body=StoryPublishSerializer,
+        )
 
     @extend_schema(request=None, summary="Approve the story for publication (the secretariat's moderation)")
     @action(**MODERATION)

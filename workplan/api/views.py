@@ -1,6 +1,7 @@
 """API viewsets of the work plan."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -12,7 +13,7 @@ from cogwg.api.base import api_validation_error
 from cogwg.api.publication import PublicationActionsMixin
 from cogwg.api.renderers import CSVRenderer, XLSXRenderer
 from cogwg.api.schema import ILLUSTRATIVE, read_examples
-from cogwg.api.viewsets import ModelViewSet
+from cogwg.api.viewsets import Conflict, ModelViewSet
 
 from ..filtersets import MilestoneFilterSet, PriorityFilterSet, ProgressUpdateFilterSet, WorkPlanFilterSet
 from ..models import Milestone, Priority, ProgressUpdate, WorkPlan
@@ -21,6 +22,7 @@ from ..services import (
     milestone_post_update,
     progress_update_publish,
     progress_update_unpublish,
+    record_ensure_deletable,
 )
 from . import examples
 from .serializers import (
@@ -33,8 +35,22 @@ from .serializers import (
 )
 
 
+class KeepsProgressLogViewSet(ModelViewSet):
+    """A record whose deletion takes progress updates with it: refused (409, saying why)
+    while one of them is kept, published or of a closed reporting period, as the admin
+    refuses it (``record_ensure_deletable``); nothing is deleted."""
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            try:
+                record_ensure_deletable(record=instance)
+            except DjangoValidationError as error:
+                raise Conflict(" ".join(error.messages)) from error
+            super().perform_destroy(instance)
+
+
 @read_examples(examples.WORK_PLAN, examples.WORK_PLANS)
-class WorkPlanViewSet(ModelViewSet):
+class WorkPlanViewSet(KeepsProgressLogViewSet):
     """The working group's yearly plans (looked up by slug, e.g. ``2020``), each with its
     priorities in short. Drafts are visible to the secretariat only."""
 
@@ -90,7 +106,7 @@ class WorkPlanViewSet(ModelViewSet):
 
 
 @read_examples(examples.PRIORITY, examples.PRIORITIES)
-class PriorityViewSet(ModelViewSet):
+class PriorityViewSet(KeepsProgressLogViewSet):
     """The plan's priorities: the problem, the expected outcome, the seats (leads and
     partners), the milestones in short, and the current progress and status."""
 
@@ -100,7 +116,7 @@ class PriorityViewSet(ModelViewSet):
 
 
 @read_examples(examples.MILESTONE, examples.MILESTONES)
-class MilestoneViewSet(ModelViewSet):
+class MilestoneViewSet(KeepsProgressLogViewSet):
     """Dated milestones, with their priority and lead jurisdictions. Their status and
     progress change by posting a progress update. ``?format=xlsx`` gives a spreadsheet."""
 
