@@ -101,6 +101,16 @@ class RoleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class GroupFilter(admin.RelatedFieldListFilter):
+    """Django's filter by group, the roles' groups named in the page's language."""
+
+    def field_choices(self, field, request, model_admin):
+        groups = field.remote_field.model._default_manager.all()
+        if ordering := self.field_admin_ordering(field, request, model_admin):
+            groups = groups.order_by(*ordering)
+        return [(group.pk, _role_name(group)) for group in groups]
+
+
 class AccountAdmin(OptimisticConcurrencyMixin, UserAdmin):
     """Accounts, for superusers and the secretariat. Two people editing one account: the
     second save of a form read before the first one's save is refused, as on every change
@@ -161,7 +171,9 @@ class AccountAdmin(OptimisticConcurrencyMixin, UserAdmin):
 
     def get_list_filter(self, request):
         if _superuser(request):
-            return super().get_list_filter(request)
+            return [
+                ("groups", GroupFilter) if entry == "groups" else entry for entry in super().get_list_filter(request)
+            ]
         return ("is_active", RoleFilter)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

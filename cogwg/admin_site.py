@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.admin import AdminSite as DjangoAdminSite
 from django.contrib.admin import ModelAdmin, helpers
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import ValidationError
 from django.urls import path, reverse
@@ -19,6 +20,7 @@ from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 from . import permissions
+from .admin_widgets import AutocompleteFormfieldMixin
 from .security import log_refusal, otp_failed
 
 
@@ -67,8 +69,48 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
         return result
 
 
-class ValidSelectionMixin:
-    """An action posted with rows that are no keys of the list's records (a forged or
+class CheckedLookupsChangeList:
+    """A change list whose address's filters the database cannot take are refused as
+    Django refuses a filter it cannot apply (``IncorrectLookupParameters``: the list
+    redirects to itself with ``?e=1``, an export answers with its refusal page): a year or
+    month of the date hierarchy beyond Python's integers (``?date__year=99999999999999999999``,
+    an OverflowError before the query), a key beyond SQLite's integers
+    (``?id__in=99999999999999999999``, an OverflowError when the list is counted)."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+    def get_queryset(self, request, exclude_parameters=None):
+        try:
+            return super().get_queryset(request, exclude_parameters)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+    def get_results(self, request):
+        try:
+            return super().get_results(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+@functools.cache
+def _with_mixin(mixin, cls):
+    """``cls`` with ``mixin`` first among its bases, made once per class."""
+    if issubclass(cls, mixin):
+        return cls
+    return type(cls.__name__, (mixin, cls), {"__module__": cls.__module__, "__doc__": cls.__doc__})
+
+
+class ValidSelectionMixin(AutocompleteFormfieldMixin):
+    """What every admin of the site (``register``) takes from hostile addresses and posts:
+    a change list's filters the database cannot take are a bad lookup
+    (``CheckedLookupsChangeList``), and a search box's forged value is the form's error,
+    inlines included (cogwg/admin_widgets.py).
+
+    An action posted with rows that are no keys of the list's records (a forged or
     cut-short form: ``_selected_action=abc``) is refused with a message, as Django refuses
     an action with no row ticked, and the list is shown again: Django would filter the
     list by them and fail with a 500. Given to every admin of the site (``register``)."""
@@ -87,6 +129,12 @@ class ValidSelectionMixin:
             return None
         return super().response_action(request, queryset)
 
+    def get_changelist(self, request, **kwargs):
+        return _with_mixin(CheckedLookupsChangeList, super().get_changelist(request, **kwargs))
+
+    def get_inlines(self, request, obj):
+        return [_with_mixin(AutocompleteFormfieldMixin, inline) for inline in super().get_inlines(request, obj)]
+
 
 class AdminSite(OTPAdminSite):
     # The index links the secretariat to the audit page (cogwg/admin_audit.py).
@@ -97,14 +145,9 @@ class AdminSite(OTPAdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         # Every admin, the project's and the libraries' (axes, django-celery-beat…), takes
-        # its actions' rows as ValidSelectionMixin checks them.
-        admin_class = admin_class or ModelAdmin
-        if not issubclass(admin_class, ValidSelectionMixin):
-            admin_class = type(
-                admin_class.__name__,
-                (ValidSelectionMixin, admin_class),
-                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
-            )
+        # its actions' rows, its list's filters and its search boxes' values as
+        # ValidSelectionMixin checks them.
+        admin_class = _with_mixin(ValidSelectionMixin, admin_class or ModelAdmin)
         super().register(model_or_iterable, admin_class, **options)
 
     def autocomplete_view(self, request):
