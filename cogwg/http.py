@@ -1,8 +1,10 @@
 """Conditional GET and the page cache of the public pages.
 
 A page's ETag is a hash of the data version (cogwg/versioning.py: it changes whenever any
-record the site shows changes), the day (milestones become overdue at midnight) and the
-page's address. Answering a conditional GET therefore costs two cache reads and no query.
+record the site shows changes), the day (milestones become overdue at midnight), the
+page's address and what the reader may see (the secretariat's status-report list shows
+drafts). Answering an anonymous reader's conditional GET therefore costs two cache reads
+and no query.
 
 The rendered page is kept in the cache under that ETag (``COGWG_PAGE_CACHE_SECONDS``), for
 readers who carry no session or messages cookie (their page is the same for everyone) and
@@ -20,13 +22,28 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 
+from . import permissions
+from .api.caching import without_credentials
 from .versioning import data_version, today
 
 PAGE_KEY = "cogwg:page:{etag}"
 
 
+def reader_kind(request) -> str:
+    """What the reader may see (``permissions.visibility_key``: the same for readers who
+    see the same records, and no account's id), so that a signed-in reader's page and the
+    public's never share a tag. A reader without credentials is known to be the public
+    without loading a session: no query."""
+    if without_credentials(request):
+        return permissions.PUBLIC_VISIBILITY
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return permissions.PUBLIC_VISIBILITY
+    return permissions.visibility_key(user)
+
+
 def public_etag(request, *args, **kwargs) -> str:
-    fingerprint = f"{data_version().tag}|{today()[0]}|{request.get_full_path()}"
+    fingerprint = f"{data_version().tag}|{today()[0]}|{request.get_full_path()}|{reader_kind(request)}"
     return hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
 
 

@@ -62,6 +62,9 @@ MIDDLEWARE = [
     # Inside the security headers (its preflight answers carry them), outside all else that
     # may answer (the database's 503, a throttled or kept API answer).
     "cogwg.middleware.ApiCorsMiddleware",
+    # A null character in the address: 400 before anything may query with it (inside the
+    # security headers and CORS, so that its answer carries them).
+    "cogwg.middleware.NullCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside sessions and auth, so that their database errors also become a 503.
     "cogwg.middleware.DatabaseUnavailableMiddleware",
@@ -80,6 +83,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cogwg.urls"
+# A form refused for its CSRF token or cookie: the site's page, in the page's language.
+CSRF_FAILURE_VIEW = "cogwg.views.csrf_failure"
 WSGI_APPLICATION = "cogwg.wsgi.application"
 
 TEMPLATES = [
