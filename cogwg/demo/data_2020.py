@@ -183,6 +183,7 @@ PRIORITIES = [
     {
         "number": 1,
         "slug": "open-data-user-stories",
+        "slug_fr": "recits-utilisateurs-donnees-ouvertes",
         "title": ("Open Data User Stories", "Récits d'utilisateurs de données ouvertes"),
         "issue": (
             "Canadians don’t know what can be done with open data",
@@ -239,6 +240,7 @@ PRIORITIES = [
     {
         "number": 2,
         "slug": "ckan-common-extensions",
+        "slug_fr": "extensions-communes-ckan",
         "title": (
             "Support and enhancement of Digital common extensions (CKAN) for open governments portals",
             "Soutien et amélioration des extensions numériques communes (CKAN) des portails de gouvernement ouvert",
@@ -303,6 +305,7 @@ PRIORITIES = [
     {
         "number": 3,
         "slug": "publish-with-a-purpose",
+        "slug_fr": "publier-dans-un-but-precis",
         "title": ("Publish with a purpose", "Publier dans un but précis"),
         "issue": (
             "Disconnect between what is published and what would be most beneficial to businesses, researchers "
@@ -375,6 +378,7 @@ PRIORITIES = [
     {
         "number": 4,
         "slug": "open-government-literacy",
+        "slug_fr": "litteratie-gouvernement-ouvert",
         "title": ("Open Government Literacy", "Littératie en matière de gouvernement ouvert"),
         "issue": (
             "Canadians don’t know that they can influence government decisions and have access to government data "
@@ -450,6 +454,7 @@ PRIORITIES = [
     {
         "number": 5,
         "slug": "inclusion-public-engagement-dialogue",
+        "slug_fr": "inclusion-mobilisation-dialogue",
         "title": ("Inclusion, Public engagement and Dialogue", "Inclusion, mobilisation du public et dialogue"),
         "issue": (
             "Engagement efforts are duplicative or misaligned",

@@ -58,9 +58,10 @@ def _optional(item, *names):
 
 
 def french_slug(item):
-    """The slug of a priority's French page: its French title's (accents folded, as
-    workplan's migration 0005 made it for the priorities stored before)."""
-    return slugify(item["title"][1])
+    """The slug of a priority's French page: chosen, short, as its English slug is (the
+    2020 plan's), else its French title's (accents folded, as workplan's migration 0005
+    made it for the priorities stored before)."""
+    return item.get("slug_fr") or slugify(item["title"][1])
 
 
 def _month_end(year, month):

@@ -61,7 +61,7 @@ def test_the_language_toggle_keeps_the_reader_on_the_same_page(page, demo):
     page.get_by_role("link", name="Français").click()
     page.wait_for_load_state()  # the click waits for the next page to start, not to load
 
-    assert page.url.endswith("/fr/plan-de-travail/2020/recits-dutilisateurs-de-donnees-ouvertes/")
+    assert page.url.endswith("/fr/plan-de-travail/2020/recits-utilisateurs-donnees-ouvertes/")
     assert page.get_attribute("html", "lang") == "fr"
     assert "Priorité 1" in page.locator("h1").inner_text()
 
