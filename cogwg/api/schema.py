@@ -92,12 +92,14 @@ ERRORS = {
     ),
     "409": (
         "Error",
-        "The record is still referred to by others.",
+        "The record is still referred to by others, or deleting it would delete progress updates that are kept "
+        "(published: withdraw them first; or of a closed reporting period).",
         {"detail": "This record is still in use and cannot be deleted."},
     ),
     "412": (
         "Error",
-        "The record changed since it was read: `If-Match` or `If-Unmodified-Since` does not hold. Read it again.",
+        "The record changed since it was read: `If-Match` or `If-Unmodified-Since` does not hold (an `If-Match` "
+        "that holds no entity tag never does). Read it again.",
         {"detail": "The record has changed since you read it: read it again (its Record-ETag header) and retry."},
     ),
     "415": (

@@ -152,6 +152,12 @@ def test_write_errors_are_described(schema):
     assert {"204", "401", "403", "404", "409"} <= set(delete["responses"])
 
 
+def test_a_deletion_that_would_take_kept_progress_updates_is_described(schema):
+    delete = schema["paths"]["/api/v1/milestones/{id}/"]["delete"]
+
+    assert "progress updates that are kept" in delete["responses"]["409"]["description"]
+
+
 def test_submitter_fields_are_not_in_the_schema(schema):
     text = yaml.safe_dump(schema)
 
