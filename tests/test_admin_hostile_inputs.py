@@ -10,7 +10,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import translation
 
@@ -54,6 +54,18 @@ def export_url(model, file_format="csv", language="en"):
 # Filters the database cannot take
 
 
+def assert_refused_or_empty(response, address, query):
+    """A filter beyond the database's integers: SQLite cannot take it (the list redirects
+    with ``?e=1``, as Django does for a bad lookup); PostgreSQL compares it as a number and
+    finds nothing. Never a 500."""
+    if connection.vendor == "sqlite" or not any(name.endswith("__in") for name in query):
+        assert response.status_code == 302
+        assert response["Location"] == f"{address}?e=1"
+    else:
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == 0
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 @pytest.mark.parametrize(
     ("model", "query"),
@@ -73,8 +85,7 @@ def test_a_filter_beyond_the_databases_integers_is_a_bad_lookup(world, client, r
 
     response = client.get(address, query)
 
-    assert response.status_code == 302
-    assert response["Location"] == f"{address}?e=1"
+    assert_refused_or_empty(response, address, query)
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -85,6 +96,10 @@ def test_an_export_with_such_a_filter_is_refused_with_its_page(world, client, qu
 
     response = client.get(export_url(Accomplishment, file_format, language), query)
 
+    if connection.vendor != "sqlite" and "id__in" in query:
+        # PostgreSQL compares the key as a number: an export of no rows.
+        assert response.status_code == 200
+        return
     assert response.status_code == 400
     assert response.context["title"] == EXPORT_REFUSED[language]
     assert EXPORT_REFUSED[language] in response.content.decode()
@@ -105,10 +120,11 @@ def test_every_date_hierarchy_refuses_a_huge_year(admin_client, model):
 def test_every_list_refuses_a_huge_key(admin_client, model):
     address = url(model, "changelist")
 
-    response = admin_client.get(address, {f"{model._meta.pk.name}__in": HUGE})
+    query = {f"{model._meta.pk.name}__in": HUGE}
 
-    assert response.status_code == 302
-    assert response["Location"] == f"{address}?e=1"
+    response = admin_client.get(address, query)
+
+    assert_refused_or_empty(response, address, query)
 
 
 @pytest.mark.parametrize(
