@@ -14,6 +14,8 @@ workplan/admin_fields.py.
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -38,11 +40,50 @@ from .admin_forms import ProgressUpdateCorrectionForm, ProgressUpdatePostForm
 from .admin_inlines import MilestoneInline, PriorityInline, ProgressLogInline, ProgressPostInline, SeatInline
 from .choices import SeatRole
 from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
-from .services import progress_update_unpublish, progress_updates_publish, work_plan_rollover, work_plan_save
+from .services import (
+    progress_update_unpublish,
+    progress_updates_publish,
+    records_ensure_deletable,
+    work_plan_rollover,
+    work_plan_save,
+)
+
+
+class KeepsProgressLogMixin:
+    """A work plan, priority, milestone or update is deleted only if no update it takes
+    with it is kept (published, or of a closed reporting period): the confirmation page
+    lists those that keep it, and the deletion checks again, under lock, as it happens
+    (``records_ensure_deletable``, as the API does), so that an update published in
+    between is not deleted with it. A refusal then is a message, and nothing is deleted."""
+
+    def delete_model(self, request, obj):
+        records_ensure_deletable(model=type(obj), pks=[obj.pk])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            records_ensure_deletable(model=queryset.model, pks=list(queryset.values_list("pk", flat=True)))
+            super().delete_queryset(request, queryset)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as refusal:
+            return self._deletion_refused(request, refusal)
+
+    def response_action(self, request, queryset):
+        try:
+            return super().response_action(request, queryset)
+        except ValidationError as refusal:
+            return self._deletion_refused(request, refusal)
+
+    def _deletion_refused(self, request, refusal):
+        self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(WorkPlan)
-class WorkPlanAdmin(TrackedTranslationAdmin):
+class WorkPlanAdmin(KeepsProgressLogMixin, TrackedTranslationAdmin):
     list_display = ("title", "slug", "start_date", "end_date", "status")
     list_filter = ("status",)
     search_fields = ("title_en", "title_fr", "slug")
@@ -97,7 +138,7 @@ def seat_holders(priority, role):
 
 
 @admin.register(Priority)
-class PriorityAdmin(ExportMixin, TrackedTranslationAdmin):
+class PriorityAdmin(KeepsProgressLogMixin, ExportMixin, TrackedTranslationAdmin):
     list_display = ("number", "title", "work_plan")
     list_display_links = ("number", "title")
     list_filter = (("work_plan", WorkPlanListFilter),)
@@ -203,7 +244,7 @@ class AssignmentAdmin(PrivateFieldsMixin, ChoiceLabelsMixin, TrackedTranslationA
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ExportMixin, ChoiceLabelsMixin, TrackedTranslationAdmin):
+class MilestoneAdmin(KeepsProgressLogMixin, ExportMixin, ChoiceLabelsMixin, TrackedTranslationAdmin):
     list_display = ("__str__", "priority", "due_date", "kind", "status", "progress", "is_overdue")
     list_filter = ("status", "kind", ("priority__work_plan", WorkPlanListFilter), ("priority", PriorityListFilter))
     list_select_related = ("priority",)
@@ -262,7 +303,12 @@ class MilestoneAdmin(ExportMixin, ChoiceLabelsMixin, TrackedTranslationAdmin):
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(
-    ExportMixin, PrivateFieldsMixin, ChoiceLabelsMixin, PublicationAdminMixin, TrackedTranslationAdmin
+    KeepsProgressLogMixin,
+    ExportMixin,
+    PrivateFieldsMixin,
+    ChoiceLabelsMixin,
+    PublicationAdminMixin,
+    TrackedTranslationAdmin,
 ):
     """Once submitted, an update's date, status and progress are its record in the log: a
     wrong one is withdrawn (unpublished) and a new one posted. Until then (a draft, or

@@ -58,6 +58,15 @@ def _plan_start(milestone):
     return milestone.priority.work_plan.start_date
 
 
+def _locked(update: ProgressUpdate) -> ProgressUpdate:
+    """``update`` read again, with its milestone, and locked for a change; a ValidationError
+    when it was deleted meanwhile (``records_ensure_deletable`` held it until then)."""
+    locked = ProgressUpdate.objects.select_for_update().select_related("milestone").filter(pk=update.pk).first()
+    if locked is None:
+        raise ValidationError(_("This progress update has just been deleted."), code="deleted")
+    return locked
+
+
 def _ensure_unlocked(update):
     # The closed-period lock is the reporting cycles' rule (cogwg/cycles.py), which
     # imports this module.
@@ -145,7 +154,7 @@ def progress_update_publish(*, update: ProgressUpdate, by=None, notify: bool = T
     sends one summary per submitter instead). An update of a closed reporting period, or
     whose note is in one language only (``_ensure_publishable``), is refused
     (ValidationError) and left as it was."""
-    update = ProgressUpdate.objects.select_for_update().select_related("milestone").get(pk=update.pk)
+    update = _locked(update)
     _ensure_unlocked(update)
     if update.publication_state != PublicationState.PUBLISHED:
         _ensure_publishable([update])
@@ -183,7 +192,7 @@ def progress_updates_publish(*, queryset, by=None) -> int:
 def progress_update_unpublish(*, update: ProgressUpdate, by=None) -> ProgressUpdate:
     """Withdraw a published update; the milestone falls back to the one before it. An
     update of a closed reporting period is refused (ValidationError)."""
-    update = ProgressUpdate.objects.select_for_update().select_related("milestone").get(pk=update.pk)
+    update = _locked(update)
     _ensure_unlocked(update)
     if update.publication_state == PublicationState.PUBLISHED:
         update.publication_state = PublicationState.DRAFT
@@ -217,11 +226,23 @@ _CASCADED_UPDATES = {
 def record_ensure_deletable(*, record) -> None:
     """Raise ValidationError when deleting ``record`` (a work plan, priority, milestone or
     progress update) would delete progress updates that are kept (``progress_updates_kept``),
-    saying why; call it, in the deletion's transaction, before deleting."""
-    lookup = _CASCADED_UPDATES.get(type(record))
-    if lookup is None or record.pk is None:
+    saying why; call it, in the deletion's transaction, before deleting
+    (``records_ensure_deletable``)."""
+    if record.pk is not None:
+        records_ensure_deletable(model=type(record), pks=[record.pk])
+
+
+def records_ensure_deletable(*, model, pks: Collection) -> None:
+    """``record_ensure_deletable`` for the records of ``model`` whose keys are ``pks``.
+    The progress updates their deletion would take with it are locked first (on
+    PostgreSQL), then read: a publish that commits between a deletion's check and the
+    deletion itself is waited for and seen, and refuses the deletion; one that starts
+    after the check waits for the deletion, then is refused (``_locked``)."""
+    lookup = _CASCADED_UPDATES.get(model)
+    if lookup is None or not pks:
         return
-    updates = ProgressUpdate.objects.filter(**{lookup: record.pk})
+    updates = ProgressUpdate.objects.filter(**{f"{lookup}__in": list(pks)})
+    list(updates.select_for_update(of=("self",)).values_list("pk", flat=True))
     is_published = Q(publication_state=PublicationState.PUBLISHED)
     counts = progress_updates_kept(updates).aggregate(
         published=Count("pk", filter=is_published), locked=Count("pk", filter=~is_published)
