@@ -1,6 +1,7 @@
 """Load the COGWG 2020 demo data (``cogwg.demo.data_2020``) idempotently.
 
-Each row is found by its natural key. A missing row is created; an existing one gets back
+Each row is found by its natural key, or, when that key (an English title, a link's
+address) was edited since, by its history's. A missing row is created; an existing one gets back
 the deck's values for the fields the deck gives, and is saved only when one of them
 differs, so a second run writes nothing and adds no history. Fields that live on after
 the deck (a milestone's status and progress, publication state, a plan's status, dates
@@ -91,6 +92,17 @@ def _update_fields(model, names):
     return sorted(fields)
 
 
+def _edited_since(model, key):
+    """The row that had ``key`` once and has it no longer: a title or address the
+    secretariat edited since it was loaded. Its history keeps the values it was loaded
+    with, so a later run finds it (and restores the deck's values) rather than loading
+    the deck's row a second time beside it."""
+    if not hasattr(model, "history"):
+        return None
+    once = model.history.filter(**key).values("id")
+    return model._default_manager.filter(pk__in=once).order_by("pk").first()
+
+
 class _Loader:
     """One run of the loader; ``counts`` tallies, per kind of row, what happened to it."""
 
@@ -101,7 +113,7 @@ class _Loader:
         """Create the row identified by ``key`` or restore the deck's ``values`` on it;
         ``initial`` only applies to a new row."""
         tally = self.counts.setdefault(label, dict.fromkeys((CREATED, UPDATED, UNCHANGED), 0))
-        obj = model._default_manager.filter(**key).order_by("pk").first()
+        obj = model._default_manager.filter(**key).order_by("pk").first() or _edited_since(model, key)
         if obj is None:
             obj = model(**key, **values, **(initial or {}))
             obj.full_clean()
@@ -109,6 +121,8 @@ class _Loader:
             obj.save()
             tally[CREATED] += 1
             return obj
+        # The key too: a row found by its history's key gets the deck's back.
+        values = {**key, **values}
         changed = [name for name, value in values.items() if _differs(obj, name, value)]
         if not changed:
             tally[UNCHANGED] += 1

@@ -465,3 +465,63 @@ def test_command_prints_a_summary():
     assert lines[13] == "Done: 80 created, 0 updated, 0 unchanged."
     assert lines[-1] == "Done: 0 created, 0 updated, 80 unchanged."
     assert Milestone.objects.count() == 21
+
+
+def edited(record, **values):
+    """``record`` with ``values``, saved as the admin saves it (its history records it)."""
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.save()
+    return record
+
+
+def test_a_title_the_secretariat_edited_is_restored_not_loaded_twice():
+    load_cogwg_2020()
+    accomplishment = Accomplishment.objects.get(jurisdiction__code="ON")
+    deck_title = accomplishment.title_en
+    challenge = Challenge.objects.get(category=ChallengeCategory.METADATA_IT)
+    deck_challenge = challenge.title_en
+    step = NextStep.objects.filter(parent=None).order_by("order").first()
+    deck_step = step.text_en
+    edited(accomplishment, title_en="Ontario has released an edited title")
+    edited(challenge, title_en="Inconsistent approaches, edited")
+    edited(step, text_en="An edited next step")
+    before = row_counts()
+
+    counts = load_cogwg_2020()
+
+    assert row_counts() == before
+    assert counts["accomplishments"]["created"] == counts["challenges"]["created"] == 0
+    assert counts["next_steps"]["created"] == 0
+    assert counts["accomplishments"]["updated"] == counts["challenges"]["updated"] == 1
+    accomplishment.refresh_from_db()
+    challenge.refresh_from_db()
+    step.refresh_from_db()
+    assert (accomplishment.title_en, challenge.title_en, step.text_en) == (deck_title, deck_challenge, deck_step)
+
+
+def test_a_link_address_the_secretariat_edited_is_restored_not_added_again():
+    load_cogwg_2020()
+    link = AccomplishmentLink.objects.order_by("pk").first()
+    deck_url = link.url
+    edited(link, url="https://example.gc.ca/corrected/")
+    before = AccomplishmentLink.objects.filter(accomplishment=link.accomplishment).count()
+
+    counts = load_cogwg_2020()
+
+    assert AccomplishmentLink.objects.filter(accomplishment=link.accomplishment).count() == before
+    assert counts["accomplishment_links"]["created"] == 0
+    link.refresh_from_db()
+    assert link.url == deck_url
+
+
+def test_a_deck_row_the_secretariat_deleted_is_loaded_again():
+    load_cogwg_2020()
+    challenge = Challenge.objects.get(category=ChallengeCategory.METADATA_IT)
+    title = challenge.title_en
+    challenge.delete()
+
+    counts = load_cogwg_2020()
+
+    assert counts["challenges"]["created"] == 1
+    assert Challenge.objects.filter(title_en=title).count() == 1
