@@ -210,7 +210,10 @@ class CkanClient:
         except requests.Timeout as exc:
             raise CkanError(f"{asked}, {timeout:g} s", code=CkanErrorCode.TIMEOUT) from exc
         except requests.RequestException as exc:
-            raise CkanError(f"{asked}: {exc}", code=CkanErrorCode.UNREACHABLE) from exc
+            # The detail, shown to the secretariat in its language, is the address; the
+            # library's own words (in English: "Max retries exceeded…") go to the log.
+            logger.warning("portal unreachable: %s: %s", asked, exc)
+            raise CkanError(asked, code=CkanErrorCode.UNREACHABLE) from exc
         try:
             body = json.loads(content, parse_constant=_refuse_constant)
         except (ValueError, RecursionError):

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from stories.ckan import (
     CkanClient,
@@ -175,6 +176,20 @@ def test_action_reports_ckan_errors(ckan_server):
 def test_package_show_connection_refused_is_a_ckan_error(closed_port_url, no_internet):
     with pytest.raises(CkanError):
         CkanClient(closed_port_url).package_show("anything")
+
+
+def test_an_unreachable_portal_is_named_without_the_librarys_english(closed_port_url, no_internet, caplog):
+    """The message is the reader's language's, then the address asked; why the connection
+    failed, in the HTTP library's English, goes to the log only."""
+    with pytest.raises(CkanError) as raised:
+        CkanClient(closed_port_url).package_show("anything")
+
+    asked = f"{closed_port_url.rstrip('/')}/api/3/action/package_show?id=anything"
+    assert raised.value.code == CkanErrorCode.UNREACHABLE
+    assert raised.value.detail == asked
+    with translation.override("fr"):
+        assert str(raised.value) == f"Le portail n'a pas pu être joint ({asked})"
+    assert any("Connection" in record.getMessage() for record in caplog.records)
 
 
 # add_dataset -----------------------------------------------------------------------------
