@@ -356,6 +356,8 @@ class StatusReport(TimeStampedModel):
     def clean(self):
         # The status of its plan as of a day of the plan's period, or shortly after: not
         # before the plan starts (the period it reports on would end before it begins).
+        # Nor after today: frozen now, it would keep for good statuses that a later day's
+        # updates may contradict, while the API answers from them for that day.
         if self.as_of is None or self.work_plan_id is None:
             return
         plan = self.work_plan
@@ -374,6 +376,20 @@ class StatusReport(TimeStampedModel):
                             "end": dates.date_format(plan.end_date),
                             "days": REPORT_DAYS_AFTER_PLAN_END,
                         },
+                    )
+                }
+            )
+        today = timezone.localdate()
+        if self.as_of > today:
+            raise ValidationError(
+                {
+                    "as_of": ValidationError(
+                        _(
+                            "A status report is as of today, %(today)s, at the latest: the status of a later day "
+                            "is not known yet."
+                        ),
+                        code="as_of_in_future",
+                        params={"today": dates.date_format(today)},
                     )
                 }
             )

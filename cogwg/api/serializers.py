@@ -1,8 +1,10 @@
 """Representations of meetings and status reports."""
 
+from django.utils.text import capfirst
 from rest_framework import serializers
 
 from ..models import Meeting, NextStep, StatusReport, StatusReportFile
+from ..reports.content import content_as_api_gives_it
 from ..selectors import next_steps_by_parent
 from .base import ApiModelSerializer, HyperlinkedIdentityField
 from .summaries import JurisdictionSummarySerializer, MeetingSummarySerializer, WorkPlanSummarySerializer
@@ -77,10 +79,35 @@ class StatusReportFileSerializer(serializers.ModelSerializer):
         return file_download_url(self.context.get("request"), file)
 
 
+class ReportContentField(serializers.JSONField):
+    """A report's frozen content, its progress figures given as the plan's status gives them."""
+
+    def to_representation(self, value):
+        return super().to_representation(content_as_api_gives_it(value))
+
+
 class StatusReportSerializer(ApiModelSerializer):
     url = HyperlinkedIdentityField(view_name="api:status-report-detail")
     work_plan = WorkPlanSummarySerializer(read_only=True)
     meeting = MeetingSummarySerializer(read_only=True, allow_null=True)
+    content = ReportContentField(
+        read_only=True,
+        allow_null=True,
+        label=capfirst(StatusReport._meta.get_field("content").verbose_name),
+        help_text=(
+            "Everything the report shows, computed once when it was frozen (null for a draft). Progress figures "
+            "(`work_plan.progress`, each priority's `progress`) are percents to one decimal, half up, as the plan's "
+            "status gives them; the files show them as whole percents."
+        ),
+    )
+    checksum = serializers.CharField(
+        read_only=True,
+        label=capfirst(StatusReport._meta.get_field("checksum").verbose_name),
+        help_text=(
+            "SHA-256 of the content as it was kept when frozen (its canonical JSON: sorted keys, no spaces, "
+            "UTF-8), whose progress figures are the exact means, not the rounded ones given in `content`."
+        ),
+    )
     files = StatusReportFileSerializer(many=True, read_only=True)
 
     class Meta:

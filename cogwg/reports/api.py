@@ -19,6 +19,7 @@ from cogwg.api.base import api_validation_error
 from cogwg.choices import RenderStatus
 from cogwg.models import StatusReportFile
 
+from .diff import changes_as_api_gives_them
 from .selectors import report_files
 from .services import report_changes, report_freeze
 
@@ -83,7 +84,8 @@ class StatusReportActionsMixin:
         filters=False,
         description=(
             "Compared with the report it followed when it was frozen (`content.report.previous_report`): the "
-            "plan's and priorities' status and progress changes, milestones whose status changed, milestones "
+            "plan's and priorities' status and progress changes (progress in percent to one decimal, half up, as "
+            "in `content`), milestones whose status changed, milestones "
             "completed, the user stories received and published in all, before and now (`stories`: null for a "
             "report frozen before reports counted stories; a `…_before` is null when the report it follows "
             "counted none), new accomplishments, challenges opened and resolved. Texts in both languages "
@@ -100,7 +102,7 @@ class StatusReportActionsMixin:
 
         def respond():
             try:
-                return Response(report_changes(report=report, user=request.user))
+                return Response(changes_as_api_gives_them(report_changes(report=report, user=request.user)))
             except DjangoValidationError as error:
                 raise api_validation_error(error) from error
 

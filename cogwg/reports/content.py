@@ -26,8 +26,10 @@ still read it:
 
 Progress figures (a priority's, the plan's) are kept as the selectors' exact mean, as a
 JSON number (a float: 2.45, 33.333333333333336), and rounded once by the renderers, to
-the whole percent the pages show (``workplan.selectors.whole_percent``). A content frozen
-before kept them to a tenth (12.3, 2.5), and its files show what they showed then.
+the whole percent the pages show (``workplan.selectors.whole_percent``); the API gives
+them to a tenth, as the plan's status does (``content_as_api_gives_it``), and the content
+kept is not changed for that. A content frozen before kept them to a tenth (12.3, 2.5),
+and its files show what they showed then.
 """
 
 import datetime
@@ -39,9 +41,9 @@ from cogwg.selectors import next_steps_by_parent
 from jurisdictions.selectors import challenge_state_as_of
 from stories.selectors import StoryInventory, story_inventory
 from workplan.choices import MilestoneStatus
-from workplan.selectors import DUE_SOON_DAYS, MilestoneState, PriorityStatus, work_plan_status
+from workplan.selectors import DUE_SOON_DAYS, MilestoneState, PriorityStatus, tenth_percent, work_plan_status
 
-from .selectors import accomplishments_reported, challenges_reported, previous_frozen_report
+from .selectors import accomplishments_reported, challenges_reported, last_day_reported, previous_frozen_report
 
 SCHEMA_VERSION = 2
 LANGUAGES = ("en", "fr")
@@ -58,6 +60,24 @@ def progress_figure(progress) -> float | None:
     (a half itself is kept exactly) unless the mean's denominator (the priorities times the
     least common multiple of their milestone counts) passed 10^13, far beyond any plan."""
     return None if progress is None else float(progress)
+
+
+def content_as_api_gives_it(content: dict | None) -> dict | None:
+    """A frozen content as the API gives it: the plan's and each priority's progress to one
+    decimal, half up, as the plan's status endpoint gives them (``tenth_percent``: 33.9, not
+    33.888888888888886). A copy: the content kept, and its checksum, do not change."""
+    if content is None:
+        return None
+
+    def rounded(entry):
+        return {**entry, "progress": tenth_percent(entry["progress"])} if "progress" in entry else entry
+
+    given = {**content}
+    if "work_plan" in given:
+        given["work_plan"] = rounded(given["work_plan"])
+    if "priorities" in given:
+        given["priorities"] = [rounded(priority) for priority in given["priorities"]]
+    return given
 
 
 def text(obj, name) -> dict:
@@ -209,12 +229,15 @@ def _next_steps(meeting) -> list:
 
 
 def build_content(*, report: StatusReport, previous: StatusReport | None = None) -> dict:
-    """Everything ``report`` shows as of its date. ``previous`` is the frozen report the
-    period starts after (default: the previous frozen report of the same plan)."""
+    """Everything ``report`` shows as of its date. ``previous`` is the frozen report it is
+    compared with (default: the previous frozen report of the same plan, which may be one
+    it re-issues, as of the same date). Its period starts the day after the latest report
+    dated before it (``selectors.last_day_reported``), or when the plan starts."""
     if previous is None:
         previous = previous_frozen_report(report)
     work_plan, meeting, as_of = report.work_plan, report.meeting, report.as_of
-    start = previous.as_of + datetime.timedelta(days=1) if previous else work_plan.start_date
+    reported_until = last_day_reported(report)
+    start = reported_until + datetime.timedelta(days=1) if reported_until else work_plan.start_date
     plan = work_plan_status(work_plan=work_plan, as_of=as_of)
     return {
         "schema": SCHEMA_VERSION,

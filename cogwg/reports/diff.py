@@ -14,7 +14,7 @@ report that has none shows no stories' change at all.
 
 from jurisdictions.choices import ChallengeStatus
 from workplan.choices import MilestoneStatus
-from workplan.selectors import whole_percent
+from workplan.selectors import tenth_percent, whole_percent
 
 EMPTY = {"work_plan": {}, "priorities": [], "accomplishments": [], "challenges": []}
 
@@ -128,4 +128,25 @@ def compare(previous: dict | None, current: dict) -> dict:
         "accomplishments": [item for item in current["accomplishments"] if item["id"] not in accomplishments_before],
         "challenges_opened": challenges_opened,
         "challenges_resolved": challenges_resolved,
+    }
+
+
+def changes_as_api_gives_them(changes: dict) -> dict:
+    """The result of ``compare`` as the API gives it: each progress before and after (the
+    plan's, each priority's) to one decimal, half up, as the plan's status endpoint gives
+    them (``content.content_as_api_gives_it``)."""
+
+    def rounded(change):
+        if change is None:
+            return None
+        return {
+            **change,
+            "progress_before": tenth_percent(change["progress_before"]),
+            "progress_after": tenth_percent(change["progress_after"]),
+        }
+
+    return {
+        **changes,
+        "work_plan": rounded(changes["work_plan"]),
+        "priorities": [rounded(change) for change in changes["priorities"]],
     }

@@ -35,6 +35,23 @@ def previous_frozen_report(report: StatusReport) -> StatusReport | None:
     )
 
 
+def last_day_reported(report: StatusReport) -> datetime.date | None:
+    """The as-of date of the latest frozen report of the same plan dated before ``report``
+    (for a frozen report, among those frozen before it); None for a plan's first report.
+    ``report``'s period starts the day after: a report re-issued for the same date is not
+    counted, so that the re-issue covers the same period as the report it re-issues."""
+    earlier = Q(as_of__lt=report.as_of)
+    if report.frozen_at is not None:
+        earlier &= Q(frozen_at__lt=report.frozen_at)
+    return (
+        frozen_reports()
+        .filter(earlier, work_plan_id=report.work_plan_id)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .first()
+    )
+
+
 def recorded_baseline_id(report: StatusReport) -> int | None:
     """The id of the report ``report`` was compared with when it was frozen, as its frozen
     content records it (``previous_report``); None for a draft or a plan's first report."""

@@ -1,5 +1,7 @@
 """The report as CSV: one row per activity of the work plan, with its priority's status
-and progress and its own as of the report's date, then the user stories inventory (the
+and progress and its own as of the report's date (a priority without activities gets one
+row, the activity's columns empty, as the other formats list it), then the user stories
+inventory (the
 stories received and published: the same numbers on every row, as a priority's are on
 each of its activities; a report frozen before reports counted stories has no such
 columns). UTF-8 with a byte-order mark, so that spreadsheet programs read the accents
@@ -20,34 +22,40 @@ def render(content: dict, *, language: str) -> bytes:
     r = report_view(content, language)
     output = io.StringIO()
     writer = csv.writer(output, lineterminator="\r\n")
+    activity_header = [
+        _("Month"),
+        _("Due date"),
+        _("Activity"),
+        _("Kind"),
+        _("Status"),
+        _("Progress (%)"),
+        _("Overdue"),
+        _("Latest note"),
+        _("Reported on"),
+    ]
     writer.writerow(
         [
             _("Priority number"),
             _("Priority"),
             _("Priority status"),
             _("Priority progress (%)"),
-            _("Month"),
-            _("Due date"),
-            _("Activity"),
-            _("Kind"),
-            _("Status"),
-            _("Progress (%)"),
-            _("Overdue"),
-            _("Latest note"),
-            _("Reported on"),
+            *activity_header,
             *stories_header(r["stories"]),
         ]
     )
     stories = stories_values(r["stories"])
     for priority in r["priorities"]:
+        columns = [
+            priority["number"],
+            priority["title"],
+            priority["status_label"],
+            "" if priority["progress"] is None else whole_percent(priority["progress"]),
+        ]
         for activity in priority["activities"]:
             _write(
                 writer,
                 [
-                    priority["number"],
-                    priority["title"],
-                    priority["status_label"],
-                    "" if priority["progress"] is None else whole_percent(priority["progress"]),
+                    *columns,
                     activity["month"],
                     activity["due_date"],
                     activity["description"],
@@ -60,6 +68,8 @@ def render(content: dict, *, language: str) -> bytes:
                     *stories,
                 ],
             )
+        if not priority["activities"]:
+            _write(writer, [*columns, *[""] * len(activity_header), *stories])
     return output.getvalue().encode("utf-8-sig")
 
 

@@ -146,12 +146,17 @@ def _dated(month, text):
     return _("%(month)s: %(description)s") % {"month": month, "description": text}
 
 
+def _annex_activity(activity):
+    """ "June 2020: text [Delayed, overdue]": its status, and whether it is overdue, as the
+    page's and the PDF's annex show them."""
+    marks = [activity["status_label"], *([_("overdue")] if activity["overdue"] else [])]
+    return f"{_dated(activity['month'], activity['description'])} [{', '.join(marks)}]"
+
+
 def _priority_annex(deck, priority):
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
     _title(slide, priority["heading"])
-    activities = "\n".join(
-        f"{_dated(a['month'], a['description'])} [{a['status_label']}]" for a in priority["activities"]
-    )
+    activities = "\n".join(_annex_activity(activity) for activity in priority["activities"])
     rows = [
         [_("Issue"), "\n".join([priority["issue"], *(f"→ {c}" for c in priority["consequences"])])],
         [_("Expected outcome"), "\n".join([priority["outcome"], *(f"→ {c}" for c in priority["results"])])],
