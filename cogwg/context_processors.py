@@ -29,8 +29,8 @@ def language_alternates(path, current, addresses=None):
 
     ``addresses`` (language → path) are the page's own, for a page whose address changes
     from one language to the other by more than translate_url() translates: a priority's
-    page is at another slug in each language. The query string is kept, as translate_url()
-    keeps it."""
+    and a story's page are at another slug in each language. The query string is kept, as
+    translate_url() keeps it."""
     if addresses is None:
         addresses = {code: path if code == current else translate_url(path, code) for code, _name in settings.LANGUAGES}
         if any(address == path for code, address in addresses.items() if code != current):

@@ -83,7 +83,7 @@ def _story_entries(limit):
         yield Entry(
             title=story.title,
             description=story.summary,
-            link=reverse("stories:detail", args=[story.slug]),
+            link=reverse("stories:detail", args=[story.page_slug]),
             updated=_moment(story.published_on),
             uid=f"user-story-{story.pk}",
             category=_("User story"),

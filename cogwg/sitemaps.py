@@ -77,7 +77,8 @@ class StorySitemap(BilingualSitemap):
         return UserStory.objects.published()
 
     def location(self, item):
-        return reverse("stories:detail", args=[item.slug])
+        # Called in each language in turn (i18n): each one's address is at its own slug.
+        return reverse("stories:detail", args=[item.page_slug])
 
     def lastmod(self, item):
         return item.modified_at

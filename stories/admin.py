@@ -191,6 +191,11 @@ class UserStoryForm(forms.ModelForm):
             self.fields["slug"].help_text = _(
                 "Its address on the public site. Left empty, it is made from the title, in English or else in French."
             )
+        if "slug_fr" in self.fields:
+            self.fields["slug_fr"].help_text = _(
+                "Its French page's address on the public site. Left empty, it is made from the French title; "
+                "without one, the French page uses the slug."
+            )
         reason = self.fields.get("rejection_reason")
         language = self.instance.submitter_language if self.instance.submitter_email else ""
         if reason is not None and language in WRITE_IT_IN:
@@ -229,10 +234,14 @@ class UserStoryForm(forms.ModelForm):
                     self.add_error(name if name in self.fields else None, errors)
         if "rejection_reason" in self.fields:
             self._clean_rejection_reason(stored=stored, wanted=wanted)
-        if "slug" in self.fields and not cleaned_data.get("slug") and "slug" not in self.errors:
-            title = cleaned_data.get("title_en") or cleaned_data.get("title_fr")
-            if title:
-                cleaned_data["slug"] = story_slug_free(title=title, story=self.instance)
+        # Each slug left empty is made from a title: the English one from the title in
+        # English, else in French; the French one from the title in French.
+        titles = {"slug": ("title_en", "title_fr"), "slug_fr": ("title_fr",)}
+        for name, sources in titles.items():
+            if name in self.fields and not cleaned_data.get(name) and name not in self.errors:
+                title = next((cleaned_data.get(source) for source in sources if cleaned_data.get(source)), "")
+                if title:
+                    cleaned_data[name] = story_slug_free(title=title, story=self.instance)
         return cleaned_data
 
     def _clean_rejection_reason(self, *, stored: str, wanted: str) -> None:
@@ -260,13 +269,24 @@ class UserStoryAdmin(ExportMixin, PrivateFieldsMixin, ChoiceLabelsMixin, Tracked
     list_display = ("title", "jurisdiction", "user_type", "impact", "state", "created_at", "published_on")
     list_filter = ("state", "user_type", "impact", ("jurisdiction", admin.RelatedOnlyFieldListFilter), "themes")
     list_select_related = ("jurisdiction",)
-    search_fields = ("title_en", "title_fr", "summary_en", "summary_fr", "slug")
+    search_fields = ("title_en", "title_fr", "summary_en", "summary_fr", "slug", "slug_fr")
     autocomplete_fields = ("jurisdiction", "themes", "datasets", "release")
-    prepopulated_fields = {"slug": ("title_en",)}
+    # Each page's slug from the title in its language.
+    prepopulated_fields = {"slug": ("title_en",), "slug_fr": ("title_fr",)}
     date_hierarchy = "published_on"
     ordering = ("-published_on", "-created_at", "pk")
     fieldsets = (
-        (None, {"fields": (("title_en", "title_fr"), "slug", ("summary_en", "summary_fr"), ("story_en", "story_fr"))}),
+        (
+            None,
+            {
+                "fields": (
+                    ("title_en", "title_fr"),
+                    ("slug", "slug_fr"),
+                    ("summary_en", "summary_fr"),
+                    ("story_en", "story_fr"),
+                )
+            },
+        ),
         (_("Use of the data"), {"fields": ("jurisdiction", "user_type", "impact", "themes", "datasets")}),
         (_("Publication"), {"fields": ("state", "rejection_reason", "published_on", "release", "portal_url")}),
         (

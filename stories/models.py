@@ -150,6 +150,20 @@ def validate_public_email(value: str) -> None:
         )
 
 
+# A story's page is at its slug in English and at its French slug in French; each slug names
+# one story, in either language (UserStory.validate_constraints).
+STORY_SLUG_TAKEN = _("Another story already uses this slug, in English or in French: choose another.")
+FRENCH = "fr"
+
+
+def story_page_slug(slug: str, slug_fr: str, language: str | None = None) -> str:
+    """The slug of a story's page in ``language`` (the active one by default): its French
+    slug in French where it has one, else its slug."""
+    if (language or translation.get_language()) == FRENCH and slug_fr:
+        return slug_fr
+    return slug
+
+
 # The longest reason for a rejection the secretariat may give (characters).
 REJECTION_REASON_LENGTH = 2000
 
@@ -182,6 +196,13 @@ class UserStory(TimeStampedModel):
     # services.story_publication_gaps).
     title = models.CharField(_("title"), max_length=255, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, validators=[validate_story_slug])
+    slug_fr = models.SlugField(
+        _("French slug"),
+        max_length=120,
+        blank=True,
+        validators=[validate_story_slug],
+        help_text=_("Its French page's address, from its French title. Left empty, the French page uses the slug."),
+    )
     summary = models.TextField(_("summary"), blank=True)
     story = models.TextField(_("story"), blank=True)
     jurisdiction = models.ForeignKey(
@@ -258,6 +279,13 @@ class UserStory(TimeStampedModel):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["slug_fr"],
+                condition=~models.Q(slug_fr=""),
+                name="%(app_label)s_%(class)s_unique_slug_fr",
+                violation_error_code="slug_taken",
+                violation_error_message=STORY_SLUG_TAKEN,
+            ),
             models.CheckConstraint(
                 condition=~models.Q(state=StoryState.PUBLISHED) | models.Q(published_on__isnull=False),
                 name="%(app_label)s_%(class)s_published_has_date",
@@ -295,3 +323,41 @@ class UserStory(TimeStampedModel):
     def clean(self):
         if errors := either_language_errors(self, ("title", "summary")):
             raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        # A slug that another story has, in either language, is refused next to its field:
+        # the database keeps each language's slugs apart, not one language's from the
+        # other's, and a page answers at both (the other language's is sent to its own).
+        exclude = set(exclude or ())
+        errors = self._taken_slugs(exclude)
+        try:
+            super().validate_constraints(exclude=exclude | errors.keys())
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _taken_slugs(self, exclude):
+        names = [name for name in ("slug", "slug_fr") if name not in exclude and getattr(self, name)]
+        if not names:
+            return {}
+        slugs = {getattr(self, name) for name in names}
+        others = UserStory.objects.all()
+        if not self._state.adding and self.pk is not None:
+            others = others.exclude(pk=self.pk)
+        clashes = others.filter(models.Q(slug__in=slugs) | models.Q(slug_fr__in=slugs)).values_list("slug", "slug_fr")
+        taken = {slug for row in clashes for slug in row}
+        return {
+            name: [ValidationError(STORY_SLUG_TAKEN, code="slug_taken")]
+            for name in names
+            if getattr(self, name) in taken
+        }
+
+    def slug_in(self, language: str) -> str:
+        """The slug of its page in ``language``."""
+        return story_page_slug(self.slug, self.slug_fr, language)
+
+    @property
+    def page_slug(self) -> str:
+        """The slug of its page in the active language."""
+        return story_page_slug(self.slug, self.slug_fr)

@@ -72,7 +72,8 @@ def _text(kind, story) -> tuple[str, str]:
         )
     elif kind == PUBLISHED:
         names["title"] = _title(story)
-        url = site_url(reverse("stories:detail", args=[story.slug]))
+        # At the slug of the submitter's language (the active one here).
+        url = site_url(reverse("stories:detail", args=[story.page_slug]))
         subject = _("COGWG: your user story is published")
         body = "\n\n".join(
             [

@@ -4,13 +4,16 @@ import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.shortcuts import get_object_or_404, redirect
+from django.db.models import Q
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
+from cogwg.context_processors import language_links
 from cogwg.filtersets import text_order
 from cogwg.retention import retention_periods
 from cogwg.selectors import link_status_for
@@ -87,16 +90,50 @@ class StoryListView(PublicFilterMixin, PublicPageMixin, FilterView):
         return latest_change(list(context["object_list"]))
 
 
+def story_addresses(story) -> dict[str, str]:
+    """The story's page in each official language, at that language's slug."""
+    addresses = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            addresses[code] = reverse("stories:detail", args=[story.slug_in(code)])
+    return addresses
+
+
 class StoryDetailView(PublicPageMixin, TemplateView):
+    """A published story. Its page is at its slug in English and at its French slug in
+    French; the other language's slug (an old link, a hand-edited address) is sent there
+    for good (301)."""
+
     template_name = "stories/story_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        self.story = self.get_story()
+        if self.kwargs["slug"] != self.story.page_slug:
+            address = reverse("stories:detail", args=[self.story.page_slug])
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{address}?{query}" if query else address)
+        return super().get(request, *args, **kwargs)
+
+    def get_story(self):
+        slug = self.kwargs["slug"]
+        found = list(UserStory.objects.published().for_listing().filter(Q(slug=slug) | Q(slug_fr=slug)).order_by("pk"))
+        if not found:
+            raise Http404("No such story")
+        # A slug names one story in either language (UserStory.validate_constraints); should
+        # two have it anyway (one's English slug, the other's French one), the one whose page
+        # in this language is at it (the older one if both are): each language's page stays
+        # where its links point.
+        return next((story for story in found if story.page_slug == slug), found[0])
+
     def get_context_data(self, **kwargs):
-        story = get_object_or_404(UserStory.objects.published().for_listing(), slug=self.kwargs["slug"])
+        story = self.story
         datasets = list(story.datasets.all())
         kwargs |= {
             "story": story,
             "datasets": datasets,
             "link_checks": link_status_for([story.portal_url, *(d.url for d in datasets)]),
+            # The language switcher and the alternates: translate_url() would keep the slug.
+            **language_links(self.request, addresses=story_addresses(story)),
         }
         return super().get_context_data(**kwargs)
 

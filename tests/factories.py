@@ -199,6 +199,9 @@ class UserStoryFactory(factory.django.DjangoModelFactory):
         model = UserStory
 
     slug = factory.Sequence(lambda n: f"story-{n}")
+    # Its French page at its slug too (as stories/0012 leaves a story without a French
+    # title): a test that edits it in the admin does not see a French slug made meanwhile.
+    slug_fr = factory.SelfAttribute("slug")
     title_en = factory.Sequence(lambda n: f"Story {n}")
     title_fr = factory.Sequence(lambda n: f"Récit {n}")
     summary_en = "How open data helped"

@@ -367,6 +367,8 @@ class _Plan:
         story = self.add(
             UserStory(
                 slug=slug,
+                # Its French page at a slug of its own, as a story filed in the admin gets.
+                slug_fr=f"recit-{slug}",
                 title_en=f"{title_en} ({jurisdiction.name_en})",
                 title_fr=f"{title_fr} ({jurisdiction.name_fr})",
                 summary_en="How open data made a difference.",

@@ -10,6 +10,7 @@ STORY = {
     "url": "https://example.org/api/v1/stories/1/",
     "id": 1,
     "slug": "mapping-flood-risk",
+    "slug_fr": "des-chercheurs-cartographient-le-risque-dinondation",
     "title": "Researchers map flood risk",
     "summary": "A university team combined open water data to map flood risk.",
     "story": (

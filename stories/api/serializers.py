@@ -5,6 +5,7 @@ from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from cogwg import permissions
 from cogwg.api.base import (
@@ -27,7 +28,7 @@ from workplan.models import Milestone
 from ..choices import CkanErrorCode, StoryState
 from ..models import Dataset, Theme, UserStory
 from ..selectors import shown_release
-from ..services import PUBLICATION_TEXT_FIELDS, story_publication_gaps
+from ..services import PUBLICATION_TEXT_FIELDS, story_publication_gaps, story_slug_free
 
 
 class UserStorySerializer(MovedByActionsMixin, ApiModelSerializer):
@@ -68,6 +69,7 @@ class UserStorySerializer(MovedByActionsMixin, ApiModelSerializer):
             "url",
             "id",
             "slug",
+            "slug_fr",
             "title",
             "title_en",
             "title_fr",
@@ -92,6 +94,11 @@ class UserStorySerializer(MovedByActionsMixin, ApiModelSerializer):
         )
         read_only_fields = ("state", "rejection_reason")
         extra_kwargs = {
+            "slug_fr": {
+                "help_text": "Its French page's address (/fr/…/<slug_fr>/); its English page is at `slug`. Left "
+                "empty on creation, or sent empty, it is made from `title_fr`; a story without a French title has "
+                "its French page at `slug`. A slug another story has, in English or in French, is refused (400)."
+            },
             "state": {
                 "help_text": "Changed by the secretariat's actions `publish`, `approve`, `review` and `reject`, "
                 "never by a write of the story: a new story is `submitted`. A write that sends another state than "
@@ -105,6 +112,12 @@ class UserStorySerializer(MovedByActionsMixin, ApiModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
+        # A French slug another story has, in French or in English, is refused by the model
+        # (UserStory.validate_constraints) with one message, as in the admin.
+        slug_fr = fields["slug_fr"]
+        slug_fr.validators = [
+            validator for validator in slug_fr.validators if not isinstance(validator, UniqueValidator)
+        ]
         request = self.context.get("request")
         if request is not None and not permissions.can_publish(request.user, UserStory):
             # Set by those who publish, as in the admin (its publisher_fields).
@@ -112,6 +125,12 @@ class UserStorySerializer(MovedByActionsMixin, ApiModelSerializer):
         return fields
 
     def validate(self, attrs):
+        # A French slug left empty (on creation, or sent empty) is made from the French
+        # title, as the admin's form makes it; without one, the French page is at the slug.
+        if not attrs.get("slug_fr") and (self.instance is None or "slug_fr" in attrs):
+            title = attrs.get("title_fr", getattr(self.instance, "title_fr", None))
+            if title:
+                attrs["slug_fr"] = story_slug_free(title=title, story=self.instance)
         # A published story keeps what a published story has (its title and summary in
         # both languages: stories.services.story_publication_gaps), as in the admin.
         attrs = super().validate(attrs)

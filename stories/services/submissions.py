@@ -10,6 +10,7 @@ import hashlib
 import secrets
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -18,7 +19,7 @@ from cogwg import notifications
 
 from .. import notifications as submitter_notifications
 from ..choices import StoryState
-from ..models import UserStory, reserved_story_slugs
+from ..models import FRENCH, UserStory, reserved_story_slugs
 
 # An identical story (same e-mail address, title and summary) sent again within this
 # time is the same one: a double click, or "Back" and "Submit" once more.
@@ -46,33 +47,42 @@ def _slug_candidates(title: str):
         yield f"{base}-{secrets.token_hex(3)}"
 
 
+def _with_slug(slug: str) -> Q:
+    """The stories that have ``slug``, in English or in French: a slug names one story in
+    either language (UserStory.validate_constraints)."""
+    return Q(slug=slug) | Q(slug_fr=slug)
+
+
 def _slug_taken(slug: str) -> bool:
-    return UserStory.objects.filter(slug=slug).exists()
+    return UserStory.objects.filter(_with_slug(slug)).exists()
 
 
 def story_slug_free(*, title: str, story: UserStory | None = None) -> str:
-    """A slug made from ``title`` that no other story than ``story`` has, as a story sent
-    through the public form gets one (the title's, else with a random suffix): for a story
-    the secretariat or a contributor files without one (the admin's form), which may be
-    written in French only. The last one tried when none is free (the form's unique check
-    then says so)."""
+    """A slug made from ``title`` that no other story than ``story`` has, in English or in
+    French, as a story sent through the public form gets one (the title's, else with a
+    random suffix): for a story the secretariat or a contributor files without one (the
+    admin's form), which may be written in French only, the English slug from its title in
+    English, else in French; its French slug from its French title. The last one tried
+    when none is free (the form's checks then say so)."""
     others = UserStory.objects.exclude(pk=story.pk) if story is not None and story.pk else UserStory.objects.all()
     slug = ""
     for slug in _slug_candidates(title):
-        if not others.filter(slug=slug).exists():
+        if not others.filter(_with_slug(slug)).exists():
             break
     return slug
 
 
-def _save_with_free_slug(story: UserStory, *, title: str) -> None:
-    """Save the new ``story`` under the first slug of ``title`` that is free. Another
-    submission may take a slug between the check and the save (the database's unique
-    constraint then refuses the insert): the save is retried under the next slug, inside
-    a savepoint so that the transaction goes on."""
+def _save_with_free_slug(story: UserStory, *, title: str, language: str) -> None:
+    """Save the new ``story`` under the first slug of ``title`` that is free, its French
+    slug too when ``title`` is in French. Another submission may take a slug between the
+    check and the save (the database's unique constraints then refuse the insert): the
+    save is retried under the next slug, inside a savepoint so that the transaction goes
+    on."""
     for slug in _slug_candidates(title):
         if _slug_taken(slug):
             continue
         story.slug = slug
+        story.slug_fr = slug if language == FRENCH else ""
         try:
             with transaction.atomic():
                 story.save()
@@ -173,7 +183,7 @@ def story_submit(
         **texts,
         **{f"story_{language}": story},
     )
-    _save_with_free_slug(submission, title=title)
+    _save_with_free_slug(submission, title=title, language=language)
     submission.themes.set(themes)
     story_announce_submitted(story=submission)
     submitter_notifications.enqueue(kind=submitter_notifications.RECEIVED, story=submission)
