@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -29,6 +29,7 @@ from workplan.choices import MilestoneStatus
 from workplan.models import NOTE_MAX_LENGTH, Milestone
 from workplan.services import progress_update_validate
 
+from . import dates
 from .cycles import jurisdiction_milestones, period_submit_updates
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -287,7 +288,7 @@ def sheet_read(*, period, jurisdiction, file) -> list[SheetRow]:
         workbook.close()
     milestones = {milestone.pk: milestone for milestone in jurisdiction_milestones(period, jurisdiction)}
     statuses = _status_lookup()
-    today = timezone.localdate()
+    today = dates.today()  # as period_submit_updates dates the rows
     checked, errors, seen = [], [], {}
     for number, values in rows:
         cells = dict(zip(KEYS, (*values, *[None] * len(KEYS))[: len(KEYS)], strict=True))

@@ -15,7 +15,9 @@ What belongs to a period is computed, not stored on the update:
   locked: they can no longer be changed, submitted, published, returned, withdrawn or
   deleted (the services refuse them: ``progress_update_ensure_unlocked``);
 - but a submitted update whose note is in one language only is not published (a published
-  update shows its note in both official languages, or has none): closing leaves it
+  update shows its note in both official languages, or has none), nor one that posting
+  would refuse now (dated on or after its milestone's cancellation, say:
+  ``progress_update_refusals``): closing leaves it
   submitted, and tells the secretariat and its submitter which and why. It is not locked
   while it stays so: the secretariat enters the missing translation on its page and
   publishes it (it is then locked with the others), or deletes it. It can no longer be
@@ -42,7 +44,7 @@ from django.utils.translation import gettext as _
 from jurisdictions.models import Jurisdiction
 from workplan.choices import CLOSED_STATUSES, MilestoneStatus, SeatRole, WorkPlanStatus
 from workplan.models import Assignment, Milestone, ProgressUpdate
-from workplan.services import milestone_post_update, progress_update_publish
+from workplan.services import milestone_post_update, progress_update_publish, progress_update_refusals
 
 from . import dates, notifications, permissions
 from .choices import PublicationState, ReportingPeriodStatus
@@ -331,13 +333,16 @@ def period_open(
 @transaction.atomic
 def period_close(*, period: ReportingPeriod, by=None, on: datetime.date | None = None) -> list[ProgressUpdate]:
     """Approve and close a period once its deadline has passed: publish its submitted
-    updates (each moves its milestone), then lock them all. Returns the updates published.
+    updates, oldest first (each moves its milestone), then lock them all. Returns the
+    updates published.
 
-    A submitted update whose note is in one language only is not published and does not
-    keep the others from being: it is left submitted, unlocked (``period_updates_left``
-    lists them, the admin names them to the secretariat), and its submitter is told in the
-    summary."""
-    on = on or timezone.localdate()
+    A submitted update that may not be published (``progress_update_refusals``: its note
+    in one language only, or one that posting would refuse now, dated on or after the
+    cancellation of its milestone, say, once those before it are published) is not
+    published and does not keep the others from being: it is left submitted, unlocked
+    (``period_updates_left`` lists them, the admin names them to the secretariat), and its
+    submitter is told why in the summary."""
+    on = on or dates.today()
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if not period.is_open:
         raise ValidationError(_("This reporting period is already closed."))
@@ -351,12 +356,14 @@ def period_close(*, period: ReportingPeriod, by=None, on: datetime.date | None =
         .filter(publication_state=PublicationState.SUBMITTED)
         .order_by("reported_on", "created_at", "pk")
     )
-    # A note in one language only: left submitted, the others published all the same.
-    left = [update for update in submitted if update.publication_gaps()]
-    # One summary per submitter once this commits, rather than an e-mail per update.
-    published = [
-        progress_update_publish(update=update, by=by, notify=False) for update in submitted if update not in left
-    ]
+    # One that may not be published is left submitted, the others published all the same;
+    # one summary per submitter once this commits, rather than an e-mail per update.
+    published, left = [], []
+    for update in submitted:
+        if progress_update_refusals(update):
+            left.append(update)
+        else:
+            published.append(progress_update_publish(update=update, by=by, notify=False))
     period.status = ReportingPeriodStatus.CLOSED
     period.closed_at = timezone.now()
     period.closed_by = by
@@ -371,8 +378,9 @@ def period_close(*, period: ReportingPeriod, by=None, on: datetime.date | None =
 
 
 def period_updates_left(period: ReportingPeriod) -> QuerySet:
-    """The updates that closing ``period`` left submitted, unpublished, as their note is in
-    one language only (``period_close``), while they stay so; none while it is open.
+    """The updates that closing ``period`` left submitted, unpublished, as they may not be
+    published (``period_close``: their note in one language only, or one that posting would
+    refuse; ``progress_update_refusals`` says why), while they stay so; none while it is open.
     ``period`` is read again: the one a caller holds may predate the closing."""
     period = ReportingPeriod.objects.get(pk=period.pk)
     if period.closed_at is None:
@@ -404,28 +412,37 @@ def _update_line(update, language):
 
 def period_closed_summaries(*, period: ReportingPeriod, updates, left=None) -> list[EmailMessage]:
     """The messages that tell each submitter which of their updates closing ``period``
-    published, and which (``left``) it left unpublished as their note is in one language
-    only, with the language each lacks: one per person (who submitted the update, else
-    who posted it). One translated and published since is no longer listed as left: its
-    submitter was told it is published."""
-    by_address = defaultdict(lambda: ([], []))
+    published, and which (``left``) it left unpublished: as their note is in one language
+    only, with the language each lacks, or as they may not be published, with why
+    (``progress_update_refusals``): one per person (who submitted the update, else who
+    posted it). One published since, or that may be published now, is no longer listed as
+    left: its submitter is told when it is published."""
+    # Published; left for a translation; left for another reason.
+    by_address = defaultdict(lambda: ([], [], []))
     for index, queryset in enumerate((updates, left if left is not None else ProgressUpdate.objects.none())):
         ordered = queryset.select_related("milestone__priority", "submitted_by", "author").order_by(
             "milestone__priority__number", "milestone__due_date", "milestone__pk"
         )
         for update in ordered:
-            if index and (update.is_published or not update.publication_gaps()):
+            slot = index
+            if index and update.is_published:
                 continue
+            if index and not update.publication_gaps():
+                if not progress_update_refusals(update):
+                    continue
+                slot = 2
             for address in notifications.contributor_addresses(update):
-                by_address[address][index].append(update)
+                by_address[address][slot].append(update)
     messages = []
-    for address, (published, unpublished) in sorted(by_address.items()):
+    for address, (published, unpublished, refused) in sorted(by_address.items()):
         subjects, bodies = [], []
         for language in notifications.LANGUAGES:
             with translation.override(language):
                 title = getattr(period, f"title_{language}") or period.title_en
                 if unpublished:
                     subject = _("COGWG: %(period)s is closed; some of your updates need a translation")
+                elif refused:
+                    subject = _("COGWG: %(period)s is closed; some of your updates were not published")
                 else:
                     subject = _("COGWG: your updates for %(period)s are published")
                 subjects.append(subject % {"period": title})
@@ -450,6 +467,16 @@ def period_closed_summaries(*, period: ReportingPeriod, updates, left=None) -> l
                         + _("missing: %(texts)s") % {"texts": ", ".join(publication_missing(update))}
                         for update in unpublished
                     ]
+                if refused:
+                    if not published and not unpublished:
+                        lines.append(_("%(period)s is closed.") % {"period": title})
+                    lines.append(
+                        _(
+                            "These updates you submitted were not published, for the reason given with each: ask "
+                            "the secretariat what to do with them:"
+                        )
+                    )
+                    lines += [f"- {reason}" for update in refused for reason in progress_update_refusals(update)]
                 lines.append(notifications.site_url(reverse("admin:cogwg_reportingperiod_dashboard", args=[period.pk])))
                 bodies.append("\n".join(lines))
         messages.append(EmailMessage(subject=" / ".join(subjects), body="\n\n---\n\n".join(bodies), to=[address]))
@@ -550,7 +577,7 @@ def period_submit_updates(*, period: ReportingPeriod, jurisdiction: Jurisdiction
     for update in replaced:
         update._history_user = by
         update.delete()
-    today = timezone.localdate()
+    today = dates.today()
     updates = [
         _submit(
             milestone_post_update(

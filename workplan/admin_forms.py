@@ -5,10 +5,12 @@ plan's priorities and a priority's seats saved together however they are renumbe
 traded (``PriorityFormSet``, ``SeatFormSet``)."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from cogwg import dates
 from cogwg.admin_base import LabelledFormSet
 from cogwg.choices import PublicationState
 
@@ -17,6 +19,15 @@ from .models import ProgressUpdate
 
 # The service's own checks, so that a bad update is a form error rather than a failed save.
 from .services import milestone_post_update, priorities_make_room, progress_update_validate, seats_vacate
+
+
+def reported_on_help() -> str:
+    """What "today" means for the report date, in the active language: the site's today
+    by default, and any date that is already today somewhere in Canada (``dates.is_future``)."""
+    return gettext_now(
+        "By default, today in the %(zone)s time zone. A date that is already today somewhere in Canada (in "
+        "St. John's, Newfoundland) is accepted; a later one is not."
+    ) % {"zone": settings.TIME_ZONE}
 
 
 def check_as_posted(form, cleaned_data, *, milestone):
@@ -52,7 +63,9 @@ class ProgressUpdatePostForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.initial.get("reported_on"):
-            self.initial["reported_on"] = timezone.localdate()
+            self.initial["reported_on"] = dates.today()
+        if "reported_on" in self.fields:
+            self.fields["reported_on"].help_text = reported_on_help()
         field = self.fields.get("jurisdiction")
         if field is not None and not self.initial.get("jurisdiction"):
             # One who reports for one jurisdiction reports for it (as the sheet upload does).

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import formats, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -424,7 +425,21 @@ class ProgressUpdateQuerySet(PublishableQuerySet):
         return self.approved().filter(in_published_plan("milestone__priority__work_plan"))
 
     def latest_first(self):
-        return self.order_by("-reported_on", "-created_at", "-pk")
+        """The latest first, as "latest" means everywhere (a milestone's status, its state
+        as of a date, reports, the API, the feed): by report date and, among updates of the
+        same day, the last published first (then the last created, then the last stored).
+        An update published with no recorded time (a loader's) was published when created."""
+        published_at = Coalesce("published_at", "created_at")
+        return self.order_by("-reported_on", published_at.desc(), "-created_at", "-pk")
+
+    def as_of(self, day):
+        """The published updates reported on or before ``day``, the latest first: the first
+        says where its milestone stood that day."""
+        return self.approved().filter(reported_on__lte=day).latest_first()
+
+    def overdue_marks(self):
+        """The automatic overdue marks (``ProgressUpdate.overdue_mark``)."""
+        return self.filter(overdue_mark=True)
 
 
 class ProgressUpdate(PublishableModel):
@@ -462,6 +477,10 @@ class ProgressUpdate(PublishableModel):
         related_name="progress_updates",
         verbose_name=_("reporting jurisdiction"),
     )
+    # Written by the nightly marking of past-due milestones (cogwg.reports.services.
+    # milestones_mark_overdue), withdrawn when the log no longer bears it out
+    # (workplan.services.overdue_marks_withdraw_stale).
+    overdue_mark = models.BooleanField(_("automatic overdue mark"), default=False, editable=False)
 
     objects = ProgressUpdateQuerySet.as_manager()
 

@@ -167,6 +167,16 @@ def is_overdue(*, due_date: datetime.date, status: str, on: datetime.date) -> bo
     return due_date < on and status not in CLOSED_STATUSES
 
 
+def closed_as_of(*, milestone: Milestone, on: datetime.date) -> bool:
+    """Whether ``milestone`` stood completed or cancelled on ``on`` by its log: its latest
+    published update reported on or before then, automatic overdue marks aside, says so.
+    An automatic overdue mark dated ``on`` says the opposite: the marking job does not
+    mark such a milestone, and a mark the log no longer bears out is withdrawn
+    (``services.overdue_marks_withdraw_stale``)."""
+    latest = milestone.updates.as_of(on).exclude(overdue_mark=True).values_list("status", flat=True).first()
+    return latest in CLOSED_STATUSES
+
+
 def _worst(statuses):
     present = set(statuses)
     for status in STATUS_SEVERITY:

@@ -11,19 +11,29 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
-from cogwg import notifications
+from cogwg import dates, notifications
 from cogwg.choices import PublicationState
 from cogwg.dates import date_format
 from cogwg.services import publication_refusals
 
 from .choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
 from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
+from .selectors import closed_as_of
+
+# Why an automatic overdue mark was withdrawn (``overdue_marks_withdraw_stale``), as its
+# History page says: stored in English, shown in the reader's language.
+OVERDUE_MARK_WITHDRAWN = gettext_noop(
+    "Withdrawn automatically: the milestone was completed or cancelled by the date of this overdue mark"
+)
 
 
 def progress_update_validate(*, milestone, reported_on, status, progress):
-    """Raise ValidationError with field messages for an update that must not be posted."""
+    """Raise ValidationError with field messages for an update that must not be posted, nor
+    published (``progress_update_publish`` checks a draft again). "In the future" is after
+    today everywhere in Canada (``dates.is_future``): a reporter in St. John's dates an
+    update on their own today."""
     errors = {}
     if status not in MilestoneStatus.values:
         errors["status"] = _("Choose a valid status.")
@@ -33,7 +43,7 @@ def progress_update_validate(*, milestone, reported_on, status, progress):
     elif status == MilestoneStatus.COMPLETED and progress != 100:
         # xgettext:no-python-format
         errors["progress"] = _("A completed milestone is 100% done.")
-    if reported_on > timezone.localdate():
+    if dates.is_future(reported_on):
         errors["reported_on"] = _("An update cannot be dated in the future.")
     elif (starts_on := _plan_start(milestone)) and reported_on < starts_on:
         errors["reported_on"] = _("An update cannot be dated before its work plan starts, on %(date)s.") % {
@@ -84,7 +94,8 @@ def _cancelled_on(milestone):
 
 def milestone_refresh_status(*, milestone: Milestone) -> Milestone:
     """Set the milestone's current status and progress from its latest published update
-    (by report date), or back to "not started" when it has none."""
+    (``latest_first``: by report date, then the last published of the day), or back to
+    "not started" when it has none."""
     latest = milestone.updates.approved().latest_first().first()
     if latest is None:
         milestone.status, milestone.progress, milestone.completed_on = MilestoneStatus.NOT_STARTED, 0, None
@@ -93,6 +104,42 @@ def milestone_refresh_status(*, milestone: Milestone) -> Milestone:
         milestone.completed_on = latest.reported_on if latest.status == MilestoneStatus.COMPLETED else None
     milestone.save(update_fields=["status", "progress", "completed_on", "modified_at"])
     return milestone
+
+
+def overdue_marks_withdraw_stale(*, milestone: Milestone, since: datetime.date, by=None) -> list[ProgressUpdate]:
+    """Withdraw the automatic overdue marks of ``milestone`` dated on or after ``since``
+    that its log no longer bears out: by a mark's date, the milestone was completed or
+    cancelled (``selectors.closed_as_of``). Returns the marks withdrawn.
+
+    The services that publish or withdraw an update dated ``since`` call it in their
+    transaction, the milestone locked, before its status is refreshed: the truth wins over
+    the nightly marking (``cogwg.reports.services.milestones_mark_overdue``), whichever
+    came first.
+
+    - A completion dated on or before the due date, waiting for review while the job
+      marked the milestone delayed, then published: the mark is withdrawn, and the
+      milestone is completed on the completion's date, never delayed nor overdue.
+    - The same completion published before the job runs: the job leaves the milestone
+      alone (completed as of its date).
+    - A completion dated after a mark: the milestone was delayed until then, so the mark
+      stays in the log; the completion, the latest update, completes the milestone.
+    - Withdrawing the update that reopened a completed milestone withdraws the marks that
+      followed it. A mark withdrawn is not put back when its premise holds again (the
+      completion withdrawn in turn): the next nightly run marks the milestone again.
+
+    A mark is withdrawn as a person withdraws an update (back to a draft), its history
+    saying who caused it (``by``) and why (``OVERDUE_MARK_WITHDRAWN``)."""
+    marks = milestone.updates.approved().overdue_marks().filter(reported_on__gte=since).order_by("reported_on", "pk")
+    withdrawn = []
+    for mark in marks:
+        if closed_as_of(milestone=milestone, on=mark.reported_on):
+            mark.publication_state = PublicationState.DRAFT
+            mark.published_at = None
+            mark._history_user = by
+            mark._change_reason = OVERDUE_MARK_WITHDRAWN
+            mark.save(update_fields=["publication_state", "published_at", "modified_at"])
+            withdrawn.append(mark)
+    return withdrawn
 
 
 @transaction.atomic
@@ -107,9 +154,12 @@ def milestone_post_update(
     by=None,
     jurisdiction=None,
     publish: bool = True,
+    overdue_mark: bool = False,
 ) -> ProgressUpdate:
     """Record a progress update on a milestone. A published update moves the milestone's
-    current status and progress in the same transaction; a draft waits for review.
+    current status and progress in the same transaction, after withdrawing the automatic
+    overdue marks it disproves (``overdue_marks_withdraw_stale``); a draft waits for
+    review. ``overdue_mark`` is for the nightly marking of past-due milestones only.
 
     A draft's note is written in English, in French, in both or in neither; a published
     update's in both or neither: one in a single language is refused (``ProgressUpdate.clean``:
@@ -129,11 +179,13 @@ def milestone_post_update(
         jurisdiction=jurisdiction,
         publication_state=PublicationState.PUBLISHED if publish else PublicationState.DRAFT,
         published_at=timezone.now() if publish else None,
+        overdue_mark=overdue_mark,
     )
     update._history_user = by
     update.full_clean()
     update.save()
     if publish:
+        overdue_marks_withdraw_stale(milestone=milestone, since=reported_on, by=by)
         milestone._history_user = by
         milestone_refresh_status(milestone=milestone)
     return update
@@ -147,17 +199,62 @@ def _ensure_publishable(updates) -> None:
         raise ValidationError(refusals, code="missing_translation")
 
 
+def _ensure_postable(update: ProgressUpdate) -> None:
+    """Raise what posting ``update`` now would raise (``progress_update_validate``: the same
+    ValidationError, with the same messages): a draft is checked again when it is
+    published, as the milestone may have changed since it was written (cancelled before
+    its date, say). An automatic overdue mark that the log no longer bears out
+    (``overdue_marks_withdraw_stale``) is refused too."""
+    progress_update_validate(
+        milestone=update.milestone, reported_on=update.reported_on, status=update.status, progress=update.progress
+    )
+    if update.overdue_mark and closed_as_of(milestone=update.milestone, on=update.reported_on):
+        raise ValidationError(
+            {
+                "reported_on": _(
+                    "This automatic overdue mark no longer holds: the milestone was completed or cancelled by %(date)s."
+                )
+                % {"date": date_format(update.reported_on)}
+            },
+            code="overdue_mark_disproved",
+        )
+
+
+def progress_update_refusals(update: ProgressUpdate) -> list[str]:
+    """Why ``update`` may not be published now, one message per reason, each naming it, in
+    the active language; empty when it may be. Its note in one language only
+    (``publication_refusals``), or what posting it now would be refused for
+    (``_ensure_postable``), its milestone read as it now is. Closing a reporting period
+    leaves such an update submitted; publishing several at once refuses them all."""
+    update = ProgressUpdate.objects.select_related("milestone__priority__work_plan").filter(pk=update.pk).first()
+    if update is None:
+        return []
+    refusals = publication_refusals([update])
+    try:
+        _ensure_postable(update)
+    except ValidationError as error:
+        refusals += [
+            _("“%(update)s” cannot be published: %(reason)s") % {"update": update, "reason": reason}
+            for reason in error.messages
+        ]
+    return refusals
+
+
 @transaction.atomic
 def progress_update_publish(*, update: ProgressUpdate, by=None, notify: bool = True) -> ProgressUpdate:
-    """Publish a reviewed update and let it move its milestone; whoever submitted it is
-    e-mailed once this commits, unless ``notify`` is False (closing a reporting period
-    sends one summary per submitter instead). An update of a closed reporting period, or
-    whose note is in one language only (``_ensure_publishable``), is refused
-    (ValidationError) and left as it was."""
+    """Publish a reviewed update and let it move its milestone, after withdrawing the
+    automatic overdue marks it disproves (``overdue_marks_withdraw_stale``); whoever
+    submitted it is e-mailed once this commits, unless ``notify`` is False (closing a
+    reporting period sends one summary per submitter instead). An update of a closed
+    reporting period, whose note is in one language only (``_ensure_publishable``), or
+    that posting now would refuse (``_ensure_postable``: dated on or after the milestone's
+    cancellation, in the future…), is refused with the same ValidationError and left as
+    it was."""
     update = _locked(update)
     _ensure_unlocked(update)
     if update.publication_state != PublicationState.PUBLISHED:
         _ensure_publishable([update])
+        _ensure_postable(update)
         update.publication_state = PublicationState.PUBLISHED
         update.published_at = timezone.now()
         update._history_user = by
@@ -165,6 +262,7 @@ def progress_update_publish(*, update: ProgressUpdate, by=None, notify: bool = T
         if notify and update.submitted_by_id is not None:
             # Whoever submitted it for review learns that it is public.
             notifications.enqueue(event=notifications.PUBLISHED, record=update)
+    overdue_marks_withdraw_stale(milestone=update.milestone, since=update.reported_on, by=by)
     update.milestone._history_user = by
     milestone_refresh_status(milestone=update.milestone)
     return update
@@ -173,25 +271,34 @@ def progress_update_publish(*, update: ProgressUpdate, by=None, notify: bool = T
 @transaction.atomic
 def progress_updates_publish(*, queryset, by=None) -> int:
     """Publish every update of ``queryset`` not yet published (``progress_update_publish``),
-    all or none: when one is refused (a closed period's, a note in one language only)
-    none is published, and the ValidationError gives every update's reason. Returns how
-    many were published."""
+    oldest first, all or none: when one is refused (a closed period's, a note in one
+    language only, one that posting would refuse, once those before it are published:
+    ``progress_update_refusals``) none is published, and the ValidationError gives every
+    update's reason. Returns how many were published."""
     updates = list(
         ProgressUpdate.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
         .exclude(publication_state=PublicationState.PUBLISHED)
         .select_related("milestone")
         .order_by("reported_on", "created_at", "pk")
     )
-    _ensure_publishable(updates)
+    refusals = []
     for update in updates:
-        progress_update_publish(update=update, by=by)
+        if reasons := progress_update_refusals(update):
+            refusals += reasons
+        else:
+            progress_update_publish(update=update, by=by)
+    if refusals:
+        # Raised out of this transaction: the updates published before are not.
+        raise ValidationError(refusals, code="refused")
     return len(updates)
 
 
 @transaction.atomic
 def progress_update_unpublish(*, update: ProgressUpdate, by=None) -> ProgressUpdate:
-    """Withdraw a published update; the milestone falls back to the one before it. An
-    update of a closed reporting period is refused (ValidationError)."""
+    """Withdraw a published update; the milestone falls back to the one before it, once
+    the automatic overdue marks that this leaves disproved are withdrawn too
+    (``overdue_marks_withdraw_stale``). An update of a closed reporting period is refused
+    (ValidationError)."""
     update = _locked(update)
     _ensure_unlocked(update)
     if update.publication_state == PublicationState.PUBLISHED:
@@ -199,6 +306,7 @@ def progress_update_unpublish(*, update: ProgressUpdate, by=None) -> ProgressUpd
         update.published_at = None
         update._history_user = by
         update.save(update_fields=["publication_state", "published_at", "modified_at"])
+    overdue_marks_withdraw_stale(milestone=update.milestone, since=update.reported_on, by=by)
     update.milestone._history_user = by
     milestone_refresh_status(milestone=update.milestone)
     return update

@@ -28,6 +28,7 @@ from cogwg.models import StatusReport, StatusReportFile, UpcomingReminder
 from cogwg.versioning import data_changed
 from workplan.choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
 from workplan.models import Milestone
+from workplan.selectors import closed_as_of
 from workplan.services import milestone_post_update
 
 from .content import LANGUAGES, build_content
@@ -350,10 +351,13 @@ def _active_milestones():
 
 def milestones_mark_overdue(*, on: datetime.date | None = None) -> int:
     """Mark delayed the milestones of active plans that are past due and not finished,
-    through a progress update (the log stays the milestone's history; the progress is
-    kept). A milestone already delayed is left alone, so a second run changes nothing.
-    Returns how many were marked."""
-    on = on or timezone.localdate()
+    through a progress update dated ``on`` (the log stays the milestone's history; the
+    progress is kept), an automatic overdue mark. A milestone already delayed is left
+    alone, so a second run changes nothing; so is one that its log says was completed or
+    cancelled as of ``on`` (``workplan.selectors.closed_as_of``), whatever came after.
+    A completion published later, dated on or before ``on``, withdraws the mark
+    (``workplan.services.overdue_marks_withdraw_stale``). Returns how many were marked."""
+    on = on or dates.today()
     marked = 0
     overdue = _active_milestones().overdue(on=on).exclude(status=MilestoneStatus.DELAYED)
     for milestone in overdue:
@@ -367,8 +371,11 @@ def milestones_mark_overdue(*, on: datetime.date | None = None) -> int:
                     "date": dates.date_format(milestone.due_date),
                 }
         with transaction.atomic():
-            # Looked at again once locked: a run at the same time may have marked it since.
+            # Looked at again once locked: a run at the same time may have marked it since,
+            # or a completion of that day been published.
             if not overdue.select_for_update(of=("self",)).filter(pk=milestone.pk).exists():
+                continue
+            if closed_as_of(milestone=milestone, on=on):
                 continue
             update = milestone_post_update(
                 milestone=milestone,
@@ -377,6 +384,7 @@ def milestones_mark_overdue(*, on: datetime.date | None = None) -> int:
                 progress=milestone.progress,
                 note_en=notes["en"],
                 note_fr=notes["fr"],
+                overdue_mark=True,
             )
             # The history records it has just written (the update's, the milestone's) get
             # their reason in the same transaction: none is ever seen without it.
