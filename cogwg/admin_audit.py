@@ -1,6 +1,8 @@
 """The audit page of the admin (the secretariat's): recent changes across every record,
-from cogwg/audit.py, filtered by the kind of record, the action and the record's name.
-Registered by the admin site (cogwg/admin_site.py) at admin/audit/."""
+from cogwg/audit.py, filtered by the kind of record, the action and the record's name; a
+deletion links to the page that restores the record (cogwg/admin_recover.py), and the
+list of one kind of record to its deleted records. Registered by the admin site
+(cogwg/admin_site.py) at admin/audit/."""
 
 from django import forms
 from django.contrib.admin.utils import quote
@@ -69,6 +71,14 @@ def _history_url(admin_site, change, kept_through):
     )
 
 
+def _recover_url(admin_site, model, *args, view="recover"):
+    opts = model._meta
+    try:
+        return reverse(f"{admin_site.name}:{opts.app_label}_{opts.model_name}_{view}", args=args)
+    except NoReverseMatch:
+        return None
+
+
 def audit_view(request, *, admin_site):
     if not permissions.can_view_audit(request.user):
         raise PermissionDenied
@@ -85,6 +95,11 @@ def audit_view(request, *, admin_site):
             "change": change,
             "change_url": None if change.kind == audit.DELETED else _admin_url(admin_site, change, "change"),
             "history_url": _history_url(admin_site, change, kept_through),
+            "recover_url": (
+                _recover_url(admin_site, change.model, change.version.history_id)
+                if change.kind == audit.DELETED
+                else None
+            ),
         }
         for change in page.object_list
     ]
@@ -97,5 +112,6 @@ def audit_view(request, *, admin_site):
         "page_obj": page,
         "rows": rows,
         "kinds": audit.KIND_LABELS,
+        "recoverlist_url": filters["model"] and _recover_url(admin_site, filters["model"], view="recoverlist"),
     }
     return TemplateResponse(request, "admin/cogwg/audit.html", context)

@@ -26,6 +26,7 @@ from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from . import permissions
 from .admin_concurrency import OptimisticConcurrencyMixin
 from .admin_history import HistoryAdminMixin
+from .admin_recover import RecoverAdminMixin
 from .models import PublishableModel
 
 # Text areas small enough to sit in a table row (tabular inlines).
@@ -71,15 +72,20 @@ class VisibleRowsInlineMixin:
         return permissions.visible(request.user, super().get_queryset(request))
 
 
-class TrackedTranslationAdmin(HistoryAdminMixin, OptimisticConcurrencyMixin, SimpleHistoryAdmin, TranslationAdmin):
+class TrackedTranslationAdmin(
+    RecoverAdminMixin, HistoryAdminMixin, OptimisticConcurrencyMixin, SimpleHistoryAdmin, TranslationAdmin
+):
     """The base of every admin: modeltranslation's ``_en``/``_fr`` fields, and
-    simple_history's History page (who, when, the changed fields) with revert.
+    simple_history's History page (who, when, the changed fields) with revert; its
+    deleted records are restored by the secretariat (cogwg/admin_recover.py).
 
     A change form (and a version page's revert) refuses to save over what someone else
     saved since it was read: cogwg/admin_concurrency.py. A revert saves the record's own
-    fields only: its page says so, and it is refused when the rows of the record's tables
-    would break a rule beside the version (``table_errors``). A contributor reads only the
-    versions saved while the record was their jurisdictions' (``permissions.visible_versions``).
+    fields and restores the rows of its tables within its user's rights
+    (``revert_tables``): its page says what it does, and it is refused when the rows of
+    the record's tables would break a rule beside the version (``table_errors``). A
+    contributor reads only the versions saved while the record was their jurisdictions'
+    (``permissions.visible_versions``).
 
     Who sees and changes which rows is cogwg/permissions.py's answer, on top of the model
     permissions: the changelist shows what the user may see, a record they may not see

@@ -2,9 +2,12 @@
 (``TrackedTranslationAdmin`` inherits it): a record's History page, which lists who changed
 which fields and when, with the values the audit page gives (cogwg/audit.py), and the
 changes of the tables kept only through its page; a version's page and its revert, which
-saves the record's own fields only, says what it leaves as it is, and is refused when the
-rows of the record's tables would break a rule beside the version; and the versions a
-contributor may read (``permissions.visible_versions``)."""
+saves the record's own fields and restores the rows of its tables (inlines) as they were
+at that version, within what its user may do in those tables (``revert_tables``,
+cogwg/table_revert.py), says what it leaves as it is, and is refused when the rows of the
+record's tables would break a rule beside the version; and the versions a contributor may
+read (``permissions.visible_versions``). A deleted record's version page leads the
+secretariat to its restore (cogwg/admin_recover.py)."""
 
 import bisect
 import copy
@@ -13,24 +16,28 @@ import dataclasses
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
 from django.db.models.query import EmptyQuerySet
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
-from django.utils.text import get_text_list
+from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_model_for_model, get_m2m_reverse_field_name
 
-from . import audit, permissions
+from . import audit, permissions, recovery, table_revert
+from .versioning import history_model
 
 # Where a revert's request keeps what the revert leaves as it is (``not_restored``),
-# read before it saves.
+# read before it saves, and the tables it restored (``TableRevert``), once written.
 NOT_RESTORED = "_cogwg_not_restored"
+REVERTED_TABLES = "_cogwg_reverted_tables"
 
 
 class HistoryDeltaHelper(HistoricalRecordContextHelper):
@@ -84,14 +91,19 @@ class HistoryAdminMixin:
     object_history_form_template = "admin/cogwg/object_history_form.html"
 
     def _revert_form(self, request, form):
-        """The form of a version's page (a revert). A revert saves the record alone, so the
-        stored rows of its tables (inlines) are judged here against the record as it would
-        be saved: a meeting is not brought back to a day after its next steps are due. It
-        keeps the stored record's values, for the admin log (``construct_change_message``)."""
+        """The form of a version's page (a revert). A revert saves the record, then
+        restores the rows of its tables (``revert_tables``) as a form saves its
+        many-to-many values, in the same transaction; those rows are judged here against
+        the record as it would be saved: a meeting is not brought back to a day after its
+        next steps are due. It keeps the stored record's values, for the admin log
+        (``construct_change_message``)."""
         model_admin = self
 
         class RevertForm(form):
             stored_values = None
+            tables = ()
+            adding_back = None
+            reverted = None
 
             def _post_clean(self):
                 super()._post_clean()
@@ -103,54 +115,195 @@ class HistoryAdminMixin:
                 self.stored_values = model_to_dict(stored, fields=list(self.fields))
                 record = copy.copy(self.instance)
                 model_admin.keep_stored(request, record)
-                for error in model_admin.table_errors(request, stored, record):
+                version = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME)
+                self.tables = model_admin.revert_tables(request, stored, version)
+                self.adding_back = table_revert.adding_back(self.tables)
+                # Rows it adds back that point at records deleted since: nothing more to judge.
+                if self.adding_back is not None and (refusal := self.adding_back.refusal()) is not None:
+                    self.add_error(None, refusal.messages)
+                    return
+                for error in model_admin.table_errors(request, stored, record, self.tables):
                     self.add_error(None, error)
+
+            def _save_m2m(self):
+                super()._save_m2m()
+                self.reverted = model_admin.restore_tables(request, self.instance, self.tables, self.adding_back)
 
         return RevertForm
 
-    def table_errors(self, request, stored, record) -> list[str]:
-        """Why rows of ``stored``'s tables (inlines) would break a rule beside ``record``,
-        the record as a revert would save it: each stored row is checked as its table's
-        form checks it (``full_clean`` of the form's fields), its key pointing at
-        ``record``. Uniqueness is not asked again: neither the rows nor the key change."""
-        errors, judged = [], set()
-        for inline in self.get_inline_instances(request, stored):
-            formset = inline.get_formset(request, stored)
-            if (inline.model, formset.fk.name) in judged:
+    def _tables(self, request, record):
+        """(inline, its key to ``record``, its formset's form) of each table of
+        ``record``'s change form that holds stored rows, once per table."""
+        tables = {}
+        for inline in self.get_inline_instances(request, record):
+            if isinstance(inline.get_queryset(request), EmptyQuerySet):  # a table that only adds rows
                 continue
-            judged.add((inline.model, formset.fk.name))
+            formset = inline.get_formset(request, record)
+            tables.setdefault((inline.model, formset.fk.name), (inline, formset.fk, formset.form))
+        return list(tables.values())
+
+    def _restorable(self, request, inline, record) -> bool:
+        """Does a revert restore the rows of ``inline``: their history is kept, and its
+        user may add, change or delete rows there?"""
+        if history_model(inline.model) is None:
+            return False
+        return (
+            inline.has_add_permission(request, record)
+            or inline.has_change_permission(request, record)
+            or (inline.can_delete and inline.has_delete_permission(request, record))
+        )
+
+    def revert_tables(self, request, stored, version) -> list[table_revert.TableRevert]:
+        """The tables of ``stored`` that a revert to ``version`` restores: their rows as
+        they stood when the next version of the record was saved (a table's rows are saved
+        just after the record, by the same page), or as they are if ``version`` is the
+        latest. A query or two per table, whatever its number of rows."""
+        history = get_history_model_for_model(self.model)
+        following = (
+            history._default_manager.filter(**{self.opts.pk.attname: stored.pk})
+            .filter(
+                models.Q(history_date__gt=version.history_date)
+                | models.Q(history_date=version.history_date, history_id__gt=version.history_id)
+            )
+            .order_by("history_date", "history_id")
+            .values_list("history_date", flat=True)
+            .first()
+        )
+        tables = []
+        for inline, fk, form in self._tables(request, stored):
+            if not self._restorable(request, inline, stored):
+                continue
+            model = inline.model
+            related = [field.name for field in model._meta.fields if field.many_to_one and field.name != fk.name]
+            rows = inline.get_queryset(request).filter(**{fk.name: stored}).select_related(*related)
+            now = {row.pk: row for row in rows}
+            then = recovery.rows_at(model, fk, stored.pk, before=following)
+            gone = [pk for pk in then if pk not in now]
+            elsewhere = set(model._base_manager.filter(pk__in=gone).values_list("pk", flat=True)) if gone else set()
+            new = [pk for pk in now if pk not in then]
+            untracked = set(new) - recovery.with_history(model, new) if new else set()
+            fields = []
+            for name in form.base_fields:
+                field = next((field for field in model._meta.concrete_fields if field.name == name), None)
+                if field is not None and not field.primary_key and field.name != fk.name:
+                    fields.append(field.attname)
+            tables.append(
+                table_revert.TableRevert(
+                    inline=inline,
+                    fk=fk,
+                    fields=fields,
+                    then=then,
+                    now=now,
+                    elsewhere=elsewhere,
+                    untracked=untracked,
+                    may_add=inline.has_add_permission(request, stored),
+                    may_change=inline.has_change_permission(request, stored),
+                    may_delete=inline.can_delete and inline.has_delete_permission(request, stored),
+                )
+            )
+        return tables
+
+    def table_errors(self, request, stored, record, tables=()) -> list[str]:
+        """Why rows of ``stored``'s tables (inlines) would break a rule beside ``record``,
+        the record as a revert would save it: each row as the revert leaves it (the
+        version's, for a table it restores, ``tables``) is checked as its table's form
+        checks it (``full_clean`` of the form's fields), its key pointing at ``record``.
+        Uniqueness is asked when the rows are written (``restore_tables``)."""
+        errors = []
+        restored = {(table.model, table.fk.name): table for table in tables}
+        for inline, fk, form in self._tables(request, stored):
             # The rows' own keys are not asked again (a query per key and row: they point
             # at what they pointed at), and what their rules read comes with them.
             related = [field.name for field in inline.model._meta.fields if field.many_to_one]
             exclude = [
                 field.name
                 for field in inline.model._meta.fields
-                if field.name not in formset.form.base_fields or field.name in related
+                if field.name not in form.base_fields or field.name in related
             ]
-            rows = inline.model._default_manager.filter(**{formset.fk.name: stored})
-            for row in rows.select_related(*(name for name in related if name != formset.fk.name)):
-                setattr(row, formset.fk.name, record)
+            if (table := restored.get((inline.model, fk.name))) is not None:
+                rows = table.planned_rows()
+            else:
+                rows = inline.model._default_manager.filter(**{fk.name: stored})
+                rows = rows.select_related(*(name for name in related if name != fk.name))
+            for row in rows:
+                setattr(row, fk.name, record)
                 try:
                     row.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
                 except ValidationError as error:
-                    message = _(
-                        "This version cannot be restored: a row of its %(table)s, “%(row)s”, would break a rule. "
-                        "%(errors)s Change that row first, or choose another version."
-                    )
-                    errors.append(
-                        message % {"table": inline.verbose_name_plural, "row": row, "errors": " ".join(error.messages)}
-                    )
+                    errors.append(self._row_refusal(inline, row, error.messages))
         return errors
+
+    @staticmethod
+    def _row_refusal(inline, row, reasons) -> str:
+        message = _(
+            "This version cannot be restored: a row of its %(table)s, “%(row)s”, would break a rule. "
+            "%(errors)s Change that row first, or choose another version."
+        )
+        return message % {"table": inline.verbose_name_plural, "row": row, "errors": " ".join(reasons)}
+
+    def restore_tables(self, request, record, tables, adding_back=None) -> list[table_revert.TableRevert]:
+        """Restore the rows of ``tables`` (``revert_tables``) beside the reverted
+        ``record``: remove those added since (as their own admin deletes them, with its
+        rules), change back those changed, then add back those deleted (``adding_back``:
+        with what was deleted with them), each kept in the history by the user. A row that
+        would break a rule or a uniqueness, or that others hold on to, refuses the whole
+        revert (``ValidationError``: the transaction writes nothing)."""
+        by = request.user
+        for table in tables:
+            self._remove_rows(request, table)
+        for table in tables:
+            for row, version, _names in table.change:
+                table.restored(row, version)
+                setattr(row, table.fk.name, record)
+                try:
+                    row.full_clean()
+                except ValidationError as error:
+                    raise ValidationError(self._row_refusal(table.inline, row, error.messages)) from error
+                row._history_user = by
+                row._change_reason = recovery.REVERTED_WITH_RECORD
+                try:
+                    with transaction.atomic():
+                        row.save()
+                except IntegrityError as error:  # a value taken by a write that came in between
+                    raise ValidationError(self._row_refusal(table.inline, row, [recovery.value_taken()])) from error
+        if adding_back is not None:
+            adding_back.apply(by=by, reason=recovery.REVERTED_WITH_RECORD)
+        setattr(request, REVERTED_TABLES, tables)
+        return tables
+
+    def _remove_rows(self, request, table):
+        rows = table.remove
+        if not rows:
+            return
+        try:
+            row_admin = self.admin_site._registry.get(table.model)
+            if row_admin is not None:
+                row_admin.delete_queryset(request, table.model._default_manager.filter(pk__in=[row.pk for row in rows]))
+                return
+            for row in rows:
+                row._history_user = request.user
+                row.delete()
+        except (ProtectedError, RestrictedError) as error:
+            held = getattr(error, "protected_objects", None) or error.restricted_objects
+            held = sorted({str(record) for record in held})
+            message = _(
+                "This version cannot be restored: its %(table)s added since cannot be removed, "
+                "as other records refer to them: %(records)s."
+            )
+            raise ValidationError(
+                message % {"table": table.name, "records": get_text_list(held, gettext("and"))}
+            ) from error
 
     def not_restored(self, request, record) -> tuple[list[str], list[str]]:
         """What a revert of ``record``, as it is stored, leaves as it is: the names of its
-        tables (inlines) that hold stored rows, and those of the fields a save keeps in
-        its state (``kept_fields``: a draft progress update's date, status and progress
+        tables (inlines) that hold stored rows and that it does not restore (read-only
+        there, or whose rows' history is not kept), and those of the fields a save keeps
+        in its state (``kept_fields``: a draft progress update's date, status and progress
         are restored, a published one's are not)."""
         tables = [
             str(inline.verbose_name_plural)
-            for inline in self.get_inline_instances(request, record)
-            if not isinstance(inline.get_queryset(request), EmptyQuerySet)  # a table that only adds rows
+            for inline, _fk, _form in self._tables(request, record)
+            if not self._restorable(request, inline, record)
         ]
         opts = self.model._meta
         fields = [str(opts.get_field(name).verbose_name) for name in self.kept_fields(request, record)]
@@ -254,14 +407,22 @@ class HistoryAdminMixin:
             kept.append(change)
         return kept[::-1]
 
-    def _version_page_context(self, request, version):
+    def _version_page_context(self, request, original):
         """What a version's page says of a revert: that the record was deleted (nothing
-        to revert), or what a revert leaves as it is (before the Revert button)."""
-        stored = self.model._default_manager.filter(pk=version.pk).first()
+        to revert), or what a revert restores of its tables and what it leaves as it is
+        (before the Revert button)."""
+        stored = self.model._default_manager.filter(pk=original.pk).first()
         if stored is None:
             return {"record_deleted": True}
         tables, fields = self.not_restored(request, stored)
-        return {"not_restored_tables": get_text_list(tables, gettext("and")), "kept_fields": ", ".join(fields)}
+        version = getattr(original, SIMPLE_HISTORY_REVERSE_ATTR_NAME)
+        reverting = self.revert_tables(request, stored, version)
+        return {
+            "restored_tables": get_text_list([table.name for table in reverting], gettext("and")),
+            "table_changes": table_revert.table_changes(reverting),
+            "not_restored_tables": get_text_list(tables, gettext("and")),
+            "kept_fields": ", ".join(fields),
+        }
 
     def history_view(self, request, object_id, extra_context=None):
         # An id that is no key of the model (``…/abc/history/``) is a 404, as Django's
@@ -347,6 +508,21 @@ class HistoryAdminMixin:
                 obj=format_html('<a href="{}">{}</a>', change_url, obj),
             )
         ]
+        if reverted := getattr(request, REVERTED_TABLES, ()):
+            parts.append(
+                gettext("Its %(tables)s were restored as they were in that version.")
+                % {"tables": get_text_list([table.name for table in reverted], gettext("and"))}
+            )
+            if kept := [row for table in reverted for row in table.kept]:
+                parts.append(
+                    gettext("These rows, which you may not add, remove or change there, stayed as they are: %(rows)s.")
+                    % {"rows": table_revert.quoted(kept)}
+                )
+            if moved := [recovery.label(version) for table in reverted for version in table.moved]:
+                parts.append(
+                    gettext("These rows now belong to another record and stayed there: %(rows)s.")
+                    % {"rows": table_revert.quoted(moved)}
+                )
         tables, fields = getattr(request, NOT_RESTORED, None) or self.not_restored(request, obj)
         if tables:
             parts.append(
@@ -376,4 +552,24 @@ class HistoryAdminMixin:
         ]
         with translation.override(None):
             labels = [str(form.fields[name].label or name) for name in changed]
-        return [{"changed": {"fields": labels}}] if labels else []
+            message = [{"changed": {"fields": labels}}] if labels else []
+            # And what it did to the rows of its tables, as Django logs a formset's.
+            for table in form.reverted or ():
+                opts = table.model._meta
+                name = str(opts.verbose_name)
+                message += [{"deleted": {"name": name, "object": str(row)}} for row in table.remove]
+                message += [
+                    {
+                        "changed": {
+                            "name": name,
+                            "object": str(row),
+                            "fields": [
+                                str(capfirst(opts.get_field(field).verbose_name))
+                                for field in table_revert.field_names(opts, names)
+                            ],
+                        }
+                    }
+                    for row, _version, names in table.change
+                ]
+                message += [{"added": {"name": name, "object": recovery.label(version)}} for version in table.add_back]
+        return message

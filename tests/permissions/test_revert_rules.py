@@ -52,17 +52,18 @@ def messages_of(response):
 
 
 def moved_meeting(next_step_due):
-    """A meeting moved to June, then back to February, with a step due ``next_step_due``;
-    returns it and its June version."""
+    """A meeting moved to June, given a step due ``next_step_due``, then moved back to
+    February; returns it, its step and its June version (which the step is a row of: a
+    revert to it keeps the step as it is)."""
     meeting = MeetingFactory(date=datetime.date(2020, 2, 20), title_en="February meeting")
     meeting.date = datetime.date(2020, 6, 15)
     meeting.save()
     june = meeting.history.first()
-    meeting.date = datetime.date(2020, 2, 20)
-    meeting.save()
     step = NextStepFactory(
         meeting=meeting, text_en="Send the inventory", text_fr="Envoyer l'inventaire", due=next_step_due
     )
+    meeting.date = datetime.date(2020, 2, 20)
+    meeting.save()
     return meeting, step, june
 
 
@@ -125,9 +126,11 @@ def test_judging_the_rows_of_a_revert_costs_the_same_queries_whatever_their_numb
         return len(queries)
 
     few = revert_queries()
+    reverted = meeting.history.first()  # the June version the revert saved
+    NextStepFactory.create_batch(20, meeting=meeting, owner=world.on, due=datetime.date(2020, 7, 31))
     meeting.date = datetime.date(2020, 2, 20)
     meeting.save()
-    NextStepFactory.create_batch(20, meeting=meeting, owner=world.on, due=datetime.date(2020, 7, 31))
+    address = url(Meeting, "simple_history", meeting.pk, reverted.history_id)
     posted = form_data(client.get(address))
 
     assert revert_queries() == few
@@ -151,13 +154,12 @@ def test_the_version_page_says_what_a_revert_does_not_restore(world, client):
     )
 
     assert (
-        "Reverting brings back this version's own fields only. It does not restore its links: they stay as they "
-        "are now. The fields kept by the services (published at, submitted at, submitted by) stay as they are now."
+        "Reverting brings back this version's own fields and its links as they were then. The fields kept by the "
+        "services (published at, submitted at, submitted by) stay as they are now."
     ) in english
     assert (
-        "Le retour en arrière ne rétablit que les champs propres à cette version. Il ne rétablit pas ses liens, qui "
-        "restent dans leur état actuel. Les champs tenus à jour par les services (publié le, soumis le, soumis par) "
-        "restent tels quels."
+        "Le retour en arrière rétablit les champs propres à cette version et ses liens dans leur état d'alors. "
+        "Les champs tenus à jour par les services (publié le, soumis le, soumis par) restent tels quels."
     ) in french
 
 
@@ -168,7 +170,8 @@ def test_a_meetings_version_page_names_its_next_steps_and_no_service_field(world
 
     page = text(client.get(url(Meeting, "simple_history", meeting.pk, version.history_id)).content.decode())
 
-    assert "It does not restore its next steps: they stay as they are now." in page
+    assert "Reverting brings back this version's own fields and its next steps as they were then." in page
+    assert "It does not restore" not in page
     assert "The fields kept by the services" not in page
 
 
@@ -184,7 +187,7 @@ def test_the_revert_message_says_what_was_not_restored_and_links_the_record(worl
         (
             "success",
             f'The meeting “<a href="{change_url}">February meeting (2020-06-15)</a>” was reverted to the chosen '
-            "version. The revert left its next steps as they were.",
+            "version. Its next steps were restored as they were in that version.",
         )
     ]
     assert address not in messages_of(reverted)[0][1]
