@@ -64,8 +64,8 @@ class MeetingSerializer(ApiModelSerializer):
 
 class StatusReportFileSerializer(serializers.ModelSerializer):
     file = serializers.SerializerMethodField(
-        help_text="Where the ready file is downloaded (null until it is rendered); the address checks that the "
-        "reader may see the report."
+        help_text="Where the ready file is downloaded through the API (null until it is rendered), with the same "
+        "token or session; the address checks that the reader may see the report."
     )
 
     class Meta:

@@ -13,6 +13,7 @@ from rest_framework.routers import APIRootView, SimpleRouter
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from ..reports.api import StatusReportFileViewSet
 from . import views
 from .language import LANG_PARAMETER, activate_requested_language, language_codes
 from .pagination import FILE_FORMATS
@@ -111,6 +112,12 @@ urlpatterns = [
     path("", include("workplan.api.urls")),
     path("", include("jurisdictions.api.urls")),
     path("", include("stories.api.urls")),
+    # A file's address ends with its name, as the site's does: no trailing slash.
+    path(
+        "status-reports/<int:pk>/files/<str:language>.<str:file_format>",
+        StatusReportFileViewSet.as_view({"get": "download"}),
+        name="status-report-file",
+    ),
     path("", include(router.urls)),
     re_path(r"", NotFoundView.as_view()),
 ]

@@ -3,11 +3,9 @@ report as a page (the same template as its PDF), what changed since the report i
 and the download of a rendered file. Every page reads the frozen content only."""
 
 import json
-import os
 
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
@@ -21,13 +19,10 @@ from cogwg.templatetags.cogwg_tags import localized
 from cogwg.views import Crumb, PublicPageMixin
 
 from .content import build_content
-from .render import CONTENT_TYPES
+from .downloads import RERENDER_RETRY_AFTER_SECONDS, FileBeingPrepared, report_file_response
 from .render.view import diff_view, report_view
 from .selectors import frozen_reports, previous_frozen_report, published_reports, recorded_baseline_id
-from .services import report_changes, report_file_open
-
-# When a reader is asked to come back for a file being rendered (or rendered again).
-RERENDER_RETRY_AFTER_SECONDS = 60
+from .services import report_changes
 
 
 def downloadable_reports(user):
@@ -141,34 +136,19 @@ class StatusReportChangesView(ReportPageMixin, DetailView):
 
 
 def status_report_file_download(request, pk, language, format):
-    """A ready file of a report the reader may see, as an attachment; a file still being
-    rendered, or lost from storage and rendered again (``report_file_open``), is a 503
-    page that asks the reader to come back."""
-    file = get_object_or_404(
-        StatusReportFile.objects.select_related("report"),
-        # The report looked up by its own key, as the report's pages do: an id beyond 64
-        # bits then finds nothing (a 404) where the file's foreign key would overflow.
-        report__in=downloadable_reports(request.user).filter(pk=pk),
-        language=language,
-        format=format,
-    )
-    if file.status in (RenderStatus.PENDING, RenderStatus.RUNNING):
-        return being_prepared(request, file)
-    if file.status != RenderStatus.READY or not file.file:
-        raise Http404
-    content = report_file_open(file=file)
-    return being_prepared(request, file) if content is None else file_response(file, content)
-
-
-def file_response(file, content):
-    response = FileResponse(
-        content,
-        as_attachment=True,
-        filename=os.path.basename(file.file.name),
-        content_type=CONTENT_TYPES[file.format],
-    )
-    if file.report.state != StatusReportState.PUBLISHED:
-        response["Cache-Control"] = "private, no-store"
+    """A ready file of a report the reader may see, as an attachment
+    (``downloads.report_file_response``, which the API's download shares); a file still
+    being rendered, or lost from storage and rendered again, is a 503 page that asks the
+    reader to come back."""
+    try:
+        response = report_file_response(
+            request, downloadable_reports(request.user), pk=pk, language=language, format=format
+        )
+    except FileBeingPrepared as waiting:
+        return being_prepared(request, waiting.file)
+    # A published report's file is everyone's, as its page is: kept, and revalidated.
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     return response
 
 

@@ -222,7 +222,7 @@ def test_a_reports_files_are_written_out_in_the_csv(api):
     table = rows(api.get("/api/v1/status-reports/", {"format": "csv"}))
 
     assert table[1][table[0].index("files")] == (
-        f"en pdf http://testserver/en/status-reports/{report.pk}/files/en.pdf; fr xlsx pending"
+        f"en pdf http://testserver/api/v1/status-reports/{report.pk}/files/en.pdf; fr xlsx pending"
     )
 
 

@@ -89,6 +89,8 @@ def api_addresses():
     for name, actions in names:
         record = next((kwargs for prefix, kwargs in records.items() if name.startswith(f"{prefix}-")), {})
         kwargs = {} if name.endswith("-list") or name in ("root", "schema", "docs", "token") else record
+        if name == "status-report-file":  # a report's file: also its language and format
+            kwargs = {**kwargs, "language": "en", "file_format": "pdf"}
         yield name, reverse(f"api:{name}", kwargs=kwargs), actions
 
 

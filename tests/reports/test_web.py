@@ -75,7 +75,7 @@ def test_files_listed_with_their_download_urls(api, published):
     assert len(files) == 8
     pdf = next(f for f in files if (f["format"], f["language"]) == (ReportFormat.PDF, "fr"))
     assert pdf["status"] == RenderStatus.READY
-    assert pdf["download_url"] == f"http://testserver/en/status-reports/{published.pk}/files/fr.pdf"
+    assert pdf["download_url"] == f"http://testserver/api/v1/status-reports/{published.pk}/files/fr.pdf"
     assert pdf["error"] == ""
     download = api.get(pdf["download_url"])
     assert download.status_code == 200
@@ -285,6 +285,7 @@ def test_a_reports_files_link_to_the_download_view_in_the_api_and_the_admin(api,
 
     ready = {(item["language"], item["format"]): item["file"] for item in answer["files"]}
     path = reverse("reports:file", kwargs={"pk": published.pk, "language": "en", "format": "pdf"})
-    assert ready[("en", "pdf")] == f"http://testserver{path}"
+    api_path = reverse("api:status-report-file", kwargs={"pk": published.pk, "language": "en", "file_format": "pdf"})
+    assert ready[("en", "pdf")] == f"http://testserver{api_path}"
     assert f'href="{path}"' in admin
     assert "/media/" not in admin and "/media/" not in str(answer)
