@@ -16,10 +16,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from workplan.choices import WorkPlanStatus
+from workplan.services import plan_closed_message, progress_update_refusals
+
 from . import cycle_sheets, cycles
 from .admin_base import TrackedTranslationAdmin
 from .models import ReportingPeriod
-from .services import publication_missing, publication_refusals
 
 
 class ReportingPeriodForm(forms.ModelForm):
@@ -133,7 +135,9 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
 
     def _close(self, request, period):
         """Close ``period`` (``cycles.period_close``) and say what it published, and which
-        submitted updates it left unpublished and why (``cycles.period_updates_left``)."""
+        submitted updates it left unpublished and why (``cycles.period_updates_left``, each
+        with every reason ``progress_update_refusals`` gives: its note in one language, its
+        milestone cancelled before its date, its plan closed…)."""
         try:
             published = cycles.period_close(period=period, by=request.user)
         except ValidationError as error:
@@ -146,19 +150,21 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
         )
         self.message_user(request, message % {"period": period, "count": len(published)}, messages.SUCCESS)
         if left := list(cycles.period_updates_left(period)):
-            # Said with what each lacks (publication_refusals), in the page's language.
+            # Each said with why it may not be published (progress_update_refusals), in the
+            # page's language.
             message = ngettext(
-                "%(count)d submitted update was left unpublished: a published update shows its note in both "
-                "official languages. It stays submitted for review: enter its note in the other language on its "
-                "page, then publish it.",
-                "%(count)d submitted updates were left unpublished: a published update shows its note in both "
-                "official languages. They stay submitted for review: enter each one's note in the other language "
-                "on its page, then publish it.",
+                "%(count)d submitted update was left unpublished, for the reason given below. It stays submitted "
+                "for review: settle what keeps it from being published on its page (enter its note in the other "
+                "language, say), then publish it; or delete it.",
+                "%(count)d submitted updates were left unpublished, for the reasons given below. They stay "
+                "submitted for review: settle what keeps each from being published on its page (enter its note in "
+                "the other language, say), then publish it; or delete it.",
                 len(left),
             )
             self.message_user(request, message % {"count": len(left)}, messages.WARNING)
-            for refusal in publication_refusals(left):
-                self.message_user(request, refusal, messages.WARNING)
+            for update in left:
+                for refusal in progress_update_refusals(update):
+                    self.message_user(request, refusal, messages.WARNING)
 
     # The dashboard and the sheet
 
@@ -196,6 +202,9 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
         status = cycles.period_status(period, jurisdictions=None if everyone else mine)
         reporting = mine.filter(pk__in=[row.jurisdiction.pk for row in status.jurisdictions]).order_by("order", "code")
         form = SheetUploadForm(jurisdictions=reporting)
+        sheets = [(jurisdiction, self._url("sheet", period.pk, jurisdiction.code)) for jurisdiction in reporting]
+        # A plan closed while the period was open: its milestones take no more updates.
+        plan_closed = period.work_plan.status == WorkPlanStatus.CLOSED
         sheet_errors = []
         if request.method == "POST" and "_close" in request.POST:
             if not self.has_change_permission(request, period):
@@ -228,7 +237,8 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
             "status": status,
             "form": form,
             "sheet_errors": sheet_errors,
-            "sheets": [(jurisdiction, self._url("sheet", period.pk, jurisdiction.code)) for jurisdiction in reporting],
+            "sheets": [] if plan_closed else sheets,
+            "plan_closed_notice": plan_closed_message(period.work_plan) if plan_closed and period.is_open else "",
             "left": self._left(period, None if everyone else mine),
             "can_close": period.is_open and self.has_change_permission(request, period),
             "change_url": self._url("change", period.pk),
@@ -237,12 +247,22 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
 
     def _left(self, period, jurisdictions):
         """The updates closing ``period`` left submitted (``cycles.period_updates_left``)
-        and still waiting, of ``jurisdictions`` (None: all), each with its page and the
-        texts it lacks, in the page's language."""
+        and still waiting, of ``jurisdictions`` (None: all), each with its page and why it
+        may not be published (``progress_update_refusals``: each reason names it), or that
+        it may now be, in the page's language."""
         left = cycles.period_updates_left(period)
         if jurisdictions is not None:
             left = left.filter(jurisdiction__in=jurisdictions)
-        return [(update, self._url_of(update), ", ".join(publication_missing(update))) for update in left]
+        return [
+            (
+                update,
+                self._url_of(update),
+                # Settled since (translated on its page, say): it waits only to be published.
+                progress_update_refusals(update)
+                or [_("“%(update)s” may now be published, from its page.") % {"update": update}],
+            )
+            for update in left
+        ]
 
     @staticmethod
     def _url_of(update):

@@ -16,12 +16,17 @@ What belongs to a period is computed, not stored on the update:
   deleted (the services refuse them: ``progress_update_ensure_unlocked``);
 - but a submitted update whose note is in one language only is not published (a published
   update shows its note in both official languages, or has none), nor one that posting
-  would refuse now (dated on or after its milestone's cancellation, say:
-  ``progress_update_refusals``): closing leaves it
+  would refuse now (dated on or after its milestone's cancellation, say, or on a milestone
+  of a plan closed since: ``progress_update_refusals``): closing leaves it
   submitted, and tells the secretariat and its submitter which and why. It is not locked
-  while it stays so: the secretariat enters the missing translation on its page and
-  publishes it (it is then locked with the others), or deletes it. It can no longer be
-  returned for changes: returned, it would be locked (``progress_update_ensure_returnable``).
+  while it stays so: the secretariat settles what kept it (enters the missing translation
+  on its page, say) and publishes it (it is then locked with the others), or deletes it.
+  It can no longer be returned for changes: returned, it would be locked
+  (``progress_update_ensure_returnable``).
+
+A closed plan's log is kept as it was closed (workplan/services.py): no period is opened
+on it, a period of a plan closed while it was open takes no more updates and sends no
+more reminders, and closing it publishes none of its updates (each is left, with why).
 
 Reminders go weekly to the jurisdictions that have not submitted everything until the
 deadline; once it has passed, each is sent one last reminder that says the updates are
@@ -44,7 +49,12 @@ from django.utils.translation import gettext as _
 from jurisdictions.models import Jurisdiction
 from workplan.choices import CLOSED_STATUSES, MilestoneStatus, SeatRole, WorkPlanStatus
 from workplan.models import Assignment, Milestone, ProgressUpdate
-from workplan.services import milestone_post_update, progress_update_publish, progress_update_refusals
+from workplan.services import (
+    milestone_post_update,
+    plan_closed_message,
+    progress_update_publish,
+    progress_update_refusals,
+)
 
 from . import dates, notifications, permissions
 from .choices import PublicationState, ReportingPeriodStatus
@@ -167,15 +177,21 @@ def progress_update_ensure_unlocked(update: ProgressUpdate) -> None:
 
 def progress_update_ensure_returnable(update: ProgressUpdate) -> None:
     """Raise ValidationError for an update of a closed period that closing left submitted
-    (its note in one language): returned for changes, it would be locked with its period,
-    its contributor unable to change it. Call it on an unlocked update."""
+    (``period_updates_left``: it may not be published, for the reasons
+    ``progress_update_refusals`` gives, which follow the message): returned for changes,
+    it would be locked with its period, its contributor unable to change it. Call it on an
+    unlocked update."""
     if update.jurisdiction_id is not None and progress_update_closed_period(update) is not None:
         raise ValidationError(
-            _(
-                "Its reporting period is closed and left this update unpublished, as its note is not in both "
-                "official languages: it can no longer be returned for changes. Enter its note in the other "
-                "language, then publish it."
-            )
+            [
+                _(
+                    "Its reporting period is closed and left this update unpublished: it can no longer be returned "
+                    "for changes, as it would then be locked with its period. Settle what keeps it from being "
+                    "published (enter its note in the other language, say), then publish it; or delete it."
+                ),
+                *progress_update_refusals(update),
+            ],
+            code="not_returnable",
         )
 
 
@@ -291,6 +307,8 @@ def period_open_validate(*, work_plan, period_end: datetime.date) -> None:
     if work_plan.status == WorkPlanStatus.DRAFT:
         # Its milestones are hidden from contributors until the plan is published.
         raise ValidationError(_("This work plan is a draft: publish it before calling for updates on it."))
+    if work_plan.status == WorkPlanStatus.CLOSED:
+        raise ValidationError(_("This work plan is closed: its milestones take no more progress updates."))
     if ReportingPeriod.objects.open().filter(work_plan=work_plan).exists():
         raise ValidationError(_("This work plan already has an open reporting period: close it first."))
     if not _milestones_to_cover(work_plan, period_end).exists():
@@ -492,9 +510,12 @@ def period_closed_notify(*, period: ReportingPeriod, updates, left=None) -> int:
 
 
 def _locked_open_period(period):
-    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period = ReportingPeriod.objects.select_for_update().select_related("work_plan").get(pk=period.pk)
     if not period.is_open:
         raise ValidationError(_("This reporting period is closed: it takes no more updates."))
+    if period.work_plan.status == WorkPlanStatus.CLOSED:
+        # Closed while the period was open: its milestones take no more updates.
+        raise ValidationError(plan_closed_message(period.work_plan))
     return period
 
 
@@ -657,7 +678,8 @@ def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = No
     submitted every update: their contributors and their seats' contacts. A jurisdiction
     reminded less than ``REMINDER_INTERVAL`` ago is skipped; after the deadline, each is
     sent one last reminder, worded as overdue, and then no more. Nothing is sent for a
-    period of a draft plan. Returns the messages sent.
+    period of a draft plan, nor of a closed one (its milestones take no more updates).
+    Returns the messages sent.
 
     Each reminder is claimed before it is sent: its ``PeriodReminder`` is inserted, in a
     transaction of its own, under the next number of the jurisdiction's reminders for the
@@ -665,7 +687,7 @@ def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = No
     the same number, which the database takes once: the other run skips the jurisdiction.
     A message that could not be sent gives its claim back, for the retry."""
     now = now or timezone.now()
-    if not period.is_open or period.work_plan.status == WorkPlanStatus.DRAFT:
+    if not period.is_open or period.work_plan.status != WorkPlanStatus.ACTIVE:
         return 0
     overdue = timezone.localdate(now) > period.deadline
     # Read before what is due: a run that another overtakes from here on either finds the

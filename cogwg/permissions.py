@@ -9,10 +9,10 @@ Roles are groups (created by jurisdictions/migrations/0004_roles.py with ``roles
   jurisdictions (a challenge across jurisdictions is the secretariat's) and user
   stories (a story a member of the public sent through the form is the secretariat's: a
   contributor sees it once it is published, like anyone), and post progress updates on
-  the milestones of a published plan whose priority gives one of their jurisdictions a
-  seat (lead or partner). They change a record while it is a draft or returned (a story
-  while it is submitted, before the secretariat takes it up) and submit it for review;
-  they never publish.
+  the milestones of a published plan, not closed (its log is kept as it was closed),
+  whose priority gives one of their jurisdictions a seat (lead or partner). They change
+  a record while it is a draft or returned (a story while it is submitted, before the
+  secretariat takes it up) and submit it for review; they never publish.
 - **Joint Councils reader**: what the public sees, plus draft and frozen status reports.
 - Everyone else, anonymous included: what is published.
 
@@ -208,11 +208,11 @@ def _editable(model, ids) -> Q | None:
         return owned & Q(state=StoryState.SUBMITTED)
     editable = owned & Q(publication_state__in=EDITABLE_STATES)
     if model is ProgressUpdate:
-        # Still on a milestone the jurisdiction may report on.
+        # Still on a milestone the jurisdiction may report on (a closed plan's takes none).
         seat = Assignment.objects.filter(
             priority=OuterRef("milestone__priority"), jurisdiction=OuterRef("jurisdiction")
         )
-        editable &= Q(milestone__in=Milestone.objects.published()) & Q(Exists(seat))
+        editable &= Q(milestone__in=Milestone.objects.published().open_for_updates()) & Q(Exists(seat))
     return editable
 
 
@@ -241,9 +241,10 @@ def editable(user, queryset: QuerySet) -> QuerySet:
 
 
 def reportable_milestones(user, queryset: QuerySet | None = None) -> QuerySet:
-    """The milestones ``user`` may post progress on: all for the secretariat; for a
-    contributor, those of published plans whose priority gives one of their jurisdictions
-    a seat."""
+    """The milestones ``user`` may post progress on: all for the secretariat (the services
+    refuse a closed plan's, saying why); for a contributor, those of published plans, not
+    closed (``Milestone.objects.open_for_updates``), whose priority gives one of their
+    jurisdictions a seat."""
     queryset = Milestone.objects.all() if queryset is None else queryset
     if is_secretariat(user):
         return queryset
@@ -251,7 +252,8 @@ def reportable_milestones(user, queryset: QuerySet | None = None) -> QuerySet:
     if not ids:
         return queryset.none()
     seats = Assignment.objects.filter(priority=OuterRef("priority"), jurisdiction__in=ids)
-    return queryset.filter(pk__in=Milestone.objects.published().values("pk")).filter(Exists(seats))
+    reportable = Milestone.objects.published().open_for_updates()
+    return queryset.filter(pk__in=reportable.values("pk")).filter(Exists(seats))
 
 
 def limited_fields(user, model) -> tuple[str, ...]:

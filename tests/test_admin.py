@@ -374,7 +374,12 @@ def test_a_draft_update_posted_in_the_milestone_form_does_not_move_it(staff_clie
     url = admin_url(Milestone, "change", milestone.pk)
     page = staff_client.get(url)
     prefix = post_inline(page).prefix
-    data = form_data(page) | {f"{prefix}-0-status": MilestoneStatus.ON_TRACK, f"{prefix}-0-progress": "30"}
+    # Dated within the milestone's 2020 plan (the form offers today).
+    data = form_data(page) | {
+        f"{prefix}-0-status": MilestoneStatus.ON_TRACK,
+        f"{prefix}-0-progress": "30",
+        f"{prefix}-0-reported_on": "2020-06-01",
+    }
     del data[f"{prefix}-0-publish"]
 
     response = staff_client.post(url, data)
@@ -404,7 +409,12 @@ def test_a_bad_update_in_the_milestone_form_saves_nothing(staff_client, changes,
     url = admin_url(Milestone, "change", milestone.pk)
     page = staff_client.get(url)
     prefix = post_inline(page).prefix
-    data = form_data(page) | {"description_fr": "Jalon renommé", f"{prefix}-0-status": MilestoneStatus.ON_TRACK}
+    # Dated within the milestone's 2020 plan (the form offers today), unless the case says otherwise.
+    data = form_data(page) | {
+        "description_fr": "Jalon renommé",
+        f"{prefix}-0-status": MilestoneStatus.ON_TRACK,
+        f"{prefix}-0-reported_on": "2020-06-01",
+    }
     data |= {f"{prefix}-0-{name}": value for name, value in changes.items()}
     history_before = milestone.history.count()
 

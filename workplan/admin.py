@@ -3,7 +3,9 @@
 A milestone's status, progress and completion date follow its published progress
 updates: they are read-only here. A new update, added under its milestone or on its own
 page, is saved by ``milestone_post_update``; publishing or withdrawing one goes through
-``progress_update_publish`` / ``progress_update_unpublish``.
+``progress_update_publish`` / ``progress_update_unpublish``. A closed plan's milestones
+take no new update, and their updates are neither published nor withdrawn: their pages
+say so (``plan_closed_message``), and the services refuse it.
 
 Its forms and formsets are in workplan/admin_forms.py, its inlines in
 workplan/admin_inlines.py; the labels of priorities and milestones, an update's author
@@ -24,7 +26,6 @@ from cogwg import permissions
 from cogwg.admin_base import TrackedTranslationAdmin
 from cogwg.admin_export import ExportMixin
 from cogwg.admin_publication import PublicationAdminMixin, record_message
-from cogwg.choices import PublicationState
 from cogwg.cycles import progress_update_closed_period, progress_updates_locked
 
 from . import selectors
@@ -38,11 +39,12 @@ from .admin_fields import (
 )
 from .admin_forms import ProgressUpdateCorrectionForm, ProgressUpdatePostForm
 from .admin_inlines import MilestoneInline, PriorityInline, ProgressLogInline, ProgressPostInline, SeatInline
-from .choices import SeatRole
+from .choices import SeatRole, WorkPlanStatus
 from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
 from .services import (
-    progress_update_unpublish,
+    plan_closed_message,
     progress_updates_publish,
+    progress_updates_unpublish,
     records_ensure_deletable,
     work_plan_rollover,
     work_plan_save,
@@ -243,6 +245,11 @@ class AssignmentAdmin(PrivateFieldsMixin, ChoiceLabelsMixin, TrackedTranslationA
         ]
 
 
+def _plan_closed(milestone) -> bool:
+    """Whether ``milestone``'s plan is closed: its log no longer changes (workplan/services.py)."""
+    return milestone.priority.work_plan.status == WorkPlanStatus.CLOSED
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(KeepsProgressLogMixin, ExportMixin, ChoiceLabelsMixin, TrackedTranslationAdmin):
     list_display = ("__str__", "priority", "due_date", "kind", "status", "progress", "is_overdue")
@@ -284,8 +291,16 @@ class MilestoneAdmin(KeepsProgressLogMixin, ExportMixin, ChoiceLabelsMixin, Trac
     def get_inlines(self, request, obj):
         if obj is None:
             return ()
-        # Those who may only look at the milestone post their updates on their own page.
-        return self.inlines if self.has_change_permission(request, obj) else (ProgressLogInline,)
+        # Those who may only look at the milestone post their updates on their own page; a
+        # closed plan's milestone takes none (the page says why: render_change_form).
+        if not self.has_change_permission(request, obj) or _plan_closed(obj):
+            return (ProgressLogInline,)
+        return self.inlines
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and _plan_closed(obj):
+            context["closed_plan_notice"] = plan_closed_message(obj.priority.work_plan)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_formset(self, request, form, formset, change):
         if not issubclass(formset.form, ProgressUpdatePostForm):
@@ -446,10 +461,8 @@ class ProgressUpdateAdmin(
         return progress_updates_publish(queryset=queryset, by=request.user)
 
     def unpublish_records(self, request, queryset):
-        updates = list(queryset.filter(publication_state=PublicationState.PUBLISHED))
-        for update in updates:
-            progress_update_unpublish(update=update, by=request.user)
-        return len(updates)
+        # All or none, as publishing: one refused (a closed plan's) withdraws none of them.
+        return progress_updates_unpublish(queryset=queryset, by=request.user)
 
     def locked_pks(self, request, queryset):
         # The updates of a closed reporting period (cogwg/cycles.py): the services refuse them.
@@ -466,12 +479,15 @@ class ProgressUpdateAdmin(
         ) % {"count": count}
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        # A locked update's page (read-only) says why it is, and what to do instead.
+        # A locked update's page (read-only) says why it is, and what to do instead; a
+        # closed plan's update's page, why it is no longer published or withdrawn.
         if obj is not None and permissions.is_locked(request.user, obj):
             context["locked_notice"] = _(
                 "This update belongs to the closed reporting period “%(period)s”: it can no longer be changed. "
                 "Post a new update on its milestone instead."
             ) % {"period": progress_update_closed_period(obj)}
+        elif obj is not None and obj.pk is not None and _plan_closed(obj.milestone):
+            context["locked_notice"] = plan_closed_message(obj.milestone.priority.work_plan)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_change_permission(self, request, obj=None):

@@ -7,7 +7,6 @@ traded (``PriorityFormSet``, ``SeatFormSet``)."""
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from cogwg import dates
@@ -24,7 +23,8 @@ from .services import milestone_post_update, priorities_make_room, progress_upda
 def reported_on_help() -> str:
     """What "today" means for the report date, in the active language: the site's today
     by default, and any date that is already today somewhere in Canada (``dates.is_future``)."""
-    return gettext_now(
+    # Formatted now, in the active language (xgettext finds the string under ``_``).
+    return _(
         "By default, today in the %(zone)s time zone. A date that is already today somewhere in Canada (in "
         "St. John's, Newfoundland) is accepted; a later one is not."
     ) % {"zone": settings.TIME_ZONE}
@@ -33,7 +33,9 @@ def reported_on_help() -> str:
 def check_as_posted(form, cleaned_data, *, milestone):
     """The rules of posting an update (``progress_update_validate``) on ``form``'s date,
     status and progress, once each is valid on its own: a new update's, or a draft's
-    being corrected. Their errors are the form's."""
+    being corrected. Their errors are the form's, next to the field they concern where the
+    form shows it (a closed plan's, on the milestone), else over the form (a draft's page
+    shows its milestone read-only; an inline's is hidden)."""
     if {"reported_on", "status", "progress"} <= cleaned_data.keys():
         try:
             progress_update_validate(
@@ -43,7 +45,9 @@ def check_as_posted(form, cleaned_data, *, milestone):
                 progress=cleaned_data["progress"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            for name, messages in error.message_dict.items():
+                field = form.fields.get(name)
+                form.add_error(name if field is not None and not field.widget.is_hidden else None, messages)
 
 
 class ProgressUpdatePostForm(forms.ModelForm):

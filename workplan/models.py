@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cogwg import dates
 from cogwg.choices import ReportingPeriodStatus, StatusReportState
-from cogwg.models import PublishableModel, PublishableQuerySet, TimeStampedModel, lines
+from cogwg.models import MISSING_IN, PublishableModel, PublishableQuerySet, TimeStampedModel, lines
 
 from .choices import CLOSED_STATUSES, MilestoneKind, MilestoneStatus, SeatRole, WorkPlanStatus
 
@@ -44,10 +44,37 @@ def in_published_plan(path="") -> models.Q:
     return ~models.Q(**{"__".join(filter(None, (path, "status"))): WorkPlanStatus.DRAFT})
 
 
+# At most one plan is active (the one the nightly jobs and the site's "current plan" read):
+# activating a plan closes the active plans that started before it
+# (workplan.services.work_plan_save), and an older plan does not replace a newer one.
+ONE_ACTIVE_PLAN = _(
+    "Only one work plan is active at a time: “%(plan)s” is active, and it starts on %(date)s, not before this "
+    "one. Close it first to make this plan active."
+)
+
+
+def one_active_plan_error(active: "WorkPlan") -> ValidationError:
+    """The refusal to make a plan active while ``active``, which starts on or after it, is:
+    said next to the status field."""
+    return ValidationError(
+        {
+            "status": ValidationError(
+                ONE_ACTIVE_PLAN,
+                code="another_plan_active",
+                params={"plan": active, "date": dates.date_format(active.start_date)},
+            )
+        }
+    )
+
+
 class WorkPlanQuerySet(models.QuerySet):
     def published(self):
         """A plan is public once it is no longer a draft."""
         return self.filter(in_published_plan())
+
+    def active(self):
+        """The active plan (at most one: ``workplan.services.work_plan_save``)."""
+        return self.filter(status=WorkPlanStatus.ACTIVE)
 
     def for_listing(self):
         """With their priorities, in order (by number: the model's ordering sorts by plan
@@ -56,7 +83,15 @@ class WorkPlanQuerySet(models.QuerySet):
 
 
 class WorkPlan(TimeStampedModel):
-    """The working group's plan for a year (or a span of years)."""
+    """The working group's plan for a year (or a span of years). At most one is active
+    (``ONE_ACTIVE_PLAN``). A plan is public once it is no longer a draft: it then shows its
+    title and summary in both official languages (``publication_gaps``), as a published
+    record does. So a plan is not made active (or closed) from a draft without both, and
+    a public plan does not lose one (``clean``): a plan copied to the next year has no
+    summary until the secretariat writes the new year's."""
+
+    # The translated texts a public plan shows in both official languages.
+    required_texts = ("title", "summary")
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True, help_text=_('For example "2020".'))
@@ -86,12 +121,45 @@ class WorkPlan(TimeStampedModel):
     def __str__(self):
         return self.title
 
+    def publication_gaps(self) -> dict[str, str]:
+        """What keeps this plan from being public (active or closed), by field
+        (``summary_fr``), in the active language: a title or summary missing in a language
+        (``PublishableModel.publication_gaps``'s words). Empty when it may be public."""
+        gaps = {}
+        for name in self.required_texts:
+            label = self._meta.get_field(name).verbose_name
+            for language, _name in settings.LANGUAGES:
+                if not (getattr(self, f"{name}_{language}", None) or "").strip():
+                    gaps[f"{name}_{language}"] = MISSING_IN[language] % {"field": label}
+        return gaps
+
     def clean(self):
         # Next to the end date rather than over the whole form (the constraint's place).
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": ValidationError(ENDS_AFTER_START, code="ends_before_start")})
+        if self.pk is not None:
+            self._clean_stored()
+        errors = {}
+        stored = self._stored(*self.publication_gaps()) if self.status != WorkPlanStatus.DRAFT else None
+        if self.status != WorkPlanStatus.DRAFT:
+            # Made public with its texts in both languages, and never losing one since:
+            # said next to each missing one.
+            for name, message in self._new_publication_gaps(stored).items():
+                errors[name] = [ValidationError(message, code="missing_translation")]
+        made_active = self.status == WorkPlanStatus.ACTIVE and (stored or {}).get("status") != WorkPlanStatus.ACTIVE
+        if made_active and self.start_date and (newer := self.newer_active_plan()):
+            # Made active now: workplan.services.work_plan_save checks any active plan again.
+            errors.update(one_active_plan_error(newer).error_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    def _stored(self, *names) -> dict | None:
+        """The stored row's status and ``names`` (None for a new plan)."""
         if self.pk is None:
-            return
+            return None
+        return WorkPlan.objects.filter(pk=self.pk).values("status", *names).first()
+
+    def _clean_stored(self):
         if self.start_date and self.end_date:
             outside = Milestone.objects.filter(priority__work_plan=self).exclude(
                 due_date__range=(self.start_date, self.end_date)
@@ -114,6 +182,23 @@ class WorkPlan(TimeStampedModel):
                     )
                 }
             )
+
+    def _new_publication_gaps(self, stored: dict | None) -> dict[str, str]:
+        """The ``publication_gaps`` this save would bring about, from the ``stored`` row
+        (``_stored``): all of them when the plan is made public now (new, or stored as a
+        draft); else those of the texts it had (a public plan does not lose a language). A
+        plan made public before this rule without a text keeps to what it has until the
+        secretariat completes it: its other changes are not refused for it."""
+        gaps = self.publication_gaps()
+        if not gaps or stored is None or stored["status"] == WorkPlanStatus.DRAFT:
+            return gaps
+        return {name: message for name, message in gaps.items() if (stored[name] or "").strip()}
+
+    def newer_active_plan(self) -> "WorkPlan | None":
+        """The active plan, other than this one, that starts on or after it: while there is
+        one, this plan may not be made active (``ONE_ACTIVE_PLAN``)."""
+        others = WorkPlan.objects.active().exclude(pk=self.pk) if self.pk else WorkPlan.objects.active()
+        return others.filter(start_date__gte=self.start_date).order_by("-start_date", "-pk").first()
 
     def _has_public_record(self):
         return (
@@ -304,6 +389,11 @@ def _seats():
 class MilestoneQuerySet(models.QuerySet):
     def published(self):
         return self.filter(in_published_plan("priority__work_plan"))
+
+    def open_for_updates(self):
+        """Milestones whose plan takes progress updates: any but a closed plan's, which is
+        kept as it was closed (``workplan.services.progress_update_validate``)."""
+        return self.exclude(priority__work_plan__status=WorkPlanStatus.CLOSED)
 
     def for_listing(self):
         """With their priority, short of its long texts (a milestone shows it in short),

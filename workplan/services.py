@@ -1,6 +1,13 @@
 """Writes with rules on the work plan: posting and publishing progress; saving a plan (an
-active one closes the plan before it); copying a plan to the next year; renumbering
-priorities and trading seats in the admin's tables."""
+active one closes the plan before it: at most one is active); copying a plan to the next
+year; renumbering priorities and trading seats in the admin's tables.
+
+A closed plan is kept as it was closed: its milestones take no new progress update, and
+no update of theirs is published or withdrawn (``plan_closed_message``), so that its
+status stays the one it closed with. The admin and the API refuse it with the same
+reason; the permissions offer no posting on it to a contributor
+(``Milestone.objects.open_for_updates``).
+"""
 
 import calendar
 import datetime
@@ -16,10 +23,11 @@ from django.utils.translation import gettext_noop, ngettext
 from cogwg import dates, notifications
 from cogwg.choices import PublicationState
 from cogwg.dates import date_format
+from cogwg.models import REPORT_DAYS_AFTER_PLAN_END
 from cogwg.services import publication_refusals
 
 from .choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
-from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
+from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan, one_active_plan_error
 from .selectors import closed_as_of
 
 # Why an automatic overdue mark was withdrawn (``overdue_marks_withdraw_stale``), as its
@@ -27,14 +35,31 @@ from .selectors import closed_as_of
 OVERDUE_MARK_WITHDRAWN = gettext_noop(
     "Withdrawn automatically: the milestone was completed or cancelled by the date of this overdue mark"
 )
+# An update may be dated after its plan ends for as long as a status report may be as of
+# such a day (``cogwg.models.StatusReport.clean``): the plan's closing report, given a few
+# months after it ends, reads the updates dated up to then. A plan closed sooner takes none.
+UPDATE_DAYS_AFTER_PLAN_END = REPORT_DAYS_AFTER_PLAN_END
+
+
+def plan_closed_message(work_plan: WorkPlan) -> str:
+    """Why a closed plan's progress log does not change, in the active language."""
+    return _(
+        "The work plan “%(plan)s” is closed: its milestones take no new progress update, and their updates can "
+        "no longer be published or withdrawn."
+    ) % {"plan": work_plan}
 
 
 def progress_update_validate(*, milestone, reported_on, status, progress):
     """Raise ValidationError with field messages for an update that must not be posted, nor
     published (``progress_update_publish`` checks a draft again). "In the future" is after
     today everywhere in Canada (``dates.is_future``): a reporter in St. John's dates an
-    update on their own today."""
+    update on their own today. A closed plan's milestone takes none
+    (``plan_closed_message``, on ``milestone``); an update is dated within its plan, or at
+    most ``UPDATE_DAYS_AFTER_PLAN_END`` days after it ends."""
     errors = {}
+    plan = _plan(milestone)
+    if plan is not None and plan.status == WorkPlanStatus.CLOSED:
+        errors["milestone"] = plan_closed_message(plan)
     if status not in MilestoneStatus.values:
         errors["status"] = _("Choose a valid status.")
     # A bool is an int to Python, not a progress (a sheet's TRUE would read as 1 %).
@@ -45,10 +70,15 @@ def progress_update_validate(*, milestone, reported_on, status, progress):
         errors["progress"] = _("A completed milestone is 100% done.")
     if dates.is_future(reported_on):
         errors["reported_on"] = _("An update cannot be dated in the future.")
-    elif (starts_on := _plan_start(milestone)) and reported_on < starts_on:
+    elif plan is not None and reported_on < plan.start_date:
         errors["reported_on"] = _("An update cannot be dated before its work plan starts, on %(date)s.") % {
-            "date": date_format(starts_on)
+            "date": date_format(plan.start_date)
         }
+    elif plan is not None and (reported_on - plan.end_date).days > UPDATE_DAYS_AFTER_PLAN_END:
+        # Days counted by subtraction: adding them to a date near 9999-12-31 would overflow.
+        errors["reported_on"] = _(
+            "An update cannot be dated more than %(days)s days after its work plan ends, on %(date)s."
+        ) % {"days": UPDATE_DAYS_AFTER_PLAN_END, "date": date_format(plan.end_date)}
     elif (cancelled_on := _cancelled_on(milestone)) and reported_on >= cancelled_on:
         # It would be the latest, and reopen the milestone: that is withdrawing the update
         # that cancelled it. A report of earlier days still completes the log.
@@ -60,12 +90,29 @@ def progress_update_validate(*, milestone, reported_on, status, progress):
         raise ValidationError(errors)
 
 
-def _plan_start(milestone):
-    """The start date of ``milestone``'s work plan (read through its cached priority and
-    plan when the caller selected them)."""
+def _plan(milestone) -> WorkPlan | None:
+    """``milestone``'s work plan (read through its cached priority and plan when the caller
+    selected or locked them: ``_lock_plan``)."""
     if milestone is None or milestone.priority_id is None:
         return None
-    return milestone.priority.work_plan.start_date
+    return milestone.priority.work_plan
+
+
+def _lock_plan(milestone: Milestone) -> WorkPlan:
+    """``milestone``'s plan read again and locked, and put on ``milestone`` for the checks
+    that follow: a change to its log and the plan's closing (``work_plan_save``) happen
+    one after the other, the later one seeing what the other did. Lock the milestone first."""
+    plan = WorkPlan.objects.select_for_update().get(pk=milestone.priority.work_plan_id)
+    milestone.priority.work_plan = plan
+    return plan
+
+
+def _ensure_plan_open(milestone: Milestone) -> None:
+    """Raise ValidationError (``plan_closed_message``) when ``milestone``'s plan, locked,
+    is closed: none of its updates is published or withdrawn."""
+    plan = _lock_plan(milestone)
+    if plan.status == WorkPlanStatus.CLOSED:
+        raise ValidationError(plan_closed_message(plan), code="plan_closed")
 
 
 def _locked(update: ProgressUpdate) -> ProgressUpdate:
@@ -163,10 +210,13 @@ def milestone_post_update(
 
     A draft's note is written in English, in French, in both or in neither; a published
     update's in both or neither: one in a single language is refused (``ProgressUpdate.clean``:
-    ValidationError, on the missing language's field) and nothing is written."""
+    ValidationError, on the missing language's field) and nothing is written. So is one
+    that ``progress_update_validate`` refuses: on a closed plan's milestone, dated after
+    its plan ends and the grace after it…"""
     milestone = (
         Milestone.objects.select_for_update(of=("self",)).select_related("priority__work_plan").get(pk=milestone.pk)
     )
+    _lock_plan(milestone)
     progress_update_validate(milestone=milestone, reported_on=reported_on, status=status, progress=progress)
     update = ProgressUpdate(
         milestone=milestone,
@@ -249,9 +299,10 @@ def progress_update_publish(*, update: ProgressUpdate, by=None, notify: bool = T
     reporting period, whose note is in one language only (``_ensure_publishable``), or
     that posting now would refuse (``_ensure_postable``: dated on or after the milestone's
     cancellation, in the future…), is refused with the same ValidationError and left as
-    it was."""
+    it was; so is any update of a closed plan (``_ensure_plan_open``), published or not."""
     update = _locked(update)
     _ensure_unlocked(update)
+    _ensure_plan_open(update.milestone)
     if update.publication_state != PublicationState.PUBLISHED:
         _ensure_publishable([update])
         _ensure_postable(update)
@@ -297,10 +348,11 @@ def progress_updates_publish(*, queryset, by=None) -> int:
 def progress_update_unpublish(*, update: ProgressUpdate, by=None) -> ProgressUpdate:
     """Withdraw a published update; the milestone falls back to the one before it, once
     the automatic overdue marks that this leaves disproved are withdrawn too
-    (``overdue_marks_withdraw_stale``). An update of a closed reporting period is refused
-    (ValidationError)."""
+    (``overdue_marks_withdraw_stale``). An update of a closed reporting period, or of a
+    closed plan (``_ensure_plan_open``), is refused (ValidationError)."""
     update = _locked(update)
     _ensure_unlocked(update)
+    _ensure_plan_open(update.milestone)
     if update.publication_state == PublicationState.PUBLISHED:
         update.publication_state = PublicationState.DRAFT
         update.published_at = None
@@ -310,6 +362,32 @@ def progress_update_unpublish(*, update: ProgressUpdate, by=None) -> ProgressUpd
     update.milestone._history_user = by
     milestone_refresh_status(milestone=update.milestone)
     return update
+
+
+@transaction.atomic
+def progress_updates_unpublish(*, queryset, by=None) -> int:
+    """Withdraw every published update of ``queryset`` (``progress_update_unpublish``), all
+    or none: when one is refused (a closed period's, a closed plan's) none is withdrawn,
+    and the ValidationError gives every update's reason. Returns how many were withdrawn."""
+    updates = list(
+        ProgressUpdate.objects.filter(
+            pk__in=list(queryset.values_list("pk", flat=True)), publication_state=PublicationState.PUBLISHED
+        ).order_by("-reported_on", "-created_at", "-pk")
+    )
+    refusals = []
+    for update in updates:
+        try:
+            with transaction.atomic():
+                progress_update_unpublish(update=update, by=by)
+        except ValidationError as error:
+            refusals += [
+                _("“%(update)s” cannot be withdrawn: %(reason)s") % {"update": update, "reason": reason}
+                for reason in error.messages
+            ]
+    if refusals:
+        # Raised out of this transaction: the updates withdrawn before are not.
+        raise ValidationError(refusals, code="refused")
+    return len(updates)
 
 
 def progress_updates_kept(queryset: QuerySet) -> QuerySet:
@@ -414,7 +492,13 @@ def work_plan_rollover(*, work_plan: WorkPlan, by=None) -> WorkPlan:
     the milestones not yet finished, each due in the same month of the new year and
     starting afresh (not started, 0 %). The old plan is left as it is, its progress log
     with it: it stays active (public, its milestones marked overdue) until the new one is
-    activated (``work_plan_close_previous``)."""
+    activated (``work_plan_close_previous``), and is then closed, its log kept as it was.
+
+    The copy's summary is left empty in both languages: the old one speaks of its own
+    year ("…work plan for 2020, as outlined to the Joint Councils…"). The secretariat
+    writes the new year's before making it active: a public plan shows its summary in both
+    official languages (``WorkPlan.publication_gaps``), so activating it without one is
+    refused, next to each missing language."""
     work_plan = WorkPlan.objects.select_for_update().get(pk=work_plan.pk)
     if not work_plan.slug.isdigit():
         raise ValidationError(_('Only a yearly plan (slug "2020") can be copied to the next year.'))
@@ -434,6 +518,8 @@ def work_plan_rollover(*, work_plan: WorkPlan, by=None) -> WorkPlan:
         start_date=_next_year(work_plan.start_date),
         end_date=_next_year(work_plan.end_date),
         status=WorkPlanStatus.DRAFT,
+        summary_en="",
+        summary_fr="",
         source_url="",
     )
     for priority in work_plan.priorities.order_by("number"):
@@ -456,16 +542,26 @@ def work_plan_rollover(*, work_plan: WorkPlan, by=None) -> WorkPlan:
 
 @transaction.atomic
 def work_plan_close_previous(*, work_plan: WorkPlan, by=None) -> list[WorkPlan]:
-    """Once ``work_plan`` is active, close the active plans that started before it: a plan
-    stays active until the next one is. Returns the plans it closed."""
+    """Before ``work_plan`` is stored as active, close the other active plans, each saved
+    with ``by`` in its history, and return them: a plan stays active until the next one
+    is. One that starts on or after ``work_plan`` is not closed: an older plan does not
+    replace a newer one (``WorkPlan.newer_active_plan``); the ValidationError on the
+    status field (``ONE_ACTIVE_PLAN``) names it, and nothing is closed. Nothing to close
+    for a plan that is not active.
+
+    Every plan is locked first (a few rows, one per year): two plans made active at the
+    same time are made active one after the other, the later one reading what the
+    earlier did (locking only the active plans would not: each would find the plan both
+    close, then store its own as active)."""
     if work_plan.status != WorkPlanStatus.ACTIVE:
         return []
-    previous = list(
-        WorkPlan.objects.select_for_update()
-        .filter(status=WorkPlanStatus.ACTIVE, start_date__lt=work_plan.start_date)
-        .exclude(pk=work_plan.pk)
-        .order_by("start_date")
-    )
+    list(WorkPlan.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    others = WorkPlan.objects.active().order_by("start_date", "pk")
+    if work_plan.pk is not None:
+        others = others.exclude(pk=work_plan.pk)
+    previous = list(others)
+    if newer := [plan for plan in previous if plan.start_date >= work_plan.start_date]:
+        raise one_active_plan_error(newer[-1])
     for plan in previous:
         plan.status = WorkPlanStatus.CLOSED
         plan._history_user = by
@@ -475,12 +571,17 @@ def work_plan_close_previous(*, work_plan: WorkPlan, by=None) -> list[WorkPlan]:
 
 @transaction.atomic
 def work_plan_save(*, work_plan: WorkPlan, by=None) -> list[WorkPlan]:
-    """Store ``work_plan`` as a form or an API call changed it (they validated it) and, when
-    it is active, close the plans before it in the same transaction
-    (``work_plan_close_previous``). Returns the plans it closed."""
+    """Store ``work_plan`` as a form, a revert or an API call changed it (they validated it:
+    ``WorkPlan.clean``) and, when it is active, close the plans before it first, in the
+    same transaction (``work_plan_close_previous``). Returns the plans it closed.
+
+    At most one plan is active: a plan is not made active while one that starts on or
+    after it is. That is refused (a ValidationError on its status, ``ONE_ACTIVE_PLAN``),
+    checked again here under lock, and nothing is written."""
     work_plan._history_user = by
+    closed = work_plan_close_previous(work_plan=work_plan, by=by)
     work_plan.save()
-    return work_plan_close_previous(work_plan=work_plan, by=by)
+    return closed
 
 
 @transaction.atomic

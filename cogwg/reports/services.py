@@ -29,7 +29,7 @@ from cogwg.versioning import data_changed
 from workplan.choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
 from workplan.models import Milestone
 from workplan.selectors import closed_as_of
-from workplan.services import milestone_post_update
+from workplan.services import UPDATE_DAYS_AFTER_PLAN_END, milestone_post_update
 
 from .content import LANGUAGES, build_content
 from .diff import compare
@@ -350,16 +350,27 @@ def _active_milestones():
 
 
 def milestones_mark_overdue(*, on: datetime.date | None = None) -> int:
-    """Mark delayed the milestones of active plans that are past due and not finished,
+    """Mark delayed the milestones of the active plan that are past due and not finished,
     through a progress update dated ``on`` (the log stays the milestone's history; the
     progress is kept), an automatic overdue mark. A milestone already delayed is left
     alone, so a second run changes nothing; so is one that its log says was completed or
     cancelled as of ``on`` (``workplan.selectors.closed_as_of``), whatever came after.
     A completion published later, dated on or before ``on``, withdraws the mark
-    (``workplan.services.overdue_marks_withdraw_stale``). Returns how many were marked."""
+    (``workplan.services.overdue_marks_withdraw_stale``). Returns how many were marked.
+
+    A closed plan's milestones are never marked: its log is kept as it was closed. Nor
+    are those of a plan that ended more than ``UPDATE_DAYS_AFTER_PLAN_END`` days before
+    ``on`` while still active (not yet followed by the next one): no update is dated that
+    late (``workplan.services.progress_update_validate``)."""
     on = on or dates.today()
     marked = 0
-    overdue = _active_milestones().overdue(on=on).exclude(status=MilestoneStatus.DELAYED)
+    ended_after = on - datetime.timedelta(days=UPDATE_DAYS_AFTER_PLAN_END)
+    overdue = (
+        _active_milestones()
+        .overdue(on=on)
+        .exclude(status=MilestoneStatus.DELAYED)
+        .filter(priority__work_plan__end_date__gte=ended_after)
+    )
     for milestone in overdue:
         # The note is stored in each language (note_en, note_fr), written in it: the
         # status's own label and the date as that language writes it.

@@ -1,4 +1,4 @@
-"""A 2020 plan with a June 2020 reporting period open on it.
+"""A plan from 2020 (to the end of next year) with a June 2020 reporting period open on it.
 
 Priority 1: BC leads, ON is a partner; milestones due March and June (covered),
 September (not yet due) and May (completed: not covered).
@@ -27,6 +27,9 @@ from workplan.services import milestone_post_update
 JUNE_30 = datetime.date(2020, 6, 30)
 DEADLINE = datetime.date(2020, 7, 15)
 AFTER_DEADLINE = datetime.date(2020, 7, 16)
+# The plan runs from 2020 to the end of next year: the sheets date their updates today
+# (cogwg.cycles.period_submit_updates), and an update is dated within its plan.
+PLAN_END = datetime.date(datetime.date.today().year + 1, 12, 31)
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +45,8 @@ def cycle(db):
     on = JurisdictionFactory(code="ON", name_en="Ontario", name_fr="Ontario", order=2)
     ns = JurisdictionFactory(code="NS", name_en="Nova Scotia", name_fr="Nouvelle-Écosse", order=3)
     qc = JurisdictionFactory(code="QC", name_en="Quebec", name_fr="Québec", order=4)
-    plan = WorkPlanFactory(slug="2020", title_en="2020 work plan", title_fr="Plan de travail 2020")
+    # Running until next year: a sheet's updates are dated today, within their plan.
+    plan = WorkPlanFactory(slug="2020", title_en="2020 work plan", title_fr="Plan de travail 2020", end_date=PLAN_END)
     first = PriorityFactory(work_plan=plan, number=1)
     second = PriorityFactory(work_plan=plan, number=2)
     AssignmentFactory(priority=first, role=SeatRole.LEAD, jurisdiction=bc, contact_email="Lead@BC.example")

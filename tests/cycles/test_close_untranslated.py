@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from cogwg import cycle_tasks, cycles
 from cogwg.choices import PublicationState
@@ -28,26 +29,31 @@ from workplan.services import progress_update_publish
 pytestmark = pytest.mark.django_db
 
 NBSP = "\u00a0"
+# Whatever keeps an update from being published (its note in one language here): the
+# reason follows, one message per update (workplan.services.progress_update_refusals).
 LEFT_WARNING = {
     "en": (
-        "1 submitted update was left unpublished: a published update shows its note in both official languages. "
-        "It stays submitted for review: enter its note in the other language on its page, then publish it."
+        "1 submitted update was left unpublished, for the reason given below. It stays submitted for review: "
+        "settle what keeps it from being published on its page (enter its note in the other language, say), then "
+        "publish it; or delete it."
     ),
     "fr": (
-        f"1 mise à jour soumise n'a pas été publiée{NBSP}: une mise à jour publiée affiche sa note dans les deux "
-        f"langues officielles. Elle reste soumise pour examen{NBSP}: saisissez sa note dans l'autre langue sur sa "
-        "page, puis publiez-la."
+        "1 mise à jour soumise n'a pas été publiée, pour la raison donnée ci-dessous. Elle reste soumise pour "
+        f"examen{NBSP}: réglez sur sa page ce qui l'empêche d'être publiée (saisissez par exemple sa note dans "
+        f"l'autre langue), puis publiez-la{NBSP}; ou supprimez-la."
     ),
 }
 NOT_RETURNABLE = {
     "en": (
-        "Its reporting period is closed and left this update unpublished, as its note is not in both official "
-        "languages: it can no longer be returned for changes. Enter its note in the other language, then publish it."
+        "Its reporting period is closed and left this update unpublished: it can no longer be returned for changes, "
+        "as it would then be locked with its period. Settle what keeps it from being published (enter its note in "
+        "the other language, say), then publish it; or delete it."
     ),
     "fr": (
-        "Sa période de rapport est close et a laissé cette mise à jour non publiée, car sa note n'est pas dans les "
-        f"deux langues officielles{NBSP}: elle ne peut plus être retournée pour modifications. Saisissez sa note dans "
-        "l'autre langue, puis publiez-la."
+        f"Sa période de rapport est close et a laissé cette mise à jour non publiée{NBSP}: elle ne peut plus être "
+        "retournée pour modifications, car elle serait alors verrouillée avec sa période. Réglez ce qui l'empêche "
+        "d'être publiée (saisissez par exemple sa note dans l'autre langue), puis publiez-la"
+        f"{NBSP}; ou supprimez-la."
     ),
 }
 
@@ -156,7 +162,8 @@ def test_the_update_left_can_no_longer_be_returned(cycle, reports, language):
     with translation.override(language), pytest.raises(ValidationError) as error:
         record_return(record=english, comment="Translate it.", by=cycle.secretariat)
 
-    assert error.value.messages == [NOT_RETURNABLE[language]]
+    # Then why it may not be published.
+    assert error.value.messages == [NOT_RETURNABLE[language], refused(english, language)]
     english.refresh_from_db()
     assert (english.publication_state, english.review_comment) == (PublicationState.SUBMITTED, "")
 
@@ -322,9 +329,10 @@ def test_the_dashboard_lists_the_updates_still_waiting_after_the_close(cycle, re
     html = staff_client.get(address).content.decode()
 
     heading = {"en": "Updates left unpublished at the close", "fr": "Mises à jour laissées non publiées à la clôture"}
-    missing = {"en": "missing: note in French", "fr": f"il manque{NBSP}: note en français"}
     assert heading[language] in html
-    assert f'<a href="{page}">' in html and missing[language] in html
+    # Why, naming it, on a link to its page.
+    with translation.override(language):
+        assert f'<a href="{page}">{escape(refused(english, language))}</a>' in html
     assert name.replace("—", "").split(":")[0] in html
     assert reverse("admin:workplan_progressupdate_change", args=[translated.pk]) not in html
 

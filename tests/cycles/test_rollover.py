@@ -1,7 +1,7 @@
 """Year rollover: a plan copied to the next year with its priorities, seats and
-unfinished milestones (same months, starting afresh); the old plan untouched (it stays
-active until the new one is: tests/workplan/test_plan_date_and_state_rules.py); refused
-when the next year's plan exists."""
+unfinished milestones (same months, starting afresh), without its summary; the old plan
+untouched (it stays active until the new one is:
+tests/workplan/test_plan_date_and_state_rules.py); refused when the next year's plan exists."""
 
 import datetime
 
@@ -88,11 +88,8 @@ def test_the_plan_is_copied_to_the_next_year(plan_2020):
         datetime.date(2021, 12, 31),
         WorkPlanStatus.DRAFT,
     )
-    assert (plan.summary_en, plan.summary_fr, plan.source_url) == (
-        "What we do in 2020.",
-        "Ce que nous faisons en 2020.",
-        "",
-    )
+    # The old summary speaks of its own year: the secretariat writes the new one's.
+    assert (plan.summary_en, plan.summary_fr, plan.source_url) == ("", "", "")
     assert list(plan.priorities.values_list("number", "title_en", "title_fr")) == [
         (1, "Inventory", "Inventaire"),
         (2, "Standards", "Normes"),

@@ -13,11 +13,13 @@ from cogwg import cycles
 from cogwg.choices import PublicationState
 from tests.cycles.test_sheets import download, fill, upload
 from tests.permissions.conftest import admin_client
-from workplan.models import ProgressUpdate
+from workplan.models import ProgressUpdate, WorkPlan
 
 
 @pytest.fixture
 def period(world):
+    # Running until next year: a sheet's updates are dated today, within their plan.
+    WorkPlan.objects.filter(pk=world.plan.pk).update(end_date=datetime.date(datetime.date.today().year + 1, 12, 31))
     return cycles.period_open(
         work_plan=world.plan,
         title_en="June 2020",

@@ -7,6 +7,7 @@ from cogwg.reports import tasks
 from cogwg.reports.services import milestones_mark_overdue, milestones_remind_upcoming
 from tests.factories import AssignmentFactory, MilestoneFactory, PriorityFactory, WorkPlanFactory
 from workplan.choices import MilestoneStatus, SeatRole, WorkPlanStatus
+from workplan.models import WorkPlan
 from workplan.services import milestone_post_update
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,9 @@ def test_cancelled_milestones_and_closed_plans_are_not_marked(plan):
 
 
 def test_the_daily_task_marks_overdue_milestones(plan):
+    # The task marks as of today: a plan still running (a mark is dated within its plan,
+    # or shortly after it ends: tests/workplan/test_closed_plan_log.py).
+    WorkPlan.objects.filter(slug="2020").update(end_date=datetime.date(datetime.date.today().year + 1, 12, 31))
     # Today, every unfinished milestone of 2020 is past due: all but the completed inventory.
     assert tasks.mark_overdue_milestones.delay().get() == 3
 

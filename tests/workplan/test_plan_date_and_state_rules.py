@@ -190,11 +190,17 @@ def test_the_actions_name_says_it_no_longer_closes(staff_client, plan_2020):
     assert actions["roll_over"] == "Copier à l'année suivante (en ébauche)"
 
 
+# The copy has no summary: the secretariat writes the new year's before activating it.
+SUMMARY_2021 = {"summary_en": "What we do in 2021.", "summary_fr": "Ce que nous faisons en 2021."}
+
+
 def test_activating_the_next_plan_in_the_admin_closes_the_previous_one(plan_2020, staff_client):
     new_plan = work_plan_rollover(work_plan=plan_2020)
     url = admin_url(WorkPlan, "change", new_plan.pk)
 
-    response = staff_client.post(url, form_data(staff_client.get(url)) | {"status": WorkPlanStatus.ACTIVE}, follow=True)
+    response = staff_client.post(
+        url, form_data(staff_client.get(url)) | {"status": WorkPlanStatus.ACTIVE} | SUMMARY_2021, follow=True
+    )
 
     plan_2020.refresh_from_db()
     new_plan.refresh_from_db()
@@ -206,15 +212,29 @@ def test_activating_the_next_plan_in_the_admin_closes_the_previous_one(plan_2020
 
 def test_saving_a_draft_or_an_earlier_plan_closes_nothing(plan_2020, staff_client):
     new_plan = work_plan_rollover(work_plan=plan_2020)
-    older = WorkPlanFactory(slug="2019", status=WorkPlanStatus.DRAFT)
+    older = WorkPlanFactory(
+        slug="2019",
+        status=WorkPlanStatus.DRAFT,
+        start_date=datetime.date(2019, 1, 1),
+        end_date=datetime.date(2019, 12, 31),
+        summary_en="2019",
+        summary_fr="2019",
+    )
     older_url = admin_url(WorkPlan, "change", older.pk)
     new_url = admin_url(WorkPlan, "change", new_plan.pk)
 
     staff_client.post(new_url, form_data(staff_client.get(new_url)) | {"title_en": "Next year"})
-    staff_client.post(older_url, form_data(staff_client.get(older_url)) | {"status": WorkPlanStatus.ACTIVE})
+    response = staff_client.post(older_url, form_data(staff_client.get(older_url)) | {"status": WorkPlanStatus.ACTIVE})
 
+    # An earlier plan does not replace the active one (tests/workplan/test_one_active_plan.py).
+    assert response.context["adminform"].form.errors == {
+        "status": [
+            "Only one work plan is active at a time: “COGWG 2020 work plan” is active, and it starts on Jan. 1, "
+            "2020, not before this one. Close it first to make this plan active."
+        ]
+    }
     assert dict(WorkPlan.objects.values_list("slug", "status")) == {
-        "2019": WorkPlanStatus.ACTIVE,
+        "2019": WorkPlanStatus.DRAFT,
         "2020": WorkPlanStatus.ACTIVE,
         "2021": WorkPlanStatus.DRAFT,
     }
@@ -223,7 +243,9 @@ def test_saving_a_draft_or_an_earlier_plan_closes_nothing(plan_2020, staff_clien
 def test_activating_the_next_plan_through_the_api_closes_the_previous_one(plan_2020, staff_api):
     new_plan = work_plan_rollover(work_plan=plan_2020)
 
-    response = staff_api.patch(f"/api/v1/work-plans/{new_plan.slug}/", {"status": "active"}, format="json")
+    response = staff_api.patch(
+        f"/api/v1/work-plans/{new_plan.slug}/", {"status": "active"} | SUMMARY_2021, format="json"
+    )
 
     assert response.status_code == 200, response.content
     assert dict(WorkPlan.objects.values_list("slug", "status")) == {

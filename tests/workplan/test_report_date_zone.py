@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from cogwg import dates
-from tests.factories import MilestoneFactory
+from tests.factories import MilestoneFactory, WorkPlanFactory
 from workplan.admin_forms import ProgressUpdatePostForm
 from workplan.choices import MilestoneStatus
 from workplan.services import progress_update_validate
@@ -39,7 +39,9 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def milestone():
-    return MilestoneFactory()
+    # Of a 2026 plan: an update is dated within its plan (or shortly after it ends).
+    plan = WorkPlanFactory(slug="2026", start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 12, 31))
+    return MilestoneFactory(priority__work_plan=plan, due_date=datetime.date(2026, 12, 31))
 
 
 def refusal(milestone, day):
