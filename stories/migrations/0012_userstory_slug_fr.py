@@ -59,9 +59,7 @@ def slug_fr_field():
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("jurisdictions", "0012_challenge_resolved_has_resolved_on"),
         ("stories", "0011_userstory_rejection_reason"),
-        ("workplan", "0005_priority_slug_fr"),
     ]
 
     operations = [
