@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from cogwg.selectors import link_status_for
+from cogwg.slugs import page_slug
 from cogwg.views import (
     Crumb,
     PublicFilterMixin,
@@ -17,7 +18,7 @@ from cogwg.views import (
     translated,
 )
 from stories.models import UserStory
-from workplan.models import Assignment, priority_page_slug
+from workplan.models import Assignment
 
 from .filtersets import AccomplishmentFilterSet, ChallengeFilterSet
 from .models import Accomplishment, Challenge, Jurisdiction
@@ -57,7 +58,7 @@ def seat_rows(jurisdiction):
                 "workplan:priority",
                 args=[
                     seat["priority__work_plan__slug"],
-                    priority_page_slug(seat["priority__slug"], seat["priority__slug_fr"]),
+                    page_slug(seat["priority__slug"], seat["priority__slug_fr"]),
                 ],
             )
         }

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cogwg.models import TimeStampedModel, either_language_errors
+from cogwg.slugs import BilingualSlugsMixin
 
 from .choices import CkanErrorCode, Impact, StoryState, UserType
 from .ckan import ckan_error_message
@@ -153,15 +154,6 @@ def validate_public_email(value: str) -> None:
 # A story's page is at its slug in English and at its French slug in French; each slug names
 # one story, in either language (UserStory.validate_constraints).
 STORY_SLUG_TAKEN = _("Another story already uses this slug, in English or in French: choose another.")
-FRENCH = "fr"
-
-
-def story_page_slug(slug: str, slug_fr: str, language: str | None = None) -> str:
-    """The slug of a story's page in ``language`` (the active one by default): its French
-    slug in French where it has one, else its slug."""
-    if (language or translation.get_language()) == FRENCH and slug_fr:
-        return slug_fr
-    return slug
 
 
 # The longest reason for a rejection the secretariat may give (characters).
@@ -176,7 +168,7 @@ class UserStoryQuerySet(models.QuerySet):
         return self.select_related("jurisdiction", "release").prefetch_related("themes", "datasets")
 
 
-class UserStory(TimeStampedModel):
+class UserStory(BilingualSlugsMixin, TimeStampedModel):
     """How someone used open data. Submitter name and e-mail are private: they never
     leave the admin (and the e-mails to the submitter about their story, in
     ``submitter_language``: stories/notifications.py), and are erased on request, with the
@@ -191,6 +183,8 @@ class UserStory(TimeStampedModel):
     state has none (stories/services/moderation.py clears it when a rejected story is
     reconsidered; its history keeps it). It is the secretariat's text, not the sender's
     personal information: it stays when their name and address are erased."""
+
+    slug_taken_message = STORY_SLUG_TAKEN
 
     # In English or in French while under review, in both once published (clean(), and
     # services.story_publication_gaps).
@@ -324,40 +318,6 @@ class UserStory(TimeStampedModel):
         if errors := either_language_errors(self, ("title", "summary")):
             raise ValidationError(errors)
 
-    def validate_constraints(self, exclude=None):
-        # A slug that another story has, in either language, is refused next to its field:
-        # the database keeps each language's slugs apart, not one language's from the
-        # other's, and a page answers at both (the other language's is sent to its own).
-        exclude = set(exclude or ())
-        errors = self._taken_slugs(exclude)
-        try:
-            super().validate_constraints(exclude=exclude | errors.keys())
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
-
-    def _taken_slugs(self, exclude):
-        names = [name for name in ("slug", "slug_fr") if name not in exclude and getattr(self, name)]
-        if not names:
-            return {}
-        slugs = {getattr(self, name) for name in names}
-        others = UserStory.objects.all()
-        if not self._state.adding and self.pk is not None:
-            others = others.exclude(pk=self.pk)
-        clashes = others.filter(models.Q(slug__in=slugs) | models.Q(slug_fr__in=slugs)).values_list("slug", "slug_fr")
-        taken = {slug for row in clashes for slug in row}
-        return {
-            name: [ValidationError(STORY_SLUG_TAKEN, code="slug_taken")]
-            for name in names
-            if getattr(self, name) in taken
-        }
-
-    def slug_in(self, language: str) -> str:
-        """The slug of its page in ``language``."""
-        return story_page_slug(self.slug, self.slug_fr, language)
-
-    @property
-    def page_slug(self) -> str:
-        """The slug of its page in the active language."""
-        return story_page_slug(self.slug, self.slug_fr)
+    def slug_rivals(self, exclude):
+        # Every other story: their pages share one address space.
+        return UserStory.objects.all()

@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cogwg import dates
 from cogwg.choices import ReportingPeriodStatus, StatusReportState
 from cogwg.models import MISSING_IN, PublishableModel, PublishableQuerySet, TimeStampedModel, lines
+from cogwg.slugs import BilingualSlugsMixin
 
 from .choices import CLOSED_STATUSES, MilestoneKind, MilestoneStatus, SeatRole, WorkPlanStatus
 
@@ -25,16 +26,6 @@ NOTE_MAX_LENGTH = 5000
 # A priority's page is at its slug in English and at its French slug in French; both name
 # one priority of its plan, in either language (Priority.validate_constraints).
 SLUG_TAKEN = _("Another priority of this work plan already uses this slug, in English or in French: choose another.")
-FRENCH = "fr"
-
-
-def priority_page_slug(slug: str, slug_fr: str, language: str | None = None) -> str:
-    """The slug of a priority's page in ``language`` (the active one by default): its
-    French slug in French where it has one, else its slug. From the two columns, for rows
-    read as values."""
-    if (language or translation.get_language()) == FRENCH and slug_fr:
-        return slug_fr
-    return slug
 
 
 def in_published_plan(path="") -> models.Q:
@@ -220,8 +211,10 @@ class PriorityQuerySet(models.QuerySet):
         return self.with_seats().prefetch_related(models.Prefetch("milestones", queryset=milestones))
 
 
-class Priority(TimeStampedModel):
+class Priority(BilingualSlugsMixin, TimeStampedModel):
     """One of the plan's priorities: the problem, the expected outcome, who carries it."""
+
+    slug_taken_message = SLUG_TAKEN
 
     work_plan = models.ForeignKey(
         WorkPlan, on_delete=models.CASCADE, related_name="priorities", verbose_name=_("work plan")
@@ -272,41 +265,11 @@ class Priority(TimeStampedModel):
     def __str__(self):
         return f"{self.number}. {self.title}"
 
-    def validate_constraints(self, exclude=None):
-        # A slug that another priority of the plan has, in either language, is refused next
-        # to its field. The constraints keep each language's slugs apart (over the whole
-        # form); across languages they cannot, and old links to French pages carry English slugs.
-        exclude = set(exclude or ())
-        errors = self._taken_slugs(exclude)
-        try:
-            super().validate_constraints(exclude=exclude | errors.keys())
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
-
-    def _taken_slugs(self, exclude):
-        names = [name for name in ("slug", "slug_fr") if name not in exclude and getattr(self, name)]
-        if not names or self.work_plan_id is None or "work_plan" in exclude:
-            return {}
-        slugs = {getattr(self, name) for name in names}
-        others = Priority.objects.filter(work_plan_id=self.work_plan_id)
-        if not self._state.adding and self.pk is not None:
-            others = others.exclude(pk=self.pk)
-        clashes = others.filter(models.Q(slug__in=slugs) | models.Q(slug_fr__in=slugs)).values_list("slug", "slug_fr")
-        taken = {slug for row in clashes for slug in row}
-        return {
-            name: [ValidationError(SLUG_TAKEN, code="slug_taken")] for name in names if getattr(self, name) in taken
-        }
-
-    def slug_in(self, language: str) -> str:
-        """The slug of its page in ``language``."""
-        return priority_page_slug(self.slug, self.slug_fr, language)
-
-    @property
-    def page_slug(self) -> str:
-        """The slug of its page in the active language."""
-        return priority_page_slug(self.slug, self.slug_fr)
+    def slug_rivals(self, exclude):
+        # The plan's other priorities.
+        if self.work_plan_id is None or "work_plan" in exclude:
+            return None
+        return Priority.objects.filter(work_plan_id=self.work_plan_id)
 
     @property
     def consequence_list(self):

@@ -16,10 +16,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from cogwg import notifications
+from cogwg.slugs import FRENCH
 
 from .. import notifications as submitter_notifications
 from ..choices import StoryState
-from ..models import FRENCH, UserStory, reserved_story_slugs
+from ..models import UserStory, reserved_story_slugs
 
 # An identical story (same e-mail address, title and summary) sent again within this
 # time is the same one: a double click, or "Back" and "Submit" once more.
