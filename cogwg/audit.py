@@ -294,7 +294,7 @@ def _label_fields() -> list[str]:
     return [f"{name}_{code}" for name in TRANSLATED_LABEL_FIELDS for code in ordered] + list(LABEL_FIELDS)
 
 
-def _label(version) -> str:
+def version_label(version) -> str:
     for name in _label_fields():
         value = getattr(version, name, None)
         if value:
@@ -341,7 +341,7 @@ def _change(model, version) -> Change:
         kind=version.history_type,
         model=model,
         object_id=version.id,
-        label=_label(version),
+        label=version_label(version),
         user_id=version.history_user_id,
         reason=version.history_change_reason or "",
         version=version,

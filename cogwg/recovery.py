@@ -57,9 +57,8 @@ class RestoreRefused(ValidationError):
         self.deleted = list(deleted)
 
 
-def label(version) -> str:
-    """A version's record named as the audit page names it (no query)."""
-    return audit._label(version)
+# A version's record named as the audit page names it (no query).
+label = audit.version_label
 
 
 def _pk(model) -> str:
