@@ -9,10 +9,14 @@ reader and a secretariat member, none of them superusers: their groups give thei
 """
 
 import datetime
+import html
+import re
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
+from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
@@ -139,3 +143,18 @@ def as_role(world, client):
         return admin_client(client, user) if channel == "admin" else api_client(user)
 
     return make
+
+
+# Admin pages, read as a reader reads them.
+def url(model, view, *args, language="en"):
+    with translation.override(language):
+        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def text(page):
+    content = re.sub(r"<script.*?</script>|<style.*?</style>", "", page.content.decode(), flags=re.S)
+    return html.unescape(re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", content)))
+
+
+def messages_of(response):
+    return [(message.level_tag, html.unescape(str(message.message))) for message in get_messages(response.wsgi_request)]

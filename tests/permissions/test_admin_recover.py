@@ -7,16 +7,13 @@ value now taken, a record it needs that is deleted too, with a link to restore t
 first). Contributors get no such page."""
 
 import datetime
-import html
-import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cogwg import admin_recover
 from cogwg.choices import PublicationState
@@ -39,22 +36,8 @@ from tests.factories import (
     UserFactory,
     UserStoryFactory,
 )
-from tests.permissions.conftest import admin_client
+from tests.permissions.conftest import admin_client, messages_of, text, url
 from workplan.models import Assignment, Milestone, Priority, ProgressUpdate
-
-
-def url(model, view, *args, language="en"):
-    with translation.override(language):
-        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-def text(page):
-    content = re.sub(r"<script.*?</script>|<style.*?</style>", "", page.content.decode(), flags=re.S)
-    return html.unescape(re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", content)))
-
-
-def messages_of(response):
-    return [(message.level_tag, html.unescape(str(message.message))) for message in get_messages(response.wsgi_request)]
 
 
 def deleted(record, by=None):

@@ -6,17 +6,12 @@ do in that table, says so before and after, and is refused as a whole, nothing w
 when a row cannot be written."""
 
 import datetime
-import html
-import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import translation
 
 from cogwg.choices import PublicationState
 from cogwg.models import Meeting, NextStep
@@ -34,27 +29,13 @@ from tests.factories import (
     ProgressUpdateFactory,
     UserStoryFactory,
 )
-from tests.permissions.conftest import admin_client
+from tests.permissions.conftest import admin_client, messages_of, text, url
 from tests.test_admin import form_data
 from workplan.models import Assignment, Milestone, Priority, WorkPlan
 
 KEPT_URL = "https://on.example.ca/portal"
 DROPPED_URL = "https://on.example.ca/dropped"
 ADDED_URL = "https://on.example.ca/added"
-
-
-def url(model, view, *args, language="en"):
-    with translation.override(language):
-        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-def text(page):
-    content = re.sub(r"<script.*?</script>|<style.*?</style>", "", page.content.decode(), flags=re.S)
-    return html.unescape(re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", content)))
-
-
-def messages_of(response):
-    return [(message.level_tag, html.unescape(str(message.message))) for message in get_messages(response.wsgi_request)]
 
 
 def links_of(accomplishment):
