@@ -32,8 +32,13 @@ What the version covers
 - A row's change made through its own page bumps the row's ``modified_at``; a milestone
   moved by a published progress update is a change of the milestone, and of its priority's
   table: the form that shows it is refused rather than guess which fields still hold.
-- A version page of the History (the revert form) writes the record only: its version is
-  the record's own, of the record as it is now.
+- A version's page of the History (the revert form) writes the record and restores the
+  rows of its tables as they were at that version (cogwg/admin_history.py): its version is
+  that of the record and of the tables the revert restores, as they are now. Those are the
+  tables whose rows its reader may add, change or delete there (a revert adds back the
+  rows deleted since) and whose history is kept (``restores_rows``): a row changed, added
+  or deleted by someone else since the page was read would be overwritten, and the page
+  no longer says what the revert does.
 
 A post without any version (no page of the admin makes one: a script's) is saved as
 Django's admin always did, as an API write without ``If-Match`` is; a version that is not
@@ -120,14 +125,19 @@ class VersionedTable(NamedTuple):
         return self.inline.model
 
 
-def versioned_tables(model_admin, request, record) -> list[VersionedTable]:
+def versioned_tables(model_admin, request, record, *, reverting=False) -> list[VersionedTable]:
     """The tables of ``record``'s change form whose stored rows ``request``'s user may
-    change or delete, each with its rows (as its formset reads them)."""
+    change or delete, each with its rows (as its formset reads them); ``reverting``: those
+    whose rows a revert to a version of ``record`` restores (the model admin's
+    ``restores_rows``, cogwg/admin_history.py)."""
     tables = []
     for inline in model_admin.get_inline_instances(request, record):
-        writes_rows = inline.has_change_permission(request, record) or (
-            inline.can_delete and inline.has_delete_permission(request, record)
-        )
+        if reverting:
+            writes_rows = model_admin.restores_rows(request, inline, record)
+        else:
+            writes_rows = inline.has_change_permission(request, record) or (
+                inline.can_delete and inline.has_delete_permission(request, record)
+            )
         if not writes_rows:
             continue
         fk = _get_foreign_key(type(record), inline.model, fk_name=inline.fk_name)
@@ -288,22 +298,22 @@ class OptimisticConcurrencyMixin:
         form = super().get_form(request, obj, **kwargs)
         if obj is None or obj.pk is None:
             return form  # adding: nothing stored to overwrite
-        # A version page of the History (reverting) writes the record only.
+        # A version's page of the History (reverting) restores the rows of its own tables.
         reverting = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None) is not None
         model_admin = self
 
         class VersionCheckedForm(form):
             def clean(self):
                 cleaned_data = super().clean()
-                model_admin.check_record_version(request, self, obj, with_tables=not reverting)
+                model_admin.check_record_version(request, self, obj, reverting=reverting)
                 return cleaned_data
 
         return VersionCheckedForm
 
-    def check_record_version(self, request, form, record, *, with_tables=True):
-        """Refuse ``form`` (bound to ``record`` as read, or a version of it) unless the
-        version it carries is the stored one, read again with the rows locked. Sets
-        ``form.record_version``, the version the page sends back."""
+    def check_record_version(self, request, form, record, *, reverting=False):
+        """Refuse ``form`` (bound to ``record`` as read, or, ``reverting``, a version of it)
+        unless the version it carries is the stored one, read again with the rows locked.
+        Sets ``form.record_version``, the version the page sends back."""
         posted = form.data.get(VERSION_FIELD)
         if posted is None:
             return  # a post no page of the admin makes (see the module's docstring)
@@ -311,7 +321,7 @@ class OptimisticConcurrencyMixin:
         # Django's change view runs in a transaction; a lock outside one would end at once.
         lock = transaction.get_connection(using).in_atomic_block
         stored = stored_record(record, lock=lock)
-        tables = versioned_tables(self, request, stored) if with_tables and stored is not None else []
+        tables = versioned_tables(self, request, stored, reverting=reverting) if stored is not None else []
         current = record_version(stored, tables, lock=lock) if stored is not None else None
         form.record_version = current
         if posted == current:
@@ -319,12 +329,13 @@ class OptimisticConcurrencyMixin:
         readable = VERSION_FORMAT.fullmatch(posted) is not None
         form.add_error(None, refusal(self, request, stored or record, tables, readable=readable))
 
-    def sent_version(self, request, form, record, *, with_tables=True):
+    def sent_version(self, request, form, record, *, reverting=False):
         """The version a page sends with ``form``: the one it was refused against or
-        checked as, for a posted form; the stored one for a new page."""
+        checked as, for a posted form; the stored one for a new page (of ``record`` as
+        stored, for a version's page: ``reverting``)."""
         if form.is_bound:
             return getattr(form, "record_version", None)
-        return record_version(record, versioned_tables(self, request, record) if with_tables else ())
+        return record_version(record, versioned_tables(self, request, record, reverting=reverting))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and obj is not None and obj.pk is not None and "adminform" in context:
@@ -341,5 +352,5 @@ class OptimisticConcurrencyMixin:
             form = context["adminform"].form
             current = stored_record(context["original"], lock=False) if not form.is_bound else None
             if form.is_bound or current is not None:
-                context["record_version"] = self.sent_version(request, form, current, with_tables=False)
+                context["record_version"] = self.sent_version(request, form, current, reverting=True)
         return super().render_history_view(request, template, context, **kwargs)

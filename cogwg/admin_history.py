@@ -142,9 +142,10 @@ class HistoryAdminMixin:
             tables.setdefault((inline.model, formset.fk.name), (inline, formset.fk, formset.form))
         return list(tables.values())
 
-    def _restorable(self, request, inline, record) -> bool:
+    def restores_rows(self, request, inline, record) -> bool:
         """Does a revert restore the rows of ``inline``: their history is kept, and its
-        user may add, change or delete rows there?"""
+        user may add, change or delete rows there? (Its version's page carries their
+        version too: cogwg/admin_concurrency.py.)"""
         if history_model(inline.model) is None:
             return False
         return (
@@ -171,7 +172,7 @@ class HistoryAdminMixin:
         )
         tables = []
         for inline, fk, form in self._tables(request, stored):
-            if not self._restorable(request, inline, stored):
+            if not self.restores_rows(request, inline, stored):
                 continue
             model = inline.model
             related = [field.name for field in model._meta.fields if field.many_to_one and field.name != fk.name]
@@ -303,7 +304,7 @@ class HistoryAdminMixin:
         tables = [
             str(inline.verbose_name_plural)
             for inline, _fk, _form in self._tables(request, record)
-            if not self._restorable(request, inline, record)
+            if not self.restores_rows(request, inline, record)
         ]
         opts = self.model._meta
         fields = [str(opts.get_field(name).verbose_name) for name in self.kept_fields(request, record)]

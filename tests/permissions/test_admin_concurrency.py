@@ -30,7 +30,13 @@ from cogwg.permissions import CONTRIBUTOR, SECRETARIAT
 from jurisdictions.models import Accomplishment, AccomplishmentLink
 from stories.models import Theme
 from tests.conftest import run_on_postgresql
-from tests.factories import AccomplishmentLinkFactory, MilestoneFactory, NextStepFactory, ThemeFactory
+from tests.factories import (
+    AccomplishmentLinkFactory,
+    AssignmentFactory,
+    MilestoneFactory,
+    NextStepFactory,
+    ThemeFactory,
+)
 from tests.permissions.conftest import make_user
 from tests.test_admin import form_data
 from workplan.models import Assignment, Milestone, Priority, ProgressUpdate
@@ -345,8 +351,9 @@ def test_a_revert_over_a_change_made_since_is_refused(second):
     address = url(Accomplishment, "simple_history", record.pk, creation.history_id)
     reverting, other = signed_in(world.users.secretariat), signed_in(world.users.secretariat_2)
     page = reverting.get(address)
-    assert sent_version(page) == record_validators(record)[0]  # the record as it is now
     change = url(Accomplishment, "change", record.pk)
+    # The record and its tables as they are now: the version its change form carries.
+    assert sent_version(page) == sent_version(reverting.get(change))
     other.post(change, opened(other, change) | {"title_en": "Changed since"})
 
     refused = reverting.post(address, form_data(page) | {VERSION_FIELD: sent_version(page)})
@@ -358,6 +365,119 @@ def test_a_revert_over_a_change_made_since_is_refused(second):
     reverted = reverting.post(address, form_data(refused) | {VERSION_FIELD: sent_version(refused)})
     assert reverted.status_code == 302
     assert Accomplishment.objects.get(pk=record.pk).title_en == creation.title_en
+
+
+def renamed_priority(world):
+    """Priority 1 renamed since its first version (its tables untouched), and that version."""
+    priority = world.first
+    first = priority.history.get()
+    priority.title_en = "Renamed since"
+    priority.save()
+    return priority, first
+
+
+def milestones_of(priority):
+    return sorted(Milestone.objects.filter(priority=priority).values_list("pk", "description_en", "modified_at"))
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_revert_over_a_change_of_its_tables_made_since_is_refused(second, language):
+    world = second
+    priority, first = renamed_priority(world)
+    address = url(Priority, "simple_history", priority.pk, first.history_id, language=language)
+    reverting, other = signed_in(world.users.secretariat), signed_in(world.users.secretariat_2)
+    data = opened(reverting, address)
+    # Someone else changes a row of the priority's milestones on the row's own page (the
+    # priority itself is not saved) while the version's page is open,
+    change_a_milestone(other, world.m1)
+    stored = Priority.objects.get(pk=priority.pk)
+    rows, versions, log = milestones_of(priority), Milestone.history.count(), LogEntry.objects.count()
+
+    refused = reverting.post(address, data)
+
+    # then the revert is refused, naming the table, and writes nothing.
+    assert refused.status_code == 200
+    message, links = refusal(refused)
+    latest = Milestone.history.filter(id=world.m1.pk).first()
+    said = {
+        "en": "sue changed its milestones on {when}, after you opened it. Nothing was saved",
+        "fr": "sue a modifié ses jalons le {when}, après que vous l'avez ouvert. Rien n'a été enregistré",
+    }[language]
+    assert message.startswith(said.format(when=when(latest.history_date, language)))
+    assert links == [url(Milestone, "history", world.m1.pk, language=language)]
+    assert Priority.objects.get(pk=priority.pk).modified_at == stored.modified_at
+    assert Priority.objects.get(pk=priority.pk).title_en == "Renamed since"
+    assert priority.history.count() == 2
+    assert milestones_of(priority) == rows
+    assert Milestone.objects.get(pk=world.m1.pk).description_en == "Changed elsewhere"
+    assert Milestone.history.count() == versions
+    assert LogEntry.objects.count() == log
+    # Reverting again, once the reader has seen the change, is a deliberate choice.
+    reverted = reverting.post(address, form_data(refused) | {VERSION_FIELD: sent_version(refused)})
+    assert reverted.status_code == 302
+    assert Priority.objects.get(pk=priority.pk).title_en == first.title_en
+    assert Milestone.objects.get(pk=world.m1.pk).description_en == "Release the stories"
+
+
+def test_a_revert_over_a_row_added_to_its_table_since_is_refused(second):
+    world = second
+    priority, first = renamed_priority(world)
+    address = url(Priority, "simple_history", priority.pk, first.history_id)
+    reverting = signed_in(world.users.secretariat)
+    data = opened(reverting, address)
+    added = MilestoneFactory(priority=priority, description_en="Added meanwhile")
+
+    refused = reverting.post(address, data)
+
+    # (Removing it is what the revert would have done.)
+    assert refused.status_code == 200
+    assert refusal(refused)[0].startswith("Its milestones changed on ")  # added without a user
+    assert Milestone.objects.filter(pk=added.pk).exists()
+    assert Priority.objects.get(pk=priority.pk).title_en == "Renamed since"
+
+
+def test_a_revert_over_a_link_changed_since_is_refused(second):
+    """A link has no page of its own: changed by a write that does not save the
+    accomplishment (a script's), its change shows on the accomplishment's History page."""
+    world = second
+    record = world.accomplishment
+    link = AccomplishmentLinkFactory(accomplishment=record, url="https://on.example.ca/portal", label_en="Portal")
+    creation = record.history.get()
+    record.title_en = "Renamed since"
+    record.save()
+    address = url(Accomplishment, "simple_history", record.pk, creation.history_id)
+    alice = signed_in(world.users.contributor_on)
+    data = opened(alice, address)
+    link.label_en = "Portal, relabelled meanwhile"
+    link.save()
+    versions = AccomplishmentLink.history.count()
+
+    refused = alice.post(address, data)
+
+    assert refused.status_code == 200
+    message, links = refusal(refused)
+    assert message.startswith("Its links changed on ")
+    assert links == [url(Accomplishment, "history", record.pk)]
+    assert Accomplishment.objects.get(pk=record.pk).title_en == "Renamed since"
+    assert AccomplishmentLink.objects.get(pk=link.pk).label_en == "Portal, relabelled meanwhile"
+    assert AccomplishmentLink.history.count() == versions
+    assert record.history.count() == 2
+
+
+def test_a_revert_with_no_change_in_between_restores_the_rows(second):
+    world = second
+    priority, first = renamed_priority(world)
+    Milestone.objects.filter(pk=world.m1.pk).update(description_en="Changed before the page was opened")
+    AssignmentFactory(priority=priority, jurisdiction=world.bc)
+    address = url(Priority, "simple_history", priority.pk, first.history_id)
+    reverting = signed_in(world.users.secretariat)
+
+    reverted = reverting.post(address, opened(reverting, address))
+
+    assert reverted.status_code == 302
+    assert Priority.objects.get(pk=priority.pk).title_en == first.title_en
+    assert Milestone.objects.get(pk=world.m1.pk).description_en == "Release the stories"
+    assert list(Assignment.objects.filter(priority=priority).values_list("pk", flat=True)) == [world.on_lead.pk]
 
 
 # A version that is not one
@@ -451,6 +571,22 @@ def test_a_save_spends_the_same_queries_on_its_version_whatever_the_number_of_ro
     three_rows = check_cost(client, address)
 
     assert three_rows == one_row == 2  # the record and its table's rows, read locked
+
+
+def test_a_revert_spends_the_same_queries_on_its_version_whatever_the_number_of_rows(world, meeting_page):
+    """A revert to the latest version, which leaves the rows as they are."""
+    _address, client, add_rows = meeting_page
+    meeting = world.next_step.meeting
+
+    def latest_version():
+        return url(Meeting, "simple_history", meeting.pk, meeting.history.first().history_id)
+
+    one_row = check_cost(client, latest_version())
+    add_rows()
+
+    three_rows = check_cost(client, latest_version())
+
+    assert three_rows == one_row == 2  # the record and its next steps, read locked
 
 
 def test_a_refusal_costs_the_same_queries_whatever_the_number_of_rows(second, meeting_page):
