@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from workplan.choices import WorkPlanStatus
-from workplan.services import plan_closed_message, progress_update_refusals
+from workplan.services import plan_closed_message, progress_updates_refusals
 
 from . import cycle_sheets, cycles
 from .admin_base import TrackedTranslationAdmin
@@ -162,8 +162,9 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
                 len(left),
             )
             self.message_user(request, message % {"count": len(left)}, messages.WARNING)
+            refusals = progress_updates_refusals(left)
             for update in left:
-                for refusal in progress_update_refusals(update):
+                for refusal in refusals.get(update.pk, []):
                     self.message_user(request, refusal, messages.WARNING)
 
     # The dashboard and the sheet
@@ -253,12 +254,15 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
         left = cycles.period_updates_left(period)
         if jurisdictions is not None:
             left = left.filter(jurisdiction__in=jurisdictions)
+        left = list(left)
+        # Read together: the page's queries do not grow with the updates left.
+        refusals = progress_updates_refusals(left)
         return [
             (
                 update,
                 self._url_of(update),
                 # Settled since (translated on its page, say): it waits only to be published.
-                progress_update_refusals(update)
+                refusals.get(update.pk)
                 or [_("“%(update)s” may now be published, from its page.") % {"update": update}],
             )
             for update in left

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -41,7 +42,15 @@ def _moment(value, fallback=None):
 
 
 def _progress_entries(limit):
-    updates = ProgressUpdate.objects.published().select_related("milestone__priority__work_plan").latest_first()[:limit]
+    # What is new is what was published last, whatever day it reports on: an update dated
+    # last month and published today is new. An update published with no recorded time (a
+    # loader's) was published when it was created, as ``ProgressUpdate.objects.latest_first`` has it.
+    published_at = Coalesce("published_at", "created_at")
+    updates = (
+        ProgressUpdate.objects.published()
+        .select_related("milestone__priority__work_plan")
+        .order_by(published_at.desc(), "-created_at", "-pk")[:limit]
+    )
     for update in updates:
         milestone = update.milestone
         priority = milestone.priority
@@ -56,7 +65,7 @@ def _progress_entries(limit):
             description=update.note,
             link=reverse("workplan:priority", args=[priority.work_plan.slug, priority.page_slug])
             + f"#milestone-{milestone.pk}",
-            updated=_moment(update.published_at, update.reported_on),
+            updated=update.published_at or update.created_at,
             uid=f"progress-update-{update.pk}",
             category=_("Progress update"),
         )

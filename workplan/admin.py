@@ -38,7 +38,14 @@ from .admin_fields import (
     with_shown_author,
 )
 from .admin_forms import ProgressUpdateCorrectionForm, ProgressUpdatePostForm
-from .admin_inlines import MilestoneInline, PriorityInline, ProgressLogInline, ProgressPostInline, SeatInline
+from .admin_inlines import (
+    LATEST_FIRST,
+    MilestoneInline,
+    PriorityInline,
+    ProgressLogInline,
+    ProgressPostInline,
+    SeatInline,
+)
 from .choices import SeatRole, WorkPlanStatus
 from .models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
 from .services import (
@@ -349,7 +356,7 @@ class ProgressUpdateAdmin(
     search_fields = ("note_en", "note_fr", "milestone__description_en", "milestone__description_fr")
     autocomplete_fields = ("milestone", "jurisdiction")
     date_hierarchy = "reported_on"
-    ordering = ("-reported_on", "-created_at", "-pk")
+    ordering = LATEST_FIRST
     add_fieldsets = (
         (
             None,

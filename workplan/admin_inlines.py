@@ -10,6 +10,11 @@ from .admin_fields import shown_author, with_shown_author
 from .admin_forms import PriorityFormSet, ProgressUpdatePostForm, SeatFormSet
 from .models import Assignment, Milestone, Priority, ProgressUpdate
 
+# A milestone's updates as "latest" means everywhere (``ProgressUpdate.objects.latest_first``):
+# by report date and, among updates of one day, the last published first. The log here
+# and the updates' changelist (workplan/admin.py) list them in that order.
+LATEST_FIRST = ProgressUpdate.objects.latest_first().query.order_by
+
 
 class PriorityInline(VisibleRowsInlineMixin, TranslationTabularInline):
     """The plan's priorities at a glance; a priority (with its issue and outcome) is
@@ -60,7 +65,7 @@ class ProgressLogInline(VisibleRowsInlineMixin, TranslationTabularInline):
         "publication_state",
     )
     readonly_fields = fields
-    ordering = ("-reported_on", "-created_at", "-pk")
+    ordering = LATEST_FIRST
     show_change_link = True
     extra = 0
     can_delete = False

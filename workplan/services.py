@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -133,10 +133,20 @@ def _ensure_unlocked(update):
 
 
 def _cancelled_on(milestone):
-    """The date of the published update that cancelled ``milestone``, if it stands cancelled."""
+    """The date of the published update that cancelled ``milestone``, if it stands cancelled:
+    its latest published update's, read now or, for many milestones at once, with them
+    (``_with_latest_reported_on``)."""
     if milestone is None or milestone.pk is None or milestone.status != MilestoneStatus.CANCELLED:
         return None
+    if hasattr(milestone, "latest_reported_on"):
+        return milestone.latest_reported_on
     return milestone.updates.approved().latest_first().values_list("reported_on", flat=True).first()
+
+
+def _with_latest_reported_on(milestones: QuerySet) -> QuerySet:
+    """``milestones`` annotated with the date of their latest published update (``latest_reported_on``)."""
+    latest = ProgressUpdate.objects.approved().filter(milestone=OuterRef("pk")).latest_first()
+    return milestones.annotate(latest_reported_on=Subquery(latest.values("reported_on")[:1]))
 
 
 def milestone_refresh_status(*, milestone: Milestone) -> Milestone:
@@ -279,6 +289,22 @@ def progress_update_refusals(update: ProgressUpdate) -> list[str]:
     update = ProgressUpdate.objects.select_related("milestone__priority__work_plan").filter(pk=update.pk).first()
     if update is None:
         return []
+    return _refusals(update)
+
+
+def progress_updates_refusals(updates: Iterable[ProgressUpdate]) -> dict[int, list[str]]:
+    """``progress_update_refusals`` of each of ``updates``, by id (none for one deleted
+    since), read again together: the same two queries however many they are (a reporting
+    period's dashboard lists those its closing left). An automatic overdue mark is checked
+    against its log, read for each (``_ensure_postable``): none belongs to a period."""
+    milestones = _with_latest_reported_on(Milestone.objects.select_related("priority__work_plan"))
+    fresh = ProgressUpdate.objects.filter(pk__in=[update.pk for update in updates]).prefetch_related(
+        Prefetch("milestone", queryset=milestones)
+    )
+    return {update.pk: _refusals(update) for update in fresh}
+
+
+def _refusals(update: ProgressUpdate) -> list[str]:
     refusals = publication_refusals([update])
     try:
         _ensure_postable(update)
