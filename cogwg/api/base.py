@@ -16,7 +16,7 @@ import re
 from functools import cached_property
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import prefetch_related_objects
@@ -173,6 +173,27 @@ class ShownRelatedField(SummaryRelatedField):
             self.fill([instance])
         return getattr(instance, self.attribute)
 
+    def validate_empty_values(self, data):
+        # A null sent for a record the writer reads as null because they may not see it
+        # (a PUT of what they read) keeps it: they cannot have meant to remove a link they
+        # never saw. One they see, they may clear.
+        is_empty, value = super().validate_empty_values(data)
+        if is_empty and value is None and self.hides_stored_record():
+            raise serializers.SkipField
+        return is_empty, value
+
+    def hides_stored_record(self) -> bool:
+        """Does the record being written point, as stored, at a record its writer may not
+        see?"""
+        instance = getattr(self.parent, "instance", None)
+        if not isinstance(instance, models.Model) or instance.pk is None:
+            return False
+        try:
+            key = instance._meta.get_field(self.source).attname
+        except FieldDoesNotExist:
+            return False
+        return getattr(instance, key, None) is not None and self.get_attribute(instance) is None
+
 
 class ShownListSerializer(serializers.ListSerializer):
     """Fills the ``ShownRelatedField``s of all the records of a list in one query each,
@@ -189,8 +210,7 @@ class ShownListSerializer(serializers.ListSerializer):
 # For a serializer whose to_representation reads the values straight off the object: the
 # few declared fields it still asks (links, nested serializers) are copied and bound one by
 # one when first asked, rather than all of ``fields``, a deep copy of every declared field,
-# for every response. (No docstring: the schema would take it as the serializers'
-# description.)
+# for every response.
 class ReadOffMixin:
     def bound_field(self, name):
         bound = self.__dict__.setdefault("_bound_fields", {})
@@ -238,6 +258,13 @@ class ApiModelSerializer(serializers.ModelSerializer):
                 kwargs.setdefault("required", required and in_default_language)
                 kwargs.setdefault("allow_blank", not (required and in_default_language))
         return extra
+
+    def get_unique_together_validators(self):
+        # The model's own validation (``validate``) refuses a duplicate, with the model's
+        # message (its constraint's, or Django's naming the fields by their verbose names,
+        # as the admin does) in the reader's language, and under the field where the model
+        # puts it; DRF's validators run first and name the fields by their identifiers.
+        return super().get_unique_together_validators() if not self.clean_model else []
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

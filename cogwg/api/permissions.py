@@ -13,8 +13,10 @@ class PublicReadStaffWrite(BasePermission):
     (``permissions.visible``), so another jurisdiction's draft is a 404. Writing needs an
     authenticated user (anonymous writes get 401) whom ``cogwg.permissions`` allows: to
     add for a create; to change, delete, submit or publish the record for the others
-    (403 otherwise). What a new or changed record may hold is checked before it is saved
-    (``permissions.can_save``, in the viewsets)."""
+    (403 otherwise). A record of their own that is not in a state to submit is the
+    service's to refuse, saying why (a 400), as it is for the secretariat. What a new or
+    changed record may hold is checked before it is saved (``permissions.can_save``, in
+    the viewsets)."""
 
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:
@@ -33,5 +35,19 @@ class PublicReadStaffWrite(BasePermission):
             return permissions.can_publish(user, obj)
         if action == "destroy":
             return permissions.can_delete(user, obj)
-        # Changing, submitting (whose state rules are the service's: a 400) and the rest.
+        if action == "submit":
+            return permissions.can_change(user, obj) or self.submit_in_wrong_state(user, obj)
+        # Changing, and the rest.
         return permissions.can_change(user, obj)
+
+    @staticmethod
+    def submit_in_wrong_state(user, obj):
+        """May ``user`` be told by the service why ``obj`` cannot be submitted (a 400, as the
+        secretariat is), rather than a 403? They may submit records of its kind and it is
+        their jurisdictions' (its review is theirs: ``can_view_review``), but its state is
+        not one to submit: they submitted it already, or it is published."""
+        return (
+            getattr(obj, "publication_state", None) not in permissions.SUBMITTABLE_STATES
+            and permissions.can_submit(user, type(obj))
+            and permissions.can_view_review(user, obj)
+        )

@@ -7,16 +7,18 @@ record that would change its publication state is refused, naming the actions
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import router, transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from cogwg.choices import PublicationState
 from cogwg.services import record_return, record_submit, records_publish, records_unpublish
 
 from .base import api_validation_error
+from .caching import RECORD_ETAG_HEADER
+from .viewsets import ApiViewSetMixin
 
 PUBLICATION_STATE_MOVED = _(
     "The publication state is not written: a new record is a draft, then moved only by the actions `submit`, "
@@ -110,10 +112,29 @@ class ReturnCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(help_text="What should change; e-mailed to whoever submitted the record.")
 
 
+ONLY_PUBLISHED_WITHDRAWN = _(
+    "Only a published record can be withdrawn (back to draft): a record under review is published or returned "
+    "for changes."
+)
+# The actions' answer is the record as it now is, sent with its Record-ETag.
+PUBLICATION_ACTIONS = ("submit", "publish", "return_for_changes", "withdraw")
+# What the actions' descriptions say, in the schema.
+WRONG_STATE_HELP = (
+    "A record in another state is a 400 saying why (under `non_field_errors`, in the reader's language), and "
+    "nothing changes."
+)
+RECORD_ETAG_HELP = (
+    f"Send the record's `{RECORD_ETAG_HEADER}` in `If-Match` to act only on the record as you read it (412 "
+    f"otherwise); the answer is the record as it now is, with its new `{RECORD_ETAG_HEADER}`."
+)
+
+
 class PublicationActionsMixin:
     """``POST …/{id}/submit/``, ``…/publish/``, ``…/return/`` and ``…/withdraw/``, through
     the services; each answers with the record as it now is (a 400 when the record is
     not in a state for it)."""
+
+    record_actions = (*ApiViewSetMixin.record_actions, *PUBLICATION_ACTIONS)
 
     def publish_record(self, record, by):
         records_publish(queryset=type(record).objects.filter(pk=record.pk), by=by)
@@ -124,39 +145,76 @@ class PublicationActionsMixin:
     def submit_record(self, record, by):
         record_submit(record=record, by=by)
 
-    def _after(self, change, record=None):
-        record = self.get_object() if record is None else record
-        try:
-            change(record, self.request.user)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
-        # Read again without asking for the right to act a second time: a contributor
-        # may no longer change what they have just submitted.
-        return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
+    def _after(self, change):
+        """``change(record, by)`` on the record, read locked in the action's transaction
+        (``ApiViewSetMixin.get_object``: its rights and ``If-Match`` are weighed against it
+        as stored), answered with the record as it now is; a 400 with the service's
+        reasons when it refuses."""
+        with transaction.atomic(using=router.db_for_write(self.queryset.model)):
+            record = self.get_object()
+            try:
+                change(record, self.request.user)
+            except DjangoValidationError as error:
+                raise api_validation_error(error) from error
+            return self.record_response(record)
 
-    @extend_schema(request=None, summary="Submit the record for review")
+    @extend_schema(
+        request=None,
+        summary="Submit the record for review",
+        description=(
+            "A draft, or a record returned for changes, goes to the secretariat's review. "
+            f"{WRONG_STATE_HELP} {RECORD_ETAG_HELP}"
+        ),
+    )
     @action(detail=True, methods=["post"], filterset_class=None)
     def submit(self, request, *args, **kwargs):
         return self._after(self.submit_record)
 
-    @extend_schema(request=None, summary="Publish the record")
+    @extend_schema(
+        request=None,
+        summary="Publish the record",
+        description=(
+            "From any state; a published record is left as it is. A record that may not be published (one of its "
+            "texts missing in a language; a progress update of a closed reporting period or plan) is a 400 saying "
+            f"why, and nothing changes. {RECORD_ETAG_HELP}"
+        ),
+    )
     @action(detail=True, methods=["post"], filterset_class=None)
     def publish(self, request, *args, **kwargs):
         return self._after(self.publish_record)
 
-    @extend_schema(request=ReturnCommentSerializer, summary="Return the record for changes, with a comment")
+    @extend_schema(
+        request=ReturnCommentSerializer,
+        summary="Return the record for changes, with a comment",
+        description=(
+            "A record submitted for review goes back to its contributors, with the comment. "
+            f"{WRONG_STATE_HELP} {RECORD_ETAG_HELP}"
+        ),
+    )
     @action(detail=True, methods=["post"], url_path="return", url_name="return", filterset_class=None)
     def return_for_changes(self, request, *args, **kwargs):
-        # The record first: a missing one is a 404, whatever the body says.
-        record = self.get_object()
-        comment = ReturnCommentSerializer(data=request.data)
-        comment.is_valid(raise_exception=True)
-        return self._after(
-            lambda record, by: record_return(record=record, comment=comment.validated_data["comment"], by=by),
-            record,
-        )
+        def return_record(record, by):
+            # Read once the record is: a missing one is a 404, whatever the body says.
+            comment = ReturnCommentSerializer(data=request.data)
+            comment.is_valid(raise_exception=True)
+            record_return(record=record, comment=comment.validated_data["comment"], by=by)
 
-    @extend_schema(request=None, summary="Withdraw the record (back to draft)")
+        return self._after(return_record)
+
+    @extend_schema(
+        request=None,
+        summary="Withdraw the record (back to draft)",
+        description=(
+            f"A published record is taken back to draft, off the public site. {WRONG_STATE_HELP} {RECORD_ETAG_HELP}"
+        ),
+    )
     @action(detail=True, methods=["post"], filterset_class=None)
     def withdraw(self, request, *args, **kwargs):
-        return self._after(self.withdraw_record)
+        def withdraw_record(record, by):
+            # The services take back what is published and leave the rest: here the
+            # record named is refused, as submitting a submitted record is.
+            if record.publication_state != PublicationState.PUBLISHED:
+                raise DjangoValidationError(ONLY_PUBLISHED_WITHDRAWN, code="not_published")
+            self.withdraw_record(record, by)
+
+        return self._after(withdraw_record)

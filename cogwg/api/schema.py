@@ -6,7 +6,10 @@ examples, the short nested objects of related records, and each resource's examp
 Optional query parameters carry no ``example``: Swagger UI would send it with every
 "Try it out" (a CSV download, a filter and its opposite); their descriptions give one."""
 
+import inspect
+
 from drf_spectacular.authentication import TokenScheme
+from drf_spectacular.drainage import has_override
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, build_basic_type
@@ -256,6 +259,20 @@ class ApiAutoSchema(AutoSchema):
             parameters += [dict(parameter) for parameter in PRECONDITION_PARAMETERS]
         return parameters
 
+    def _map_basic_serializer(self, serializer, direction):
+        # A resource is described by its serializer's own docstring: drf-spectacular takes
+        # the first one up its classes, and that of a base class or mixin of ours
+        # (ApiModelSerializer, MovedByActionsMixin) describes the code, not the resource.
+        schema = super()._map_basic_serializer(serializer, direction)
+        if has_override(serializer, "description"):
+            return schema
+        schema.pop("description", None)
+        own = type(serializer).__dict__.get("__doc__")
+        if not own:
+            return schema
+        description = "\n".join(line.rstrip() for line in inspect.cleandoc(own).strip().split("\n"))
+        return {"type": schema.pop("type"), "description": description, **schema}
+
     def _error_component(self, name):
         schema = VALIDATION_ERROR if name == "ValidationError" else ERROR_DETAIL
         component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name)
@@ -310,7 +327,8 @@ class ApiAutoSchema(AutoSchema):
                     content.pop("examples", None)
             if self.method == "GET" and code == "200":
                 response["headers"] = {**response.get("headers", {}), **READ_HEADERS}
-            if getattr(self.view, "action", None) in RECORD_ACTIONS and code in ("200", "201"):
+            record_actions = getattr(self.view, "record_actions", RECORD_ACTIONS)
+            if getattr(self.view, "action", None) in record_actions and code in ("200", "201"):
                 response["headers"] = {**response.get("headers", {}), **RECORD_HEADERS}
         if self.method == "GET":
             responses["304"] = {

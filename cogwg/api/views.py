@@ -51,11 +51,12 @@ class MeetingViewSet(ModelViewSet):
     filterset_class = MeetingFilterSet
 
     def perform_update(self, serializer):
-        # A next step is due on or after its meeting's day (NextStep.clean). The admin's
-        # change form moves a meeting and its steps' dates in one save; here the steps are
-        # read-only, so a move past a stored step's due date is refused, naming the steps.
+        # A next step is due on or after its meeting's day (NextStep.clean). A write that
+        # sends ``next_steps`` moves the meeting and its steps' dates at once, as the admin's
+        # change form does (the serializer checked each step against the new day); one that
+        # does not is refused when the move passes a stored step's due date, naming the steps.
         date = serializer.validated_data.get("date")
-        if date is not None and date != serializer.instance.date:
+        if serializer.steps_sent is None and date is not None and date != serializer.instance.date:
             steps = list(serializer.instance.next_steps.filter(due__lt=date).order_by("due", "order", "pk"))
             if steps:
                 raise serializers.ValidationError({"date": [steps_due_before(steps, date)]})

@@ -30,6 +30,14 @@ from ..models import Dataset, Theme, UserStory
 from ..selectors import shown_release
 from ..services import PUBLICATION_TEXT_FIELDS, story_publication_gaps, story_slug_free
 
+# Why a write may not set a story's publication date: only those who publish set it.
+PUBLISHED_ON_SET_BY_PUBLISHERS = _(
+    "A story's publication date is set by the secretariat, who publish it (POST …/stories/{id}/publish/ with "
+    "`published_on`), not by a write of the story."
+)
+# Why a write may not set what the harvest writes.
+HARVESTED = _("Harvested from the dataset's portal, not written through the API: the next harvest would replace it.")
+
 
 class UserStorySerializer(MovedByActionsMixin, ApiModelSerializer):
     # Moved only by the moderation's actions (…/publish/, …/reject/, …/review/,
@@ -108,7 +116,26 @@ class UserStorySerializer(MovedByActionsMixin, ApiModelSerializer):
                 "help_text": "Why the secretariat rejected the story (the `reason` of the action `reject`), while "
                 "it is rejected; else empty. Written in the language of whoever sent it."
             },
+            "published_on": {
+                "help_text": "Set by the secretariat (here, or with the action `publish`). A write by anyone else "
+                "that sends another date than the story's (on creation, than null) is refused (400), and changes "
+                "nothing."
+            },
         }
+
+    @cached_property
+    def may_publish(self) -> bool:
+        request = self.context.get("request")
+        return request is None or permissions.can_publish(request.user, UserStory)
+
+    @property
+    def moved_fields(self):
+        # The publication date is the publisher's, as in the admin (its publisher_fields):
+        # read-only for others, who are told so rather than have it dropped.
+        fields = super().moved_fields
+        if not self.may_publish:
+            fields = {**fields, "published_on": PUBLISHED_ON_SET_BY_PUBLISHERS}
+        return fields
 
     def get_fields(self):
         fields = super().get_fields()
@@ -118,8 +145,7 @@ class UserStorySerializer(MovedByActionsMixin, ApiModelSerializer):
         slug_fr.validators = [
             validator for validator in slug_fr.validators if not isinstance(validator, UniqueValidator)
         ]
-        request = self.context.get("request")
-        if request is not None and not permissions.can_publish(request.user, UserStory):
+        if not self.may_publish:
             # Set by those who publish, as in the admin (its publisher_fields).
             fields["published_on"].read_only = True
         return fields
@@ -174,7 +200,29 @@ class UserStoryTableSerializer(UserStorySerializer):
     datasets = ListedColumns(DatasetSummarySerializer)
 
 
-class DatasetSerializer(ApiModelSerializer):
+class DatasetSerializer(MovedByActionsMixin, ApiModelSerializer):
+    # What the harvest writes (stories/ckan.py), shown read-only by the admin
+    # (DatasetAdmin.harvested_fields): a write that sends another value than the stored one
+    # (on creation, than the default) is refused (MovedByActionsMixin) rather than stored
+    # until the next harvest replaces it. Its description and publisher in each language are
+    # not fields here (a read gives them in the response's language).
+    moved_fields = dict.fromkeys(
+        (
+            "description_en",
+            "description_fr",
+            "publisher_en",
+            "publisher_fr",
+            "formats",
+            "license_title",
+            "metadata_modified",
+            "metadata",
+            "last_harvested",
+            "last_harvest_attempt",
+            "harvest_error_code",
+        ),
+        HARVESTED,
+    )
+
     url = HyperlinkedIdentityField(view_name="api:dataset-detail")
     harvest_error_code = serializers.ChoiceField(
         choices=CkanErrorCode.choices,
@@ -220,14 +268,10 @@ class DatasetSerializer(ApiModelSerializer):
             "title_en",
             "title_fr",
             "description",
-            "description_en",
-            "description_fr",
             "page_url",
             "page_url_en",
             "page_url_fr",
             "publisher",
-            "publisher_en",
-            "publisher_fr",
             "formats",
             "license_title",
             "metadata_modified",
@@ -238,8 +282,9 @@ class DatasetSerializer(ApiModelSerializer):
             "created_at",
             "modified_at",
         )
-        # Harvested from the portal (stories/ckan.py), not written through the API (nor is
-        # ``harvest_error_code``); a failed harvest keeps the last good metadata.
+        # Harvested from the portal (stories/ckan.py), not written through the API (nor are
+        # ``description``, ``publisher`` and ``harvest_error_code``: ``moved_fields``); a failed
+        # harvest keeps the last good metadata.
         read_only_fields = (
             "formats",
             "license_title",

@@ -160,7 +160,14 @@ class UserStoryViewSet(ModelViewSet):
 
 @read_examples(examples.DATASET, examples.DATASETS, summary=ILLUSTRATIVE)
 class DatasetViewSet(ModelViewSet):
-    """Datasets on CKAN portals that stories used, with the metadata harvested from them."""
+    """Datasets on CKAN portals that stories used, with the metadata harvested from them.
+
+    What the harvest writes, read-only as in the admin (`description` and `publisher`,
+    written `description_en`, `publisher_fr` and the like in no write, `formats`,
+    `license_title`, `metadata_modified`, `metadata`, `last_harvested`,
+    `last_harvest_attempt` and `harvest_error_code`), is not written through the API: a
+    write that sends another value than the dataset's (on creation, than the default) is a
+    400 on that field, and changes nothing; the same value is accepted."""
 
     queryset = Dataset.objects.all()
     serializer_class = DatasetSerializer

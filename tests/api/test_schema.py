@@ -158,6 +158,29 @@ def test_a_deletion_that_would_take_kept_progress_updates_is_described(schema):
     assert "progress updates that are kept" in delete["responses"]["409"]["description"]
 
 
+def test_a_resource_is_described_by_its_own_serializer_never_by_a_base_or_mixin(schema):
+    components = schema["components"]["schemas"]
+    described = {name: component.get("description", "") for name, component in components.items()}
+
+    # MovedByActionsMixin's and ApiModelSerializer's docstrings describe the code.
+    assert [name for name, text in described.items() if "serializer" in text.lower()] == []
+    for name in ("Accomplishment", "Challenge", "UserStory", "Dataset", "Meeting", "PatchedAccomplishmentRequest"):
+        assert "description" not in components[name], name
+    # A serializer's own docstring still describes its resource.
+    assert described["Milestone"].startswith("A milestone with its priority and lead jurisdictions.")
+
+
+def test_the_review_s_actions_describe_their_refusals_and_their_record_etag(schema):
+    for action in ("submit", "publish", "return", "withdraw"):
+        operation = schema["paths"][f"/api/v1/accomplishments/{{id}}/{action}/"]["post"]
+
+        assert "Record-ETag" in operation["responses"]["200"]["headers"], action
+        assert "`If-Match`" in operation["description"], action
+        assert {"400", "403", "404", "412"} <= set(operation["responses"]), action
+    withdraw = schema["paths"]["/api/v1/accomplishments/{id}/withdraw/"]["post"]
+    assert "A record in another state is a 400 saying why" in withdraw["description"]
+
+
 def test_submitter_fields_are_not_in_the_schema(schema):
     text = yaml.safe_dump(schema)
 
