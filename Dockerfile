@@ -29,6 +29,7 @@ COPY --chown=cogwg:cogwg . .
 # without the nginx volume). The build needs settings that load, not real secrets.
 RUN export DJANGO_SECRET_KEY=build-only-not-a-secret DJANGO_ALLOWED_HOSTS=localhost \
         DATABASE_URL=sqlite:////tmp/build.sqlite3 EMAIL_URL=dummymail:// \
+        CELERY_BROKER_URL=redis://build-only:6379/0 \
     && python manage.py compilemessages --ignore=/opt/venv --verbosity 0 \
     && python manage.py collectstatic --noinput --verbosity 0 \
     && mkdir -p /app/media /app/var \

@@ -64,6 +64,9 @@ def configure(database):
         COGWG_PAGE_CACHE_SECONDS="0",
         # Required in production; the benchmark sends no mail.
         EMAIL_URL="dummymail://",
+        # Required in production too; no worker runs here: the demo report's files, queued
+        # in this process's memory, stay pending (the report pages measured do not render them).
+        CELERY_BROKER_URL="memory://",
     )
     sys.path.insert(0, str(BASE_DIR))
     import django

@@ -130,6 +130,9 @@ class Environment:
             DJANGO_API_ANON_RATE="1000000/s",
             # Required in production; the benchmark sends no mail.
             EMAIL_URL="dummymail://",
+            # Required in production too; no worker runs here: the demo report's files, queued
+            # in this process's memory, stay pending (the report pages measured do not render them).
+            CELERY_BROKER_URL="memory://",
         )
 
     def for_database(self, name, **extra):

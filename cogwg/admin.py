@@ -21,7 +21,7 @@ from . import (
 from .admin_base import COMPACT_TEXT, LabelledFormSet, TrackedTranslationAdmin, VisibleRowsInlineMixin
 from .admin_links import LinkCheckAdmin
 from .choices import RenderStatus, StatusReportState
-from .models import InfoSection, LinkCheck, Meeting, NextStep, StatusReport, StatusReportFile
+from .models import EmailJob, InfoSection, LinkCheck, Meeting, NextStep, StatusReport, StatusReportFile
 from .reports.admin import StatusReportAdminActionsMixin
 
 admin.site.site_header = _("COGWG Work-Plan Tracker")
@@ -231,3 +231,26 @@ class StatusReportAdmin(StatusReportAdminActionsMixin, TrackedTranslationAdmin):
 
 
 admin.site.register(LinkCheck, LinkCheckAdmin)
+
+
+@admin.register(EmailJob)
+class EmailJobAdmin(admin.ModelAdmin):
+    """The e-mail jobs (cogwg/outbox.py), written and moved along by the services and the
+    tasks, never by hand: what was sent, what waits (the broker or the mail server down),
+    and what failed."""
+
+    list_display = ("task", "args", "state", "attempts", "created_at", "queued_at", "done_at", "error")
+    list_filter = ("state", "task")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-pk")
+    fields = list_display
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -230,6 +230,7 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
                 else:
                     self.message_user(request, self._submitted_message(submission), messages.SUCCESS)
                     return HttpResponseRedirect(self._url("dashboard", period.pk))
+        self._refusals(request, period, status, everyone=everyone)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -245,6 +246,28 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
             "change_url": self._url("change", period.pk),
         }
         return TemplateResponse(request, "admin/cogwg/reportingperiod/dashboard.html", context)
+
+    def _refusals(self, request, period, status, *, everyone):
+        """Warn of the e-mails the mail server refused for good: reminders (per
+        jurisdiction shown), and for the secretariat the closing summaries, naming the
+        addresses to mend."""
+        for row in status.jurisdictions:
+            if row.reminders_refused:
+                message = ngettext(
+                    "The mail server refused %(count)d reminder to %(jurisdiction)s: check the e-mail addresses of "
+                    "its contributors and of its seats' contacts.",
+                    "The mail server refused %(count)d reminders to %(jurisdiction)s: check the e-mail addresses of "
+                    "its contributors and of its seats' contacts.",
+                    row.reminders_refused,
+                ) % {"count": row.reminders_refused, "jurisdiction": row.jurisdiction.name}
+                self.message_user(request, message, messages.WARNING)
+        if everyone and not period.is_open and (refused := cycles.period_summaries_refused(period)):
+            self.message_user(
+                request,
+                _("The mail server refused the closing summary sent to: %(addresses)s.")
+                % {"addresses": ", ".join(refused)},
+                messages.WARNING,
+            )
 
     def _left(self, period, jurisdictions):
         """The updates closing ``period`` left submitted (``cycles.period_updates_left``)

@@ -1,4 +1,5 @@
-"""The Celery app. Broker from CELERY_BROKER_URL; with none, tasks run eagerly in-process."""
+"""The Celery app. Broker from CELERY_BROKER_URL; with none (``make run``, the tests), tasks
+run eagerly in-process. Production requires one (cogwg/settings/production.py)."""
 
 import os
 
@@ -13,5 +14,5 @@ app.autodiscover_tasks()
 app.autodiscover_tasks(["cogwg.reports"])
 # The reporting cycles' reminders (cogwg/cycle_tasks.py).
 app.autodiscover_tasks(["cogwg"], related_name="cycle_tasks")
-# The review's e-mails (cogwg/notification_tasks.py).
+# The review's e-mails and the e-mail jobs' sweeper (cogwg/notification_tasks.py).
 app.autodiscover_tasks(["cogwg"], related_name="notification_tasks")

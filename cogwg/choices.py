@@ -71,3 +71,12 @@ class LinkErrorCode(models.TextChoices):
     TLS = "tls", _("Secure connection (TLS) failed")
     REDIRECTS = "redirects", _("Too many redirects")
     OTHER = "other", _("The request failed")
+
+
+class EmailJobState(models.TextChoices):
+    """Where an e-mail job of the outbox stands (cogwg.models.EmailJob, cogwg/outbox.py)."""
+
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Being sent")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from workplan.models import ProgressUpdate
 
-from . import cycles
+from . import cycles, outbox
 from .models import ReportingPeriod
 
 
@@ -26,18 +26,27 @@ def send_period_reminders() -> int:
     return cycles.periods_remind()
 
 
-# Not run again after a lost worker: what it sent is not recorded, a second run would send it again.
+# Not run again after a lost worker: its job (cogwg/outbox.py) stays claimed, and a summary
+# it was sending may have gone out. A retry after the mail server failed part way sends
+# only the summaries not sent yet: each is claimed before it is sent.
 @shared_task(autoretry_for=(OSError,), max_retries=3, retry_backoff=60)
-def send_period_closed_summaries(period_pk: int, update_pks: list[int], left_pks: list[int] | None = None) -> int:
+def send_period_closed_summaries(
+    period_pk: int, update_pks: list[int], left_pks: list[int] | None = None, job: int | None = None
+) -> int | None:
     """Once a period is closed: e-mail each submitter one summary of their updates that
     closing published (rather than one e-mail per update), and of those it left
     unpublished (``left_pks``: their note in one language only; none in a task queued
-    before there were such). Returns the messages sent."""
-    period = ReportingPeriod.objects.filter(pk=period_pk).first()
-    if period is None:
-        return 0
-    return cycles.period_closed_notify(
-        period=period,
-        updates=ProgressUpdate.objects.filter(pk__in=update_pks),
-        left=ProgressUpdate.objects.filter(pk__in=left_pks or []),
-    )
+    before there were such). Returns the messages sent; None when its ``job`` was not
+    pending (sent already)."""
+
+    def send():
+        period = ReportingPeriod.objects.filter(pk=period_pk).first()
+        if period is None:
+            return 0
+        return cycles.period_closed_notify(
+            period=period,
+            updates=ProgressUpdate.objects.filter(pk__in=update_pks),
+            left=ProgressUpdate.objects.filter(pk__in=left_pks or []),
+        )
+
+    return outbox.deliver(job, send)

@@ -34,6 +34,7 @@ overdue, and no more (the secretariat closes the period, or chases them itself).
 """
 
 import datetime
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -56,11 +57,13 @@ from workplan.services import (
     progress_update_refusals,
 )
 
-from . import dates, notifications, permissions
+from . import dates, notifications, outbox, permissions
 from .choices import PublicationState, ReportingPeriodStatus
-from .models import PeriodReminder, ReportingPeriod
+from .models import PeriodReminder, PeriodSummary, ReportingPeriod
 from .reports.render.view import percent
 from .services import publication_missing
+
+logger = logging.getLogger(__name__)
 
 # Updates in these states count as submitted for the period.
 SUBMITTED_STATES = (PublicationState.SUBMITTED, PublicationState.PUBLISHED)
@@ -222,6 +225,8 @@ class JurisdictionStatus:
     seats: list[SeatStatus] = field(default_factory=list)
     reminders_sent: int = 0
     last_reminded_at: datetime.datetime | None = None
+    # Of the reminders sent, those the mail server refused (every address unknown).
+    reminders_refused: int = 0
 
     @property
     def submitted(self):
@@ -268,7 +273,7 @@ def period_status(period: ReportingPeriod, *, jurisdictions: QuerySet | None = N
         row["jurisdiction"]: row
         for row in PeriodReminder.objects.filter(period=period)
         .values("jurisdiction")
-        .annotate(count=Count("pk"), last=Max("sent_at"))
+        .annotate(count=Count("pk"), last=Max("sent_at"), refused=Count("pk", filter=Q(refused=True)))
     }
     rows = {}
     for milestone in milestones:
@@ -282,7 +287,9 @@ def period_status(period: ReportingPeriod, *, jurisdictions: QuerySet | None = N
             reminded = reminders.get(pk, {})
             row = rows.setdefault(
                 pk,
-                JurisdictionStatus(jurisdiction, [], reminded.get("count", 0), reminded.get("last")),
+                JurisdictionStatus(
+                    jurisdiction, [], reminded.get("count", 0), reminded.get("last"), reminded.get("refused", 0)
+                ),
             )
             row.seats.append(SeatStatus(milestone, tuple(roles[pk]), latest.get((pk, milestone.pk))))
     ordered = sorted(rows.values(), key=lambda row: (row.jurisdiction.order, row.jurisdiction.code))
@@ -390,8 +397,10 @@ def period_close(*, period: ReportingPeriod, by=None, on: datetime.date | None =
     if published or left:
         from .cycle_tasks import send_period_closed_summaries
 
-        period_pk, update_pks, left_pks = period.pk, [update.pk for update in published], [u.pk for u in left]
-        transaction.on_commit(lambda: send_period_closed_summaries.delay(period_pk, update_pks, left_pks))
+        # Recorded with the closing (cogwg/outbox.py): with the broker down, it is sent later.
+        outbox.enqueue(
+            send_period_closed_summaries, period.pk, [update.pk for update in published], [u.pk for u in left]
+        )
     return published
 
 
@@ -502,11 +511,45 @@ def period_closed_summaries(*, period: ReportingPeriod, updates, left=None) -> l
 
 
 def period_closed_notify(*, period: ReportingPeriod, updates, left=None) -> int:
-    """E-mail the summaries of ``period_closed_summaries``; returns the messages sent."""
+    """E-mail the summaries of ``period_closed_summaries``; returns the messages sent.
+
+    Each summary is claimed before it is sent: its ``PeriodSummary`` (the period and the
+    address) is inserted in a transaction of its own, and a run that finds it inserted (a
+    retry after the mail server failed part way, a second run) skips the address, so that
+    nobody is sent their summary twice. One the mail server refuses for good (an unknown
+    mailbox) keeps its claim, marked refused, and the others are sent; any other failure
+    (the server out of reach) gives its claim back and stops the run, for the retry."""
     messages = period_closed_summaries(period=period, updates=updates, left=left)
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+    claimed = set(PeriodSummary.objects.filter(period=period).values_list("address", flat=True))
+    due = [message for message in messages if message.to[0] not in claimed]
+    if not due:
+        return 0
+    sent = 0
+    with get_connection() as connection:
+        for message in due:
+            try:
+                with transaction.atomic():
+                    claim = PeriodSummary.objects.create(period=period, address=message.to[0])
+            except IntegrityError:  # the unique (period, address): another run has it
+                continue
+            try:
+                connection.send_messages([message])
+            except Exception as error:
+                if not outbox.recipients_refused(error):
+                    claim.delete()
+                    raise
+                PeriodSummary.objects.filter(pk=claim.pk).update(refused=True)
+                logger.warning("The mail server refused the summary %s of reporting period %s", claim.pk, period.pk)
+                continue
+            sent += 1
+    return sent
+
+
+def period_summaries_refused(period: ReportingPeriod) -> list[str]:
+    """The addresses the mail server refused the closing summary of ``period`` to."""
+    return list(
+        PeriodSummary.objects.filter(period=period, refused=True).order_by("address").values_list("address", flat=True)
+    )
 
 
 def _locked_open_period(period):
@@ -685,7 +728,10 @@ def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = No
     transaction of its own, under the next number of the jurisdiction's reminders for the
     period. Two runs at the same time (beat and a manual run, a redelivered task) claim
     the same number, which the database takes once: the other run skips the jurisdiction.
-    A message that could not be sent gives its claim back, for the retry."""
+    A message the mail server refuses for good (every address unknown) keeps its claim,
+    marked refused, and the run goes on; one that could not be sent for another reason
+    (the server out of reach) gives its claim back and stops the run, for the retry, which
+    resumes after the reminders already sent."""
     now = now or timezone.now()
     if not period.is_open or period.work_plan.status != WorkPlanStatus.ACTIVE:
         return 0
@@ -728,9 +774,15 @@ def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = No
             continue
         try:
             connection.send_messages([_reminder_message(period, row, recipients, overdue=overdue)])
-        except Exception:
-            claim.delete()
-            raise
+        except Exception as error:
+            if not outbox.recipients_refused(error):  # the server out of reach: stop, for the retry
+                claim.delete()
+                raise
+            # Every address refused for good: the claim stays, marked (the dashboard says
+            # so), and the next jurisdictions are reminded.
+            PeriodReminder.objects.filter(pk=claim.pk).update(refused=True)
+            logger.warning("The mail server refused reminder %s of reporting period %s", claim.pk, period.pk)
+            continue
         sent += 1
     return sent
 

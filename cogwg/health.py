@@ -5,7 +5,8 @@ prefixes and never cached.
   database outage does not get healthy web processes restarted.
 - ``/readyz``: the database, the cache and the broker each report ``ok``, an ``error`` and
   their latency; 200 when all are ok, 503 otherwise. With no broker configured, Celery
-  runs tasks eagerly in-process (the embedded setup): that counts as ok.
+  runs tasks eagerly in-process (the embedded setup): that counts as ok, except under the
+  production settings (``COGWG_REQUIRE_BROKER``), where it is a failure.
 """
 
 import logging
@@ -43,8 +44,14 @@ def check_cache():
     return None
 
 
+class BrokerNotUsed(Exception):
+    """Tasks run eagerly where a broker is required."""
+
+
 def check_broker():
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False) or not getattr(settings, "CELERY_BROKER_URL", ""):
+        if getattr(settings, "COGWG_REQUIRE_BROKER", False):
+            raise BrokerNotUsed("tasks run eagerly in the web process: set CELERY_BROKER_URL")
         return "not configured (eager)"
     from cogwg.celery import app
 

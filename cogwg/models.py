@@ -15,6 +15,7 @@ from . import dates
 from .choices import (
     REACHABLE_LINK_STATUSES,
     UNREACHABLE_LINK_STATUSES,
+    EmailJobState,
     LinkErrorCode,
     LinkStatus,
     MeetingKind,
@@ -643,6 +644,9 @@ class PeriodReminder(models.Model):
     recipients = models.TextField(_("recipients"), help_text=_("One address per line."))
     missing = models.PositiveSmallIntegerField(_("updates missing"))
     number = models.PositiveSmallIntegerField(_("reminder number"), default=1, editable=False)
+    # The mail server refused every address of the message (unknown mailboxes): the
+    # claim stays, so that the others are reminded and this one is not tried again.
+    refused = models.BooleanField(_("refused by the mail server"), default=False)
 
     class Meta:
         ordering = ["period", "jurisdiction", "-sent_at"]
@@ -674,6 +678,8 @@ class UpcomingReminder(models.Model):
     address = models.EmailField(_("address"), max_length=254)
     sent_on = models.DateField(_("for the day"))
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    # The mail server refused the address: the claim stays (see PeriodReminder.refused).
+    refused = models.BooleanField(_("refused by the mail server"), default=False)
 
     class Meta:
         ordering = ["-sent_on", "address"]
@@ -689,3 +695,73 @@ class UpcomingReminder(models.Model):
 
     def __str__(self):
         return f"{self.address} ({self.sent_on:%Y-%m-%d})"
+
+
+class PeriodSummary(models.Model):
+    """One summary e-mailed to one submitter once a period was closed (the updates closing
+    published, and those it left): the claim that keeps a retry of the task (after the
+    mail server failed part way) or a second run from sending it twice
+    (cogwg.cycles.period_closed_notify). Inserted before the e-mail is sent."""
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="summaries", verbose_name=_("reporting period")
+    )
+    address = models.EmailField(_("address"), max_length=254)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    # The mail server refused the address: the claim stays, and the others are sent.
+    refused = models.BooleanField(_("refused by the mail server"), default=False)
+
+    class Meta:
+        ordering = ["period", "address"]
+        verbose_name = _("period closing summary")
+        verbose_name_plural = _("period closing summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "address"],
+                name="%(app_label)s_%(class)s_once_per_address",
+                violation_error_message=_("This address was already sent the summary of this period."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period} — {self.address}"
+
+
+class EmailJob(models.Model):
+    """An e-mail task to run, kept in the database (a transactional outbox: cogwg/outbox.py).
+    Written in the transaction of the change that causes it, handed to the broker once that
+    commits, and marked done by the task; a job the broker did not take (it was down), or
+    that no worker started, stays pending and the sweeper queues it again.
+
+    No ``modified_at``: the data version (cogwg/versioning.py) follows the latest change of
+    the app's tables, and a job moving along is no change the site shows."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    state = models.CharField(
+        _("state"), max_length=8, choices=EmailJobState.choices, default=EmailJobState.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    queued_at = models.DateTimeField(
+        _("last queued"), default=timezone.now, help_text=_("When it was last handed to the workers.")
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("queued e-mail")
+        verbose_name_plural = _("queued e-mails")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(state=EmailJobState.DONE) & models.Q(done_at__isnull=False))
+                | (~models.Q(state=EmailJobState.DONE) & models.Q(done_at__isnull=True)),
+                name="%(app_label)s_%(class)s_done_at_only_when_done",
+                violation_error_code="done_at_not_done",
+                violation_error_message=_("A job that is done has the time it was done, and no other job has one."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task} #{self.pk}"

@@ -6,13 +6,14 @@ changes, with the comment.
 
 The services call ``enqueue``: a Celery task (cogwg/notification_tasks.py) sends the
 message once the transaction commits, so that nothing is announced that did not happen.
+The job is written in the same transaction (cogwg/outbox.py): with the broker down, the
+change is kept and the message is sent once the broker is back.
 A message is written in English and French: its recipients' language is not known.
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from jurisdictions.models import Accomplishment, Challenge
 from workplan.models import ProgressUpdate
 
+from . import outbox
 from .dates import date_format
 from .permissions import SECRETARIAT
 
@@ -38,8 +40,7 @@ def enqueue(*, event: str, record) -> None:
 
     if event not in EVENTS:
         raise ValueError(f"Unknown review event: {event}")
-    label, pk = record._meta.label_lower, record.pk
-    transaction.on_commit(lambda: send_review_email.delay(event, label, pk))
+    outbox.enqueue(send_review_email, event, record._meta.label_lower, record.pk)
 
 
 def secretariat_addresses() -> list[str]:

@@ -9,9 +9,11 @@ retention"; the privacy notice states them) is deleted or blanked:
   lockout still under way is never lifted by it;
 - expired sessions (what ``manage.py clearsessions`` does);
 - who was reminded: the addresses of a reporting period's reminders
-  (``PeriodReminder``), ``COGWG_RETENTION_REMINDER_DAYS`` after the period closed, and
-  those of the upcoming milestones' reminders (``UpcomingReminder``), as long after the
-  day they were sent;
+  (``PeriodReminder``) and closing summaries (``PeriodSummary``),
+  ``COGWG_RETENTION_REMINDER_DAYS`` after the period closed, and those of the upcoming
+  milestones' reminders (``UpcomingReminder``), as long after the day they were sent;
+  the outbox's e-mail jobs (``EmailJob``: what was sent about which record, and a mail
+  server's refusal, which may quote an address) once done or failed, as long after;
 - the name and e-mail address of whoever sent a story the secretariat rejected:
   ``COGWG_RETENTION_REJECTED_STORY_DAYS`` after it was rejected (its last change), blanked
   in the story and in every row of its history; those of a deleted story, as long after
@@ -42,8 +44,8 @@ from stories.choices import StoryState
 from stories.models import UserStory
 from stories.services import stories_erase_submitters
 
-from .choices import ReportingPeriodStatus
-from .models import PeriodReminder, UpcomingReminder
+from .choices import EmailJobState, ReportingPeriodStatus
+from .models import EmailJob, PeriodReminder, PeriodSummary, UpcomingReminder
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +61,9 @@ class Disposal:
     failed_sign_ins: int = 0
     sessions: int = 0
     period_reminders: int = 0
+    period_summaries: int = 0
     upcoming_reminders: int = 0
+    email_jobs: int = 0
     story_submitters: int = 0
     story_history_rows: int = 0
 
@@ -107,15 +111,22 @@ def sessions_dispose(*, now: datetime.datetime) -> int:
 
 
 @transaction.atomic
-def reminders_dispose(*, before: datetime.datetime) -> tuple[int, int]:
-    """Delete the reminders of reporting periods closed before ``before``, and the
-    upcoming milestones' reminders of the days before it. Returns (period reminders,
-    upcoming reminders) deleted."""
-    periods = PeriodReminder.objects.filter(
-        period__status=ReportingPeriodStatus.CLOSED, period__closed_at__lt=before
-    ).delete()
+def reminders_dispose(*, before: datetime.datetime) -> tuple[int, int, int, int]:
+    """Delete the reminders and closing summaries of reporting periods closed before
+    ``before``, the upcoming milestones' reminders of the days before it, and the e-mail
+    jobs done or failed before it. Returns (period reminders, period summaries, upcoming
+    reminders, e-mail jobs) deleted."""
+    closed = Q(period__status=ReportingPeriodStatus.CLOSED, period__closed_at__lt=before)
+    periods = PeriodReminder.objects.filter(closed).delete()
+    summaries = PeriodSummary.objects.filter(closed).delete()
     upcoming = UpcomingReminder.objects.filter(sent_on__lt=timezone.localdate(before)).delete()
-    return _deleted(periods, PeriodReminder), _deleted(upcoming, UpcomingReminder)
+    jobs = EmailJob.objects.filter(state__in=[EmailJobState.DONE, EmailJobState.FAILED], created_at__lt=before).delete()
+    return (
+        _deleted(periods, PeriodReminder),
+        _deleted(summaries, PeriodSummary),
+        _deleted(upcoming, UpcomingReminder),
+        _deleted(jobs, EmailJob),
+    )
 
 
 def _history_fields() -> tuple[str, ...]:
@@ -172,7 +183,12 @@ def personal_information_dispose(*, now: datetime.datetime | None = None) -> Dis
     disposal = Disposal()
     disposal.sign_ins, disposal.failed_sign_ins = sign_in_records_dispose(before=before("access_log"), now=now)
     disposal.sessions = sessions_dispose(now=now)
-    disposal.period_reminders, disposal.upcoming_reminders = reminders_dispose(before=before("reminders"))
+    (
+        disposal.period_reminders,
+        disposal.period_summaries,
+        disposal.upcoming_reminders,
+        disposal.email_jobs,
+    ) = reminders_dispose(before=before("reminders"))
     disposal.story_submitters, disposal.story_history_rows = story_submitters_dispose(before=before("rejected_story"))
     counts = disposal.as_dict()
     logger.info(

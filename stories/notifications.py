@@ -11,17 +11,19 @@ secretariat's reason (``UserStory.rejection_reason``, written in the sender's la
 the secretariat's words, not the sender's.
 
 The services call ``enqueue``: a Celery task (stories/tasks.py) sends the message once
-the transaction commits, so that nothing is announced that did not happen. The
-secretariat is told of a submission by cogwg/notifications.py, as for other records.
+the transaction commits, so that nothing is announced that did not happen. The job is
+written in the same transaction (cogwg/outbox.py): with the broker down, the story is kept
+and the message is sent once the broker is back. The secretariat is told of a submission
+by cogwg/notifications.py, as for other records.
 """
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cogwg import outbox
 from cogwg.notifications import site_url
 
 from .choices import StoryState
@@ -41,8 +43,7 @@ def enqueue(*, kind: str, story) -> None:
         raise ValueError(f"Unknown e-mail to a story's submitter: {kind}")
     if not story.submitter_email:
         return
-    pk = story.pk
-    transaction.on_commit(lambda: send_submitter_email.delay(kind, pk))
+    outbox.enqueue(send_submitter_email, kind, story.pk)
 
 
 def reference(story) -> str:

@@ -6,9 +6,11 @@ import smtplib
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 
+from cogwg import outbox
+
 from . import notifications
-from .models import Dataset, UserStory
-from .services import dataset_harvest, datasets_harvest_all
+from .models import UserStory
+from .services import datasets_harvest_all
 
 logger = logging.getLogger(__name__)
 
@@ -38,21 +40,23 @@ def harvest_datasets():
     return datasets_harvest_all().as_dict()
 
 
-# Run again after a lost worker: it stores what the portal says now, a second run the same.
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def harvest_dataset(dataset_id: int):
-    dataset = Dataset.objects.filter(pk=dataset_id).first()
-    return dataset_harvest(dataset=dataset) if dataset else False
-
-
-# Not run again after a lost worker: what it sent is not recorded, a second run would send it again.
+# Not run again after a lost worker: what it sent is not recorded, a second run would send
+# it again. A job its worker lost before claiming it is still pending: the sweeper queues it.
 @shared_task(bind=True, max_retries=SUBMITTER_EMAIL_RETRIES)
-def send_submitter_email(self, kind: str, story_id: int) -> bool:
+def send_submitter_email(self, kind: str, story_id: int, job: int | None = None) -> bool | None:
     """E-mail ``kind`` (received, published, rejected) to the submitter of the story
     ``story_id`` (stories/notifications.py); False when the story is gone, has no
     submitter's address, or the mail server refused that address (trying again would be
     refused again). Any other failure of the mail server is tried again later. What is
-    logged names the story, never the address."""
+    logged names the story, never the address. ``job``: its outbox row (cogwg/outbox.py),
+    claimed before sending and marked done after; None (sent nothing) when it was not
+    pending."""
+    return outbox.deliver(
+        job, lambda: _send_submitter_email(self, kind, story_id), may_pass=(OSError, SubmitterEmailFailed)
+    )
+
+
+def _send_submitter_email(task, kind: str, story_id: int) -> bool:
     story = UserStory.objects.filter(pk=story_id).first()
     if story is None:
         return False
@@ -72,8 +76,8 @@ def send_submitter_email(self, kind: str, story_id: int) -> bool:
     # server's answer may quote) is not chained to it in a traceback.
     countdown = get_exponential_backoff_interval(
         factor=SUBMITTER_EMAIL_BACKOFF,
-        retries=self.request.retries,
+        retries=task.request.retries,
         maximum=SUBMITTER_EMAIL_BACKOFF_MAX,
         full_jitter=True,
     )
-    raise self.retry(exc=failure, countdown=countdown)
+    raise task.retry(exc=failure, countdown=countdown)

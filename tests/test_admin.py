@@ -27,7 +27,7 @@ from rest_framework.authtoken.models import Token, TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from cogwg.choices import LinkStatus, PublicationState, StatusReportState
-from cogwg.models import InfoSection, LinkCheck, Meeting, NextStep, ReportingPeriod, StatusReport
+from cogwg.models import EmailJob, InfoSection, LinkCheck, Meeting, NextStep, ReportingPeriod, StatusReport
 from jurisdictions.models import Accomplishment, Challenge, Contributor, Jurisdiction
 from stories.choices import StoryState
 from stories.models import Dataset, Theme, UserStory
@@ -67,6 +67,10 @@ def make_link_check():
     return LinkCheck.objects.create(
         url=f"https://example.org/page/{next(_serial)}", status=LinkStatus.OK, checked_at=timezone.now()
     )
+
+
+def make_email_job():
+    return EmailJob.objects.create(task="cogwg.notification_tasks.send_review_email", args=["submitted", "x.y", 1])
 
 
 def make_group():
@@ -113,6 +117,7 @@ MAKERS = {
     StatusReport: StatusReportFactory,
     ReportingPeriod: ReportingPeriodFactory,
     LinkCheck: make_link_check,
+    EmailJob: make_email_job,
     Jurisdiction: JurisdictionFactory,
     Contributor: ContributorFactory,
     Accomplishment: AccomplishmentFactory,
@@ -211,8 +216,9 @@ def test_changelist_answers(staff_client, model):
 def test_add_page_answers(staff_client, model):
     response = staff_client.get(admin_url(model, "add"))
 
-    # The link checker's and the login guard's records are written by them only.
-    assert response.status_code == (403 if model in (LinkCheck, AccessAttempt, AccessLog, AccessFailureLog) else 200)
+    # The link checker's, the login guard's and the e-mail jobs' records are written by them only.
+    written_by_them = (LinkCheck, EmailJob, AccessAttempt, AccessLog, AccessFailureLog)
+    assert response.status_code == (403 if model in written_by_them else 200)
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)

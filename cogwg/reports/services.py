@@ -22,7 +22,7 @@ from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError as BrokerError
 from simple_history.utils import update_change_reason
 
-from cogwg import dates
+from cogwg import dates, outbox
 from cogwg.choices import RenderStatus, ReportFormat, StatusReportState
 from cogwg.models import StatusReport, StatusReportFile, UpcomingReminder
 from cogwg.versioning import data_changed
@@ -411,8 +411,10 @@ def milestones_remind_upcoming(*, on: datetime.date | None = None, days: int = R
     Each message is claimed before it is sent: its ``UpcomingReminder`` is inserted, in a
     transaction of its own, and a run that finds it inserted already (by a run at the same
     time, or before a retry after the mail server failed part way) skips the address. A
-    message that could not be sent gives its claim back, for the retry. So no address is
-    sent its message twice on the same day. Returns how many messages were sent."""
+    message the mail server refuses for good (an unknown mailbox) keeps its claim, marked
+    refused, and the others are sent; one that could not be sent for another reason (the
+    server out of reach) gives its claim back and stops the run, for the retry. So no
+    address is sent its message twice on the same day. Returns how many messages were sent."""
     on = on or timezone.localdate()
     milestones = (
         _active_milestones()
@@ -440,9 +442,14 @@ def milestones_remind_upcoming(*, on: datetime.date | None = None, days: int = R
                 continue
             try:
                 connection.send_messages([_reminder(address, items, days=days)])
-            except Exception:
-                claim.delete()
-                raise
+            except Exception as error:
+                if not outbox.recipients_refused(error):  # the server out of reach: stop, for the retry
+                    claim.delete()
+                    raise
+                # The address refused for good: its claim stays, marked, and the others are reminded.
+                UpcomingReminder.objects.filter(pk=claim.pk).update(refused=True)
+                logger.warning("The mail server refused the upcoming milestones reminder %s", claim.pk)
+                continue
             sent += 1
     return sent
 

@@ -166,9 +166,12 @@ COGWG_SECRETARIAT_EMAILS = env.list("COGWG_SECRETARIAT_EMAILS", default=[])
 # /.well-known/security.txt (RFC 9116); none: no such file.
 COGWG_SECURITY_CONTACTS = env.list("COGWG_SECURITY_CONTACTS", default=[])
 
-# Celery: with no broker configured, tasks run eagerly in the calling process.
+# Celery: with no broker configured, tasks run eagerly in the calling process (``make
+# run``). Production demands a broker and never runs a task eagerly (production.py).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Whether running tasks eagerly is a fault: /readyz then reports the broker as failing.
+COGWG_REQUIRE_BROKER = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 # Tasks are acknowledged as a worker takes them: one cut short (its worker killed) is not
@@ -362,6 +365,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-pending-report-files": {
         "task": "cogwg.reports.tasks.sweep_pending_report_files",
+        "schedule": 5 * 60,
+    },
+    "sweep-pending-emails": {
+        "task": "cogwg.notification_tasks.sweep_pending_emails",
         "schedule": 5 * 60,
     },
     "dispose-of-personal-information": {

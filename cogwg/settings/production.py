@@ -1,10 +1,11 @@
 """Production settings, behind nginx (deploy/nginx.conf) under gunicorn, with PostgreSQL,
 Redis and Celery workers (docker-compose.yml).
 
-Secrets have no defaults: without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL
-or EMAIL_URL the process refuses to start. ``manage.py check --deploy --fail-level
-WARNING`` finds nothing to report with these settings (tests/ops/test_settings.py), and
-refuses an e-mail backend that delivers nothing (cogwg/checks.py).
+Secrets have no defaults: without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL,
+EMAIL_URL or CELERY_BROKER_URL the process refuses to start. ``manage.py check --deploy
+--fail-level WARNING`` finds nothing to report with these settings
+(tests/ops/test_settings.py), and refuses an e-mail backend that delivers nothing
+(cogwg/checks.py).
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -34,6 +35,15 @@ if not env.str("EMAIL_URL", default="").strip():
     )
 EMAIL_CONFIG = env.email_url("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
+
+# The broker, with no default: base.py would run every task eagerly, in the web process,
+# with no retries (a mail server down would lose the e-mail) and every report rendered
+# while the request waits. /readyz reports tasks run eagerly as a failing broker (cogwg/health.py).
+if not env.str("CELERY_BROKER_URL", default="").strip():
+    raise ImproperlyConfigured("Set the CELERY_BROKER_URL environment variable: the broker, e.g. redis://redis:6379/0")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL").strip()
+CELERY_TASK_ALWAYS_EAGER = False
+COGWG_REQUIRE_BROKER = True
 
 # Persistent connections, checked before reuse: after a database outage the first request
 # finds the dead connection, drops it and opens a new one, with no restart. A short

@@ -11,6 +11,7 @@ recorded on the dataset (``harvest_error_code``, ``harvest_error``,
 import logging
 from dataclasses import dataclass, field
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -165,7 +166,8 @@ def _dataset_record_failure(*, dataset: Dataset, code: str, detail: str) -> None
 
 def datasets_harvest_all(*, queryset=None) -> HarvestSummary:
     """Refresh every dataset (or those of ``queryset``) from its portal, one at a time,
-    one HTTP session per portal. Nothing a dataset does stops the others."""
+    one HTTP session per portal. Nothing a dataset does stops the others; the task's soft
+    time limit (``SoftTimeLimitExceeded``) stops them all."""
     summary = HarvestSummary()
     clients: dict[str, CkanClient] = {}
     datasets = (queryset if queryset is not None else Dataset.objects.all()).order_by("pk")
@@ -174,6 +176,9 @@ def datasets_harvest_all(*, queryset=None) -> HarvestSummary:
             if dataset.portal_url not in clients:
                 clients[dataset.portal_url] = CkanClient(dataset.portal_url)
             harvested = dataset_harvest(dataset=dataset, client=clients[dataset.portal_url])
+        except SoftTimeLimitExceeded:
+            # The task's time is up: stop here, the dataset as it was (its failure is not its own).
+            raise
         except Exception as exc:  # one bad dataset must not stop the harvest
             logger.exception("Harvest of dataset %s failed", dataset.pk)
             failure = CkanProblem(f"{type(exc).__name__}: {exc}", code=CkanErrorCode.FAILED)

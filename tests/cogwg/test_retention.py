@@ -14,8 +14,8 @@ from django.core.checks import run_checks
 from django.test import override_settings
 from django.utils import timezone
 
-from cogwg.choices import ReportingPeriodStatus
-from cogwg.models import PeriodReminder, ReportingPeriod, UpcomingReminder
+from cogwg.choices import EmailJobState, ReportingPeriodStatus
+from cogwg.models import EmailJob, PeriodReminder, PeriodSummary, ReportingPeriod, UpcomingReminder
 from cogwg.retention import Disposal, personal_information_dispose
 from cogwg.tasks import dispose_of_personal_information
 from stories.choices import StoryState
@@ -162,6 +162,32 @@ def test_upcoming_milestone_reminders_older_than_the_period_are_deleted():
     assert sorted(UpcomingReminder.objects.values_list("pk", flat=True)) == sorted([kept.pk, recent.pk])
 
 
+def test_closing_summaries_of_periods_closed_longer_than_the_period_are_deleted_the_others_stay():
+    long_closed, recently_closed = period(closed_days_ago=366), period(closed_days_ago=364)
+    PeriodSummary.objects.create(period=long_closed, address="alice@example.org", refused=True)
+    kept = PeriodSummary.objects.create(period=recently_closed, address="alice@example.org")
+
+    assert dispose(period_summaries=1)
+
+    assert list(PeriodSummary.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_email_jobs_sent_or_failed_longer_ago_than_the_period_are_deleted_pending_ones_stay():
+    def job(state, days):
+        done_at = days_ago(days) if state == EmailJobState.DONE else None
+        return EmailJob.objects.create(
+            task="cogwg.notification_tasks.send_review_email", state=state, created_at=days_ago(days), done_at=done_at
+        )
+
+    job(EmailJobState.DONE, 366)
+    job(EmailJobState.FAILED, 366)
+    kept = [job(EmailJobState.PENDING, 366), job(EmailJobState.SENDING, 366), job(EmailJobState.DONE, 364)]
+
+    assert dispose(email_jobs=2)
+
+    assert sorted(EmailJob.objects.values_list("pk", flat=True)) == sorted(j.pk for j in kept)
+
+
 # Stories sent through the public form
 
 
@@ -294,7 +320,7 @@ def test_the_log_gives_counts_and_nothing_personal(caplog):
     (record,) = [record for record in caplog.records if record.name == "cogwg.retention"]
     assert record.getMessage() == (
         "Personal information disposed of: sign ins 1, failed sign ins 0, sessions 0, period reminders 0, "
-        "upcoming reminders 0, story submitters 1, story history rows 1"
+        "period summaries 0, upcoming reminders 0, email jobs 0, story submitters 1, story history rows 1"
     )
     assert (record.event, record.sign_ins, record.story_submitters) == ("retention", 1, 1)
     logged = caplog.text + repr(record.__dict__)

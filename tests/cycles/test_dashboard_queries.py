@@ -69,7 +69,8 @@ def test_the_dashboard_names_the_updates_left_with_a_constant_number_of_queries(
     cycles.period_close(period=cycle.period, by=cycle.secretariat, on=AFTER_DEADLINE)
     address = reverse("admin:cogwg_reportingperiod_dashboard", args=[cycle.period.pk])
 
-    with django_assert_num_queries(13):
+    # One more than an open period's for the closing summaries the mail server refused.
+    with django_assert_num_queries(14):
         response = staff_client.get(address)
 
     left = response.context["left"]

@@ -46,6 +46,9 @@ def production_env(**overrides):
         # there, and none of these processes sends mail unless a test points it elsewhere.
         EMAIL_URL=f"smtp://127.0.0.1:{closed_port()}",
         DEFAULT_FROM_EMAIL="COGWG Tracker <cogwg@tracker.example.gc.ca>",
+        # A broker is required too (production.py): nothing listens there either, and a
+        # task sent there waits in the outbox (cogwg/outbox.py) unless a test points it elsewhere.
+        CELERY_BROKER_URL=f"redis://127.0.0.1:{closed_port()}/0",
     )
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}

@@ -26,11 +26,13 @@ RUN_AGAIN_AFTER_A_LOST_WORKER = {
     "cogwg.reports.tasks.sweep_pending_report_files": True,
     "cogwg.reports.tasks.mark_overdue_milestones": True,
     "stories.tasks.harvest_datasets": True,
-    "stories.tasks.harvest_dataset": True,
+    # It only queues e-mail jobs again, which the e-mail tasks claim (cogwg/outbox.py).
+    "cogwg.notification_tasks.sweep_pending_emails": True,
     # E-mails claimed (recorded) before they are sent: a second run sends none twice.
     "cogwg.reports.tasks.remind_upcoming_milestones": True,
     "cogwg.cycle_tasks.send_period_reminders": True,
-    # E-mails sent with no record: a second run would send them again.
+    # E-mails whose job is claimed before sending (cogwg/outbox.py): one its worker lost
+    # while sending stays claimed, as it may have gone out; one lost before, the sweeper sends.
     "cogwg.cycle_tasks.send_period_closed_summaries": False,
     "cogwg.notification_tasks.send_review_email": False,
     "stories.tasks.send_submitter_email": False,

@@ -22,8 +22,7 @@ from stories.ckan import (
     parse_dataset_url,
 )
 from stories.models import Dataset
-from stories.services import dataset_add_from_url, datasets_harvest_all
-from stories.tasks import harvest_dataset
+from stories.services import dataset_add_from_url, dataset_harvest, datasets_harvest_all
 from tests.factories import DatasetFactory
 from tests.fakes.ckan_server import ckan_package
 
@@ -116,12 +115,12 @@ def test_harvest_keeps_going_past_a_bad_answer_and_records_it_on_that_dataset(ck
     assert first.metadata["tags"] == ["open-data"]
 
 
-def test_harvest_dataset_task_records_a_bad_answer(ckan_server):
+def test_harvesting_one_dataset_records_a_bad_answer(ckan_server):
     ckan_server.add(ckan_package("budget", title_en="Budget"))
     dataset, _ = dataset_add_from_url(url=ckan_server.dataset_page_url("budget"))
     ckan_server.find("budget").update(resources=5)
 
-    assert harvest_dataset.delay(dataset.pk).get() is False
+    assert dataset_harvest(dataset=dataset) is False
 
     dataset.refresh_from_db()
     assert dataset.harvest_error_code == CkanErrorCode.BAD_ANSWER
