@@ -12,6 +12,7 @@ refuse them. Both downloads serve the file the same way (cogwg/reports/downloads
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import router, transaction
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -27,6 +28,7 @@ from rest_framework.response import Response
 from cogwg import permissions
 from cogwg.api.base import api_validation_error
 from cogwg.api.language import language_codes
+from cogwg.api.publication import RECORD_ETAG_HELP
 from cogwg.api.schema import JSON, ApiAutoSchema
 from cogwg.api.viewsets import ApiViewSetMixin
 from cogwg.choices import RenderStatus, ReportFormat
@@ -78,6 +80,8 @@ class StatusReportActionsMixin:
     # Changes and files answer conditional GETs like the report itself (the viewset's
     # ``revalidated()`` and ``conditional()``), and are kept for anonymous readers.
     revalidating_actions = ("list", "retrieve", "changes", "files")
+    # The freeze's answer is the report as it now is, sent with its Record-ETag.
+    record_actions = (*ApiViewSetMixin.record_actions, "freeze")
 
     @extend_schema(
         request=None,
@@ -86,17 +90,20 @@ class StatusReportActionsMixin:
             "Computes the report's content as of its date, once, and keeps it with its SHA-256 checksum; "
             "the report becomes final and its files (PDF, XLSX, PPTX, CSV in English and French) are queued "
             "for rendering. A report that is already frozen, or whose as-of date is not in its work plan's "
-            "period or shortly after (`as_of`), is a 400."
+            f"period or shortly after (`as_of`), is a 400. {RECORD_ETAG_HELP}"
         ),
     )
     @action(detail=True, methods=["post"])
     def freeze(self, request, pk=None):
-        report = self.get_object()
-        try:
-            report = report_freeze(report=report, by=request.user)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
-        return Response(self.get_serializer(report).data)
+        # The report read locked in the freeze's transaction (``ApiViewSetMixin.get_object``):
+        # the right to freeze it and ``If-Match`` are weighed against it as stored.
+        with transaction.atomic(using=router.db_for_write(self.queryset.model)):
+            report = self.get_object()
+            try:
+                report = report_freeze(report=report, by=request.user)
+            except DjangoValidationError as error:
+                raise api_validation_error(error) from error
+            return self.record_response(report)
 
     @extend_schema(
         responses={200: OpenApiTypes.OBJECT},

@@ -1,16 +1,19 @@
 """API viewsets of user stories and datasets."""
 
+import inspect
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import router, transaction
 from django.db.models import ProtectedError, RestrictedError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.response import Response
 
 from cogwg import permissions
 from cogwg.api.base import api_validation_error
 from cogwg.api.permissions import PublicReadStaffWrite
+from cogwg.api.publication import RECORD_ETAG_HELP
 from cogwg.api.schema import ILLUSTRATIVE, read_examples
 from cogwg.api.viewsets import Conflict, ModelViewSet
 
@@ -58,6 +61,18 @@ class StoryRejectSerializer(serializers.Serializer):
 
 # A story's moderation: what the secretariat's actions do, in the admin as here.
 MODERATION = {"detail": True, "methods": ["post"], "filterset_class": None, "permission_classes": [Moderates]}
+MODERATION_ACTIONS = ("publish", "approve", "review", "reject")
+
+
+def moderation(*, request, summary):
+    """A moderation action (``MODERATION``), described by its docstring and by what the
+    answer of every action on a record is: with ``If-Match``, and its new Record-ETag."""
+
+    def decorate(method):
+        description = f"{inspect.cleandoc(method.__doc__)} {RECORD_ETAG_HELP}"
+        return extend_schema(request=request, summary=summary, description=description)(action(**MODERATION)(method))
+
+    return decorate
 
 
 @read_examples(examples.STORY, examples.STORIES, summary=ILLUSTRATIVE)
@@ -79,6 +94,8 @@ class UserStoryViewSet(ModelViewSet):
     queryset = UserStory.objects.for_listing()
     serializer_class = UserStorySerializer
     filterset_class = UserStoryFilterSet
+    # The moderation's answer is the story as it now is, sent with its Record-ETag.
+    record_actions = (*ModelViewSet.record_actions, *MODERATION_ACTIONS)
 
     def get_serializer_class(self):
         # (A write answered in CSV reads its body as JSON's serializer does.)
@@ -88,26 +105,28 @@ class UserStoryViewSet(ModelViewSet):
         return super().get_serializer_class()
 
     def _moderate(self, move, body=None):
-        """``move(story, by)`` (a service) on the story, answered with the story as it now
-        is, or a 400 with the service's reasons (by field, or ``non_field_errors`` for the
-        move itself) when it refuses. With ``body``, a serializer of the request's body,
-        read once the user may moderate the story (a 400 by field when it is not valid),
-        ``move`` is also given its values: ``move(story, by, **values)``."""
-        story = self.get_object()
-        values = {}
-        if body is not None:
-            sent = body(data=self.request.data)
-            sent.is_valid(raise_exception=True)
-            values = sent.validated_data
-        try:
-            move(story, self.request.user, **values)
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
-        # Read again without the If-Match of the request: the story has just changed.
-        return Response(self.get_serializer(self.get_queryset().get(pk=story.pk)).data)
+        """``move(story, by)`` (a service) on the story, read locked in the action's
+        transaction (``ApiViewSetMixin.get_object``: the right to moderate it and
+        ``If-Match`` are weighed against it as stored), answered with the story as it now
+        is and its new Record-ETag, or a 400 with the service's reasons (by field, or
+        ``non_field_errors`` for the move itself) when it refuses. With ``body``, a
+        serializer of the request's body, read once the user may moderate the story (a 400
+        by field when it is not valid), ``move`` is also given its values:
+        ``move(story, by, **values)``."""
+        with transaction.atomic(using=router.db_for_write(self.queryset.model)):
+            story = self.get_object()
+            values = {}
+            if body is not None:
+                sent = body(data=self.request.data)
+                sent.is_valid(raise_exception=True)
+                values = sent.validated_data
+            try:
+                move(story, self.request.user, **values)
+            except DjangoValidationError as error:
+                raise api_validation_error(error) from error
+            return self.record_response(story)
 
-    @extend_schema(request=StoryPublishSerializer, summary="Publish the story (the secretariat's moderation)")
-    @action(**MODERATION)
+    @moderation(request=StoryPublishSerializer, summary="Publish the story (the secretariat's moderation)")
     def publish(self, request, *args, **kwargs):
         """On `published_on`, today unless given; a published story is left as it is. A
         400, naming what is missing, for a rejected story or one that lacks what a
@@ -117,22 +136,19 @@ class UserStoryViewSet(ModelViewSet):
             body=StoryPublishSerializer,
         )
 
-    @extend_schema(request=None, summary="Approve the story for publication (the secretariat's moderation)")
-    @action(**MODERATION)
+    @moderation(request=None, summary="Approve the story for publication (the secretariat's moderation)")
     def approve(self, request, *args, **kwargs):
         """A story submitted or under review; a 400 for a published or rejected one (put it
         back under review first)."""
         return self._moderate(lambda story, by: story_move(story=story, state=StoryState.APPROVED, by=by))
 
-    @extend_schema(request=None, summary="Put the story under review (the secretariat's moderation)")
-    @action(**MODERATION)
+    @moderation(request=None, summary="Put the story under review (the secretariat's moderation)")
     def review(self, request, *args, **kwargs):
         """Take up a submitted story, send an approved one back, withdraw a published one
         from the public (it keeps its publication date), or reconsider a rejected one."""
         return self._moderate(lambda story, by: story_move(story=story, state=StoryState.IN_REVIEW, by=by))
 
-    @extend_schema(request=StoryRejectSerializer, summary="Reject the story, saying why (the secretariat's moderation)")
-    @action(**MODERATION)
+    @moderation(request=StoryRejectSerializer, summary="Reject the story, saying why (the secretariat's moderation)")
     def reject(self, request, *args, **kwargs):
         """A story submitted, under review or approved, with the `reason` for rejecting it:
         its sender, if any, is told, with the reason. A 400 on `reason` without one (or with

@@ -19,7 +19,8 @@ not found, or no such thing in that channel). The actions:
 A contributor's reduced admin lists what they work on; what the public may read (plans,
 seats, milestones, meetings…) they may still look up there, read-only, for their forms.
 Seats and next steps have no API resource (they are read within priorities and
-meetings); progress updates are an append-only log in the API (no change, no delete);
+meetings); a progress update is changed or deleted in the API while it is a draft or
+returned, as in the admin (a published one is its milestone's log);
 status reports are read-only there (frozen by the secretariat's freeze action); a story
 is submitted as it is written (no submit); plans, priorities, milestones, jurisdictions,
 meetings and datasets are not reviewed (no publish, no submit).
@@ -75,8 +76,8 @@ Milestone       submit    -/-        -/-             -/-             -/-     -/-
 ProgressUpdate  list      -/y        y/y             y/y             -/y     y/y
 ProgressUpdate  draft     -/-        y/y             -/-             -/-     y/y
 ProgressUpdate  add       -/-        y/y             -/-             -/-     y/y
-ProgressUpdate  change    -/-        y/-             -/-             -/-     y/-
-ProgressUpdate  delete    -/-        y/-             -/-             -/-     y/-
+ProgressUpdate  change    -/-        y/y             -/-             -/-     y/y
+ProgressUpdate  delete    -/-        y/y             -/-             -/-     y/y
 ProgressUpdate  publish   -/-        -/-             -/-             -/-     y/y
 ProgressUpdate  submit    -/-        y/y             -/-             -/-     y/y
 

@@ -2,9 +2,10 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -14,6 +15,7 @@ from cogwg.api.publication import PublicationActionsMixin
 from cogwg.api.renderers import CSVRenderer, XLSXRenderer
 from cogwg.api.schema import ILLUSTRATIVE, read_examples
 from cogwg.api.viewsets import Conflict, ModelViewSet
+from cogwg.choices import PublicationState
 
 from ..filtersets import MilestoneFilterSet, PriorityFilterSet, ProgressUpdateFilterSet, WorkPlanFilterSet
 from ..models import Milestone, Priority, ProgressUpdate, WorkPlan
@@ -25,6 +27,7 @@ from ..services import (
     record_ensure_deletable,
 )
 from . import examples
+from .corrections import ProgressUpdateCorrectionSerializer
 from .serializers import (
     MilestoneSerializer,
     PlanStatusSerializer,
@@ -126,16 +129,86 @@ class MilestoneViewSet(KeepsProgressLogViewSet):
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
 
 
+# What the address of a stored progress update takes, by its state: a draft, or an update
+# returned for changes, is corrected and deleted (by its contributors and the secretariat,
+# as in the admin); one under review is the secretariat's to publish, return or delete; a
+# published one is its milestone's log, withdrawn (back to a draft) before it changes.
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+UPDATE_METHODS = {
+    PublicationState.DRAFT: (*READ_METHODS, "PUT", "PATCH", "DELETE"),
+    PublicationState.RETURNED: (*READ_METHODS, "PUT", "PATCH", "DELETE"),
+    PublicationState.SUBMITTED: (*READ_METHODS, "DELETE"),
+    PublicationState.PUBLISHED: READ_METHODS,
+}
+NOT_TAKEN = {
+    PublicationState.SUBMITTED: _(
+        "A progress update under review is not corrected: the secretariat publishes it, or returns it for changes "
+        "to be corrected."
+    ),
+    PublicationState.PUBLISHED: _(
+        "A published progress update is part of its milestone's log: it is neither corrected nor deleted. "
+        "Withdraw it (back to draft) first, or post a newer update."
+    ),
+}
+CORRECTION_HELP = (
+    "While the update is a draft or returned for changes, its contributors and the secretariat correct its "
+    "`reported_on`, `status`, `progress`, `note_en`, `note_fr` and `jurisdiction`, checked as posting an update "
+    "checks them: a 400 naming each field, in the reader's language, and nothing changes. Its `milestone` and "
+    "`publication_state` are not written (another value than the update's is a 400), nor `publish`; it does not "
+    "move its milestone until it is published. An update under review or published is a 405 saying why (`Allow` "
+    "lists what its address takes): a published one is its milestone's log, withdrawn (`…/withdraw/`) before it is "
+    "corrected, or followed by a newer update. One of a closed reporting period is a 400."
+)
+DELETION_HELP = (
+    "A draft, or an update returned for changes, is deleted by its contributors and the secretariat; one under "
+    "review by the secretariat. Its milestone does not move: only published updates move it. A published update "
+    "is a 405 saying why (withdraw it first, `…/withdraw/`); one of a closed reporting period is a 409."
+)
+
+
+@extend_schema_view(
+    update=extend_schema(
+        summary="Correct a draft or returned progress update",
+        description=CORRECTION_HELP,
+        request=ProgressUpdateCorrectionSerializer,
+        responses=ProgressUpdateSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Correct some fields of a draft or returned progress update",
+        description=CORRECTION_HELP,
+        request=ProgressUpdateCorrectionSerializer,
+        responses=ProgressUpdateSerializer,
+    ),
+    destroy=extend_schema(summary="Delete a progress update that is not published", description=DELETION_HELP),
+)
 @read_examples(examples.PROGRESS_UPDATE, examples.PROGRESS_UPDATES, summary=ILLUSTRATIVE)
-class ProgressUpdateViewSet(PublicationActionsMixin, ModelViewSet):
+class ProgressUpdateViewSet(PublicationActionsMixin, KeepsProgressLogViewSet):
     """The log of progress updates. Posting one (through
     ``workplan.services.milestone_post_update``) moves its milestone when published; the log
-    is append-only: a mistake is corrected by a newer update, or by withdrawing one."""
+    of published updates is append-only: a mistake is corrected by a newer update, or by
+    withdrawing one. A draft, or an update returned for changes, is corrected (``PUT``,
+    ``PATCH``: ``ProgressUpdateCorrectionSerializer``, as the admin's correction form) or
+    deleted (``UPDATE_METHODS``)."""
 
     queryset = ProgressUpdate.objects.select_related("milestone", "jurisdiction")
     serializer_class = ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilterSet
-    http_method_names = ["get", "post", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return ProgressUpdateCorrectionSerializer
+        return super().get_serializer_class()
+
+    def check_object_permissions(self, request, obj):
+        # A method the update's state does not take is refused whoever asks, before their
+        # rights (the update's address does not take it until the update moves); read
+        # locked, as the write's record is (``ApiViewSetMixin.get_object``).
+        if self.action in ("update", "partial_update", "destroy"):
+            taken = UPDATE_METHODS.get(obj.publication_state, READ_METHODS)
+            if request.method not in taken:
+                self.headers["Allow"] = ", ".join(taken)
+                raise MethodNotAllowed(request.method, detail=NOT_TAKEN.get(obj.publication_state))
+        super().check_object_permissions(request, obj)
 
     def perform_create(self, serializer):
         self.check_save(serializer)
@@ -160,6 +233,8 @@ class ProgressUpdateViewSet(PublicationActionsMixin, ModelViewSet):
             )
         except DjangoValidationError as error:
             raise api_validation_error(error) from error
+        # Answered with its Record-ETag, as any record created.
+        self.record = serializer.instance
 
     def publish_record(self, record, by):
         progress_update_publish(update=record, by=by)

@@ -1,0 +1,109 @@
+"""A progress update corrected through the API (``PUT``/``PATCH …/progress-updates/{id}/``)
+while it is a draft or returned for changes, as the admin's correction form corrects it
+(``ProgressUpdateCorrectionForm``, workplan/admin_forms.py): its date, status and progress,
+its note and its reporting jurisdiction, checked as posting them is
+(``progress_update_validate``) and by the model's own rules. Its milestone, author and
+publication state stay as they are; a draft does not move its milestone."""
+
+import copy
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cogwg.api.base import SummaryRelatedField, api_validation_error
+from cogwg.api.publication import PUBLICATION_STATE_MOVED
+from cogwg.api.summaries import MilestoneSummarySerializer
+from cogwg.cycles import progress_update_ensure_unlocked
+
+from ..services import progress_update_validate
+from .serializers import ProgressUpdateSerializer
+
+# What posting an update checks (``progress_update_validate``).
+POSTED_FIELDS = ("reported_on", "status", "progress")
+
+MILESTONE_KEPT = _(
+    "A progress update stays on its milestone: delete it and post one on the right milestone "
+    "(POST /api/v1/progress-updates/)."
+)
+PUBLISH_NOT_CORRECTED = _(
+    "Sent only when posting an update: a correction leaves its publication state as it is, moved only by the "
+    "actions `submit`, `publish`, `return` and `withdraw`."
+)
+
+
+class ProgressUpdateCorrectionSerializer(ProgressUpdateSerializer):
+    """A correction of a progress update that is a draft or returned for changes: its
+    `reported_on`, `status`, `progress`, `note_en`, `note_fr` and `jurisdiction`, checked as
+    posting an update checks them. Its `milestone` and `publication_state` are not
+    written: another value than the update's is refused (400), the same one is accepted;
+    `publish` is refused."""
+
+    moved_message = PUBLICATION_STATE_MOVED
+
+    milestone = SummaryRelatedField(
+        MilestoneSummarySerializer,
+        read_only=True,
+        help_text="The update's milestone, which a correction does not change.",
+    )
+
+    class Meta(ProgressUpdateSerializer.Meta):
+        fields = tuple(name for name in ProgressUpdateSerializer.Meta.fields if name != "publish")
+
+    @property
+    def moved_fields(self):
+        return {self.moved_field: self.moved_message, "milestone": MILESTONE_KEPT}
+
+    def _kept(self, name, data):
+        if name == "milestone":
+            return self.instance.milestone_id
+        return super()._kept(name, data)
+
+    def to_internal_value(self, data):
+        errors = {}
+        try:
+            values = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if not isinstance(error.detail, Mapping):
+                raise
+            values, errors = None, dict(error.detail)
+        if isinstance(data, Mapping) and "publish" in data:
+            errors["publish"] = [PUBLISH_NOT_CORRECTED]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
+
+    def validate(self, attrs):
+        """The update as corrected, judged as the admin's correction form judges it: not
+        one of a closed reporting period (cogwg/cycles.py); its date, status and progress
+        as posting them (``progress_update_validate``, on its milestone as it now is); then
+        the model's rules on the fields not refused already (a note's length, its
+        languages)."""
+        update = self.instance
+        try:
+            progress_update_ensure_unlocked(update)
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from error
+        corrected = {name: attrs.get(name, getattr(update, name)) for name in POSTED_FIELDS}
+        errors = {}
+        try:
+            progress_update_validate(milestone=update.milestone, **corrected)
+        except DjangoValidationError as error:
+            errors = error.update_error_dict(errors)
+        record = copy.copy(update)
+        for name, value in attrs.items():
+            setattr(record, name, value)
+        try:
+            record.full_clean(exclude=[name for name in errors if name != "__all__"], validate_constraints=not errors)
+        except DjangoValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise api_validation_error(DjangoValidationError(errors))
+        return attrs
+
+    def update(self, instance, validated_data):
+        # Its history says who corrected it; its author stays whoever posted it.
+        request = self.context.get("request")
+        instance._history_user = getattr(request, "user", None)
+        return super().update(instance, validated_data)
