@@ -10,7 +10,9 @@ in the history in turn (who, when, why), all of one restore in one transaction:
 A record comes back under its own key when that key is free, under a new one otherwise,
 the rows restored with it following it. It is refused, with the reason, when a record it
 points at is deleted itself (``RestoreRefused.deleted`` names it, to restore first), or
-when it would break a rule of its model as it stands now (a unique value since taken).
+when it would break a rule of its model as it stands now (a unique value since taken). A
+work plan is stored by its service, as a form stores it (``workplan.services.work_plan_save``:
+at most one plan is active).
 
 The reads cost the same queries whatever the number of versions and rows (the pages show
 them); the writes save row by row, as a change form does, so that each is kept."""
@@ -27,6 +29,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.text import get_text_list
 from django.utils.translation import gettext, gettext_noop
 from simple_history.utils import get_m2m_reverse_field_name
+
+from workplan.models import WorkPlan
+from workplan.services import work_plan_save
 
 from . import audit
 from .versioning import history_model
@@ -369,7 +374,12 @@ class Restore:
             record._change_reason = reason
             try:
                 with transaction.atomic():
-                    record.save(force_insert=True)
+                    _save(record, by=by)
+            except ValidationError as error:  # the rule of a service, checked under its lock
+                raise RestoreRefused(
+                    gettext("The %(model)s “%(record)s” cannot be restored as it was: %(errors)s")
+                    % {"model": item.model._meta.verbose_name, "record": item.label, "errors": " ".join(error.messages)}
+                ) from error
             except IntegrityError as error:  # a value taken by a write that came in between
                 raise RestoreRefused(
                     gettext("The %(model)s “%(record)s” cannot be restored as it was: %(errors)s")
@@ -380,6 +390,17 @@ class Restore:
             records[item.key] = record
             gone += _restore_members(record, item.version)
         return Restored(records=records, new_keys=new_keys, gone_members=gone)
+
+
+def _save(record, *, by) -> None:
+    """Insert ``record`` (never over a record given its key since). A work plan is stored
+    by its service, as a form stores it: an active one closes the active plan before it,
+    and is refused (ValidationError) while a plan that starts on or after it is active
+    (``work_plan_save``): at most one plan is active."""
+    if isinstance(record, WorkPlan):
+        work_plan_save(work_plan=record, by=by, force_insert=True)
+    else:
+        record.save(force_insert=True)
 
 
 def _deleted_rows(model, fk, deletions):

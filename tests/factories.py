@@ -73,6 +73,12 @@ class NextStepFactory(factory.django.DjangoModelFactory):
 
 
 class WorkPlanFactory(factory.django.DjangoModelFactory):
+    """A plan, active when no other plan is (at most one is: the database holds to it),
+    else closed, as the years before the current one are: public, but taking no progress
+    update (``workplan.services.plan_closed_message``). Ask for ``status`` to have
+    another: a draft takes updates from the secretariat, hidden from the public; a
+    second active plan is refused by the database (IntegrityError)."""
+
     class Meta:
         model = WorkPlan
         django_get_or_create = ("slug",)
@@ -82,7 +88,19 @@ class WorkPlanFactory(factory.django.DjangoModelFactory):
     title_fr = factory.LazyAttribute(lambda o: f"Plan de travail {o.slug}")
     start_date = datetime.date(2020, 1, 1)
     end_date = datetime.date(2020, 12, 31)
-    status = WorkPlanStatus.ACTIVE
+    status = None  # chosen as the plan is stored (_create), or active for one built
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if kwargs.get("status") is None:
+            kwargs["status"] = WorkPlanStatus.CLOSED if WorkPlan.objects.active().exists() else WorkPlanStatus.ACTIVE
+        return super()._create(model_class, *args, **kwargs)
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        if kwargs.get("status") is None:
+            kwargs["status"] = WorkPlanStatus.ACTIVE
+        return super()._build(model_class, *args, **kwargs)
 
 
 class PriorityFactory(factory.django.DjangoModelFactory):

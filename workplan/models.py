@@ -44,6 +44,12 @@ ONE_ACTIVE_PLAN = _(
 )
 
 
+# The database's own words for the rule (``WorkPlan.Meta``'s constraint), should a write
+# ever reach it past the service; ``ONE_ACTIVE_PLAN`` says which plan is active.
+ONE_ACTIVE_PLAN_RULE = _("Only one work plan is active at a time: close the active plan first to make this one active.")
+ONE_ACTIVE_PLAN_CONSTRAINT = "workplan_workplan_one_active"
+
+
 def one_active_plan_error(active: "WorkPlan") -> ValidationError:
     """The refusal to make a plan active while ``active``, which starts on or after it, is:
     said next to the status field."""
@@ -64,7 +70,8 @@ class WorkPlanQuerySet(models.QuerySet):
         return self.filter(in_published_plan())
 
     def active(self):
-        """The active plan (at most one: ``workplan.services.work_plan_save``)."""
+        """The active plan (at most one: ``workplan.services.work_plan_save``, and the
+        database's rule, ``WorkPlan.Meta``)."""
         return self.filter(status=WorkPlanStatus.ACTIVE)
 
     def for_listing(self):
@@ -107,10 +114,28 @@ class WorkPlan(TimeStampedModel):
                 violation_error_code="ends_before_start",
                 violation_error_message=ENDS_AFTER_START,
             ),
+            # At most one plan is active. Not among the checks of ``validate_constraints``:
+            # activating a plan closes the one before it (``work_plan_save``), and ``clean``
+            # names the newer plan that keeps it from being active.
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status=WorkPlanStatus.ACTIVE),
+                name="%(app_label)s_%(class)s_one_active",
+                violation_error_code="another_plan_active",
+                violation_error_message=ONE_ACTIVE_PLAN_RULE,
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    def get_constraints(self):
+        # validate_constraints' list: the one-active rule is the service's and clean's to
+        # tell (see Meta), the database holding to it whatever writes.
+        return [
+            (model, [constraint for constraint in constraints if constraint.name != ONE_ACTIVE_PLAN_CONSTRAINT])
+            for model, constraints in super().get_constraints()
+        ]
 
     def publication_gaps(self) -> dict[str, str]:
         """What keeps this plan from being public (active or closed), by field
@@ -538,7 +563,8 @@ class ProgressUpdate(PublishableModel):
     objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
-        ordering = ["milestone", "-reported_on", "-created_at", "-pk"]
+        # As ``latest_first`` orders a milestone's updates: among those of a day, the last published first.
+        ordering = ["milestone", "-reported_on", Coalesce("published_at", "created_at").desc(), "-created_at", "-pk"]
         get_latest_by = ["reported_on", "created_at", "pk"]
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")

@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Collection, Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -596,18 +596,47 @@ def work_plan_close_previous(*, work_plan: WorkPlan, by=None) -> list[WorkPlan]:
 
 
 @transaction.atomic
-def work_plan_save(*, work_plan: WorkPlan, by=None) -> list[WorkPlan]:
-    """Store ``work_plan`` as a form, a revert or an API call changed it (they validated it:
-    ``WorkPlan.clean``) and, when it is active, close the plans before it first, in the
-    same transaction (``work_plan_close_previous``). Returns the plans it closed.
+def work_plan_save(*, work_plan: WorkPlan, by=None, force_insert: bool = False) -> list[WorkPlan]:
+    """Store ``work_plan`` as a form, a revert, an API call or a restore changed it (they
+    validated it: ``WorkPlan.clean``) and, when it is active, close the plans before it
+    first, in the same transaction (``work_plan_close_previous``). Returns the plans it
+    closed. ``force_insert``: a deleted plan brought back under the key it had
+    (cogwg/recovery.py), never written over a plan given that key since.
 
     At most one plan is active: a plan is not made active while one that starts on or
     after it is. That is refused (a ValidationError on its status, ``ONE_ACTIVE_PLAN``),
-    checked again here under lock, and nothing is written."""
+    checked again here under lock, and nothing is written.
+
+    The database holds to it too (``WorkPlan.Meta``). A plan the lock could not wait for
+    (the first plans of a database: no row to lock) and that was made active meanwhile
+    meets the save; it is then read, and the plan checked again as if it had come
+    second: the other is closed if it starts before, else this one is refused, as above.
+    Never an IntegrityError for it."""
     work_plan._history_user = by
-    closed = work_plan_close_previous(work_plan=work_plan, by=by)
-    work_plan.save()
-    return closed
+    closed = []
+    for last_try in (False, True):
+        closed += work_plan_close_previous(work_plan=work_plan, by=by)
+        try:
+            with transaction.atomic():
+                work_plan.save(force_insert=force_insert)
+        except IntegrityError as error:
+            active = _other_active_plan(work_plan)
+            if active is None:  # another rule of the database (a slug taken meanwhile)
+                raise
+            if last_try:
+                raise one_active_plan_error(active) from error
+        else:
+            return closed
+
+
+def _other_active_plan(work_plan: WorkPlan) -> WorkPlan | None:
+    """The active plan other than ``work_plan``, while ``work_plan`` is to be active."""
+    if work_plan.status != WorkPlanStatus.ACTIVE:
+        return None
+    others = WorkPlan.objects.active()
+    if work_plan.pk is not None:
+        others = others.exclude(pk=work_plan.pk)
+    return others.order_by("-start_date", "-pk").first()
 
 
 @transaction.atomic

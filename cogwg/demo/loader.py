@@ -28,6 +28,7 @@ from jurisdictions.choices import ChallengeStatus
 from jurisdictions.models import Accomplishment, AccomplishmentLink, Challenge, Jurisdiction
 from workplan.choices import MilestoneStatus, WorkPlanStatus
 from workplan.models import Assignment, Milestone, Priority, WorkPlan
+from workplan.services import work_plan_save
 
 from . import data_2020 as data
 
@@ -109,16 +110,19 @@ class _Loader:
     def __init__(self):
         self.counts = {}
 
-    def sync(self, label, model, *, key, values, initial=None):
+    def sync(self, label, model, *, key, values, initial=None, create=None):
         """Create the row identified by ``key`` or restore the deck's ``values`` on it;
-        ``initial`` only applies to a new row."""
+        ``initial`` only applies to a new row, stored by ``create`` (a service) if given."""
         tally = self.counts.setdefault(label, dict.fromkeys((CREATED, UPDATED, UNCHANGED), 0))
         obj = model._default_manager.filter(**key).order_by("pk").first() or _edited_since(model, key)
         if obj is None:
             obj = model(**key, **values, **(initial or {}))
             obj.full_clean()
             obj._change_reason = CHANGE_REASON
-            obj.save()
+            if create is not None:
+                create(obj)
+            else:
+                obj.save()
             tally[CREATED] += 1
             return obj
         # The key too: a row found by its history's key gets the deck's back.
@@ -181,6 +185,10 @@ class _Loader:
 
     def work_plan(self):
         item = data.WORK_PLAN
+        # At most one plan is active: the 2020 plan is loaded active, closing an older
+        # active plan as activating it in the admin would (``work_plan_save``), unless a
+        # plan that starts on or after it is active; it is then a past year's, closed.
+        newer = WorkPlan(start_date=item["start_date"]).newer_active_plan()
         return self.sync(
             "work_plans",
             WorkPlan,
@@ -192,7 +200,8 @@ class _Loader:
                 "end_date": item["end_date"],
                 "source_url": item["source_url"],
             },
-            initial={"status": WorkPlanStatus.ACTIVE},
+            initial={"status": WorkPlanStatus.CLOSED if newer else WorkPlanStatus.ACTIVE},
+            create=lambda plan: work_plan_save(work_plan=plan),
         )
 
     def priority(self, work_plan, item, jurisdictions):

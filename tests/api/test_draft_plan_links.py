@@ -123,7 +123,8 @@ def test_the_release_shows_once_its_plan_is_published(api, plans):
     story = factories.UserStoryFactory(release=factories.MilestoneFactory(priority__work_plan=draft))
     assert api.get(f"/api/v1/stories/{story.pk}/").json()["release"] is None
 
-    draft.status = WorkPlanStatus.ACTIVE
+    # Published: no longer a draft (closed, as the 2020 plan is the active one).
+    draft.status = WorkPlanStatus.CLOSED
     draft.save()
 
     assert api.get(f"/api/v1/stories/{story.pk}/").json()["release"]["id"] == story.release_id

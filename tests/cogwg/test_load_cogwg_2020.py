@@ -13,7 +13,7 @@ from cogwg.demo.loader import load_cogwg_2020
 from cogwg.models import InfoSection, Meeting, NextStep
 from jurisdictions.choices import AccomplishmentCategory, ChallengeCategory, ChallengeStatus, JurisdictionKind
 from jurisdictions.models import Accomplishment, AccomplishmentLink, Challenge, Jurisdiction
-from tests.factories import AccomplishmentFactory, JurisdictionFactory
+from tests.factories import AccomplishmentFactory, JurisdictionFactory, WorkPlanFactory
 from workplan.choices import MilestoneKind, MilestoneStatus, SeatRole, WorkPlanStatus
 from workplan.models import Assignment, Milestone, Priority, WorkPlan
 
@@ -435,6 +435,38 @@ def test_progress_posted_since_is_not_reset():
     assert Milestone.objects.get(priority__number=1, order=1).progress == 50
     assert WorkPlan.objects.get().status == WorkPlanStatus.CLOSED
     assert Challenge.objects.get(category=ChallengeCategory.LEGAL).status == ChallengeStatus.BEING_ADDRESSED
+
+
+def test_the_plan_loaded_active_closes_an_older_active_plan():
+    """At most one plan is active: loading the 2020 plan active closes the one before it,
+    as making it active in the admin would (workplan.services.work_plan_save)."""
+    older = WorkPlanFactory(slug="2019", start_date=datetime.date(2019, 1, 1), end_date=datetime.date(2019, 12, 31))
+    assert older.status == WorkPlanStatus.ACTIVE
+
+    load_cogwg_2020()
+
+    assert dict(WorkPlan.objects.values_list("slug", "status")) == {
+        "2019": WorkPlanStatus.CLOSED,
+        "2020": WorkPlanStatus.ACTIVE,
+    }
+
+
+def test_the_plan_is_loaded_closed_while_a_later_plan_is_active():
+    """A past year's plan, once a later one is active: loaded public, but not active."""
+    WorkPlanFactory(
+        slug="2021",
+        start_date=datetime.date(2021, 1, 1),
+        end_date=datetime.date(2021, 12, 31),
+        status=WorkPlanStatus.ACTIVE,
+    )
+
+    load_cogwg_2020()
+    load_cogwg_2020()
+
+    assert dict(WorkPlan.objects.values_list("slug", "status")) == {
+        "2020": WorkPlanStatus.CLOSED,
+        "2021": WorkPlanStatus.ACTIVE,
+    }
 
 
 def test_records_added_by_the_secretariat_are_kept():

@@ -138,7 +138,7 @@ def test_the_export_of_the_ticked_rows_speaks_french(staff_client, milestones, f
 
 def test_select_all_exports_every_row_of_the_filtered_list_across_its_pages(staff_client, milestones, monkeypatch):
     june, september, _december, _march = milestones
-    MilestoneFactory(description_en="Another priority's")
+    MilestoneFactory(priority=PriorityFactory(work_plan=june.priority.work_plan), description_en="Another priority's")
     monkeypatch.setattr(MilestoneAdmin, "list_per_page", 2)
     query = f"?priority__id__exact={june.priority_id}"
 

@@ -4,7 +4,9 @@ their number), and the page that restores one as it was just before its deletion
 key when free, its many-to-many links, the rows deleted with it, a "restored" entry in its
 history), in one transaction, refused with the reason in the page's language (a unique
 value now taken, a record it needs that is deleted too, with a link to restore that one
-first). Contributors get no such page."""
+first, an active work plan while one that starts after it is active). A work plan comes
+back as its form stores it: an active one closes the plan before it. Contributors get no
+such page."""
 
 import datetime
 
@@ -35,9 +37,12 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
     UserStoryFactory,
+    WorkPlanFactory,
 )
 from tests.permissions.conftest import admin_client, messages_of, text, url
-from workplan.models import Assignment, Milestone, Priority, ProgressUpdate
+from workplan.choices import WorkPlanStatus
+from workplan.models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
+from workplan.services import work_plan_save
 
 
 def deleted(record, by=None):
@@ -599,3 +604,108 @@ def test_the_restore_page_is_in_french_on_a_french_page(world, client):
     assert "Le rétablissement le ramène tel qu'il était juste avant sa suppression" in page
     for english in ("Restore", "Deleted", "deleted", "restored", "Rows"):
         assert english not in page
+
+
+# 5. A work plan: at most one is active
+
+
+def yearly_plan(year, status):
+    return WorkPlanFactory(
+        slug=str(year),
+        title_en=f"COGWG {year} work plan",
+        title_fr=f"Plan de travail {year} du GTGOC",
+        summary_en=f"The {year} plan.",
+        summary_fr=f"Le plan {year}.",
+        start_date=datetime.date(year, 1, 1),
+        end_date=datetime.date(year, 12, 31),
+        status=status,
+    )
+
+
+def plan_statuses():
+    return dict(WorkPlan.objects.values_list("slug", "status"))
+
+
+def test_a_deleted_active_plan_comes_back_active_and_closes_the_plan_before_it(world, client):
+    """As making it active in its form would: the 2020 plan, active again since the 2022
+    plan was deleted, is closed, by the user who restores it."""
+    secretariat = world.users.secretariat
+    newer = yearly_plan(2022, WorkPlanStatus.DRAFT)
+    MilestoneFactory(priority=PriorityFactory(work_plan=newer, number=1), due_date=datetime.date(2022, 6, 30))
+    newer.status = WorkPlanStatus.ACTIVE
+    work_plan_save(work_plan=newer, by=secretariat)
+    gone = deleted(newer, secretariat)
+    world.plan.status = WorkPlanStatus.ACTIVE
+    work_plan_save(work_plan=world.plan, by=secretariat)
+    admin_client(client, secretariat)
+
+    restored = client.post(restore_url(gone))
+
+    assert restored.status_code == 302, restored.context and restored.context["refusal"]
+    assert plan_statuses() == {
+        "2019": WorkPlanStatus.CLOSED,
+        "2020": WorkPlanStatus.CLOSED,
+        "2021": WorkPlanStatus.DRAFT,
+        "2022": WorkPlanStatus.ACTIVE,
+    }
+    closing = world.plan.history.first()
+    assert (closing.status, closing.history_user) == (WorkPlanStatus.CLOSED, secretariat)
+    record = WorkPlan.objects.get(pk=gone.id)
+    assert (record.history.first().history_change_reason, record.history.first().history_user) == (
+        RESTORED,
+        secretariat,
+    )
+    assert Milestone.objects.filter(priority__work_plan=record).count() == 1
+
+
+@pytest.mark.parametrize("under_lock", [False, True], ids=["by its form's check", "by the service's, under lock"])
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            "The work plan “COGWG 2018 work plan” cannot be restored as it was: Only one work plan is active at a "
+            "time: “Work plan 2020” is active, and it starts on Jan. 1, 2020, not before this one. Close it first to "
+            "make this plan active.",
+        ),
+        (
+            "fr",
+            "L'objet plan de travail «\u00a0Plan de travail 2018 du GTGOC\u00a0» ne peut pas être rétabli tel qu'il "
+            "était\u00a0: Un seul plan de travail est actif à la fois\u00a0: «\u00a0Plan de travail 2020\u00a0» est "
+            "actif, et il commence le 1er janvier 2020, pas avant celui-ci. Fermez-le d'abord pour rendre ce plan "
+            "actif.",
+        ),
+    ],
+)
+def test_a_deleted_active_plan_is_refused_while_a_plan_starting_after_it_is_active(
+    world, client, monkeypatch, under_lock, language, message
+):
+    older = yearly_plan(2018, WorkPlanStatus.DRAFT)
+    older.status = WorkPlanStatus.ACTIVE  # as it was when it was deleted, before 2020 was made active
+    gone = deleted(older, world.users.secretariat)
+    if under_lock:  # the 2020 plan made active after the form's check: the service's, under lock, sees it
+        monkeypatch.setattr(WorkPlan, "newer_active_plan", lambda self: None)
+    versions = WorkPlan.history.count()
+    admin_client(client, world.users.secretariat)
+
+    refused = client.post(restore_url(gone, language=language))
+
+    assert refused.status_code == 200
+    assert refused.context["refusal"] == [message]
+    assert plan_statuses() == {
+        "2019": WorkPlanStatus.CLOSED,
+        "2020": WorkPlanStatus.ACTIVE,
+        "2021": WorkPlanStatus.DRAFT,
+    }
+    assert WorkPlan.history.count() == versions
+
+
+def test_the_service_restores_a_closed_plan_as_it_was_whatever_plan_is_active(world):
+    old = yearly_plan(2017, WorkPlanStatus.CLOSED)
+    gone = deleted(old, world.users.secretariat)
+
+    restored = record_restore(model=WorkPlan, deletion=gone, by=world.users.secretariat)
+
+    assert restored.records[(WorkPlan, gone.id)].status == WorkPlanStatus.CLOSED
+    assert plan_statuses()["2017"] == WorkPlanStatus.CLOSED
+    assert WorkPlan.objects.active().get() == world.plan

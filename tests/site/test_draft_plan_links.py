@@ -74,7 +74,8 @@ def test_an_accomplishment_shows_no_priority_of_a_draft_plan_until_it_is_publish
     assert "SECRET PRIORITY" not in html and "PRIORITÉ SECRÈTE" not in html
     assert secret_url not in html
 
-    draft_plan.status = WorkPlanStatus.ACTIVE
+    # Published: no longer a draft (closed, as the 2020 plan is the active one).
+    draft_plan.status = WorkPlanStatus.CLOSED
     draft_plan.save()
     html = page(client, language, url_name, args)
 

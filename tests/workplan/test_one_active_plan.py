@@ -14,6 +14,7 @@ import importlib
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -21,7 +22,7 @@ from cogwg.reports.services import milestones_mark_overdue
 from tests.factories import MilestoneFactory, PriorityFactory, StaffFactory, WorkPlanFactory
 from tests.test_admin import admin_url, form_data
 from workplan.choices import MilestoneStatus, WorkPlanStatus
-from workplan.models import ProgressUpdate, WorkPlan
+from workplan.models import ONE_ACTIVE_PLAN_CONSTRAINT, ProgressUpdate, WorkPlan
 from workplan.services import work_plan_save
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,14 @@ def plan(year, status, **values):
         }
         | values
     )
+
+
+@pytest.fixture
+def without_the_rule(db):
+    """The database as it was before workplan/0008 held to the rule too: several plans
+    may be active. Dropped in the test's transaction, which puts it back."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {connection.ops.quote_name(ONE_ACTIVE_PLAN_CONSTRAINT)}")
 
 
 @pytest.fixture
@@ -159,7 +168,7 @@ def test_the_overdue_marking_marks_the_active_plan_only(plans, staff_api):
 # The migration
 
 
-def test_the_migration_closes_all_but_the_latest_active_plan_in_their_history(db):
+def test_the_migration_closes_all_but_the_latest_active_plan_in_their_history(without_the_rule):
     older, old = plan(2019, WorkPlanStatus.ACTIVE), plan(2020, WorkPlanStatus.ACTIVE)
     latest = plan(2021, WorkPlanStatus.ACTIVE)
     draft = plan(2022, WorkPlanStatus.DRAFT)
@@ -183,9 +192,10 @@ def test_the_migration_closes_all_but_the_latest_active_plan_in_their_history(db
     assert (latest.history.count(), draft.history.count()) == (1, 1)
 
 
-def test_the_admin_says_the_services_refusal_on_the_form(plans, staff_client):
-    """Two plans stored active before the rule (migration workplan/0007 closes the older):
-    saving the older one is refused by the service, on the page, and nothing is written."""
+def test_the_admin_says_the_services_refusal_on_the_form(without_the_rule, plans, staff_client):
+    """Two plans stored active before the rule (migrations workplan/0007 and 0008 close
+    the older): saving the older one is refused by the service, on the page, and nothing
+    is written."""
     old, _new = plans
     WorkPlan.objects.filter(pk=old.pk).update(status=WorkPlanStatus.ACTIVE)
     url = admin_url(WorkPlan, "change", old.pk)

@@ -2,7 +2,9 @@
 stores a plan locks every plan first (``work_plan_close_previous``), so the later
 activation waits for the earlier one to commit, then reads it, and closes it (the later
 plan is the newer one). Locking only the active plans, the later one found none once the
-earlier had closed the plan both would close, and stored its own: two active plans. And
+earlier had closed the plan both would close, and stored its own: two active plans. The
+first plans of a database (no row to lock) wait on the database's own rule (workplan/0008)
+instead, and the later one is checked again once it has read the other. And
 a progress update posted while its plan is being closed waits for the closing, then is
 refused: the closed plan's log stays as it was closed."""
 
@@ -138,6 +140,60 @@ def test_an_update_posted_while_its_plan_is_closed_waits_and_is_refused():
     assert WorkPlan.objects.get(pk=old.pk).status == WorkPlanStatus.CLOSED
 
 
+def unsaved(year):
+    """A new plan, to be made active: not stored yet."""
+    return WorkPlanFactory.build(
+        slug=str(year),
+        title_en=f"COGWG {year} work plan",
+        title_fr=f"Plan de travail {year} du GTGOC",
+        start_date=datetime.date(year, 1, 1),
+        end_date=datetime.date(year, 12, 31),
+        summary_en=f"The {year} plan.",
+        summary_fr=f"Le plan {year}.",
+        status=WorkPlanStatus.ACTIVE,
+    )
+
+
+def save(work_plan):
+    return lambda: work_plan_save(work_plan=work_plan)
+
+
+@pytest.mark.services
+@alone
+@pytest.mark.django_db(transaction=True)
+def test_the_first_two_plans_made_active_at_the_same_time_leave_the_later_one_active():
+    """No plan stored yet: no row for the lock to wait on. The database's rule makes the
+    second save wait for the first to commit; the second then reads it, and closes it."""
+    assert connection.vendor == "postgresql"
+
+    first, second, waited = race(save(unsaved(2021)), save(unsaved(2022)))
+
+    assert (first, second, waited) == (None, None, True)
+    assert dict(WorkPlan.objects.values_list("slug", "status")) == {
+        "2021": WorkPlanStatus.CLOSED,
+        "2022": WorkPlanStatus.ACTIVE,
+    }
+
+
+@pytest.mark.services
+@alone
+@pytest.mark.django_db(transaction=True)
+def test_an_older_first_plan_made_active_at_the_same_time_is_refused_not_an_error():
+    assert connection.vendor == "postgresql"
+
+    first, second, waited = race(save(unsaved(2021)), save(unsaved(2020)))
+
+    assert (first, waited) == (None, True)
+    assert isinstance(second, ValidationError)
+    assert second.message_dict == {
+        "status": [
+            "Only one work plan is active at a time: “COGWG 2021 work plan” is active, and it starts on Jan. 1, "
+            "2021, not before this one. Close it first to make this plan active."
+        ]
+    }
+    assert dict(WorkPlan.objects.values_list("slug", "status")) == {"2021": WorkPlanStatus.ACTIVE}
+
+
 @pytest.mark.services
 def test_the_races_on_postgresql():
     """The tests above, in a run of their own on a PostgreSQL database of their own."""
@@ -147,7 +203,9 @@ def test_the_races_on_postgresql():
         for test in (
             test_two_plans_made_active_at_the_same_time_leave_one_active,
             test_an_update_posted_while_its_plan_is_closed_waits_and_is_refused,
+            test_the_first_two_plans_made_active_at_the_same_time_leave_the_later_one_active,
+            test_an_older_first_plan_made_active_at_the_same_time_is_refused_not_an_error,
         )
     ]
     env = {ALONE: "1", "COGWG_REQUIRE_SERVICES": "1"}
-    run_on_postgresql("--create-db", *tests, database="cogwg_one_active_plan_race", passed=2, env=env)
+    run_on_postgresql("--create-db", *tests, database="cogwg_one_active_plan_race", passed=4, env=env)

@@ -93,7 +93,9 @@ def test_publishing_several_refuses_all_and_names_each_one_refused(milestone):
     # first) forbids the later one. Another refused for its note, elsewhere.
     cancelling = post(milestone, CANCELLED_ON, MilestoneStatus.CANCELLED, 0, publish=False)
     later = post(milestone, datetime.date(2020, 11, 10), publish=False)
-    untranslated = ProgressUpdateFactory(publication_state=PublicationState.DRAFT, note_fr="")
+    untranslated = ProgressUpdateFactory(
+        milestone=MilestoneFactory(priority=milestone.priority), publication_state=PublicationState.DRAFT, note_fr=""
+    )
 
     with pytest.raises(ValidationError) as error:
         services.progress_updates_publish(queryset=ProgressUpdate.objects.all())
@@ -111,7 +113,9 @@ def test_publishing_several_refuses_all_and_names_each_one_refused(milestone):
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_admin_action_names_the_update_refused_and_publishes_none(staff_client, milestone, draft, language):
-    other = ProgressUpdateFactory(publication_state=PublicationState.DRAFT)
+    other = ProgressUpdateFactory(
+        milestone=MilestoneFactory(priority=milestone.priority), publication_state=PublicationState.DRAFT
+    )
     with translation.override(language):
         address = reverse("admin:workplan_progressupdate_changelist")
         expected = {

@@ -71,6 +71,9 @@ class WorkPlanSerializer(ApiModelSerializer):
             "created_at",
             "modified_at",
         )
+        # Not the database's one-active rule as a uniqueness of the status (DRF's reading of
+        # it): making a plan active closes the one before it; the service refuses the rest.
+        extra_kwargs = {"status": {"validators": []}}
 
     def create(self, validated_data):
         return self.update(WorkPlan(), validated_data)
