@@ -31,6 +31,7 @@ from .choices import StoryState
 from .forms import MultilineField
 from .models import REJECTION_REASON_LENGTH, Dataset, Theme, UserStory
 from .services import (
+    HARVEST_ONLY_FIELDS,
     PUBLICATION_TEXT_FIELDS,
     REJECTION_REASON_REQUIRED,
     REVIEWABLE_STATES,
@@ -76,18 +77,9 @@ class DatasetAdmin(ExportMixin, DatasetCkanAdminMixin, TrackedTranslationAdmin):
     list_filter = ("portal_url",)
     search_fields = ("title_en", "title_fr", "ckan_id", "publisher_en", "publisher_fr")
     ordering = ("title", "pk")
-    harvested_fields = (
-        "description_en",
-        "description_fr",
-        "publisher_en",
-        "publisher_fr",
-        "formats",
-        "license_title",
-        "metadata_modified",
-        "metadata",
-        "last_harvested",
-        "last_harvest_attempt",
-        "harvest_error_message",
+    # The error shown in the reader's language rather than its code.
+    harvested_fields = tuple(
+        "harvest_error_message" if name == "harvest_error_code" else name for name in HARVEST_ONLY_FIELDS
     )
     readonly_fields = harvested_fields
     fieldsets = (

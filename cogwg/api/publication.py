@@ -70,7 +70,22 @@ class MovedByActionsMixin:
         except (DjangoValidationError, TypeError, ValueError):  # not a value of the field (12 for a date)
             return False
 
+    def sent_errors(self, data: Mapping) -> dict:
+        """The refusals of what ``data`` sends that its writer may not set, by field: a
+        moved field sent with another value than the kept one."""
+        errors = {}
+        for name, message in self.moved_fields.items():
+            if name not in data:
+                continue
+            kept = self._kept(name, data)
+            if self.instance is None and name == self.moved_field and kept is None:
+                continue  # unknown: the data is refused for another reason
+            if not self._same(name, data[name], kept):
+                errors[name] = [message]
+        return errors
+
     def to_internal_value(self, data):
+        # The fields' own errors and ``sent_errors`` together, in one 400.
         errors = {}
         try:
             values = super().to_internal_value(data)
@@ -79,14 +94,7 @@ class MovedByActionsMixin:
                 raise
             values, errors = None, dict(error.detail)
         if isinstance(data, Mapping):
-            for name, message in self.moved_fields.items():
-                if name not in data:
-                    continue
-                kept = self._kept(name, data)
-                if self.instance is None and name == self.moved_field and kept is None:
-                    continue  # unknown: the data is refused for another reason
-                if not self._same(name, data[name], kept):
-                    errors[name] = [message]
+            errors |= self.sent_errors(data)
         if errors:
             raise serializers.ValidationError(errors)
         return values

@@ -28,7 +28,7 @@ from workplan.models import Milestone
 from ..choices import CkanErrorCode, StoryState
 from ..models import Dataset, Theme, UserStory
 from ..selectors import shown_release
-from ..services import PUBLICATION_TEXT_FIELDS, story_publication_gaps, story_slug_free
+from ..services import HARVEST_ONLY_FIELDS, PUBLICATION_TEXT_FIELDS, story_publication_gaps, story_slug_free
 
 # Why a write may not set a story's publication date: only those who publish set it.
 PUBLISHED_ON_SET_BY_PUBLISHERS = _(
@@ -201,27 +201,12 @@ class UserStoryTableSerializer(UserStorySerializer):
 
 
 class DatasetSerializer(MovedByActionsMixin, ApiModelSerializer):
-    # What the harvest writes (stories/ckan.py), shown read-only by the admin
-    # (DatasetAdmin.harvested_fields): a write that sends another value than the stored one
+    # What the harvest alone writes (stories/ckan.py), shown read-only by the admin
+    # (HARVEST_ONLY_FIELDS): a write that sends another value than the stored one
     # (on creation, than the default) is refused (MovedByActionsMixin) rather than stored
     # until the next harvest replaces it. Its description and publisher in each language are
     # not fields here (a read gives them in the response's language).
-    moved_fields = dict.fromkeys(
-        (
-            "description_en",
-            "description_fr",
-            "publisher_en",
-            "publisher_fr",
-            "formats",
-            "license_title",
-            "metadata_modified",
-            "metadata",
-            "last_harvested",
-            "last_harvest_attempt",
-            "harvest_error_code",
-        ),
-        HARVESTED,
-    )
+    moved_fields = dict.fromkeys(HARVEST_ONLY_FIELDS, HARVESTED)
 
     url = HyperlinkedIdentityField(view_name="api:dataset-detail")
     harvest_error_code = serializers.ChoiceField(

@@ -11,6 +11,7 @@ Their public names are imported from here (``from stories.services import story_
 
 from .datasets import (
     ADDED_FROM_PORTAL,
+    HARVEST_ONLY_FIELDS,
     HARVESTED_FIELDS,
     HARVESTED_FROM_PORTAL,
     HarvestSummary,
@@ -69,6 +70,7 @@ __all__ = [
     "DATASET_LIST_LEFT",
     "HARVESTED_FIELDS",
     "HARVESTED_FROM_PORTAL",
+    "HARVEST_ONLY_FIELDS",
     "MOVE_REFUSED",
     "PUBLICATION_TEXT_FIELDS",
     "REJECTED_NOT_PUBLISHED",

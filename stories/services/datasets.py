@@ -51,6 +51,24 @@ HARVESTED_FIELDS = (
 )
 
 
+# What the harvest writes and nobody else does: the admin shows it read-only
+# (DatasetAdmin), the API refuses another value than the stored one (DatasetSerializer).
+# The title, harvested too, stays the secretariat's to correct.
+HARVEST_ONLY_FIELDS = (
+    "description_en",
+    "description_fr",
+    "publisher_en",
+    "publisher_fr",
+    "formats",
+    "license_title",
+    "metadata_modified",
+    "metadata",
+    "last_harvested",
+    "last_harvest_attempt",
+    "harvest_error_code",
+)
+
+
 @dataclass
 class HarvestSummary:
     """How many datasets were harvested; the failed ones' errors (in the active language) by pk."""

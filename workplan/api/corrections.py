@@ -6,11 +6,9 @@ its note and its reporting jurisdiction, checked as posting them is
 publication state stay as they are; a draft does not move its milestone."""
 
 import copy
-from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
 from cogwg.api.base import SummaryRelatedField, api_validation_error
 from cogwg.api.publication import PUBLICATION_STATE_MOVED
@@ -60,19 +58,11 @@ class ProgressUpdateCorrectionSerializer(ProgressUpdateSerializer):
             return self.instance.milestone_id
         return super()._kept(name, data)
 
-    def to_internal_value(self, data):
-        errors = {}
-        try:
-            values = super().to_internal_value(data)
-        except serializers.ValidationError as error:
-            if not isinstance(error.detail, Mapping):
-                raise
-            values, errors = None, dict(error.detail)
-        if isinstance(data, Mapping) and "publish" in data:
+    def sent_errors(self, data):
+        errors = super().sent_errors(data)
+        if "publish" in data:
             errors["publish"] = [PUBLISH_NOT_CORRECTED]
-        if errors:
-            raise serializers.ValidationError(errors)
-        return values
+        return errors
 
     def validate(self, attrs):
         """The update as corrected, judged as the admin's correction form judges it: not
