@@ -13,9 +13,11 @@ writes each message to ``DIR/<n>.eml``, its envelope recipients first
 
 It speaks just enough SMTP for Python's smtplib (Django's SMTP backend): HELO/EHLO,
 MAIL, RCPT, DATA, RSET, NOOP, QUIT; no TLS, no authentication. A test may make it refuse
-recipients (``smtp.refuse.add(address)``: 550, as for an unknown mailbox) or fail every
-message for a while (``smtp.fail_data = 451``); ``smtp.recipients_asked`` lists every
-RCPT it answered, refused ones included.
+recipients (``smtp.refuse.add(address)``: 550, as for an unknown mailbox), fail every
+message for a while (``smtp.fail_data = 451``) or go away part way
+(``smtp.fail_after = 2``: once it holds 2 messages, every MAIL is answered 421 and the
+connection closed, until it is set back to ``None``); ``smtp.recipients_asked`` lists
+every RCPT it answered, refused ones included.
 """
 
 import argparse
@@ -55,6 +57,9 @@ class _Session(socketserver.StreamRequestHandler):
             elif verb == "HELO":
                 self.reply("250 fake-smtp")
             elif verb == "MAIL":
+                if self.server.gone():
+                    self.reply("421 4.3.0 Service not available, closing transmission channel")
+                    return
                 sender, recipients = _address(argument), []
                 self.reply("250 OK")
             elif verb == "RCPT":
@@ -102,7 +107,12 @@ class _Server(socketserver.ThreadingTCPServer):
         self.recipients_asked: list[str] = []
         self.refuse: set[str] = set()
         self.fail_data = 0
+        self.fail_after: int | None = None
         self.lock = threading.Lock()
+
+    def gone(self) -> bool:
+        with self.lock:
+            return self.fail_after is not None and len(self.messages) >= self.fail_after
 
     def keep(self, message: Received):
         with self.lock:
@@ -142,6 +152,14 @@ class FakeSmtp:
     @fail_data.setter
     def fail_data(self, code: int):
         self.server.fail_data = code
+
+    @property
+    def fail_after(self) -> int | None:
+        return self.server.fail_after
+
+    @fail_after.setter
+    def fail_after(self, count: int | None):
+        self.server.fail_after = count
 
     def __enter__(self):
         self.thread.start()

@@ -1,5 +1,6 @@
 """Fixtures of the ops tests: production settings in a subprocess, a gunicorn server run
-with deploy/gunicorn.conf.py, and a TCP proxy that can cut a server off its database."""
+with deploy/gunicorn.conf.py, a TCP proxy that can cut a server off its database, and the
+fault tests' broker of their own (down until started) and workers."""
 
 import contextlib
 import http.client
@@ -241,3 +242,30 @@ class TcpProxy:
 
     def restore(self):
         return self.start()
+
+
+# The fault tests' own broker and workers (tests/ops/faults.py, which imports this module:
+# hence the imports inside the fixtures).
+
+
+@pytest.fixture
+def broker_down(require_redis, tmp_path):
+    """A Redis of the test's own that this process's Celery sends to, not started: the
+    broker is down until the test calls ``start()``."""
+    from tests.ops.faults import RedisServer, require_shared_database, use_broker
+
+    require_shared_database()
+    server = RedisServer(tmp_path)
+    use_broker(server.url, eager=False)
+    yield server
+    use_broker("", eager=True)
+    server.stop()
+
+
+@pytest.fixture
+def workers():
+    """The workers (tests/ops/faults.py) a test appends, stopped at its end."""
+    started = []
+    yield started
+    for worker in started:
+        worker.stop()

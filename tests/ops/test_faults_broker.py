@@ -16,7 +16,7 @@ from cogwg.models import StatusReportFile
 from cogwg.reports import services
 from cogwg.reports.tasks import render_report_file, sweep_pending_report_files
 from tests.factories import MilestoneFactory, StaffFactory, StatusReportFactory
-from tests.ops.faults import RedisServer, RenderLog, Worker, require_shared_database, use_broker, wait_for
+from tests.ops.faults import RenderLog, Worker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -30,27 +30,8 @@ def media_root(tmp_path, settings):
     return media
 
 
-@pytest.fixture
-def broker(require_redis, tmp_path):
-    """A Redis of the test's own, not started: the broker is down until ``start()``."""
-    require_shared_database()
-    server = RedisServer(tmp_path)
-    use_broker(server.url, eager=False)
-    yield server
-    use_broker("", eager=True)
-    server.stop()
-
-
-@pytest.fixture
-def workers():
-    started = []
-    yield started
-    for worker in started:
-        worker.stop()
-
-
 def test_a_freeze_with_the_broker_down_keeps_the_jobs_and_the_sweeper_renders_them_once_it_is_back(
-    broker, workers, media_root, tmp_path, caplog, monkeypatch
+    broker_down, workers, media_root, tmp_path, caplog, monkeypatch
 ):
     staff = StaffFactory()
     milestone = MilestoneFactory()
@@ -80,10 +61,10 @@ def test_a_freeze_with_the_broker_down_keeps_the_jobs_and_the_sweeper_renders_th
     assert all(str(pk) in failures[0].getMessage() for pk in files.values_list("pk", flat=True))
 
     # When the broker is back and a worker runs, nothing is rendered before the sweep:
-    broker.start()
+    broker_down.start()
     render_log = RenderLog(tmp_path / "renders.log")
     worker = Worker(
-        broker_url=broker.url,
+        broker_url=broker_down.url,
         media_root=media_root,
         log_path=tmp_path / "worker.log",
         env={"COGWG_TEST_RENDER_LOG": str(render_log.path)},

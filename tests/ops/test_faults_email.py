@@ -17,32 +17,13 @@ from cogwg.notification_tasks import sweep_pending_emails
 from cogwg.permissions import SECRETARIAT, roles_sync
 from tests.factories import AccomplishmentFactory, StaffFactory, UserFactory
 from tests.fakes.smtp_server import FakeSmtp
-from tests.ops.faults import RedisServer, Worker, require_shared_database, use_broker, wait_for
+from tests.ops.faults import Worker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def broker(require_redis, tmp_path):
-    """A Redis of the test's own, not started: the broker is down until ``start()``."""
-    require_shared_database()
-    server = RedisServer(tmp_path)
-    use_broker(server.url, eager=False)
-    yield server
-    use_broker("", eager=True)
-    server.stop()
-
-
-@pytest.fixture
-def workers():
-    started = []
-    yield started
-    for worker in started:
-        worker.stop()
-
-
 def test_a_record_submitted_with_the_broker_down_has_its_e_mail_sent_once_by_a_worker_once_it_is_back(
-    broker, workers, tmp_path
+    broker_down, workers, tmp_path
 ):
     roles_sync()
     desk = UserFactory(email="desk@example.org", is_staff=True)
@@ -57,12 +38,12 @@ def test_a_record_submitted_with_the_broker_down_has_its_e_mail_sent_once_by_a_w
     (job,) = EmailJob.objects.all()
     assert (job.state, job.attempts) == (EmailJobState.PENDING, 0)
 
-    broker.start()
+    broker_down.start()
     media = tmp_path / "media"
     media.mkdir()
     with FakeSmtp() as smtp:
         worker = Worker(
-            broker_url=broker.url,
+            broker_url=broker_down.url,
             media_root=media,
             log_path=tmp_path / "worker.log",
             env={
