@@ -18,8 +18,8 @@ not found, or no such thing in that channel). The actions:
 
 A contributor's reduced admin lists what they work on; what the public may read (plans,
 seats, milestones, meetings…) they may still look up there, read-only, for their forms.
-Seats and next steps have no API resource (they are read within priorities and
-meetings); a progress update is changed or deleted in the API while it is a draft or
+Seats and next steps have no API resource of their own (they are read and written with
+their priority and meeting); a progress update is changed or deleted in the API while it is a draft or
 returned, as in the admin (a published one is its milestone's log);
 status reports are read-only there (frozen by the secretariat's freeze action); a story
 is submitted as it is written (no submit); plans, priorities, milestones, jurisdictions,

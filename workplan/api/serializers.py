@@ -1,11 +1,12 @@
 """Representations of the work plan. Progress and status come from ``workplan.selectors``:
 nothing here computes them."""
 
-import datetime
-import re
+import copy
 from functools import cached_property
 
-from django.db import models
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -15,12 +16,12 @@ from cogwg import permissions
 from cogwg.api.base import (
     ApiModelSerializer,
     HyperlinkedIdentityField,
-    HyperlinkedRelatedField,
     ReadOffMixin,
     SummaryRelatedField,
+    api_validation_error,
 )
-from cogwg.api.language import in_active_language
 from cogwg.api.publication import MovedByActionsMixin, ReviewCommentField
+from cogwg.api.serializers import rows_rights_check
 from cogwg.api.summaries import (
     JurisdictionSummarySerializer,
     MilestoneSummarySerializer,
@@ -33,9 +34,9 @@ from cogwg.choices import PublicationState
 from jurisdictions.models import Jurisdiction
 
 from ..choices import MilestoneKind, MilestoneStatus, SeatRole
-from ..models import Milestone, Priority, ProgressUpdate, WorkPlan
-from ..selectors import DUE_SOON_DAYS, is_overdue, priority_rollup, tenth_percent
-from ..services import work_plan_save
+from ..models import Assignment, Milestone, Priority, ProgressUpdate, WorkPlan
+from ..selectors import is_overdue, priority_rollup, tenth_percent
+from ..services import seats_vacate, work_plan_save
 
 STATUS_FIELD = serializers.ChoiceField(choices=MilestoneStatus.choices)
 KIND_FIELD = serializers.ChoiceField(choices=MilestoneKind.choices)
@@ -87,6 +88,59 @@ class WorkPlanSerializer(ApiModelSerializer):
         return instance
 
 
+class PrioritySeatListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        # Their jurisdictions already read with them (PriorityQuerySet.with_seats), or, once
+        # a write has saved them, read all at once rather than seat by seat.
+        seats = list(data.all() if hasattr(data, "all") else data)
+        prefetch_related_objects(seats, "jurisdiction")
+        return super().to_representation(seats)
+
+
+# The admin's message for a seat its table gives twice (SeatFormSet.clean).
+SEAT_TWICE = _("Two “%(role)s” seats go to %(jurisdiction)s: a jurisdiction holds one seat of each role.")
+# What a seat is written with besides its role and jurisdiction (the admin's table's columns).
+SEAT_VALUES = ("organization_en", "organization_fr", "confirmed")
+
+
+class PrioritySeatSerializer(ApiModelSerializer):
+    """A lead or partner seat; ``jurisdiction`` is null while the seat is to be determined."""
+
+    # Judged with the priority's other seats (PrioritySerializer.validate_seats).
+    clean_model = False
+
+    jurisdiction = SummaryRelatedField(
+        JurisdictionSummarySerializer,
+        slug_field="code",
+        queryset=Jurisdiction.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The jurisdiction holding the seat (written as its code); null while the seat is to be determined "
+        "(as is a new seat written without one).",
+    )
+    holder = serializers.CharField(read_only=True, help_text='As shown: the organization, "TBD", or "… (TBD)".')
+
+    class Meta:
+        model = Assignment
+        fields = ("role", "jurisdiction", "organization", "organization_en", "organization_fr", "confirmed", "holder")
+        list_serializer_class = PrioritySeatListSerializer
+
+    def validate(self, attrs):
+        # A seat is known by its role, which a PATCH of its priority (where every field may
+        # be left out) must send too.
+        if "role" not in attrs:
+            raise serializers.ValidationError({"role": [self.fields["role"].error_messages["required"]]})
+        return super().validate(attrs)
+
+    def to_representation(self, seat):
+        # Read as everywhere else a seat is shown (the plan's status, the reports).
+        return self.shown.to_representation(seat)
+
+    @cached_property
+    def shown(self):
+        return SeatSerializer(context=self.context)
+
+
 class PrioritySerializer(ApiModelSerializer):
     """A priority with its seats, its milestones in short, and its current progress and
     status (the selectors' rollup of its milestones)."""
@@ -95,7 +149,18 @@ class PrioritySerializer(ApiModelSerializer):
     work_plan = SummaryRelatedField(WorkPlanSummarySerializer, slug_field="slug", queryset=WorkPlan.objects.all())
     consequences = serializers.ListField(child=serializers.CharField(), source="consequence_list", read_only=True)
     results = serializers.ListField(child=serializers.CharField(), source="result_list", read_only=True)
-    seats = SeatSerializer(many=True, read_only=True)
+    seats = PrioritySeatSerializer(
+        many=True,
+        required=False,
+        help_text="The leads and partners, leads first, each role in its order. Written by the secretariat: a write "
+        "that sends `seats` makes them the priority's seats, in the order sent, as the admin's table of seats does "
+        "(a PATCH without `seats` leaves them). A seat is known by its jurisdiction: that jurisdiction's seat of the "
+        "role sent, else its seat of the other role, whose role then changes (a lead and a partner trading roles "
+        "each keep their seat); a seat to be determined (`jurisdiction` null) is one of the priority's open seats "
+        "of its role, in order. A seat so known keeps what is not sent (`organization_fr`, say, and its contact "
+        "person); the others are added, and a seat not sent is deleted. A jurisdiction holds one seat of each "
+        "role: a seat given twice is refused (400). Errors are given by the seat's index in the list.",
+    )
     milestones = MilestoneSummarySerializer(many=True, read_only=True)
     progress = serializers.SerializerMethodField(
         help_text="Mean progress of its non-cancelled milestones (%), to one decimal, half up, from the exact mean."
@@ -140,6 +205,64 @@ class PrioritySerializer(ApiModelSerializer):
         validators = super().get_unique_together_validators()
         return [validator for validator in validators if not {"slug", "slug_fr"} & set(validator.fields)]
 
+    # The seats as the write leaves them (``validate_seats``), saved with the priority; None: not sent.
+    seats_sent = None
+
+    def validate_seats(self, sent):
+        """``(saved, removed, moved)``: the seats ``sent`` as the write leaves them, those to
+        save (new, or changed) in their order, the stored seats not sent, and the ids of
+        the stored seats that change role. Judged as the admin's table judges them
+        (``SeatFormSet``, the model's fields): a 400 with each seat's errors under its
+        index in the list."""
+        stored = []
+        if self.instance is not None:
+            stored = list(Assignment.objects.filter(priority=self.instance).order_by("role", "order", "pk"))
+        errors, given = {}, set()
+        for index, values in enumerate(sent):
+            if (jurisdiction := values.get("jurisdiction")) is None:
+                continue
+            if (values["role"], jurisdiction.pk) in given:
+                message = SEAT_TWICE % {"role": SeatRole(values["role"]).label, "jurisdiction": jurisdiction}
+                errors[index] = {"jurisdiction": [message]}
+            given.add((values["role"], jurisdiction.pk))
+        known = seats_known(sent, stored, skip=errors)
+        seats = []
+        for index, values in enumerate(sent):
+            if index in errors:
+                continue
+            was = known.get(index)
+            seat = copy.copy(was) if was is not None else Assignment()
+            seat.role, seat.jurisdiction, seat.order = values["role"], values.get("jurisdiction"), index
+            for name in SEAT_VALUES:
+                if name in values:
+                    setattr(seat, name, values[name])
+            try:
+                seat.full_clean(exclude=["priority", "jurisdiction"], validate_unique=False, validate_constraints=False)
+            except DjangoValidationError as invalid:
+                errors[index] = api_validation_error(invalid).detail
+            seats.append((seat, was))
+        if errors:
+            raise serializers.ValidationError({index: errors[index] for index in sorted(errors)})
+        names = ("role", "jurisdiction_id", "order", *SEAT_VALUES)
+        saved = [seat for seat, was in seats if was is None or any(getattr(seat, n) != getattr(was, n) for n in names)]
+        moved = [was.pk for seat, was in seats if was is not None and seat.role != was.role]
+        kept = {seat.pk for seat in known.values()}
+        return saved, [seat for seat in stored if seat.pk not in kept], moved
+
+    def validate(self, attrs):
+        # Saved with the priority (``save``), not set on it: the priority's own validation
+        # (and the viewset's check of its rights) set every value sent on a copy of it.
+        self.seats_sent = attrs.pop("seats", None)
+        return super().validate(attrs)
+
+    def save(self, **kwargs):
+        # All or nothing: the priority and its seats in one transaction (the viewset's, if any).
+        with transaction.atomic():
+            priority = super().save(**kwargs)
+            if self.seats_sent is not None:
+                priority_seats_save(priority=priority, seats=self.seats_sent, by=self.context["request"].user)
+        return priority
+
     def _rollup(self, priority):
         # Progress and status come from the same rollup: made once per priority.
         if getattr(self, "_rolled_up", (None, None))[0] is not priority:
@@ -152,6 +275,63 @@ class PrioritySerializer(ApiModelSerializer):
     @extend_schema_field(STATUS_FIELD)
     def get_status(self, priority):
         return self._rollup(priority).status
+
+
+def seats_known(sent, stored, *, skip=()):
+    """The stored seat (of ``stored``) that each seat of ``sent`` is, by its index in
+    ``sent`` (those of ``skip`` aside): the seat its jurisdiction holds in the role sent;
+    else the one it holds in the other role, whose role changes; for a seat to be
+    determined, the first open seat of its role not taken yet. A seat given no stored one
+    is new."""
+    held = {(seat.role, seat.jurisdiction_id): seat for seat in stored if seat.jurisdiction_id is not None}
+    open_seats = [seat for seat in stored if seat.jurisdiction_id is None]
+    items = [
+        (index, values["role"], getattr(values.get("jurisdiction"), "pk", None))
+        for index, values in enumerate(sent)
+        if index not in skip
+    ]
+    known = {}
+    # Every seat sent in its role first: only then may a jurisdiction's other seat change role.
+    for index, role, jurisdiction in items:
+        if jurisdiction is not None and (seat := held.pop((role, jurisdiction), None)) is not None:
+            known[index] = seat
+    for index, role, jurisdiction in items:
+        if index in known:
+            continue
+        if jurisdiction is not None:
+            other = SeatRole.PARTNER if role == SeatRole.LEAD else SeatRole.LEAD
+            seat = held.pop((other, jurisdiction), None)
+        elif (seat := next((seat for seat in open_seats if seat.role == role), None)) is not None:
+            open_seats.remove(seat)
+        if seat is not None:
+            known[index] = seat
+    return known
+
+
+def priority_seats_save(*, priority, seats, by):
+    """Save ``seats`` (``PrioritySerializer.validate_seats``'s ``(saved, removed, moved)``)
+    as the priority's, as the admin's table of seats saves them, each row kept in its
+    history by ``by``: the seats not sent deleted, the seats that change role freed
+    (``seats_vacate``, as ``SeatFormSet.save`` frees those that trade jurisdictions or
+    roles), then the new and changed seats saved. A 403 when ``by`` lacks the model
+    permission a change needs (``rows_rights_check``)."""
+    saved, removed, moved = seats
+    rows_rights_check(
+        by,
+        Assignment,
+        add=any(seat.pk is None for seat in saved),
+        change=any(seat.pk is not None for seat in saved),
+        delete=bool(removed),
+    )
+    for seat in removed:
+        seat._history_user = by
+        seat.delete()
+    if moved:
+        seats_vacate(priority=priority, seat_ids=moved)
+    for seat in saved:
+        seat.priority = priority
+        seat._history_user = by
+        seat.save()
 
 
 MILESTONE_MOVED = _(
@@ -350,195 +530,3 @@ class ProgressUpdateSerializer(MovedByActionsMixin, ApiModelSerializer):
             except serializers.ValidationError:
                 return None  # the field's own error says why
         return PublicationState.PUBLISHED if publish else PublicationState.DRAFT
-
-
-StatusCountsSerializer = type(
-    "StatusCountsSerializer",
-    (serializers.Serializer,),
-    {
-        "__doc__": "How many milestones are in each status.",
-        **{status: serializers.IntegerField(read_only=True) for status in MilestoneStatus.values},
-    },
-)
-
-
-def status_counts(counts):
-    """``counts`` as ``StatusCountsSerializer`` gives them: every status, in its order."""
-    return {status: int(counts[status]) for status in STATUSES}
-
-
-class MilestoneStateSerializer(ReadOffMixin, serializers.Serializer):
-    """A milestone as of the date: the status, progress and note of its latest published
-    update on or before it."""
-
-    url = HyperlinkedRelatedField(source="milestone", view_name="api:milestone-detail", read_only=True)
-    id = serializers.IntegerField(source="milestone.pk", read_only=True)
-    due_date = serializers.DateField(source="milestone.due_date", read_only=True)
-    description = serializers.CharField(source="milestone.description", read_only=True)
-    kind = serializers.ChoiceField(source="milestone.kind", choices=MilestoneKind.choices, read_only=True)
-    status = serializers.ChoiceField(choices=MilestoneStatus.choices, read_only=True)
-    progress = serializers.IntegerField(read_only=True)
-    overdue = serializers.BooleanField(read_only=True)
-    note = serializers.SerializerMethodField()
-    reported_on = serializers.DateField(read_only=True, allow_null=True)
-
-    def get_note(self, state) -> str:
-        return in_active_language({"en": state.note_en, "fr": state.note_fr})
-
-    def to_representation(self, state):
-        # A plan's status shows every milestone, the overdue ones twice: read straight off
-        # the state, with the values the fields above give.
-        milestone = state.milestone
-        return {
-            "url": self.bound_field("url").to_representation(milestone),
-            "id": milestone.pk,
-            "due_date": iso_date(milestone.due_date),
-            "description": milestone.description,
-            "kind": milestone.kind,
-            "status": state.status,
-            "progress": state.progress,
-            "overdue": state.overdue,
-            "note": self.get_note(state),
-            "reported_on": iso_date(state.reported_on),
-        }
-
-
-class PriorityStatusSerializer(ReadOffMixin, serializers.Serializer):
-    url = HyperlinkedRelatedField(source="priority", view_name="api:priority-detail", read_only=True)
-    id = serializers.IntegerField(source="priority.pk", read_only=True)
-    number = serializers.IntegerField(source="priority.number", read_only=True)
-    title = serializers.CharField(source="priority.title", read_only=True)
-    progress = serializers.FloatField(
-        read_only=True,
-        allow_null=True,
-        help_text="Mean progress of its non-cancelled milestones as of the date (%), to one decimal, half up.",
-    )
-    status = serializers.ChoiceField(choices=MilestoneStatus.choices, read_only=True)
-    counts = StatusCountsSerializer(read_only=True)
-    seats = SeatSerializer(source="priority.seats", many=True, read_only=True)
-    milestones = MilestoneStateSerializer(many=True, read_only=True)
-
-    def to_representation(self, status):
-        # Read straight off the selector's PriorityStatus, with the values the fields above give.
-        priority = status.priority
-        return {
-            "url": self.bound_field("url").to_representation(priority),
-            "id": priority.pk,
-            "number": priority.number,
-            "title": priority.title,
-            "progress": tenth_percent(status.progress),
-            "status": status.status,
-            "counts": status_counts(status.counts),
-            "seats": self.bound_field("seats").to_representation(priority.seats.all()),
-            "milestones": self.bound_field("milestones").to_representation(status.milestones),
-        }
-
-
-class StoryCountsSerializer(serializers.Serializer):
-    received = serializers.IntegerField(
-        read_only=True, help_text="Stories received (submitted), whatever became of them since."
-    )
-    published = serializers.IntegerField(read_only=True, help_text="Stories published, that are still public.")
-
-
-class StoryInventorySerializer(serializers.Serializer):
-    """The open data user stories inventory as of the date (``stories.selectors.story_inventory``):
-    a story counts as received on the day it was submitted, whatever became of it since (under review,
-    published or rejected), and as published on the day it was published, if it is still public."""
-
-    plan = StoryCountsSerializer(read_only=True, help_text="From the plan's start date to `as_of`, that day included.")
-    to_date = StoryCountsSerializer(read_only=True, help_text="In all, up to `as_of`, that day included.")
-
-
-def story_inventory_data(inventory) -> dict:
-    """``inventory`` as ``StoryInventorySerializer`` gives it."""
-
-    def counts(scope):
-        return {"received": scope.received, "published": scope.published}
-
-    return {"plan": counts(inventory.plan), "to_date": counts(inventory.to_date)}
-
-
-class PlanStatusSerializer(ReadOffMixin, serializers.Serializer):
-    """The plan as of a date, from ``workplan.selectors.work_plan_status``."""
-
-    work_plan = WorkPlanSummarySerializer(read_only=True)
-    as_of = serializers.DateField(read_only=True)
-    progress = serializers.FloatField(
-        read_only=True,
-        allow_null=True,
-        help_text=(
-            "Mean of its priorities' exact progress (%), to one decimal, half up: rounded once, not a mean of "
-            "their rounded figures."
-        ),
-    )
-    status = serializers.ChoiceField(choices=MilestoneStatus.choices, read_only=True)
-    counts = StatusCountsSerializer(read_only=True)
-    due_soon = serializers.IntegerField(
-        read_only=True,
-        help_text=(
-            f"How many milestones, neither completed nor cancelled, are due within {DUE_SOON_DAYS} days from "
-            '`as_of` (that day included): the status reports\' "due".'
-        ),
-    )
-    overdue = MilestoneStateSerializer(many=True, read_only=True)
-    priorities = PriorityStatusSerializer(many=True, read_only=True)
-    stories = StoryInventorySerializer(
-        read_only=True,
-        help_text=(
-            "The open data user stories inventory as of `as_of`: stories received and published since the plan "
-            "began, and in all; the status reports show the same numbers."
-        ),
-    )
-
-    def to_representation(self, status):
-        # Read straight off the selector's PlanStatus, with the values the fields above give.
-        priorities = self.bound_field("priorities").to_representation(status.priorities)
-        # The overdue milestones are some of the priorities' milestones, the same states:
-        # their rows are taken from there rather than serialized twice.
-        rows = {
-            id(state): row
-            for priority, shown in zip(status.priorities, priorities, strict=True)
-            for state, row in zip(priority.milestones, shown["milestones"], strict=True)
-        }
-        return {
-            "work_plan": self.bound_field("work_plan").to_representation(status.work_plan),
-            "as_of": iso_date(status.as_of),
-            "progress": tenth_percent(status.progress),
-            "status": status.status,
-            "counts": status_counts(status.counts),
-            "due_soon": len(status.due_soon),
-            "overdue": [rows[id(state)] for state in status.overdue],
-            "priorities": priorities,
-            "stories": story_inventory_data(status.stories),
-        }
-
-
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-class CalendarDateField(serializers.DateField):
-    """A date written YYYY-MM-DD; one so written that the calendar does not have
-    (2020-13-01, 2021-02-29) is said to be no such day, not to be in the wrong format."""
-
-    default_error_messages = {"no_such_day": _("There is no such day: {value}.")}
-
-    def to_internal_value(self, value):
-        if isinstance(value, str) and ISO_DATE.fullmatch(value):
-            try:
-                return datetime.date.fromisoformat(value)
-            except ValueError:
-                self.fail("no_such_day", value=value)
-        return super().to_internal_value(value)
-
-
-class StatusQuerySerializer(serializers.Serializer):
-    as_of = CalendarDateField(
-        required=False, help_text="The date (YYYY-MM-DD) the status is taken at; today when omitted."
-    )
-
-    def validate(self, attrs):
-        # A query string can repeat a parameter; two dates are one too many, not the last one.
-        if hasattr(self.initial_data, "getlist") and len(self.initial_data.getlist("as_of")) > 1:
-            raise serializers.ValidationError({"as_of": [_("Give one date.")]})
-        return attrs

@@ -30,12 +30,11 @@ from . import examples
 from .corrections import ProgressUpdateCorrectionSerializer
 from .serializers import (
     MilestoneSerializer,
-    PlanStatusSerializer,
     PrioritySerializer,
     ProgressUpdateSerializer,
-    StatusQuerySerializer,
     WorkPlanSerializer,
 )
+from .status import PlanStatusSerializer, StatusQuerySerializer
 
 
 class KeepsProgressLogViewSet(ModelViewSet):
