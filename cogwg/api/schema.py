@@ -57,13 +57,23 @@ ERROR_DETAIL = {
     "properties": {"detail": {"type": "string", "description": "What went wrong, in the response's language."}},
     "required": ["detail"],
 }
+MESSAGES = {"type": "array", "items": {"type": "string"}}
+# A list written with its record (an accomplishment's links, a meeting's next steps, a
+# priority's seats): its invalid items by their index in the list sent, each with its
+# invalid fields (or ``non_field_errors``) and their messages.
+ITEM_ERRORS = {
+    "type": "object",
+    "additionalProperties": {"anyOf": [{"type": "object", "additionalProperties": MESSAGES}, MESSAGES]},
+}
 VALIDATION_ERROR = {
     "type": "object",
     "description": (
         "Each invalid parameter or field, named, with its messages (`non_field_errors` for the record as a "
-        "whole); a body that cannot be parsed gets a `detail` instead."
+        "whole); for a list written with its record (`links`, `next_steps`, `seats`), its invalid items by "
+        'their index in the list sent, each with its fields\' messages (`{"links": {"1": {"url": [...]}}}`); '
+        "a body that cannot be parsed gets a `detail` instead."
     ),
-    "additionalProperties": {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]},
+    "additionalProperties": {"anyOf": [MESSAGES, {"type": "string"}, ITEM_ERRORS]},
 }
 
 ERRORS = {
