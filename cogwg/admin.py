@@ -15,7 +15,7 @@ from workplan.admin_fields import WorkPlanListFilter
 
 from . import (
     admin_accounts,  # noqa: F401  (the accounts the secretariat sets up: users, authenticators, lockouts)
-    admin_cycles,  # noqa: F401  (registers the reporting periods)
+    admin_cycles,  # registers the reporting periods; warns of refused reminders
     permissions,
 )
 from .admin_base import COMPACT_TEXT, LabelledFormSet, TrackedTranslationAdmin, VisibleRowsInlineMixin
@@ -236,11 +236,13 @@ admin.site.register(LinkCheck, LinkCheckAdmin)
 @admin.register(EmailJob)
 class EmailJobAdmin(admin.ModelAdmin):
     """The e-mail jobs (cogwg/outbox.py), written and moved along by the services and the
-    tasks, never by hand: what was sent, what waits (the broker or the mail server down),
-    and what failed."""
+    tasks, never by hand: what was sent, what was done without sending and why (what it
+    announced no longer held), what waits (the broker or the mail server down), and what
+    failed. The list also warns of the weekly upcoming milestones' reminders the mail
+    server refused, which are no jobs (``admin_cycles.upcoming_reminders_refused``)."""
 
-    list_display = ("task", "args", "state", "attempts", "created_at", "queued_at", "done_at", "error")
-    list_filter = ("state", "task")
+    list_display = ("task", "args", "state", "skip_reason", "attempts", "created_at", "queued_at", "done_at", "error")
+    list_filter = ("state", "skip_reason", "task")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-pk")
     fields = list_display
@@ -254,3 +256,7 @@ class EmailJobAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        return admin_cycles.warn_of_upcoming_reminders_refused(self, request, response)

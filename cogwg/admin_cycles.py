@@ -2,12 +2,19 @@
 through ``cycles.period_open``), follows it on the period's dashboard (who has submitted,
 reminders sent), and approves and closes it (``cycles.period_close``). On the same
 dashboard a contributor downloads their jurisdiction's pre-filled sheet and uploads it
-back (cogwg/cycle_sheets.py)."""
+back (cogwg/cycle_sheets.py). The list of periods warns the secretariat of the weekly
+upcoming milestones' reminders the mail server refused (``upcoming_reminders_refused``),
+as the dashboard does of the period's own."""
+
+import datetime
+from collections import defaultdict
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -17,11 +24,62 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from workplan.choices import WorkPlanStatus
+from workplan.models import Assignment
 from workplan.services import plan_closed_message, progress_updates_refusals
 
-from . import cycle_sheets, cycles
+from . import cycle_sheets, cycles, dates, permissions
 from .admin_base import TrackedTranslationAdmin
-from .models import ReportingPeriod
+from .models import ReportingPeriod, UpcomingReminder
+
+
+def upcoming_reminders_refused() -> list[tuple[str, datetime.date, list[Assignment]]]:
+    """The addresses the mail server refused the weekly upcoming milestones' reminder to
+    for good (``milestones_remind_upcoming``: an unknown mailbox), while that refusal is
+    the address's latest reminder and a seat still has it as its contact: each as
+    (address, the day refused, the seats that have it). Once the contact is corrected, or
+    a later reminder reaches the address, it is no longer listed. Two queries at most."""
+    later = UpcomingReminder.objects.filter(address=OuterRef("address"), sent_on__gt=OuterRef("sent_on"))
+    contacts = Assignment.objects.annotate(address=Lower("contact_email")).values("address")
+    refused = list(
+        UpcomingReminder.objects.filter(refused=True, address__in=contacts)
+        .exclude(Exists(later))
+        .order_by("address")
+        .values_list("address", "sent_on")
+    )
+    if not refused:
+        return []
+    seats = defaultdict(list)
+    for seat in (
+        Assignment.objects.annotate(address=Lower("contact_email"))
+        .filter(address__in=[address for address, _day in refused])
+        .select_related("priority__work_plan", "jurisdiction")
+        .order_by("-priority__work_plan__start_date", "priority__number", "role", "order", "pk")
+    ):
+        seats[seat.address].append(seat)
+    return [(address, day, seats[address]) for address, day in refused]
+
+
+def warn_of_upcoming_reminders_refused(model_admin, request, response):
+    """Warn the secretariat, on the page ``response`` (not a redirect, which would carry
+    the warnings to the next page as well), of each address the mail server refused the
+    upcoming milestones' reminder to (``upcoming_reminders_refused``), naming the seats
+    whose contact to correct. Seats' contacts are the secretariat's to read."""
+    if not isinstance(response, TemplateResponse) or not permissions.is_secretariat(request.user):
+        return response
+    for address, day, seats in upcoming_reminders_refused():
+        message = ngettext(
+            "The mail server refused the upcoming milestones reminder of %(date)s to %(address)s: correct the "
+            "contact e-mail address of the seat that has it: %(seats)s.",
+            "The mail server refused the upcoming milestones reminder of %(date)s to %(address)s: correct the "
+            "contact e-mail address of the seats that have it: %(seats)s.",
+            len(seats),
+        ) % {
+            "date": dates.date_format(day),
+            "address": address,
+            "seats": ", ".join(f"{seat.priority.work_plan.slug} · {seat.priority} — {seat}" for seat in seats),
+        }
+        model_admin.message_user(request, message, messages.WARNING)
+    return response
 
 
 class ReportingPeriodForm(forms.ModelForm):
@@ -105,6 +163,10 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        return warn_of_upcoming_reminders_refused(self, request, response)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -80,3 +80,13 @@ class EmailJobState(models.TextChoices):
     SENDING = "sending", _("Being sent")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class EmailSkipReason(models.TextChoices):
+    """Why an e-mail job of the outbox is done without sending its message
+    (cogwg.models.EmailJob.skip_reason, cogwg/outbox.py ``Skipped``)."""
+
+    GONE = "gone", _("The record it was about was deleted")
+    OUTDATED = "outdated", _("What it announced no longer holds: the record has changed state since")
+    NO_RECIPIENT = "nobody", _("Nobody to send it to")
+    REFUSED = "refused", _("The mail server refused the address")

@@ -16,6 +16,7 @@ from .choices import (
     REACHABLE_LINK_STATUSES,
     UNREACHABLE_LINK_STATUSES,
     EmailJobState,
+    EmailSkipReason,
     LinkErrorCode,
     LinkStatus,
     MeetingKind,
@@ -748,6 +749,10 @@ class EmailJob(models.Model):
     )
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # Done without sending, and why (cogwg/outbox.py ``Skipped``): what it would announce no
+    # longer holds when it runs (a record deleted, or published before "submitted for
+    # review" left), or nobody is to be told.
+    skip_reason = models.CharField(_("not sent because"), max_length=8, choices=EmailSkipReason.choices, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -760,6 +765,12 @@ class EmailJob(models.Model):
                 name="%(app_label)s_%(class)s_done_at_only_when_done",
                 violation_error_code="done_at_not_done",
                 violation_error_message=_("A job that is done has the time it was done, and no other job has one."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(skip_reason="") | models.Q(state=EmailJobState.DONE),
+                name="%(app_label)s_%(class)s_skipped_only_when_done",
+                violation_error_code="skipped_not_done",
+                violation_error_message=_("Only a job that is done can have been done without sending."),
             ),
         ]
 

@@ -7,6 +7,7 @@ from celery import shared_task
 from django.apps import apps
 
 from . import notifications, outbox
+from .choices import EmailSkipReason
 
 
 # Not run again after a lost worker: what it sent is not recorded, a second run would send
@@ -14,13 +15,15 @@ from . import notifications, outbox
 @shared_task(autoretry_for=(OSError,), max_retries=5, retry_backoff=60)
 def send_review_email(event: str, label: str, pk: int, job: int | None = None) -> bool | None:
     """E-mail ``event`` (submitted, published, returned) about the record ``label``/``pk``;
-    False when the record is gone or nobody is to be told. ``job``: its outbox row, claimed
-    before sending and marked done after; None (sent nothing) when it was not pending."""
+    False when the record is gone, has moved on since (``notifications.still_holds``: a
+    record submitted for review already published or returned…) or nobody is to be told,
+    its job then done with the reason. ``job``: its outbox row, claimed before sending and
+    marked done after; None (sent nothing) when it was not pending."""
 
     def send():
         record = apps.get_model(label)._default_manager.filter(pk=pk).first()
         if record is None:
-            return False
+            return outbox.Skipped(EmailSkipReason.GONE)
         return notifications.send(event=event, record=record)
 
     return outbox.deliver(job, send)

@@ -7,7 +7,10 @@ changes, with the comment.
 The services call ``enqueue``: a Celery task (cogwg/notification_tasks.py) sends the
 message once the transaction commits, so that nothing is announced that did not happen.
 The job is written in the same transaction (cogwg/outbox.py): with the broker down, the
-change is kept and the message is sent once the broker is back.
+change is kept and the message is sent once the broker is back. Sent late, a message
+goes out only while what it says still holds (``still_holds``): the secretariat is not
+asked to review a record already published, nor a contributor to change one published
+since; the job is then done without sending, saying why.
 A message is written in English and French: its recipients' language is not known.
 """
 
@@ -23,6 +26,7 @@ from jurisdictions.models import Accomplishment, Challenge
 from workplan.models import ProgressUpdate
 
 from . import outbox
+from .choices import EmailSkipReason, PublicationState
 from .dates import date_format
 from .permissions import SECRETARIAT
 
@@ -31,6 +35,12 @@ PUBLISHED = "published"
 RETURNED = "returned"
 EVENTS = (SUBMITTED, PUBLISHED, RETURNED)
 LANGUAGES = ("en", "fr")
+# The state each event leaves a record in: its e-mail is sent only while the record is in it.
+EVENT_STATES = {
+    SUBMITTED: PublicationState.SUBMITTED,
+    PUBLISHED: PublicationState.PUBLISHED,
+    RETURNED: PublicationState.RETURNED,
+}
 TITLE_LENGTH = 120  # characters of a title in a message, the ellipsis included
 
 
@@ -182,10 +192,26 @@ def review_message(*, event: str, record) -> EmailMessage | None:
     )
 
 
-def send(*, event: str, record) -> bool:
-    """E-mail ``event`` about ``record``; False when there was nobody to tell."""
+def still_holds(*, event: str, record) -> bool:
+    """Whether what ``event``'s e-mail says of ``record`` (as stored now) still holds: its
+    task may run long after the event (the broker down, retries, the sweeper). A record
+    submitted is still waiting for review (not published, returned or withdrawn since; a
+    user story neither published nor rejected), one returned is still waiting for its
+    changes (not submitted again or published since), one published is still public."""
+    if not hasattr(record, "publication_state"):  # a user story: only its submission is e-mailed here
+        from stories.services.moderation import REVIEWABLE_STATES  # stories.services imports this module
+
+        return event == SUBMITTED and record.state in REVIEWABLE_STATES
+    return record.publication_state == EVENT_STATES[event]
+
+
+def send(*, event: str, record) -> bool | outbox.Skipped:
+    """E-mail ``event`` about ``record``; ``Skipped`` (false), with the reason, when it no
+    longer holds (``still_holds``) or there is nobody to tell."""
+    if not still_holds(event=event, record=record):
+        return outbox.Skipped(EmailSkipReason.OUTDATED)
     message = review_message(event=event, record=record)
     if message is None:
-        return False
+        return outbox.Skipped(EmailSkipReason.NO_RECIPIENT)
     message.send()
     return True

@@ -15,11 +15,18 @@ delivered again) goes out once. A job whose sending failed with an error that ma
 sweeper, up to ``MAX_ATTEMPTS``; then, or after any other error, it is failed. A job whose
 worker died while sending stays "being sent": the e-mail may have gone out, and is not
 sent again (as before the outbox). The admin shows the jobs (Queued e-mails).
+
+A job may run long after its event (the broker down, the task's retries, the sweeper):
+its task looks at the record as it is then, and sends nothing when what the message
+would say no longer holds (a record "submitted for review" already published, returned
+or deleted), or when nobody is to be told. ``send`` then returns ``Skipped`` with the
+reason, and the job is done, not sent, with that reason (``EmailJob.skip_reason``).
 """
 
 import datetime
 import logging
 import smtplib
+from dataclasses import dataclass
 
 from celery.exceptions import Retry
 from django.db import transaction
@@ -27,7 +34,7 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from .choices import EmailJobState
+from .choices import EmailJobState, EmailSkipReason
 from .models import EmailJob
 
 logger = logging.getLogger(__name__)
@@ -38,6 +45,17 @@ SWEEP_AFTER = datetime.timedelta(minutes=SWEEP_PENDING_MINUTES)
 # Tries of one job, the task's own retries and the sweeper's included: a few hours of a
 # mail server out of reach. Then it is failed, for the secretariat to see.
 MAX_ATTEMPTS = 30
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """What a job's ``send`` returns when it sends nothing on purpose, and why: the job is
+    then done with that reason (``deliver``). False, as "nothing sent" was before."""
+
+    reason: EmailSkipReason
+
+    def __bool__(self):
+        return False
 
 
 class _Queue:
@@ -109,13 +127,14 @@ def _error_text(error: BaseException) -> str:
 
 def deliver(job_id: int | None, send, *, may_pass: tuple[type[BaseException], ...] = (OSError,)):
     """Run ``send()`` (the task's work) for the job ``job_id``, once: claimed before, done
-    after. Returns what ``send`` returns, or None when the job was not pending (claimed,
-    done or failed: nothing is sent). ``may_pass``: the errors after which the job is
-    pending again (the task retries it, else the sweeper will), a refusal of every
-    recipient excepted. A task queued without a job (before the outbox, or by hand) just
-    runs ``send``."""
+    after. Returns what ``send`` returns (False for ``Skipped``: the job is done with its
+    reason), or None when the job was not pending (claimed, done or failed: nothing is
+    sent). ``may_pass``: the errors after which the job is pending again (the task retries
+    it, else the sweeper will), a refusal of every recipient excepted. A task queued
+    without a job (before the outbox, or by hand) just runs ``send``."""
     if job_id is None:
-        return send()
+        result = send()
+        return False if isinstance(result, Skipped) else result
     claimed = EmailJob.objects.filter(pk=job_id, state=EmailJobState.PENDING).update(
         state=EmailJobState.SENDING, attempts=F("attempts") + 1
     )
@@ -130,7 +149,13 @@ def deliver(job_id: int | None, send, *, may_pass: tuple[type[BaseException], ..
         if not again.update(state=EmailJobState.PENDING, queued_at=timezone.now(), error=_error_text(error)):
             EmailJob.objects.filter(pk=job_id).update(state=EmailJobState.FAILED, error=_error_text(error))
         raise
-    EmailJob.objects.filter(pk=job_id).update(state=EmailJobState.DONE, done_at=timezone.now(), error="")
+    skipped = result.reason if isinstance(result, Skipped) else ""
+    EmailJob.objects.filter(pk=job_id).update(
+        state=EmailJobState.DONE, done_at=timezone.now(), error="", skip_reason=skipped
+    )
+    if skipped:
+        logger.info("E-mail job %s is done without sending: %s", job_id, skipped)
+        return False
     return result
 
 

@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cogwg import outbox
+from cogwg.choices import EmailSkipReason
 from cogwg.notifications import site_url
 
 from .choices import StoryState
@@ -114,15 +115,17 @@ def submitter_message(*, kind: str, story) -> EmailMessage | None:
 DECIDED_STATES = {PUBLISHED: StoryState.PUBLISHED, REJECTED: StoryState.REJECTED}
 
 
-def send(*, kind: str, story) -> bool:
-    """E-mail ``kind`` to ``story``'s submitter; False when there is nobody to tell, or
-    when the decision it announces no longer stands (a story published, then withdrawn,
-    or rejected, then reconsidered, before the e-mail left: the sender would be told of a
-    page that is gone, or of a rejection without its reason)."""
+def send(*, kind: str, story) -> bool | outbox.Skipped:
+    """E-mail ``kind`` to ``story``'s submitter; ``Skipped`` (false), with the reason, when
+    there is nobody to tell (the address erased since), or when the decision it announces
+    no longer stands (a story published, then withdrawn, or rejected, then reconsidered,
+    before the e-mail left: the sender would be told of a page that is gone, or of a
+    rejection without its reason). The receipt holds whatever the story became: it was
+    received."""
     if kind in DECIDED_STATES and story.state != DECIDED_STATES[kind]:
-        return False
+        return outbox.Skipped(EmailSkipReason.OUTDATED)
     message = submitter_message(kind=kind, story=story)
     if message is None:
-        return False
+        return outbox.Skipped(EmailSkipReason.NO_RECIPIENT)
     message.send()
     return True

@@ -7,6 +7,7 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 
 from cogwg import outbox
+from cogwg.choices import EmailSkipReason
 
 from . import notifications
 from .models import UserStory
@@ -46,20 +47,20 @@ def harvest_datasets():
 def send_submitter_email(self, kind: str, story_id: int, job: int | None = None) -> bool | None:
     """E-mail ``kind`` (received, published, rejected) to the submitter of the story
     ``story_id`` (stories/notifications.py); False when the story is gone, has no
-    submitter's address, or the mail server refused that address (trying again would be
-    refused again). Any other failure of the mail server is tried again later. What is
-    logged names the story, never the address. ``job``: its outbox row (cogwg/outbox.py),
-    claimed before sending and marked done after; None (sent nothing) when it was not
-    pending."""
+    submitter's address, its decision no longer stands, or the mail server refused that
+    address (trying again would be refused again): its job is then done with the reason.
+    Any other failure of the mail server is tried again later. What is logged names the
+    story, never the address. ``job``: its outbox row (cogwg/outbox.py), claimed before
+    sending and marked done after; None (sent nothing) when it was not pending."""
     return outbox.deliver(
         job, lambda: _send_submitter_email(self, kind, story_id), may_pass=(OSError, SubmitterEmailFailed)
     )
 
 
-def _send_submitter_email(task, kind: str, story_id: int) -> bool:
+def _send_submitter_email(task, kind: str, story_id: int) -> bool | outbox.Skipped:
     story = UserStory.objects.filter(pk=story_id).first()
     if story is None:
-        return False
+        return outbox.Skipped(EmailSkipReason.GONE)
     try:
         return notifications.send(kind=kind, story=story)
     except smtplib.SMTPRecipientsRefused:
@@ -69,7 +70,7 @@ def _send_submitter_email(task, kind: str, story_id: int) -> bool:
             story_id,
             extra={"event": "submitter_email_refused", "story": story_id, "kind": kind},
         )
-        return False
+        return outbox.Skipped(EmailSkipReason.REFUSED)
     except OSError as error:
         failure = SubmitterEmailFailed(kind, story_id, error)
     # Raised outside the except block, so that the original error (and the address the

@@ -188,7 +188,8 @@ def test_a_job_is_written_with_its_change_and_gone_with_it(desk, django_capture_
 
 @pytest.mark.django_db
 def test_a_job_is_queued_once_its_transaction_commits_and_done_by_its_task(desk, django_capture_on_commit_callbacks):
-    record = AccomplishmentFactory(publication_state=PublicationState.DRAFT)
+    # Submitted, as the e-mail says (one about a record that is not is done without sending).
+    record = AccomplishmentFactory(publication_state=PublicationState.SUBMITTED)
 
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         job = outbox.enqueue(send_review_email, "submitted", record._meta.label_lower, record.pk)
