@@ -10,7 +10,9 @@ record's version page:
   back with it (its many-to-many links, the rows deleted with it) and what keeps it from
   coming back, and restores it (``recovery.record_restore``, one transaction). A refusal
   is said on the page, in its language; a record it needs that is deleted too is named,
-  with a link to restore it first.
+  with a link to restore it first. A work plan that was active comes back active: the
+  page says beforehand which active plan that closes, and the message afterwards which
+  one it closed (``recovery.Restore.plans_closed``).
 
 Only the secretariat, who may add such records, reads and restores them: a deleted record
 is no longer under the rules that say whose it was, so contributors get no such page (a
@@ -172,6 +174,14 @@ class RecoverAdminMixin:
             "number": plan.asked[0].pk,
             "taken": (self.model, plan.asked[0].pk) in plan.taken,
             "blocked": blocked is not None,
+            "closing": [
+                gettext(
+                    "This plan was active when it was deleted and comes back active: the active plan, “%(plan)s”, "
+                    "will be closed, as making this plan active on its page would close it."
+                )
+                % {"plan": closed}
+                for closed in plan.plans_closed()
+            ],
             "refusal": refusal.messages if refusal is not None else [],
             "restore_first": self._restore_first(request, refusal),
         }
@@ -203,6 +213,9 @@ class RecoverAdminMixin:
                 )
                 % {"count": rows}
             )
+        for closed in restored.closed_plans:
+            message = gettext("“%(old)s” was closed: “%(new)s” is now the active plan.")
+            parts.append(message % {"old": closed, "new": record})
         if restored.gone_members:
             parts.append(
                 gettext("Some of its links could not be restored, as what they led to is deleted: %(links)s.")

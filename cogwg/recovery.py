@@ -12,7 +12,10 @@ the rows restored with it following it. It is refused, with the reason, when a r
 points at is deleted itself (``RestoreRefused.deleted`` names it, to restore first), or
 when it would break a rule of its model as it stands now (a unique value since taken). A
 work plan is stored by its service, as a form stores it (``workplan.services.work_plan_save``:
-at most one plan is active).
+at most one plan is active): a plan that was active comes back active, which closes the
+active plan that starts before it (``Restore.plans_closed`` says so beforehand, the
+closing kept in that plan's history with ``CLOSED_FOR_RESTORED``), and is refused while
+one that starts on or after it is active.
 
 The reads cost the same queries whatever the number of versions and rows (the pages show
 them); the writes save row by row, as a change form does, so that each is kept."""
@@ -28,9 +31,10 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import get_text_list
 from django.utils.translation import gettext, gettext_noop
-from simple_history.utils import get_m2m_reverse_field_name
+from simple_history.utils import get_m2m_reverse_field_name, update_change_reason
 
-from workplan.models import WorkPlan
+from workplan.choices import WorkPlanStatus
+from workplan.models import WorkPlan, one_active_plan_error
 from workplan.services import work_plan_save
 
 from . import audit
@@ -41,6 +45,7 @@ DELETED = audit.DELETED
 # language by the History and audit pages.
 RESTORED = gettext_noop("Restored after its deletion")
 REVERTED_WITH_RECORD = gettext_noop("Reverted with the record it belongs to")
+CLOSED_FOR_RESTORED = gettext_noop("Closed when a later plan was restored as the active plan")
 # Rows deleted with a record (Django's cascade) are deleted just before it, by the same
 # call: a deletion of theirs this long before the record's was one of their own (on their
 # own page, or in another request), which restoring the record does not undo.
@@ -212,11 +217,13 @@ class Missing:
 @dataclasses.dataclass
 class Restored:
     """What a restore wrote: each record restored by the key it had, the keys that were
-    taken (restored under a new one), and the many-to-many members that are gone."""
+    taken (restored under a new one), the many-to-many members that are gone, and the
+    work plans it closed (an active plan restored closes the one before it)."""
 
     records: dict
     new_keys: dict
     gone_members: list
+    closed_plans: list = dataclasses.field(default_factory=list)
 
 
 def _cascaded(model):
@@ -292,11 +299,44 @@ class Restore:
             missing += [Missing(item, field, value, deletions.get(value)) for item, field, value in gone]
         return missing
 
-    def refusal(self) -> RestoreRefused | None:
-        """Why it cannot be done as it stands: records it points at that are deleted."""
-        if not self.missing:
+    @functools.cached_property
+    def _active_plan(self) -> Restoring | None:
+        """The work plan it brings back active, as it was (None if none): stored by
+        ``work_plan_save``, which closes the active plan before it or refuses it."""
+        plans = (item for item in self.items if item.model is WorkPlan)
+        return next((item for item in plans if item.version.status == WorkPlanStatus.ACTIVE), None)
+
+    @functools.cached_property
+    def _newer_active_plan(self) -> WorkPlan | None:
+        """The active plan that keeps the plan it brings back active from being so."""
+        if self._active_plan is None:
             return None
+        return WorkPlan(start_date=self._active_plan.version.start_date).newer_active_plan()
+
+    def plans_closed(self) -> list[WorkPlan]:
+        """The active plans it would close (one at most: the database holds to it): those
+        before the plan it brings back active. None while that plan is refused
+        (``refusal``)."""
+        if self._active_plan is None or self._newer_active_plan is not None:
+            return []
+        return list(WorkPlan.objects.active().order_by("start_date", "pk"))
+
+    def refusal(self) -> RestoreRefused | None:
+        """Why it cannot be done as it stands: records it points at that are deleted, or
+        an active plan that keeps the plan it brings back active from being so (said as
+        the plan's form says it)."""
         messages = []
+        if (newer := self._newer_active_plan) is not None:
+            messages.append(
+                gettext("The %(model)s “%(record)s” cannot be restored as it was: %(errors)s")
+                % {
+                    "model": WorkPlan._meta.verbose_name,
+                    "record": self._active_plan.label,
+                    "errors": " ".join(one_active_plan_error(newer).messages),
+                }
+            )
+        if not self.missing and not messages:
+            return None
         for missing in self.missing:
             values = {
                 "record": missing.item.label,
@@ -348,7 +388,7 @@ class Restore:
         nothing) when a record it points at is missing, or a record would break a rule."""
         if (refusal := self.refusal()) is not None:
             raise refusal
-        new_keys, records, gone = {}, {}, []
+        new_keys, records, gone, closed = {}, {}, [], []
         for item in self._ordered():
             record = item.model(
                 **{field.attname: getattr(item.version, field.attname) for field in item.model._meta.concrete_fields}
@@ -374,7 +414,7 @@ class Restore:
             record._change_reason = reason
             try:
                 with transaction.atomic():
-                    _save(record, by=by)
+                    closed += _save(record, by=by)
             except ValidationError as error:  # the rule of a service, checked under its lock
                 raise RestoreRefused(
                     gettext("The %(model)s “%(record)s” cannot be restored as it was: %(errors)s")
@@ -389,18 +429,22 @@ class Restore:
                 new_keys[item.key] = record.pk
             records[item.key] = record
             gone += _restore_members(record, item.version)
-        return Restored(records=records, new_keys=new_keys, gone_members=gone)
+        return Restored(records=records, new_keys=new_keys, gone_members=gone, closed_plans=closed)
 
 
-def _save(record, *, by) -> None:
-    """Insert ``record`` (never over a record given its key since). A work plan is stored
-    by its service, as a form stores it: an active one closes the active plan before it,
-    and is refused (ValidationError) while a plan that starts on or after it is active
-    (``work_plan_save``): at most one plan is active."""
-    if isinstance(record, WorkPlan):
-        work_plan_save(work_plan=record, by=by, force_insert=True)
-    else:
+def _save(record, *, by) -> list[WorkPlan]:
+    """Insert ``record`` (never over a record given its key since); returns the work plans
+    it closed. A work plan is stored by its service, as a form stores it: an active one
+    closes the active plan before it, and is refused (ValidationError) while a plan that
+    starts on or after it is active (``work_plan_save``): at most one plan is active. The
+    plan it closes keeps why in its history (by ``by``, as the service saved it)."""
+    if not isinstance(record, WorkPlan):
         record.save(force_insert=True)
+        return []
+    closed = work_plan_save(work_plan=record, by=by, force_insert=True)
+    for plan in closed:
+        update_change_reason(plan, CLOSED_FOR_RESTORED)
+    return closed
 
 
 def _deleted_rows(model, fk, deletions):

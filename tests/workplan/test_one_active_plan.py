@@ -203,5 +203,5 @@ def test_the_admin_says_the_services_refusal_on_the_form(without_the_rule, plans
     response = staff_client.post(url, form_data(staff_client.get(url)) | {"title_en": "Renamed"})
 
     assert response.status_code == 200
-    assert REFUSED["en"] in response.context["adminform"].form.non_field_errors()
+    assert response.context["adminform"].form.errors == {"status": [REFUSED["en"]]}
     assert WorkPlan.objects.get(pk=old.pk).title_en == "COGWG 2020 work plan"

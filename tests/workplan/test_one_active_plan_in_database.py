@@ -194,7 +194,7 @@ def test_the_admin_refuses_a_plan_when_a_newer_one_was_made_active_meanwhile(cli
     response = client.post(url, form_data(client.get(url)) | {"status": ACTIVE, "title_en": "Renamed"})
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.non_field_errors() == [REFUSED_FOR_2022[language]]
+    assert response.context["adminform"].form.errors == {"status": [REFUSED_FOR_2022[language]]}
     assert statuses() == {"2021": DRAFT, "2022": DRAFT}
     assert WorkPlan.objects.get(pk=old.pk).title_en == "COGWG 2021 work plan"
 
