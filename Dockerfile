@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for the web (gunicorn), worker and beat services of docker-compose.yml.
+# One image for the web (gunicorn), worker, worker-long and beat services of docker-compose.yml.
 
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1

@@ -15,6 +15,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import ValidationError
 from django.urls import path, reverse
+from django.utils.timesince import timesince
 from django.utils.translation import gettext
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
@@ -136,6 +137,28 @@ class ValidSelectionMixin(AutocompleteFormfieldMixin):
         return [_with_mixin(AutocompleteFormfieldMixin, inline) for inline in super().get_inlines(request, obj)]
 
 
+def _warn_if_beat_stopped(request):
+    """Tell the secretariat, on the admin's index, that the periodic tasks have stopped
+    (Celery beat, cogwg/health.py): nothing else shows it, and what waits on them (the
+    reminders, the harvests, the e-mails to send again) is theirs."""
+    from .health import beat_status
+
+    status = beat_status()
+    if not status.stale:
+        return
+    if status.age is None:
+        message = gettext(
+            "The scheduled jobs are not running: reminders, dataset harvests, link checks and e-mails waiting "
+            "to be sent again are on hold. Tell whoever runs the site that Celery beat has not started."
+        )
+    else:
+        message = gettext(
+            "The scheduled jobs have not run for %(age)s: reminders, dataset harvests, link checks and e-mails "
+            "waiting to be sent again are on hold. Tell whoever runs the site that Celery beat has stopped."
+        ) % {"age": timesince(status.since)}
+    messages.warning(request, message)
+
+
 class AdminSite(OTPAdminSite):
     # The index links the secretariat to the audit page (cogwg/admin_audit.py).
     index_template = "admin/cogwg/index.html"
@@ -167,6 +190,8 @@ class AdminSite(OTPAdminSite):
         extra_context = {**(extra_context or {}), "title": index_title_for(request.user)}
         if permissions.can_view_audit(request.user):
             extra_context["audit_url"] = reverse(f"{self.name}:audit")
+        if permissions.is_secretariat(request.user):
+            _warn_if_beat_stopped(request)
         return super().index(request, extra_context)
 
     @property

@@ -13,7 +13,7 @@ and told in the reader's language (``LinkCheck.error_message()``).
 
 import datetime
 import logging
-import time
+import threading
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -113,12 +113,13 @@ def _answered(url: str, response: requests.Response) -> LinkResult:
     return LinkResult(url, status, code, final_url, error_code=LinkErrorCode.HTTP_STATUS, error=detail)
 
 
-def _check_host(urls: list[str], delay: float) -> list[LinkResult]:
+def _check_host(urls: list[str], delay: float, stop: threading.Event) -> list[LinkResult]:
     results = []
     with http_client.session() as session:
         for index, url in enumerate(urls):
-            if index and delay:
-                time.sleep(delay)
+            # stop.wait: the pause ends at once when the run is stopped.
+            if stop.is_set() or (index and delay and stop.wait(delay)):
+                break
             results.append(check_url(url, session=session))
     return results
 
@@ -126,7 +127,8 @@ def _check_host(urls: list[str], delay: float) -> list[LinkResult]:
 def links_check(*, urls=None, delay: float | None = None) -> Counter:
     """Check ``urls`` (default: every URL of ``collect_urls()``) and store each result.
     After a full run, checks of URLs the data no longer holds are deleted. Returns how
-    many links ended in each status."""
+    many links ended in each status. Stopped (the task's soft time limit), it ends within
+    a request's time: the checks stored so far are kept, nothing is deleted."""
     full_run = urls is None
     started = timezone.now()
     urls = collect_urls() if full_run else sorted({url for url in urls if _checkable(url)})
@@ -136,13 +138,23 @@ def links_check(*, urls=None, delay: float | None = None) -> Counter:
     for url in urls:
         by_host[urlsplit(url).netloc.lower()].append(url)
     counts = Counter()
+    stop = threading.Event()
     if by_host:
         with ThreadPoolExecutor(max_workers=min(PARALLEL_HOSTS, len(by_host))) as pool:
-            futures = [pool.submit(_check_host, host_urls, delay) for host_urls in by_host.values()]
-            for future in as_completed(futures):
-                results = future.result()
-                _store(results)
-                counts.update(result.status for result in results)
+            try:
+                futures = [pool.submit(_check_host, host_urls, delay, stop) for host_urls in by_host.values()]
+                for future in as_completed(futures):
+                    results = future.result()
+                    _store(results)
+                    counts.update(result.status for result in results)
+            except BaseException:
+                # The task's soft time limit (SoftTimeLimitExceeded, raised in this thread
+                # only) or any failure: the hosts not started are dropped and the others stop
+                # after the request under way. Leaving the pool would otherwise wait for every
+                # link of every host, until the hard time limit killed the worker's process.
+                stop.set()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     if full_run:
         LinkCheck.objects.filter(checked_at__lt=started).delete()
     logger.info("Checked %s links: %s", len(urls), dict(counts))

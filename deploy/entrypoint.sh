@@ -1,7 +1,7 @@
 #!/bin/sh
-# Entrypoint of the one image that runs web, worker and beat (docker-compose.yml).
+# Entrypoint of the one image that runs web, worker, worker-long and beat (docker-compose.yml).
 #
-# Before the command (gunicorn, celery worker, celery beat) it refuses to start with a
+# Before the command (gunicorn, celery workers, celery beat) it refuses to start with a
 # configuration that `check --deploy` finds fault with (a weak secret key, DEBUG on…),
 # then, when asked to (the web service):
 #   COGWG_COLLECTSTATIC=1  copies the static files into the volume nginx serves;

@@ -2,9 +2,10 @@
 # Smoke test of the production stack, run natively (no Docker engine here): the processes
 # docker-compose.yml describes, on this machine's PostgreSQL and Redis. Migrates a fresh
 # database `cogwg_smoke` under cogwg.settings.production, collects the static files,
-# loads the 2020 demo data, starts gunicorn, a Celery worker and beat, then checks
-# through gunicorn with curl: health, pages in both languages, a static file, the API,
-# and a status report frozen through the API, rendered by the worker and downloaded.
+# loads the 2020 demo data, starts gunicorn, the two Celery workers (the default queue and
+# the long one) and beat, then checks through gunicorn with curl: health, pages in both
+# languages, a static file, the API, and a status report frozen through the API, rendered
+# by the worker and downloaded; and that beat is seen alive (/readyz, manage.py check_beat).
 #
 # Prints one line per check; exits non-zero at the first failure. Every wait is bounded,
 # and the processes it started are stopped on exit, whatever happened.
@@ -127,8 +128,12 @@ setsid "$PY" -m tests.fakes.smtp_server --port "$SMTP_PORT" --maildir "$MAILDIR"
 PIDS+=($!)
 setsid "$PY" -m gunicorn --config deploy/gunicorn.conf.py cogwg.wsgi >"$WORK/gunicorn.log" 2>&1 &
 PIDS+=($!)
-setsid "$PY" -m celery -A cogwg worker --loglevel INFO --concurrency 1 --hostname "smoke-$$@%h" \
+# As docker-compose.yml's worker and worker-long: one for each queue (CELERY_TASK_ROUTES).
+setsid "$PY" -m celery -A cogwg worker --queues celery --loglevel INFO --concurrency 1 --hostname "smoke-$$@%h" \
   >"$WORK/worker.log" 2>&1 &
+PIDS+=($!)
+setsid "$PY" -m celery -A cogwg worker --queues long --loglevel INFO --concurrency 1 --hostname "smoke-long-$$@%h" \
+  >"$WORK/worker-long.log" 2>&1 &
 PIDS+=($!)
 setsid "$PY" -m celery -A cogwg beat --loglevel INFO --schedule "$WORK/celerybeat-schedule" \
   >"$WORK/beat.log" 2>&1 &
@@ -141,12 +146,15 @@ until curl -sf -o /dev/null --max-time 2 "$BASE/healthz"; do
   sleep 0.5
 done
 ok "gunicorn answers on $BASE"
-deadline=$((SECONDS + START_TIMEOUT))
-until "$PY" -m celery -A cogwg inspect ping --destination "smoke-$$@$("$PY" -c 'import socket; print(socket.gethostname())')" --timeout 2 >/dev/null 2>&1; do
-  [ $SECONDS -lt $deadline ] || fail "the Celery worker answers a ping within ${START_TIMEOUT}s"
-  sleep 1
+HOST=$("$PY" -c 'import socket; print(socket.gethostname())')
+for node in "smoke-$$" "smoke-long-$$"; do
+  deadline=$((SECONDS + START_TIMEOUT))
+  until "$PY" -m celery -A cogwg inspect ping --destination "$node@$HOST" --timeout 2 >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || fail "the Celery worker $node answers a ping within ${START_TIMEOUT}s"
+    sleep 1
+  done
 done
-ok "Celery worker answers a ping"
+ok "Celery workers answer a ping: the default queue's and the long queue's"
 deadline=$((SECONDS + START_TIMEOUT))
 until grep -q "beat: Starting" "$WORK/beat.log"; do
   kill -0 "$BEAT_PID" 2>/dev/null || fail "Celery beat is running"
@@ -156,6 +164,9 @@ done
 sleep 2
 kill -0 "$BEAT_PID" 2>/dev/null || fail "Celery beat keeps running"
 ok "Celery beat is running"
+# Beat wrote its entries as it started: the beat container's health check passes.
+"$PY" manage.py check_beat >"$WORK/check_beat.log" 2>&1 || fail "manage.py check_beat: $(cat "$WORK/check_beat.log")"
+ok "manage.py check_beat: $(cat "$WORK/check_beat.log")"
 deadline=$((SECONDS + START_TIMEOUT))
 until "$PY" -c "import socket, sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1).close()" "$SMTP_PORT" 2>/dev/null; do
   [ $SECONDS -lt $deadline ] || fail "the fake mail server answers on 127.0.0.1:$SMTP_PORT within ${START_TIMEOUT}s"
@@ -182,7 +193,8 @@ ok "GET /healthz 200"
 get /readyz 200
 [ "$(json_get "$WORK/body" 'all(c["ok"] for c in d["checks"].values()) and sorted(d["checks"])')" \
   = "['broker', 'cache', 'database']" ] || fail "/readyz: database, cache and broker ok: $(cat "$WORK/body")"
-ok "GET /readyz 200: database, cache and broker ok"
+[ "$(json_get "$WORK/body" 'd["beat"]["status"]')" = ok ] || fail "/readyz: beat ok: $(cat "$WORK/body")"
+ok "GET /readyz 200: database, cache and broker ok; beat ok"
 get /en/ 200
 grep -q '<html lang="en"' "$WORK/body" || fail "/en/ is the English home page"
 ok "GET /en/ 200"

@@ -186,6 +186,24 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 # waits out with the task unacknowledged.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
+# Two queues, each with workers of its own (docker-compose.yml: `worker` and `worker-long`):
+# the jobs allowed to run longer than the default time limit (the Sunday harvest and link
+# check, for hours; the nightly overdue marks and the Monday reminders, 10 minutes) go to
+# ``long``, so that they never take the slots of the report renders and the e-mails, which
+# stay on the default queue. Celery cannot keep slots of one worker for one queue:
+# separate workers are what keeps them apart (tests/ops/test_queues.py).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+COGWG_LONG_QUEUE = "long"
+CELERY_TASK_ROUTES = {
+    name: {"queue": COGWG_LONG_QUEUE}
+    for name in (
+        "stories.tasks.harvest_datasets",
+        "cogwg.tasks.check_links",
+        "cogwg.reports.tasks.mark_overdue_milestones",
+        "cogwg.reports.tasks.remind_upcoming_milestones",
+        "cogwg.cycle_tasks.send_period_reminders",
+    )
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "cogwg.api.schema.ApiAutoSchema",
@@ -376,6 +394,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+# Beat is alive while the sweepers above (every 5 minutes) keep being sent: beat records
+# each periodic task's last run in the database (django-celery-beat's PeriodicTask.last_run_at,
+# written at most 3 minutes after the run). Older than this many minutes, beat is reported
+# stale: /readyz says so (without failing), `manage.py check_beat` (the beat container's
+# health check) exits 1, and the admin's index warns the secretariat (cogwg/health.py).
+COGWG_BEAT_MAX_AGE_MINUTES = env.int("COGWG_BEAT_MAX_AGE_MINUTES", default=15)
 
 # Personal information: how long what identifies someone is kept, in days. Every night
 # (the beat entry above, cogwg/retention.py) what is older is deleted or blanked; the

@@ -263,6 +263,22 @@ def broker_down(require_redis, tmp_path):
 
 
 @pytest.fixture
+def broker(broker_down):
+    """The same Redis of the test's own, started."""
+    return broker_down.start()
+
+
+@pytest.fixture
+def media_root(tmp_path, settings):
+    """A media folder on disk that this process and the workers (given it) share."""
+    media = tmp_path / "media"
+    media.mkdir()
+    settings.MEDIA_ROOT = str(media)
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    return media
+
+
+@pytest.fixture
 def workers():
     """The workers (tests/ops/faults.py) a test appends, stopped at its end."""
     started = []

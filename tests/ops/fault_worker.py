@@ -2,7 +2,9 @@
 project's app, whose renderer, in the process that runs a task, writes a line to
 ``COGWG_TEST_RENDER_LOG`` when a rendering starts and when it is done, and sleeps
 ``COGWG_TEST_SLOW_SECONDS`` on the file named by ``COGWG_TEST_SLOW_FILE``
-(``<format>-<language>``): long enough for a test to kill the worker in the middle."""
+(``<format>-<language>``): long enough for a test to kill the worker in the middle. With
+``COGWG_TEST_SLOW_LINK_SECONDS``, the link check's each check (cogwg/linkcheck.py) takes
+that long and answers 200, without leaving the machine."""
 
 import os
 import time
@@ -42,3 +44,19 @@ def _instrument_renderer(**kwargs):
 
     render_file.instrumented = True
     services.render_file = render_file
+
+
+@task_prerun.connect
+def _slow_link_checks(**kwargs):
+    from cogwg import linkcheck
+
+    seconds = float(os.environ.get("COGWG_TEST_SLOW_LINK_SECONDS", "0"))
+    if not seconds or getattr(linkcheck.check_url, "instrumented", False):
+        return
+
+    def check_url(url, *, session=None):
+        time.sleep(seconds)
+        return linkcheck.LinkResult(url, linkcheck.LinkStatus.OK, 200)
+
+    check_url.instrumented = True
+    linkcheck.check_url = check_url

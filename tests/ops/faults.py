@@ -107,9 +107,13 @@ class RedisServer:
 
 class Worker:
     """``celery worker`` with the project's tasks (the app of tests/ops/fault_worker.py),
-    sharing this process's test database and a media folder; its log in a file."""
+    sharing this process's test database and a media folder; its log in a file. ``queues``:
+    the queues it consumes, comma-separated (default: the default queue only)."""
 
-    def __init__(self, *, broker_url, media_root, log_path, pool="solo", env=None):
+    # What its log says once it takes tasks.
+    ready_text = " ready."
+
+    def __init__(self, *, broker_url, media_root, log_path, pool="solo", queues=None, env=None):
         self.log_path = log_path
         self.hostname = f"faults-{os.getpid()}-{log_path.stem}@%h"
         self.env = {
@@ -136,6 +140,8 @@ class Worker:
             "--without-mingle",
             "--without-heartbeat",
             f"--hostname={self.hostname}",
+            # Those it consumes (as docker-compose.yml's workers name theirs); by default the default queue.
+            *([f"--queues={queues}"] if queues else []),
         ]
         self.process = None
 
@@ -150,7 +156,7 @@ class Worker:
     def _ready(self):
         if self.process.poll() is not None:
             pytest.fail(f"worker exited ({self.process.returncode}):\n{self.log_text()}")
-        return " ready." in self.log_text()
+        return self.ready_text in self.log_text()
 
     def log_text(self):
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -168,6 +174,28 @@ class Worker:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
+
+
+class Beat(Worker):
+    """``celery beat`` with the project's schedule and scheduler (django-celery-beat's, in
+    this process's test database), sending to the test's broker; its log in a file."""
+
+    ready_text = "beat: Starting..."
+
+    def __init__(self, *, broker_url, media_root, log_path, env=None):
+        super().__init__(broker_url=broker_url, media_root=media_root, log_path=log_path, env=env)
+        self.args = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tests.ops.fault_worker",
+            "beat",
+            "--loglevel=INFO",
+            f"--schedule={log_path.with_suffix('.schedule')}",
+            # Wakes up every second: what a test changes in the schedule is seen at once.
+            "--max-interval=1",
+        ]
 
 
 def require_shared_database():

@@ -16,18 +16,18 @@ def test_only_web_migrates_and_it_answers_its_health_check_once_it_has():
     stack = services()
 
     assert stack["web"]["environment"]["COGWG_MIGRATE"] == "1"
-    assert "COGWG_MIGRATE" not in stack["worker"]["environment"]
-    assert "COGWG_MIGRATE" not in stack["beat"]["environment"]
+    for name in ("worker", "worker-long", "beat"):
+        assert "COGWG_MIGRATE" not in stack[name]["environment"]
     assert stack["web"]["healthcheck"]["test"] == ["CMD", "python", "deploy/healthcheck.py", "/healthz"]
     # deploy/entrypoint.sh migrates before it starts gunicorn, which answers /healthz.
     entrypoint = Path(settings.BASE_DIR, "deploy", "entrypoint.sh").read_text()
     assert entrypoint.index("manage.py migrate_exclusive") < entrypoint.index('exec "$@"')
 
 
-def test_the_worker_and_beat_start_after_web_is_healthy():
+def test_the_workers_and_beat_start_after_web_is_healthy():
     stack = services()
 
-    for name in ("worker", "beat"):
+    for name in ("worker", "worker-long", "beat"):
         assert stack[name]["depends_on"] == {
             "db": {"condition": "service_healthy"},
             "redis": {"condition": "service_healthy"},

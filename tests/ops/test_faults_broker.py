@@ -21,15 +21,6 @@ from tests.ops.faults import RenderLog, Worker, wait_for
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def media_root(tmp_path, settings):
-    media = tmp_path / "media"
-    media.mkdir()
-    settings.MEDIA_ROOT = str(media)
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
-    return media
-
-
 def test_a_freeze_with_the_broker_down_keeps_the_jobs_and_the_sweeper_renders_them_once_it_is_back(
     broker_down, workers, media_root, tmp_path, caplog, monkeypatch
 ):

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_record_submitted_with_the_broker_down_has_its_e_mail_sent_once_by_a_worker_once_it_is_back(
-    broker_down, workers, tmp_path
+    broker_down, workers, media_root, tmp_path
 ):
     roles_sync()
     desk = UserFactory(email="desk@example.org", is_staff=True)
@@ -39,12 +39,10 @@ def test_a_record_submitted_with_the_broker_down_has_its_e_mail_sent_once_by_a_w
     assert (job.state, job.attempts) == (EmailJobState.PENDING, 0)
 
     broker_down.start()
-    media = tmp_path / "media"
-    media.mkdir()
     with FakeSmtp() as smtp:
         worker = Worker(
             broker_url=broker_down.url,
-            media_root=media,
+            media_root=media_root,
             log_path=tmp_path / "worker.log",
             env={
                 "DJANGO_SETTINGS_MODULE": "tests.ops.worker_mail_settings",

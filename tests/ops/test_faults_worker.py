@@ -6,7 +6,8 @@ and renders the file then: exactly once, and never twice at the same time.
 
 Each test freezes a report whose files a real worker renders, one of them slowly (the
 worker's renderer is instrumented by tests/ops/fault_worker.py, which also logs every
-rendering started and done), on a Redis of the test's own."""
+rendering started and done), on a Redis of the test's own: the broker, media and workers
+fixtures of tests/ops/conftest.py."""
 
 import datetime
 import os
@@ -19,7 +20,7 @@ from cogwg.choices import RenderStatus
 from cogwg.models import StatusReportFile
 from cogwg.reports import services
 from tests.factories import MilestoneFactory, StaffFactory, StatusReportFactory
-from tests.ops.faults import RedisServer, RenderLog, Worker, require_shared_database, use_broker, wait_for
+from tests.ops.faults import RenderLog, Worker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -30,35 +31,22 @@ LEASE_SECONDS = 8
 
 
 @pytest.fixture
-def broker(require_redis, tmp_path):
-    require_shared_database()
-    server = RedisServer(tmp_path).start()
-    use_broker(server.url, eager=False)
-    yield server
-    use_broker("", eager=True)
-    server.stop()
-
-
-@pytest.fixture
-def media_root(tmp_path, settings):
-    media = tmp_path / "media"
-    media.mkdir()
-    settings.MEDIA_ROOT = str(media)
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+def render_lease(settings):
     settings.COGWG_REPORT_RENDER_LEASE_SECONDS = LEASE_SECONDS
-    return media
 
 
 @pytest.fixture
-def start_worker(broker, media_root, tmp_path):
+def start_worker(broker, media_root, render_lease, workers, tmp_path):
+    """Start a worker (tests/ops/faults.py) on the test's broker (tests/ops/conftest.py)
+    whose renderer logs each rendering and renders SLOW_FILE slowly; the conftest's
+    ``workers`` stops it at the end."""
     render_log = RenderLog(tmp_path / "renders.log")
-    started = []
 
     def start(*, pool="solo", visibility_timeout=3600):
         worker = Worker(
             broker_url=broker.url,
             media_root=media_root,
-            log_path=tmp_path / f"worker{len(started)}.log",
+            log_path=tmp_path / f"worker{len(workers)}.log",
             pool=pool,
             env={
                 "COGWG_TEST_RENDER_LOG": str(render_log.path),
@@ -68,14 +56,12 @@ def start_worker(broker, media_root, tmp_path):
                 "COGWG_TEST_WORKER_VISIBILITY_TIMEOUT": str(visibility_timeout),
             },
         )
-        started.append(worker)
+        workers.append(worker)
         return worker.start()
 
     start.render_log = render_log
-    start.workers = started
-    yield start
-    for worker in started:
-        worker.stop()
+    start.workers = workers
+    return start
 
 
 def freeze_a_report():
