@@ -9,7 +9,7 @@ import copy
 
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.forms import Textarea
 from django.forms.models import BaseInlineFormSet
@@ -36,6 +36,19 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 # Where a save refused by a service waits for the form shown again with the reason
 # (TrackedTranslationAdmin._refusals_as_form_errors).
 SAVE_REFUSAL = "_cogwg_save_refusal"
+
+
+def add_errors_where_shown(form, error: ValidationError) -> None:
+    """``error``'s messages on ``form``: each next to the field it concerns where the form
+    shows that field, else over the form; one the form says there already (its own check
+    having seen what a service then refused) is not said twice."""
+    by_field = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    for name, messages in by_field.items():
+        field = form.fields.get(name)
+        where = name if field is not None and not field.widget.is_hidden else None
+        said = form.errors.get(where or NON_FIELD_ERRORS, [])
+        if new := [message for message in messages if message not in said]:
+            form.add_error(where, new)
 
 
 class VisibleRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -212,13 +225,16 @@ class TrackedTranslationAdmin(
     @staticmethod
     def _refusable_form(request, form):
         """``form``, refused with the reason a service gave for refusing to save the same
-        post a first time (``_refusals_as_form_errors``)."""
+        post a first time (``_refusals_as_form_errors``), each message next to the field it
+        concerns (``add_errors_where_shown``): a second active plan, made active since the
+        form's own check, is said on the plan's status, once. Nothing of the first try was
+        written (one transaction)."""
 
         class RefusableForm(form):
             def _post_clean(self):
                 super()._post_clean()
                 if (refusal := getattr(request, SAVE_REFUSAL, None)) is not None:
-                    self.add_error(None, refusal.messages)
+                    add_errors_where_shown(self, refusal)
 
         return RefusableForm
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cogwg import permissions
-from cogwg.admin_base import SAVE_REFUSAL, TrackedTranslationAdmin
+from cogwg.admin_base import TrackedTranslationAdmin
 from cogwg.admin_export import ExportMixin
 from cogwg.admin_publication import PublicationAdminMixin, record_message
 from cogwg.cycles import progress_update_closed_period, progress_updates_locked
@@ -37,7 +37,7 @@ from .admin_fields import (
     shown_author,
     with_shown_author,
 )
-from .admin_forms import ProgressUpdateCorrectionForm, ProgressUpdatePostForm, add_errors_where_shown
+from .admin_forms import ProgressUpdateCorrectionForm, ProgressUpdatePostForm
 from .admin_inlines import (
     LATEST_FIRST,
     MilestoneInline,
@@ -129,23 +129,6 @@ class WorkPlanAdmin(KeepsProgressLogMixin, TrackedTranslationAdmin):
                     "which closes it."
                 ) % {"old": work_plan, "new": new_plan}
                 self.message_user(request, message, messages.SUCCESS)
-
-    @staticmethod
-    def _refusable_form(request, form):
-        """``form``, refused with the reason the service gave for refusing the same post a
-        first time (``TrackedTranslationAdmin._refusals_as_form_errors``), next to the
-        field it concerns: another plan made active since the form's own check (two made
-        active at the same time) is said on the status, in the page's language, as that
-        check says it, and once. Nothing of the first try was written, the plan's tables
-        included (one transaction)."""
-
-        class RefusableForm(form):
-            def _post_clean(self):
-                super()._post_clean()
-                if (refusal := getattr(request, SAVE_REFUSAL, None)) is not None:
-                    add_errors_where_shown(self, refusal)
-
-        return RefusableForm
 
     def save_model(self, request, obj, form, change):
         # Saved by the service, as the API saves a plan: with the user in its history (what

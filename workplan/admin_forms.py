@@ -6,11 +6,11 @@ traded (``PriorityFormSet``, ``SeatFormSet``)."""
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cogwg import dates
-from cogwg.admin_base import LabelledFormSet
+from cogwg.admin_base import LabelledFormSet, add_errors_where_shown
 from cogwg.choices import PublicationState
 
 from .choices import SeatRole
@@ -46,19 +46,6 @@ def check_as_posted(form, cleaned_data, *, milestone):
             )
         except ValidationError as error:
             add_errors_where_shown(form, error)
-
-
-def add_errors_where_shown(form, error: ValidationError) -> None:
-    """``error``'s messages on ``form``: each next to the field it concerns where the form
-    shows that field, else over the form; one the form says there already (its own check
-    having seen what a service then refused) is not said twice."""
-    by_field = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
-    for name, messages in by_field.items():
-        field = form.fields.get(name)
-        where = name if field is not None and not field.widget.is_hidden else None
-        said = form.errors.get(where or NON_FIELD_ERRORS, [])
-        if new := [message for message in messages if message not in said]:
-            form.add_error(where, new)
 
 
 class ProgressUpdatePostForm(forms.ModelForm):

@@ -181,10 +181,13 @@ def test_a_move_the_save_finds_refused_is_a_form_error_and_nothing_is_written(wo
     refused = client.post(address, data)
 
     assert refused.status_code == 200
-    assert refused.context["adminform"].form.non_field_errors() == [
-        "A record submitted for review is not taken back to draft: return it for changes (“Returned for changes”, "
-        "with a comment), which tells whoever submitted it, or publish it."
-    ]
+    # Said on the field the refused move is made with.
+    assert refused.context["adminform"].form.errors == {
+        "publication_state": [
+            "A record submitted for review is not taken back to draft: return it for changes (“Returned for "
+            "changes”, with a comment), which tells whoever submitted it, or publish it."
+        ]
+    }
     stored = Accomplishment.objects.get(pk=world.accomplishment.pk)
     assert (stored.publication_state, stored.title_en) == (PublicationState.SUBMITTED, "Ontario portal")
     assert mail.outbox == []
