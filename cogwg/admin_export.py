@@ -188,8 +188,11 @@ def related_paths(model, names) -> tuple[list[str], list[str]]:
 
 
 def plain(value):
-    """A cell's value as both formats take it: nothing, a number, a date, a local date and
-    time (to the minute, without its time zone), or text in the reader's language."""
+    """A cell's value as both formats take it: nothing, a number, a date, a date and time
+    as text, or text in the reader's language. A date and time is written in ISO 8601, in
+    the site's time zone and to the minute, with its offset from UTC
+    (2020-11-01T01:30-04:00): without it, the hour repeated when the clocks go back would
+    be two moments written alike, and a spreadsheet's date and time has no time zone."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -197,9 +200,9 @@ def plain(value):
     if isinstance(value, int | float | Decimal):
         return value
     if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.replace(tzinfo=None, second=0, microsecond=0)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return timezone.localtime(value).isoformat(timespec="minutes")
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, list | tuple):
@@ -212,8 +215,6 @@ def plain(value):
 def _csv_cell(value):
     if value is None:
         return ""
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, str):

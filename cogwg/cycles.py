@@ -38,6 +38,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.mail import EmailMessage, get_connection
@@ -55,6 +56,7 @@ from workplan.services import (
     plan_closed_message,
     progress_update_publish,
     progress_update_refusals,
+    records_lock,
 )
 
 from . import dates, notifications, outbox, permissions
@@ -367,7 +369,9 @@ def period_close(*, period: ReportingPeriod, by=None, on: datetime.date | None =
     published and does not keep the others from being: it is left submitted, unlocked
     (``period_updates_left`` lists them, the admin names them to the secretariat), and its
     submitter is told why in the summary."""
-    on = on or dates.today()
+    # The deadline day is over once it is over everywhere in Canada (dates.is_over):
+    # British Columbia and Yukon still have its evening after Toronto's midnight.
+    on = on or dates.earliest_today()
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if not period.is_open:
         raise ValidationError(_("This reporting period is already closed."))
@@ -638,6 +642,10 @@ def period_submit_updates(*, period: ReportingPeriod, jurisdiction: Jurisdiction
             ]
         )
     replaced = [update for update in pending if update.author_id == by.pk]
+    # Locked in the lock order of writes (workplan/services.py) before the deletions and
+    # the posts below take them: the rows' milestones after their plan, then the updates.
+    records_lock(model=Milestone, pks=list(row_numbers))
+    records_lock(model=ProgressUpdate, pks=[update.pk for update in replaced])
     for update in replaced:
         update._history_user = by
         update.delete()
@@ -711,9 +719,19 @@ def _reminder_due(row, *, now, deadline, overdue):
     last = row.last_reminded_at
     if last is None:
         return True
-    if overdue and timezone.localdate(last) > deadline:
+    if overdue and dates.is_over(deadline, last):
         return False  # the overdue reminder has been sent
     return now - last >= REMINDER_INTERVAL
+
+
+def overdue_reminders_over(period: ReportingPeriod, *, now: datetime.datetime) -> bool:
+    """Whether the time of a period's overdue reminders is over at ``now``: once
+    ``COGWG_RETENTION_REMINDER_DAYS`` have passed since its deadline and since it opened.
+    The retention deletes each reminder that long after it was sent (cogwg/retention.py),
+    even while the period stays open; the last, overdue, reminder was sent after both, so
+    that its record is never gone while another could still be sent in its place."""
+    since = max(period.opened_at, dates.day_over_at(period.deadline))
+    return now - datetime.timedelta(days=settings.COGWG_RETENTION_REMINDER_DAYS) > since
 
 
 def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = None) -> int:
@@ -721,8 +739,9 @@ def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = No
     submitted every update: their contributors and their seats' contacts. A jurisdiction
     reminded less than ``REMINDER_INTERVAL`` ago is skipped; after the deadline, each is
     sent one last reminder, worded as overdue, and then no more. Nothing is sent for a
-    period of a draft plan, nor of a closed one (its milestones take no more updates).
-    Returns the messages sent.
+    period of a draft plan, nor of a closed one (its milestones take no more updates),
+    nor once the retention of reminders (``overdue_reminders_over``) has passed since its
+    deadline and its opening. Returns the messages sent.
 
     Each reminder is claimed before it is sent: its ``PeriodReminder`` is inserted, in a
     transaction of its own, under the next number of the jurisdiction's reminders for the
@@ -735,7 +754,9 @@ def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = No
     now = now or timezone.now()
     if not period.is_open or period.work_plan.status != WorkPlanStatus.ACTIVE:
         return 0
-    overdue = timezone.localdate(now) > period.deadline
+    overdue = dates.is_over(period.deadline, now)
+    if overdue and overdue_reminders_over(period, now=now):
+        return 0
     # Read before what is due: a run that another overtakes from here on either finds the
     # other's reminder (not due yet) or claims the number the other claimed.
     numbers = dict(

@@ -176,7 +176,25 @@ def ics_fold(line):
 
 
 def _utc(moment):
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    """A date-time in UTC as RFC 5545 writes it (20200630T143000Z). From the ISO format,
+    whose year always has four digits (strftime's %Y gives "99" for the year 99)."""
+    text = moment.astimezone(datetime.UTC).replace(tzinfo=None, microsecond=0).isoformat()
+    return text.replace("-", "").replace(":", "") + "Z"
+
+
+def _ics_date(day):
+    """A date as RFC 5545 writes it (20200630), its year always four digits."""
+    return day.isoformat().replace("-", "")
+
+
+def _all_day(day):
+    """An all-day event's DTSTART and DTEND (the day after, not included). The calendar's
+    last day has no day after: its event has no DTEND, which RFC 5545 (3.6.1) reads as
+    the one day."""
+    lines = [f"DTSTART;VALUE=DATE:{_ics_date(day)}"]
+    if day < datetime.date.max:
+        lines.append(f"DTEND;VALUE=DATE:{_ics_date(day + datetime.timedelta(days=1))}")
+    return lines
 
 
 def milestones_ics(request):
@@ -222,8 +240,7 @@ def milestones_ics(request):
             f"UID:milestone-{milestone.pk}-{language}@{host}",
             f"DTSTAMP:{stamp}",
             f"LAST-MODIFIED:{_utc(milestone.modified_at)}",
-            f"DTSTART;VALUE=DATE:{milestone.due_date:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{milestone.due_date + datetime.timedelta(days=1):%Y%m%d}",
+            *_all_day(milestone.due_date),
             f"SUMMARY:{ics_escape(summary)}",
             f"DESCRIPTION:{ics_escape(description)}",
             f"CATEGORIES:{ics_escape(status)}",

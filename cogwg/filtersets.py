@@ -5,7 +5,9 @@ query-string data and a queryset (already narrowed to what the reader may see, e
 ``is_valid()`` and read ``qs``. Nothing in them depends on the API framework or on the
 active language: ``q`` searches the English and the French text alike."""
 
+import datetime
 import operator
+import re
 from functools import reduce
 
 import django_filters as filters
@@ -239,17 +241,50 @@ class SearchFilterSet(FilterSet):
         return queryset
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class IsoDateField(forms.DateField):
+    """A date written YYYY-MM-DD (ISO 8601), whatever the reader's language: Django's
+    localized input formats would read 10/01/2020 as 1 October in French and 10 January
+    in English, one address giving two lists. Written otherwise, or a day the calendar
+    does not have (2020-02-30), it is refused with a message that gives the format."""
+
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {"invalid": _("Enter a valid date. Use YYYY-MM-DD, e.g. 2020-06-30.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        # strptime takes 2020-6-3 and 20200630 too: the pattern first, then the calendar.
+        text = str(value).strip()
+        if ISO_DATE.fullmatch(text):
+            try:
+                return datetime.date.fromisoformat(text)
+            except ValueError:
+                pass
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class IsoDateFilter(filters.DateFilter):
+    field_class = IsoDateField
+
+
 def date_filters(field_name, noun):
     """Two inclusive filters on a date column, (on or after, on or before), to be named
-    ``<x>_after`` and ``<x>_before``."""
+    ``<x>_after`` and ``<x>_before``, each a date written YYYY-MM-DD (``IsoDateField``)."""
     return (
-        filters.DateFilter(
+        IsoDateFilter(
             field_name=field_name,
             lookup_expr="gte",
             label=format_lazy(_("{noun} on or after"), noun=noun),
             help_text=_("A date (YYYY-MM-DD); inclusive."),
         ),
-        filters.DateFilter(
+        IsoDateFilter(
             field_name=field_name,
             lookup_expr="lte",
             label=format_lazy(_("{noun} on or before"), noun=noun),

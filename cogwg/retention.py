@@ -9,9 +9,10 @@ retention"; the privacy notice states them) is deleted or blanked:
   lockout still under way is never lifted by it;
 - expired sessions (what ``manage.py clearsessions`` does);
 - who was reminded: the addresses of a reporting period's reminders
-  (``PeriodReminder``) and closing summaries (``PeriodSummary``),
-  ``COGWG_RETENTION_REMINDER_DAYS`` after the period closed, and those of the upcoming
-  milestones' reminders (``UpcomingReminder``), as long after the day they were sent;
+  (``PeriodReminder``) and closing summaries (``PeriodSummary``), and those of the
+  upcoming milestones' reminders (``UpcomingReminder``), ``COGWG_RETENTION_REMINDER_DAYS``
+  after they were sent, whether the period has closed or not (a period never closed
+  keeps none longer; a period's summaries are sent as it closes);
   the outbox's e-mail jobs (``EmailJob``: what was sent about which record, and a mail
   server's refusal, which may quote an address) once done or failed, as long after;
 - the name and e-mail address of whoever sent a story the secretariat rejected:
@@ -112,13 +113,15 @@ def sessions_dispose(*, now: datetime.datetime) -> int:
 
 @transaction.atomic
 def reminders_dispose(*, before: datetime.datetime) -> tuple[int, int, int, int]:
-    """Delete the reminders and closing summaries of reporting periods closed before
-    ``before``, the upcoming milestones' reminders of the days before it, and the e-mail
-    jobs done or failed before it. Returns (period reminders, period summaries, upcoming
-    reminders, e-mail jobs) deleted."""
+    """Delete the reminders and closing summaries of reporting periods sent before
+    ``before`` (or of periods closed before it, which sent them all before), the upcoming
+    milestones' reminders of the days before it, and the e-mail jobs done or failed before
+    it. Returns (period reminders, period summaries, upcoming reminders, e-mail jobs)
+    deleted."""
     closed = Q(period__status=ReportingPeriodStatus.CLOSED, period__closed_at__lt=before)
-    periods = PeriodReminder.objects.filter(closed).delete()
-    summaries = PeriodSummary.objects.filter(closed).delete()
+    sent = Q(sent_at__lt=before)
+    periods = PeriodReminder.objects.filter(closed | sent).delete()
+    summaries = PeriodSummary.objects.filter(closed | sent).delete()
     upcoming = UpcomingReminder.objects.filter(sent_on__lt=timezone.localdate(before)).delete()
     jobs = EmailJob.objects.filter(state__in=[EmailJobState.DONE, EmailJobState.FAILED], created_at__lt=before).delete()
     return (

@@ -165,7 +165,7 @@ class Accomplishment(PublishableModel):
 
     def clean(self):
         self.clean_languages()
-        if self.date is not None and self.date > timezone.localdate():
+        if self.date is not None and dates.is_future(self.date):
             raise ValidationError(
                 {"date": ValidationError(_("An accomplishment cannot be dated in the future."), code="date_in_future")}
             )
@@ -314,13 +314,14 @@ class Challenge(PublishableModel):
         # Reports "as of" a date read the resolution from "resolved on"
         # (selectors.challenge_state_as_of): a resolved challenge without that date, or a day
         # still to come, would read as resolved, or as known, before it was.
-        today = timezone.localdate()
+        # The future as progress updates know it (``dates.is_future``): a reporter in St.
+        # John's may date what happened on their own today.
         errors = {}
-        if self.first_reported_on is not None and self.first_reported_on > today:
+        if self.first_reported_on is not None and dates.is_future(self.first_reported_on):
             errors["first_reported_on"] = ValidationError(
                 _("A challenge cannot be first reported on a future date."), code="first_reported_in_future"
             )
-        if self.resolved_on is not None and self.resolved_on > today:
+        if self.resolved_on is not None and dates.is_future(self.resolved_on):
             errors["resolved_on"] = ValidationError(
                 _("A challenge cannot be resolved on a future date."), code="resolved_in_future"
             )

@@ -1,12 +1,12 @@
 """FilterSets of the work plan, shared by the API and the public lists (see
 ``cogwg/filtersets.py`` for how to use them)."""
 
+import calendar
 import datetime
 
 import django_filters as filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cogwg.filtersets import (
@@ -27,6 +27,7 @@ from jurisdictions.models import Jurisdiction
 
 from .choices import STATUS_SEVERITY, MilestoneKind, MilestoneStatus, SeatRole, WorkPlanStatus
 from .models import Milestone, Priority, ProgressUpdate, WorkPlan
+from .selectors import status_today
 
 # ``ordering=status``: the site's severity order (workplan.choices.STATUS_SEVERITY).
 STATUS_ORDER = in_order_of("status", STATUS_SEVERITY)
@@ -78,11 +79,12 @@ class QuarterFilter(filters.CharFilter):
 
 
 def quarter_bounds(value) -> tuple[datetime.date, datetime.date]:
-    """``"2020-Q2"`` → (2020-04-01, 2020-06-30)."""
+    """``"2020-Q2"`` → (2020-04-01, 2020-06-30). The quarter's last day is its last month's
+    (never the next quarter's first day less one: 9999-Q4 has no next quarter)."""
     year, quarter = int(value[:4]), int(value[-1])
-    start = datetime.date(year, 3 * quarter - 2, 1)
-    end = datetime.date(year + 1, 1, 1) if quarter == 4 else datetime.date(year, 3 * quarter + 1, 1)
-    return start, end - datetime.timedelta(days=1)
+    last_month = 3 * quarter
+    start = datetime.date(year, last_month - 2, 1)
+    return start, datetime.date(year, last_month, calendar.monthrange(year, last_month)[1])
 
 
 class WorkPlanFilterSet(SearchFilterSet):
@@ -181,7 +183,8 @@ class MilestoneFilterSet(SearchFilterSet):
     def filter_overdue(self, queryset, name, value: bool):
         if value is None:
             return queryset
-        overdue = Milestone.objects.overdue(on=timezone.localdate()).values("pk")
+        # As of the day the plan's status is (its overdue milestones are these).
+        overdue = Milestone.objects.overdue(on=status_today()).values("pk")
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
 

@@ -1,6 +1,8 @@
 """The yearly work plan: priorities, their seats (leads and partners), dated milestones,
 and the log of progress updates that makes "as of a date" possible."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
@@ -18,6 +20,11 @@ from cogwg.slugs import BilingualSlugsMixin
 from .choices import CLOSED_STATUSES, MilestoneKind, MilestoneStatus, SeatRole, WorkPlanStatus
 
 ENDS_AFTER_START = _("A work plan ends on or after the day it starts.")
+# The years a work plan's dates may fall in (WorkPlan.clean): the working group's, give or
+# take, far from the calendar's ends (9999-12-31 has no next day for a calendar's event,
+# nor a next year for "copy to next year").
+WORK_PLAN_YEARS = (2000, 2100)
+WORK_PLAN_YEARS_MESSAGE = _("A work plan starts and ends in the years %(first)s to %(last)s.")
 # The words of workplan.services.progress_update_validate, which checks it first.
 PROGRESS_0_100 = _("Progress must be a whole number between 0 and 100.")
 # A progress note says what changed and why, in a paragraph or two; the limit keeps an
@@ -150,6 +157,17 @@ class WorkPlan(TimeStampedModel):
         return gaps
 
     def clean(self):
+        first, last = WORK_PLAN_YEARS
+        outside = {
+            name: ValidationError(
+                WORK_PLAN_YEARS_MESSAGE, code="date_out_of_range", params={"first": first, "last": last}
+            )
+            for name, day in (("start_date", self.start_date), ("end_date", self.end_date))
+            # Not a date when clean_fields refused it (and said so).
+            if isinstance(day, datetime.date) and not first <= day.year <= last
+        }
+        if outside:
+            raise ValidationError(outside)
         # Next to the end date rather than over the whole form (the constraint's place).
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": ValidationError(ENDS_AFTER_START, code="ends_before_start")})
@@ -407,8 +425,11 @@ class MilestoneQuerySet(models.QuerySet):
         """Milestones overdue on ``on``, by their current status: the overdue rule of
         ``workplan.selectors`` (``is_overdue``, its Python form) in SQL: due before ``on``,
         neither completed nor cancelled. ``on`` is always given (a scheduled job's day,
-        a request's today), never defaulted."""
-        return self.filter(due_date__lt=on).exclude(status__in=CLOSED_STATUSES)
+        a request's today), never defaulted; a due day not yet over everywhere in Canada is
+        not overdue (``selectors.overdue_cutoff``)."""
+        from .selectors import overdue_cutoff  # the selectors import the models
+
+        return self.filter(due_date__lt=overdue_cutoff(on)).exclude(status__in=CLOSED_STATUSES)
 
     def in_priority_order(self):
         """Ordered as within one priority, for milestones grouped by priority: the model's

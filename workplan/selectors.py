@@ -4,7 +4,10 @@ maths of DESIGN.md. Nothing else computes progress: one number, everywhere.
 Rules:
 - a milestone's status and progress "as of D" are those of its latest published update
   reported on or before D ("not started", 0 % when there is none); with no date, its
-  current status and progress (which services keep equal to the latest published update);
+  current status and progress (which services keep equal to the latest published update),
+  as of today (``status_today``): the latest date that is today somewhere in Canada, the
+  latest an update may be dated (``cogwg.dates.is_future``), so that the status with no
+  date and the status as of that day are one answer, labelled with that day;
 - a priority's progress is the mean of its non-cancelled milestones' progress, and its
   status the worst of theirs (delayed > at risk > on track > not started > completed);
 - a plan's progress is the mean of its priorities' progress, its status the worst of theirs;
@@ -14,7 +17,8 @@ Rules:
   (``tenth_percent``). A plan whose priorities are 12.25 %, 0, 0, 0 and 0 is 2.45 %: shown
   2 %, given as 2.5 in the API, never a priority rounded to 12.3 first (2.46 → 2.5 → 3 %);
 - a milestone is overdue on a date when it was due before that date and is neither
-  completed nor cancelled (``CLOSED_STATUSES``): ``is_overdue`` says it in Python, and
+  completed nor cancelled (``CLOSED_STATUSES``), and never before its due day is over
+  everywhere in Canada (``overdue_cutoff``): ``is_overdue`` says it in Python, and
   ``Milestone.objects.overdue(on=…)`` in SQL, for the same statuses and the same strict
   "before": pages, API, reports and jobs call one of them, and write the rule nowhere
   else. It is due soon when it is neither and due within ``DUE_SOON_DAYS`` from the date
@@ -33,8 +37,8 @@ from typing import NamedTuple
 
 from django.db.models import F, JSONField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import JSONObject
-from django.utils import timezone
 
+from cogwg import dates
 from stories.selectors import StoryInventory, story_inventory
 
 from .choices import CLOSED_STATUSES, STATUS_SEVERITY, MilestoneStatus, WorkPlanStatus
@@ -122,6 +126,14 @@ class PlanStatus:
         return status_shares(self.counts)
 
 
+def status_today() -> datetime.date:
+    """The day a status with no date is as of, and is labelled with: the latest date that
+    is today somewhere in Canada (``cogwg.dates.latest_today``). Progress updates may be
+    dated up to that day (``cogwg.dates.is_future``), so that a milestone's current status
+    is its status as of that day: asking for it by date gives the same answer."""
+    return dates.latest_today()
+
+
 def _exact(value):
     """``value`` exact: an int or a ``Fraction`` as it is, a float as it is written (2.45 is
     49/20, not the binary float just above it)."""
@@ -159,12 +171,21 @@ def tenth_percent(value) -> float | None:
     return None if value is None else float(_half_up(value, 1))
 
 
+def overdue_cutoff(on: datetime.date) -> datetime.date:
+    """The day before which a milestone still open on ``on`` is overdue: ``on``, but never
+    later than the earliest date that is today in Canada (``cogwg.dates.earliest_today``).
+    A status as of today is as of the latest such date (``status_today``), but a milestone
+    due today in Vancouver is not overdue in St. John's: its day is not over everywhere
+    (``cogwg.dates.is_over``, the reporting periods' deadlines' rule)."""
+    return min(on, dates.earliest_today())
+
+
 def is_overdue(*, due_date: datetime.date, status: str, on: datetime.date) -> bool:
     """Whether a milestone due on ``due_date``, in ``status`` on the date ``on``, is overdue
     then: the module's rule, in Python. ``Milestone.objects.overdue(on=…)`` is the same rule
     in SQL (tests/workplan/test_one_rule.py holds them equal). ``on`` is always given: a
     default of today would answer "as of today" for a state of another date."""
-    return due_date < on and status not in CLOSED_STATUSES
+    return due_date < overdue_cutoff(on) and status not in CLOSED_STATUSES
 
 
 def closed_as_of(*, milestone: Milestone, on: datetime.date) -> bool:
@@ -299,13 +320,14 @@ def work_plan_status(
     notes: bool = True,
     stories: bool = False,
 ) -> PlanStatus:
-    """The plan's progress and status, and each priority's, as of a date (default: now).
+    """The plan's progress and status, and each priority's, as of a date (default: now, as
+    of ``status_today()``).
     Three queries whatever the plan's size. A page that does not show them may leave out
     the priorities' seats (``seats=False``: ``priority.seats`` is then not loaded, a query
     fewer) or the milestones' latest notes (``notes=False``); the numbers are the same.
     With ``stories=True`` it also counts the user stories received and published since
     the plan began and in all (``stories.selectors.story_inventory``: a query more)."""
-    on = as_of or timezone.localdate()
+    on = as_of or status_today()
     # The plan is known: its priorities get it as their work_plan without joining it again.
     priorities = work_plan.priorities.with_seats() if seats else work_plan.priorities.all()
     priorities = list(priorities.select_related(None).order_by("number"))
@@ -337,8 +359,9 @@ def priority_rollup(*, priority: Priority) -> Rollup:
 
 
 def priority_status(*, priority: Priority, as_of: datetime.date | None = None) -> PriorityStatus:
-    """One priority's progress, status and milestones as of a date (default: now)."""
-    on = as_of or timezone.localdate()
+    """One priority's progress, status and milestones as of a date (default: now, as of
+    ``status_today()``)."""
+    on = as_of or status_today()
     milestones = milestones_as_of(as_of=as_of, queryset=Milestone.objects.filter(priority=priority).in_priority_order())
     return _priority_statuses([priority], milestones, on=on)[0]
 

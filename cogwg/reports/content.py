@@ -43,7 +43,7 @@ from stories.selectors import StoryInventory, story_inventory
 from workplan.choices import MilestoneStatus
 from workplan.selectors import DUE_SOON_DAYS, MilestoneState, PriorityStatus, tenth_percent, work_plan_status
 
-from .selectors import accomplishments_reported, challenges_reported, last_day_reported, previous_frozen_report
+from .selectors import accomplishments_reported, challenges_reported, last_reported, previous_frozen_report
 
 SCHEMA_VERSION = 2
 LANGUAGES = ("en", "fr")
@@ -187,15 +187,22 @@ def _accomplishment(accomplishment, *, work_plan) -> dict:
     }
 
 
-def _challenge(challenge, *, start: datetime.date, end: datetime.date) -> dict:
+def _challenge(
+    challenge, *, start: datetime.date, end: datetime.date, published_after: datetime.datetime | None = None
+) -> dict:
     state = challenge_state_as_of(challenge, as_of=end)
+    # New to the reports: reported in the period, or published since the previous report
+    # was frozen (dated back to an earlier period, it was in none).
+    new = challenge.reported_on >= start or (
+        published_after is not None and challenge.published_at is not None and challenge.published_at > published_after
+    )
     return {
         "id": challenge.pk,
         "title": text(challenge, "title"),
         "description": text(challenge, "description"),
         "category": challenge.category,
         "status": state.status,
-        "new": challenge.reported_on >= start,
+        "new": new,
         "jurisdictions": [_jurisdiction(jurisdiction) for jurisdiction in challenge.jurisdictions.all()],
         "mitigation": text(challenge, "mitigation"),
         "reported_on": iso(challenge.reported_on),
@@ -232,11 +239,13 @@ def build_content(*, report: StatusReport, previous: StatusReport | None = None)
     """Everything ``report`` shows as of its date. ``previous`` is the frozen report it is
     compared with (default: the previous frozen report of the same plan, which may be one
     it re-issues, as of the same date). Its period starts the day after the latest report
-    dated before it (``selectors.last_day_reported``), or when the plan starts."""
+    dated before it (``selectors.last_reported``), or when the plan starts; its
+    accomplishments and challenges are those of the period and those published since that
+    report was frozen, dated back before the period (``selectors.in_period``)."""
     if previous is None:
         previous = previous_frozen_report(report)
     work_plan, meeting, as_of = report.work_plan, report.meeting, report.as_of
-    reported_until = last_day_reported(report)
+    reported_until, published_after = last_reported(report)
     start = reported_until + datetime.timedelta(days=1) if reported_until else work_plan.start_date
     plan = work_plan_status(work_plan=work_plan, as_of=as_of)
     return {
@@ -280,10 +289,12 @@ def build_content(*, report: StatusReport, previous: StatusReport | None = None)
         "priorities": [_priority(status) for status in plan.priorities],
         "stories": _stories(story_inventory(work_plan=work_plan, as_of=as_of, period_start=start)),
         "accomplishments": [
-            _accomplishment(item, work_plan=work_plan) for item in accomplishments_reported(start=start, end=as_of)
+            _accomplishment(item, work_plan=work_plan)
+            for item in accomplishments_reported(start=start, end=as_of, published_after=published_after)
         ],
         "challenges": [
-            _challenge(item, start=start, end=as_of) for item in challenges_reported(start=start, end=as_of)
+            _challenge(item, start=start, end=as_of, published_after=published_after)
+            for item in challenges_reported(start=start, end=as_of, published_after=published_after)
         ],
         "next_steps": _next_steps(meeting),
     }

@@ -2,6 +2,7 @@
 API and the pages."""
 
 import datetime
+from typing import NamedTuple
 
 from django.db.models import DateField, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
@@ -35,21 +36,50 @@ def previous_frozen_report(report: StatusReport) -> StatusReport | None:
     )
 
 
-def last_day_reported(report: StatusReport) -> datetime.date | None:
+class LastReported(NamedTuple):
+    """What the reports before a report covered (``last_reported``)."""
+
+    day: datetime.date | None  # the last day of their periods
+    frozen_at: datetime.datetime | None  # when the one that covered that day was frozen
+
+
+def last_reported(report: StatusReport) -> LastReported:
     """The as-of date of the latest frozen report of the same plan dated before ``report``
-    (for a frozen report, among those frozen before it); None for a plan's first report.
-    ``report``'s period starts the day after: a report re-issued for the same date is not
-    counted, so that the re-issue covers the same period as the report it re-issues."""
+    (for a frozen report, among those frozen before it), and when it was frozen (the latest
+    such report's, should it have been re-issued); (None, None) for a plan's first report.
+    ``report``'s period starts the day after, and takes in what was published after that
+    freezing, whatever its date (``accomplishments_reported``): what is dated back to a
+    period already reported comes in the next report. A report re-issued for the same date
+    is not counted, so that the re-issue covers the same period as the report it re-issues."""
     earlier = Q(as_of__lt=report.as_of)
     if report.frozen_at is not None:
         earlier &= Q(frozen_at__lt=report.frozen_at)
-    return (
+    found = (
         frozen_reports()
         .filter(earlier, work_plan_id=report.work_plan_id)
-        .order_by("-as_of")
-        .values_list("as_of", flat=True)
+        .order_by("-as_of", "-frozen_at")
+        .values_list("as_of", "frozen_at")
         .first()
     )
+    return LastReported(*found) if found else LastReported(None, None)
+
+
+def last_day_reported(report: StatusReport) -> datetime.date | None:
+    """The last day the reports before ``report`` covered (``last_reported``)."""
+    return last_reported(report).day
+
+
+def in_period(*, start: datetime.date, end: datetime.date, published_after: datetime.datetime | None) -> Q:
+    """Records annotated with ``reported_on`` that a report's period, ``start`` to ``end``,
+    takes in: those reported then, and those reported before it but published after
+    ``published_after``, the freezing of the report that covered the day before ``start``
+    (``last_reported``), which could not show them. So that each published record, whatever
+    the day it is dated back to, is in one report of the plan: the first one frozen after it
+    was published whose date is on or after its own. Never one dated after ``end``."""
+    taken = Q(reported_on__gte=start)
+    if published_after is not None:
+        taken |= Q(published_at__gt=published_after)
+    return Q(reported_on__lte=end) & taken
 
 
 def recorded_baseline_id(report: StatusReport) -> int | None:
@@ -92,28 +122,38 @@ def report_files(report: StatusReport) -> QuerySet:
     return StatusReportFile.objects.filter(report=report).order_by("format", "language")
 
 
-def accomplishments_reported(*, start: datetime.date, end: datetime.date) -> QuerySet:
-    """Published accomplishments reported between two dates, both included, the latest
-    first. An accomplishment is dated by the meeting it was reported at, else by when it
-    happened, else by when it was published."""
+def accomplishments_reported(
+    *, start: datetime.date, end: datetime.date, published_after: datetime.datetime | None = None
+) -> QuerySet:
+    """Published accomplishments reported between two dates, both included, and those
+    reported before them but published after ``published_after`` (``in_period``), the
+    latest first. An accomplishment is dated by the meeting it was reported at, else by
+    when it happened, else by when it was published."""
     reported_on = Coalesce(F("meeting__date"), F("date"), TruncDate("published_at"), output_field=DateField())
     return (
         Accomplishment.objects.published()
         .for_listing()
         .annotate(reported_on=reported_on)
-        .filter(reported_on__gte=start, reported_on__lte=end)
+        .filter(in_period(start=start, end=end, published_after=published_after))
         # Latest first, as the home page lists them: the order they were reported in, not the
         # jurisdictions' (which put the deck's first two, Yukon and NWT, last).
         .order_by("-reported_on", F("date").desc(nulls_last=True), "-published_at", "-pk")
     )
 
 
-def challenges_reported(*, start: datetime.date, end: datetime.date) -> QuerySet:
+def challenges_reported(
+    *, start: datetime.date, end: datetime.date, published_after: datetime.datetime | None = None
+) -> QuerySet:
     """Published challenges known by ``end`` and not resolved before ``start``: those still
-    holding jurisdictions back, and those resolved during the period. A challenge is dated
-    by when it was first reported, else by the meeting, else by its publication. Each comes
-    with the status its history shows at ``end`` (``with_recorded_status``), which
-    ``jurisdictions.selectors.challenge_state_as_of`` reads."""
+    holding jurisdictions back, and those resolved during the period; and those resolved
+    before it but published after ``published_after``, which no report could show
+    (``in_period``). A challenge is dated by when it was first reported, else by the
+    meeting, else by its publication. Each comes with the status its history shows at
+    ``end`` (``with_recorded_status``), which ``jurisdictions.selectors.challenge_state_as_of``
+    reads."""
+    not_yet_shown = Q(resolved_on__isnull=True) | Q(resolved_on__gte=start)
+    if published_after is not None:
+        not_yet_shown |= Q(published_at__gt=published_after)
     reported_on = Coalesce(
         F("first_reported_on"), F("first_reported_at__date"), TruncDate("published_at"), output_field=DateField()
     )
@@ -122,7 +162,6 @@ def challenges_reported(*, start: datetime.date, end: datetime.date) -> QuerySet
         .for_listing()
         .with_recorded_status(end)
         .annotate(reported_on=reported_on)
-        .filter(reported_on__lte=end)
-        .exclude(resolved_on__lt=start)
+        .filter(not_yet_shown, reported_on__lte=end)
         .order_by("reported_on", "pk")
     )

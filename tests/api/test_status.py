@@ -4,8 +4,8 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.utils import timezone
 
+from cogwg import dates
 from cogwg.choices import PublicationState
 from tests import factories
 from tests.reports.story_inventory import AS_OF, EXPECTED, make_stories
@@ -93,7 +93,7 @@ def test_the_priority_carries_its_seats(api, plan):
 def test_without_as_of_it_is_today(api, plan):
     body = status(api)
 
-    assert body["as_of"] == timezone.localdate().isoformat()
+    assert body["as_of"] == dates.latest_today().isoformat()  # workplan.selectors.status_today
     assert body["status"] == "at_risk"
 
 

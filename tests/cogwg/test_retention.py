@@ -131,17 +131,22 @@ def period(*, closed_days_ago=None, period_end=datetime.date(2020, 6, 30)):
     return found
 
 
-def reminder(for_period, jurisdiction):
+def reminder(for_period, jurisdiction, *, sent_days_ago=800, number=1):
     return PeriodReminder.objects.create(
-        period=for_period, jurisdiction=jurisdiction, sent_at=days_ago(800), recipients="a@example.org", missing=1
+        period=for_period,
+        jurisdiction=jurisdiction,
+        sent_at=days_ago(sent_days_ago),
+        recipients="a@example.org",
+        missing=1,
+        number=number,
     )
 
 
 def test_reminders_of_periods_closed_longer_than_the_period_are_deleted_the_others_stay():
     on = JurisdictionFactory(code="ON")
     long_closed, recently_closed, still_open = period(closed_days_ago=366), period(closed_days_ago=364), period()
-    reminder(long_closed, on)
-    kept = [reminder(recently_closed, on), reminder(still_open, on)]
+    reminder(long_closed, on, sent_days_ago=366)
+    kept = [reminder(recently_closed, on, sent_days_ago=364), reminder(still_open, on, sent_days_ago=364)]
 
     assert dispose(period_reminders=1)
 
@@ -149,6 +154,30 @@ def test_reminders_of_periods_closed_longer_than_the_period_are_deleted_the_othe
     # The periods themselves stay, closed as they were.
     assert ReportingPeriod.objects.count() == 3
     assert ReportingPeriod.objects.get(pk=long_closed.pk).status == ReportingPeriodStatus.CLOSED
+
+
+def test_reminders_sent_longer_ago_than_the_period_are_deleted_whether_their_period_closed_or_not():
+    on = JurisdictionFactory(code="ON")
+    never_closed, recently_closed = period(), period(closed_days_ago=10)
+    reminder(never_closed, on, sent_days_ago=2000)
+    reminder(never_closed, on, sent_days_ago=366, number=2)
+    reminder(recently_closed, on, sent_days_ago=400)
+    kept = reminder(never_closed, on, sent_days_ago=364, number=3)
+
+    assert dispose(period_reminders=3)
+
+    assert list(PeriodReminder.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert dispose()  # a second run finds nothing more
+
+
+def test_closing_summaries_sent_longer_ago_than_the_period_are_deleted():
+    recently_closed = period(closed_days_ago=10)
+    PeriodSummary.objects.create(period=recently_closed, address="old@example.org", sent_at=days_ago(366))
+    kept = PeriodSummary.objects.create(period=recently_closed, address="new@example.org", sent_at=days_ago(364))
+
+    assert dispose(period_summaries=1)
+
+    assert list(PeriodSummary.objects.values_list("pk", flat=True)) == [kept.pk]
 
 
 def test_upcoming_milestone_reminders_older_than_the_period_are_deleted():

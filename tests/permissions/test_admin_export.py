@@ -229,7 +229,7 @@ def test_the_xlsx_keeps_dates_as_dates_and_text_as_text(staff_client, milestones
     assert sheet.cell(row=2, column=3).is_date
 
 
-def test_date_times_are_exported_in_local_time(staff_client, settings):
+def test_date_times_are_exported_in_local_time_with_their_offset(staff_client, settings):
     settings.TIME_ZONE = "America/Toronto"
     harvested = datetime.datetime(2024, 1, 15, 17, 30, 42, tzinfo=datetime.UTC)
     DatasetFactory(title_en="Budget", last_harvested=harvested)
@@ -237,8 +237,22 @@ def test_date_times_are_exported_in_local_time(staff_client, settings):
     as_csv = csv_rows(staff_client.get(export_url("stories_dataset")))
     _sheet, as_xlsx = xlsx_rows(staff_client.get(export_url("stories_dataset", "xlsx")))
 
-    assert as_csv[1][-1] == "2024-01-15 12:30"
-    assert as_xlsx[1][-1] == datetime.datetime(2024, 1, 15, 12, 30)
+    assert as_csv[1][-1] == "2024-01-15T12:30-05:00"
+    assert as_xlsx[1][-1] == "2024-01-15T12:30-05:00"
+
+
+def test_the_hour_the_clocks_go_back_exports_two_moments_apart(staff_client, settings):
+    settings.TIME_ZONE = "America/Toronto"
+    # 01:30 on 3 November 2024 in Toronto, twice: in daylight time, then an hour later in standard time.
+    for title, hour in (("Daylight", 5), ("Standard", 6)):
+        DatasetFactory(title_en=title, last_harvested=datetime.datetime(2024, 11, 3, hour, 30, tzinfo=datetime.UTC))
+
+    as_csv = csv_rows(staff_client.get(export_url("stories_dataset")))
+    _sheet, as_xlsx = xlsx_rows(staff_client.get(export_url("stories_dataset", "xlsx")))
+
+    expected = ["2024-11-03T01:30-04:00", "2024-11-03T01:30-05:00"]
+    assert [row[-1] for row in as_csv[1:]] == expected
+    assert [row[-1] for row in as_xlsx[1:]] == expected
 
 
 # Every main list, and what each export shows

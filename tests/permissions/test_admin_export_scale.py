@@ -186,13 +186,13 @@ def test_the_xlsx_cells_keep_their_values_and_types(staff_client, two_updates, s
         "Ontario",
         "—",
         "Published",
-        datetime.datetime(2020, 4, 2, 11, 30),  # local time, to the minute
+        "2020-04-02T11:30-04:00",  # local time, to the minute, with its offset
     ]
-    assert [cell.data_type for cell in published] == ["s", "s", "d", "s", "n", "s", "s", "s", "s", "d"]
+    assert [cell.data_type for cell in published] == ["s", "s", "d", "s", "n", "s", "s", "s", "s", "s"]
     # Text that looks like a formula is text, never a formula, in the file as read back.
     assert published[5].data_type == "s"
     assert draft[5].value == "+1 800 and @someone"
-    assert (published[2].number_format, published[9].number_format) == ("yyyy-mm-dd", "yyyy-mm-dd h:mm:ss")
+    assert (published[2].number_format, published[9].number_format) == ("yyyy-mm-dd", "General")
     # A column's empty cell takes no date format from the dates above it.
     assert (draft[6].value, draft[9].value) == (None, None)
     assert (draft[6].number_format, draft[9].number_format) == ("General", "General")

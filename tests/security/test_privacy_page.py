@@ -129,7 +129,7 @@ def test_by_default_the_contact_is_the_address_e_mails_come_from(environment, co
                 "erased 180 days after the decision",
                 "erased from its history at once",
                 "are deleted after 90 days",
-                "deleted 365 days after the reporting period closes",
+                "deleted 365 days after they were sent, whether the reporting period has closed or not",
             ],
         ),
         (
@@ -138,7 +138,7 @@ def test_by_default_the_contact_is_the_address_e_mails_come_from(environment, co
                 "de son historique 180 jours après la décision",
                 "de son historique dès sa suppression",
                 "supprimées après 90 jours",
-                "supprimées 365 jours après la clôture",
+                "supprimées 365 jours après leur envoi, que la période de rapport soit close ou non",
             ],
         ),
     ],
@@ -160,7 +160,7 @@ def test_the_periods_stated_are_the_default_settings(client, language, expected)
             [
                 "erased 30 days after the decision",
                 "are deleted after 1 day.",
-                "deleted 730 days after the reporting period closes",
+                "deleted 730 days after they were sent",
             ],
             ["180", "90 days", "365"],
         ),

@@ -17,7 +17,7 @@ from cogwg.api.summaries import (
 )
 
 from ..choices import MilestoneKind, MilestoneStatus
-from ..selectors import DUE_SOON_DAYS, tenth_percent
+from ..selectors import DUE_SOON_DAYS, status_today, tenth_percent
 from .serializers import STATUSES
 
 StatusCountsSerializer = type(
@@ -200,9 +200,36 @@ class CalendarDateField(serializers.DateField):
         return super().to_internal_value(value)
 
 
+class StatusDateField(CalendarDateField):
+    """``as_of``: a calendar date (``CalendarDateField``) that is today at the latest, the
+    latest date that is today somewhere in Canada (``cogwg.dates.latest_today``, the day
+    the status with no date is as of): the status of a later day is not known yet, as a
+    status report's is not (cogwg.models.StatusReport)."""
+
+    default_error_messages = {
+        "in_future": _("The status is known up to today, {today}: {value} is later."),
+    }
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        today = status_today()
+        if day > today:
+            self.fail("in_future", today=today.isoformat(), value=day.isoformat())
+        return day
+
+
 class StatusQuerySerializer(serializers.Serializer):
-    as_of = CalendarDateField(
-        required=False, help_text="The date (YYYY-MM-DD) the status is taken at; today when omitted."
+    as_of = StatusDateField(
+        required=False,
+        help_text=(
+            "The date (YYYY-MM-DD) the status is taken at, today at the latest; today when omitted. Today is the "
+            "latest date that is today somewhere in Canada (St. John's), the latest date a progress update may "
+            "bear: with no `as_of` the answer is the one `as_of` set to that day gives, and `as_of` in the "
+            "answer says which day it is. The status as of a date is the status of that date as now known: each "
+            "milestone's latest published update reported on or before it, an update published since and dated "
+            "back to it included. A status report frozen as of the same date keeps what was known when it was "
+            "frozen, and may differ."
+        ),
     )
 
     def validate(self, attrs):
