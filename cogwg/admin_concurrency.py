@@ -67,6 +67,7 @@ from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from .api.caching import record_validators
 from .dates import date_format
+from .services import row_locked
 from .versioning import history_model
 
 # The name of the hidden input that carries the version (a name of the admin's own, as
@@ -166,10 +167,12 @@ def record_version(record: Model, tables=(), *, lock=False) -> str:
 
 
 def stored_record(record: Model, *, lock: bool):
-    """``record`` as stored now (None once deleted), locked until the transaction ends."""
+    """``record`` as stored now (None once deleted), locked until the transaction ends, in
+    the lock order of writes (``row_locked``): a milestone after its plan, which posting an
+    update under it then locks; a work plan with every plan, which making it active locks."""
     model = type(record)
     stored = model._default_manager.using(router.db_for_write(model)).filter(pk=record.pk)
-    return (stored.select_for_update() if lock else stored).first()
+    return row_locked(stored) if lock else stored.first()
 
 
 # Who changed it

@@ -5,6 +5,10 @@ with a comment and submitted again. A contributor submits (the secretariat is e-
 the secretariat publishes or returns it (the submitter is e-mailed). Progress updates are
 published through ``workplan.services.progress_update_publish``, which moves their
 milestone.
+
+Their rows are locked in one order (``rows_lock``): a work plan's, priority's, milestone's
+or progress update's after their ancestors (workplan/services.py's lock order), others by
+primary key.
 """
 
 from django.core.exceptions import ValidationError
@@ -18,23 +22,53 @@ from .choices import PublicationState
 SUBMITTABLE_STATES = (PublicationState.DRAFT, PublicationState.RETURNED)
 
 
+def rows_lock(queryset) -> None:
+    """Lock the rows of ``queryset`` (a plain filter of a model's rows: PostgreSQL refuses
+    ``SELECT … FOR UPDATE`` on a DISTINCT or on the nullable side of an outer join) until
+    the transaction ends, in the lock order of writes: those of the work plan's tables
+    after their ancestors (``workplan.services.records_lock``: an update after its plan,
+    priority and milestone), others by primary key."""
+    from workplan.services import LOCK_ORDER, records_lock  # workplan/services.py imports this module
+
+    if queryset.model in LOCK_ORDER:
+        records_lock(model=queryset.model, pks=list(queryset.values_list("pk", flat=True)))
+    else:
+        list(queryset.order_by("pk").select_for_update().values_list("pk", flat=True))
+
+
+def row_locked(queryset):
+    """The first row of ``queryset`` (a plain filter), None if none, read locked until the
+    transaction ends in the lock order of writes (``rows_lock``): in one query but for the
+    work plan's tables, whose rows are locked after their ancestors'."""
+    from workplan.services import LOCK_ORDER  # workplan/services.py imports this module
+
+    if queryset.model in LOCK_ORDER:
+        rows_lock(queryset)
+        return queryset.first()
+    return queryset.select_for_update().first()
+
+
 def _locked(queryset):
-    """The rows of ``queryset`` re-selected by primary key and locked. PostgreSQL refuses
-    SELECT … FOR UPDATE on a DISTINCT (a many-to-many filter) or on the nullable side of
-    an outer join (select_related), so the lock is taken on a plain query."""
-    return queryset.model._default_manager.filter(
-        pk__in=list(queryset.values_list("pk", flat=True))
-    ).select_for_update()
+    """The rows of ``queryset`` re-selected by primary key (the lock is then taken on a
+    plain query: ``rows_lock``), to be locked in that order as they are read."""
+    return (
+        queryset.model._default_manager.filter(pk__in=list(queryset.values_list("pk", flat=True)))
+        .order_by("pk")
+        .select_for_update()
+    )
 
 
 def _locked_record(record):
-    """``record`` re-read and locked; a progress update of a closed reporting period is
-    refused (ValidationError): its review is over."""
+    """``record`` read again, locked (``row_locked``); a progress update of a closed
+    reporting period is refused (ValidationError): its review is over."""
     from workplan.models import ProgressUpdate
 
     from .cycles import progress_update_ensure_unlocked
 
-    record = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    model = type(record)
+    record = row_locked(model._default_manager.filter(pk=record.pk))
+    if record is None:
+        raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
     if isinstance(record, ProgressUpdate):
         progress_update_ensure_unlocked(record)
     return record

@@ -7,6 +7,22 @@ no update of theirs is published or withdrawn (``plan_closed_message``), so that
 status stays the one it closed with. The admin and the API refuse it with the same
 reason; the permissions offer no posting on it to a contributor
 (``Milestone.objects.open_for_updates``).
+
+Lock order. A write that locks rows of the work plan's tables (``SELECT … FOR UPDATE`` on
+PostgreSQL) takes them parent first, and within a table by primary key:
+
+    work plan → priority → milestone → progress update
+
+A record is locked after its ancestors (``records_lock``: an update after its plan,
+priority and milestone), and a work plan with every plan, as making one active closes
+another (``work_plan_close_previous``); a deletion then locks what it takes with it, table
+by table (``records_ensure_deletable``), before Django deletes the children first. The
+API's writes (``ApiViewSetMixin.lock_record``), the admin's change forms
+(cogwg/admin_concurrency.py), posting, publishing, withdrawing, the review's submit and
+return, and the deletions all lock so: two writes of one plan wait for each other, and
+never deadlock (which would answer 503, cogwg/middleware.py). Locking a child, then
+calling a service here that locks its parent, breaks the order: lock with
+``records_lock`` first.
 """
 
 import calendar
@@ -92,33 +108,81 @@ def progress_update_validate(*, milestone, reported_on, status, progress):
 
 def _plan(milestone) -> WorkPlan | None:
     """``milestone``'s work plan (read through its cached priority and plan when the caller
-    selected or locked them: ``_lock_plan``)."""
+    selected them, as the services do once they are locked: ``records_lock``)."""
     if milestone is None or milestone.priority_id is None:
         return None
     return milestone.priority.work_plan
 
 
-def _lock_plan(milestone: Milestone) -> WorkPlan:
-    """``milestone``'s plan read again and locked, and put on ``milestone`` for the checks
-    that follow: a change to its log and the plan's closing (``work_plan_save``) happen
-    one after the other, the later one seeing what the other did. Lock the milestone first."""
-    plan = WorkPlan.objects.select_for_update().get(pk=milestone.priority.work_plan_id)
-    milestone.priority.work_plan = plan
-    return plan
+# The work plan's tables in the lock order (the module's docstring), and the paths from a
+# row of each to its ancestors', in the same order.
+LOCK_ORDER = (WorkPlan, Priority, Milestone, ProgressUpdate)
+_ANCESTORS = {
+    WorkPlan: (),
+    Priority: ("work_plan",),
+    Milestone: ("priority__work_plan", "priority"),
+    ProgressUpdate: ("milestone__priority__work_plan", "milestone__priority", "milestone"),
+}
+# What deleting a record of each takes with it (``on_delete=CASCADE``), table by table in
+# the lock order: the path from those rows to the record.
+_CASCADED = {
+    WorkPlan: (
+        (Priority, "work_plan"),
+        (Milestone, "priority__work_plan"),
+        (ProgressUpdate, "milestone__priority__work_plan"),
+    ),
+    Priority: ((Milestone, "priority"), (ProgressUpdate, "milestone__priority")),
+    Milestone: ((ProgressUpdate, "milestone"),),
+    ProgressUpdate: (),
+}
+
+
+def _lock_rows(model, **lookups) -> None:
+    """Lock the rows of ``model`` that ``lookups`` select, by primary key."""
+    rows = model._default_manager.filter(**lookups).order_by("pk").select_for_update(of=("self",))
+    list(rows.values_list("pk", flat=True))
+
+
+def records_lock(*, model, pks: Collection) -> None:
+    """Lock the records ``pks`` of ``model`` (work plans, priorities, milestones or progress
+    updates) until the transaction ends, after their ancestors, in the lock order (the
+    module's docstring): an update after its plan, its priority and its milestone, each
+    table by primary key. A work plan is locked with every plan. A record moved to another
+    parent between the read of its ancestors and its lock (a milestone given another
+    priority) has its new ones locked too, the only rows then taken out of order. None
+    outside a transaction (a lock would end at once); records deleted meanwhile are not
+    locked, and the caller finds them gone."""
+    pks = sorted(set(pks))
+    if not pks or not transaction.get_connection().in_atomic_block:
+        return
+    if model is WorkPlan:
+        _lock_rows(WorkPlan)
+        return
+    paths = _ANCESTORS[model]
+    records = model._default_manager.filter(pk__in=pks)
+    locked = None
+    while (chain := set(records.values_list("pk", *paths))) != locked:
+        for index, ancestor in enumerate(LOCK_ORDER[: len(paths)], start=1):
+            _lock_rows(ancestor, pk__in={row[index] for row in chain})
+        _lock_rows(model, pk__in=pks)
+        locked = chain
 
 
 def _ensure_plan_open(milestone: Milestone) -> None:
-    """Raise ValidationError (``plan_closed_message``) when ``milestone``'s plan, locked,
-    is closed: none of its updates is published or withdrawn."""
-    plan = _lock_plan(milestone)
+    """Raise ValidationError (``plan_closed_message``) when ``milestone``'s plan, locked
+    before it (``records_lock``) and read since, is closed: none of its updates is
+    published or withdrawn."""
+    plan = _plan(milestone)
     if plan.status == WorkPlanStatus.CLOSED:
         raise ValidationError(plan_closed_message(plan), code="plan_closed")
 
 
 def _locked(update: ProgressUpdate) -> ProgressUpdate:
-    """``update`` read again, with its milestone, and locked for a change; a ValidationError
-    when it was deleted meanwhile (``records_ensure_deletable`` held it until then)."""
-    locked = ProgressUpdate.objects.select_for_update().select_related("milestone").filter(pk=update.pk).first()
+    """``update`` locked for a change after its plan, priority and milestone
+    (``records_lock``), then read again with them; a ValidationError when it was deleted
+    meanwhile (``records_ensure_deletable`` held it until then)."""
+    records_lock(model=ProgressUpdate, pks=[update.pk])
+    locked = ProgressUpdate.objects.select_related("milestone__priority__work_plan").filter(pk=update.pk).first()
     if locked is None:
         raise ValidationError(_("This progress update has just been deleted."), code="deleted")
     return locked
@@ -223,10 +287,12 @@ def milestone_post_update(
     ValidationError, on the missing language's field) and nothing is written. So is one
     that ``progress_update_validate`` refuses: on a closed plan's milestone, dated after
     its plan ends and the grace after it…"""
-    milestone = (
-        Milestone.objects.select_for_update(of=("self",)).select_related("priority__work_plan").get(pk=milestone.pk)
-    )
-    _lock_plan(milestone)
+    # Locked after its plan: the plan's closing (``work_plan_save``) and this happen one
+    # after the other, the later one seeing what the other did.
+    records_lock(model=Milestone, pks=[milestone.pk])
+    milestone = Milestone.objects.select_related("priority__work_plan").filter(pk=milestone.pk).first()
+    if milestone is None:
+        raise ValidationError({"milestone": _("This milestone has just been deleted.")}, code="deleted")
     progress_update_validate(milestone=milestone, reported_on=reported_on, status=status, progress=progress)
     update = ProgressUpdate(
         milestone=milestone,
@@ -352,8 +418,10 @@ def progress_updates_publish(*, queryset, by=None) -> int:
     language only, one that posting would refuse, once those before it are published:
     ``progress_update_refusals``) none is published, and the ValidationError gives every
     update's reason. Returns how many were published."""
+    pks = list(queryset.values_list("pk", flat=True))
+    records_lock(model=ProgressUpdate, pks=pks)  # all of them first, in the lock order
     updates = list(
-        ProgressUpdate.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
+        ProgressUpdate.objects.filter(pk__in=pks)
         .exclude(publication_state=PublicationState.PUBLISHED)
         .select_related("milestone")
         .order_by("reported_on", "created_at", "pk")
@@ -395,10 +463,12 @@ def progress_updates_unpublish(*, queryset, by=None) -> int:
     """Withdraw every published update of ``queryset`` (``progress_update_unpublish``), all
     or none: when one is refused (a closed period's, a closed plan's) none is withdrawn,
     and the ValidationError gives every update's reason. Returns how many were withdrawn."""
+    pks = list(queryset.values_list("pk", flat=True))
+    records_lock(model=ProgressUpdate, pks=pks)  # all of them first, in the lock order
     updates = list(
-        ProgressUpdate.objects.filter(
-            pk__in=list(queryset.values_list("pk", flat=True)), publication_state=PublicationState.PUBLISHED
-        ).order_by("-reported_on", "-created_at", "-pk")
+        ProgressUpdate.objects.filter(pk__in=pks, publication_state=PublicationState.PUBLISHED).order_by(
+            "-reported_on", "-created_at", "-pk"
+        )
     )
     refusals = []
     for update in updates:
@@ -426,15 +496,6 @@ def progress_updates_kept(queryset: QuerySet) -> QuerySet:
     return queryset.filter(publication_state=PublicationState.PUBLISHED) | progress_updates_locked(queryset)
 
 
-# The updates a deletion takes with it, by the model deleted (``on_delete=CASCADE``).
-_CASCADED_UPDATES = {
-    WorkPlan: "milestone__priority__work_plan",
-    Priority: "milestone__priority",
-    Milestone: "milestone",
-    ProgressUpdate: "pk",
-}
-
-
 def record_ensure_deletable(*, record) -> None:
     """Raise ValidationError when deleting ``record`` (a work plan, priority, milestone or
     progress update) would delete progress updates that are kept (``progress_updates_kept``),
@@ -446,15 +507,21 @@ def record_ensure_deletable(*, record) -> None:
 
 def records_ensure_deletable(*, model, pks: Collection) -> None:
     """``record_ensure_deletable`` for the records of ``model`` whose keys are ``pks``.
-    The progress updates their deletion would take with it are locked first (on
-    PostgreSQL), then read: a publish that commits between a deletion's check and the
-    deletion itself is waited for and seen, and refuses the deletion; one that starts
-    after the check waits for the deletion, then is refused (``_locked``)."""
-    lookup = _CASCADED_UPDATES.get(model)
-    if lookup is None or not pks:
+    The records, then what their deletion would take with it, are locked first (on
+    PostgreSQL), in the lock order (the module's docstring: Django then deletes the
+    children first, their rows already held), then the updates are read: a publish that
+    commits between a deletion's check and the deletion itself is waited for and seen, and
+    refuses the deletion; one that starts after the check waits for the deletion, then is
+    refused (``_locked``)."""
+    cascaded = _CASCADED.get(model)
+    if cascaded is None or not pks:
         return
-    updates = ProgressUpdate.objects.filter(**{f"{lookup}__in": list(pks)})
-    list(updates.select_for_update(of=("self",)).values_list("pk", flat=True))
+    pks = list(pks)
+    records_lock(model=model, pks=pks)
+    for child, path in cascaded:
+        _lock_rows(child, **{f"{path}__in": pks})
+    lookup = dict(cascaded).get(ProgressUpdate, "pk")
+    updates = ProgressUpdate.objects.filter(**{f"{lookup}__in": pks})
     is_published = Q(publication_state=PublicationState.PUBLISHED)
     counts = progress_updates_kept(updates).aggregate(
         published=Count("pk", filter=is_published), locked=Count("pk", filter=~is_published)

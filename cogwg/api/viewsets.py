@@ -9,7 +9,10 @@ one transaction that locks the record's row before reading it (``get_object``): 
 judged (rights, ``If-Match``), validated and saved against the record as stored, and a
 concurrent write waits for it, then reads what it saved. Saving a copy read before
 another writer's change would undo that change (a publish, a milestone's progress), and
-two writers of the same ``If-Match`` would both pass. (SQLite, the embedded default,
+two writers of the same ``If-Match`` would both pass. The row is locked in the lock order of
+writes (``cogwg.services.rows_lock``): a progress update after its plan, priority and
+milestone, as the services lock them, so that two writes wait for each other rather than
+deadlock. (SQLite, the embedded default,
 locks no row: a write made after the read is still seen, two at the very same instant
 could pass, as in the admin: cogwg/admin_concurrency.py.)"""
 
@@ -30,6 +33,7 @@ from rest_framework.response import Response
 
 from cogwg import permissions
 from cogwg.http import may_share_page, pages
+from cogwg.services import rows_lock
 
 from .base import api_validation_error
 from .caching import (
@@ -207,15 +211,16 @@ class ApiViewSetMixin:
         """Lock the row the address names until the write's transaction ends (none outside
         one: a lock would end at once), before ``get_object`` reads it with the reader's
         queryset: a row locked by another write is read once that write has committed. The
-        lock is taken on a plain query: PostgreSQL refuses ``FOR UPDATE`` on the outer
-        joins and DISTINCT of the listing querysets."""
+        lock is taken on a plain query (PostgreSQL refuses ``FOR UPDATE`` on the outer
+        joins and DISTINCT of the listing querysets), in the lock order of writes
+        (``rows_lock``: a progress update after its plan, priority and milestone)."""
         model = self.queryset.model
         if not transaction.get_connection(router.db_for_write(model)).in_atomic_block:
             return
         key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         # A key that is no value of the field names no record: get_object's 404.
         with contextlib.suppress(TypeError, ValueError, DjangoValidationError):
-            list(model._default_manager.filter(**{self.lookup_field: key}).select_for_update().values_list("pk"))
+            rows_lock(model._default_manager.filter(**{self.lookup_field: key}))
 
     def record_response(self, record):
         """The answer of an action that changed ``record``: the record as it now is, read

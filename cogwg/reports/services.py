@@ -29,7 +29,7 @@ from cogwg.versioning import data_changed
 from workplan.choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
 from workplan.models import Milestone
 from workplan.selectors import closed_as_of
-from workplan.services import UPDATE_DAYS_AFTER_PLAN_END, milestone_post_update
+from workplan.services import UPDATE_DAYS_AFTER_PLAN_END, milestone_post_update, records_lock
 
 from .content import LANGUAGES, build_content
 from .diff import compare
@@ -382,9 +382,11 @@ def milestones_mark_overdue(*, on: datetime.date | None = None) -> int:
                     "date": dates.date_format(milestone.due_date),
                 }
         with transaction.atomic():
-            # Looked at again once locked: a run at the same time may have marked it since,
-            # or a completion of that day been published.
-            if not overdue.select_for_update(of=("self",)).filter(pk=milestone.pk).exists():
+            # Looked at again once locked (after its plan, as posting locks it:
+            # ``records_lock``): a run at the same time may have marked it since, or a
+            # completion of that day been published.
+            records_lock(model=Milestone, pks=[milestone.pk])
+            if not overdue.filter(pk=milestone.pk).exists():
                 continue
             if closed_as_of(milestone=milestone, on=on):
                 continue

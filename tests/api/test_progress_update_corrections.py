@@ -36,10 +36,6 @@ PUBLISHED_REFUSED = {
     "ni supprimée. Retirez-la d'abord de la publication (remise à l'état d'ébauche), ou ajoutez une mise à jour "
     "plus récente.",
 }
-UNDER_REVIEW_REFUSED = (
-    "A progress update under review is not corrected: the secretariat publishes it, or returns it for changes to "
-    "be corrected."
-)
 LOCKED = "This update belongs to a closed reporting period: it can no longer be changed."
 
 
@@ -298,16 +294,16 @@ def test_a_withdrawn_update_is_corrected_again(world):
     assert milestone_state(world.m1) == (MilestoneStatus.NOT_STARTED, 0)
 
 
-def test_an_update_under_review_is_not_corrected(world, returned):
+def test_an_update_under_review_keeps_its_progress(world, returned):
+    # What the secretariat corrects under review: tests/api/test_submitted_corrections.py.
     alice = api_client(world.users.contributor_on)
     assert alice.post(f"{url(returned)}submit/").status_code == 200
 
-    for client in (api_client(world.users.secretariat), alice):
-        response = client.patch(url(returned), {"progress": 60}, format="json")
+    by_secretariat = api_client(world.users.secretariat).patch(url(returned), {"progress": 60}, format="json")
+    by_alice = alice.patch(url(returned), {"progress": 60}, format="json")
 
-        assert response.status_code == 405
-        assert response["Allow"] == "GET, HEAD, OPTIONS, DELETE"
-        assert response.json() == {"detail": UNDER_REVIEW_REFUSED}
+    assert (by_secretariat.status_code, list(by_secretariat.json())) == (400, ["progress"])
+    assert by_alice.status_code == 403
     assert stored(returned).progress == 50
 
 

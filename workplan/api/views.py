@@ -130,33 +130,40 @@ class MilestoneViewSet(KeepsProgressLogViewSet):
 
 # What the address of a stored progress update takes, by its state: a draft, or an update
 # returned for changes, is corrected and deleted (by its contributors and the secretariat,
-# as in the admin); one under review is the secretariat's to publish, return or delete; a
+# as in the admin); one under review is the secretariat's to correct (its note and
+# jurisdiction: ``ProgressUpdateCorrectionSerializer``), publish, return or delete; a
 # published one is its milestone's log, withdrawn (back to a draft) before it changes.
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 UPDATE_METHODS = {
     PublicationState.DRAFT: (*READ_METHODS, "PUT", "PATCH", "DELETE"),
     PublicationState.RETURNED: (*READ_METHODS, "PUT", "PATCH", "DELETE"),
-    PublicationState.SUBMITTED: (*READ_METHODS, "DELETE"),
+    PublicationState.SUBMITTED: (*READ_METHODS, "PUT", "PATCH", "DELETE"),
     PublicationState.PUBLISHED: READ_METHODS,
 }
 NOT_TAKEN = {
-    PublicationState.SUBMITTED: _(
-        "A progress update under review is not corrected: the secretariat publishes it, or returns it for changes "
-        "to be corrected."
-    ),
     PublicationState.PUBLISHED: _(
         "A published progress update is part of its milestone's log: it is neither corrected nor deleted. "
         "Withdraw it (back to draft) first, or post a newer update."
     ),
 }
+# A contributor's correction of their update under review: its page in the admin is
+# read-only to them (``permissions.can_change``).
+UNDER_REVIEW_NOT_YOURS = _(
+    "A progress update under review is corrected by the secretariat only, which publishes it or returns it for "
+    "changes: once it is returned, you can correct it."
+)
 CORRECTION_HELP = (
     "While the update is a draft or returned for changes, its contributors and the secretariat correct its "
     "`reported_on`, `status`, `progress`, `note_en`, `note_fr` and `jurisdiction`, checked as posting an update "
-    "checks them: a 400 naming each field, in the reader's language, and nothing changes. Its `milestone` and "
-    "`publication_state` are not written (another value than the update's is a 400), nor `publish`; it does not "
-    "move its milestone until it is published. An update under review or published is a 405 saying why (`Allow` "
-    "lists what its address takes): a published one is its milestone's log, withdrawn (`…/withdraw/`) before it is "
-    "corrected, or followed by a newer update. One of a closed reporting period is a 400."
+    "checks them: a 400 naming each field, in the reader's language, and nothing changes. Under review "
+    "(submitted), it is corrected by the secretariat only, as in the admin: its `note_en`, `note_fr` and "
+    "`jurisdiction` (a note translated before it is published, say); its `reported_on`, `status` and `progress` "
+    "stay as submitted (another value than the update's is a 400: return it for changes, `…/return/`, to have them "
+    "corrected), and a contributor's correction is a 403 saying why. Its `milestone` and `publication_state` are "
+    "not written (another value than the update's is a 400), nor `publish`; it does not move its milestone until "
+    "it is published. A published update is a 405 saying why (`Allow` lists what its address takes): it is its "
+    "milestone's log, withdrawn (`…/withdraw/`) before it is corrected, or followed by a newer update. One of a "
+    "closed reporting period is a 400."
 )
 DELETION_HELP = (
     "A draft, or an update returned for changes, is deleted by its contributors and the secretariat; one under "
@@ -167,13 +174,13 @@ DELETION_HELP = (
 
 @extend_schema_view(
     update=extend_schema(
-        summary="Correct a draft or returned progress update",
+        summary="Correct a progress update that is not published",
         description=CORRECTION_HELP,
         request=ProgressUpdateCorrectionSerializer,
         responses=ProgressUpdateSerializer,
     ),
     partial_update=extend_schema(
-        summary="Correct some fields of a draft or returned progress update",
+        summary="Correct some fields of a progress update that is not published",
         description=CORRECTION_HELP,
         request=ProgressUpdateCorrectionSerializer,
         responses=ProgressUpdateSerializer,
@@ -187,7 +194,7 @@ class ProgressUpdateViewSet(PublicationActionsMixin, KeepsProgressLogViewSet):
     of published updates is append-only: a mistake is corrected by a newer update, or by
     withdrawing one. A draft, or an update returned for changes, is corrected (``PUT``,
     ``PATCH``: ``ProgressUpdateCorrectionSerializer``, as the admin's correction form) or
-    deleted (``UPDATE_METHODS``)."""
+    deleted; one under review, by the secretariat (``UPDATE_METHODS``)."""
 
     queryset = ProgressUpdate.objects.select_related("milestone", "jurisdiction")
     serializer_class = ProgressUpdateSerializer
@@ -207,6 +214,12 @@ class ProgressUpdateViewSet(PublicationActionsMixin, KeepsProgressLogViewSet):
             if request.method not in taken:
                 self.headers["Allow"] = ", ".join(taken)
                 raise MethodNotAllowed(request.method, detail=NOT_TAKEN.get(obj.publication_state))
+            if (
+                self.action != "destroy"
+                and obj.publication_state == PublicationState.SUBMITTED
+                and not permissions.can_change(request.user, obj)
+            ):
+                raise PermissionDenied(UNDER_REVIEW_NOT_YOURS)
         super().check_object_permissions(request, obj)
 
     def perform_create(self, serializer):
