@@ -381,7 +381,9 @@ class StatusReport(TimeStampedModel):
                     )
                 }
             )
-        today = timezone.localdate()
+        # The status API's today (workplan.selectors.status_today): the latest date that is
+        # today somewhere in Canada, the latest a progress update may bear.
+        today = dates.latest_today()
         if self.as_of > today:
             raise ValidationError(
                 {

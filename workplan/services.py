@@ -27,6 +27,7 @@ calling a service here that locks its parent, breaks the order: lock with
 
 import calendar
 import datetime
+import re
 from collections.abc import Collection, Iterable
 
 from django.core.exceptions import ValidationError
@@ -599,8 +600,15 @@ def work_plan_rollover(*, work_plan: WorkPlan, by=None) -> WorkPlan:
     if WorkPlan.objects.filter(slug=slug).exists():
         raise ValidationError(_('A work plan "%(slug)s" already exists: nothing was copied.') % {"slug": slug})
 
+    # The plan's own years (its slug's, its dates'): each moves on by one, at once, in its
+    # title ("2020-2021" → "2021-2022", not "2021-2021"); another year named stays.
+    years = {year, *range(work_plan.start_date.year, work_plan.end_date.year + 1)}
+
+    def next_year_in(found):
+        return str(int(found[0]) + 1) if int(found[0]) in years else found[0]
+
     def next_title(title):
-        return (title or "").replace(str(year), slug)
+        return re.sub(r"(?<!\d)\d{4}(?!\d)", next_year_in, title or "")
 
     new_plan = _copy(
         work_plan,

@@ -417,7 +417,7 @@ def milestones_remind_upcoming(*, on: datetime.date | None = None, days: int = R
     refused, and the others are sent; one that could not be sent for another reason (the
     server out of reach) gives its claim back and stops the run, for the retry. So no
     address is sent its message twice on the same day. Returns how many messages were sent."""
-    on = on or timezone.localdate()
+    on = on or dates.today()
     milestones = (
         _active_milestones()
         .filter(due_date__gte=on, due_date__lte=on + datetime.timedelta(days=days))
@@ -464,7 +464,7 @@ def _reminder(address, milestones, *, days):
             lines = [_("These milestones of your priorities fall due in the next %(days)s days:") % {"days": days}]
             for milestone in milestones:
                 lines.append(
-                    f"- {milestone.due_date.isoformat()} · {milestone.priority.number}. "
+                    f"- {dates.date_format(milestone.due_date)} · {milestone.priority.number}. "
                     f"{getattr(milestone.priority, f'title_{language}') or milestone.priority.title_en}: "
                     f"{getattr(milestone, f'description_{language}') or milestone.description_en} "
                     f"({MilestoneStatus(milestone.status).label})"

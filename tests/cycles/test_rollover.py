@@ -190,3 +190,22 @@ def test_the_admin_action_says_why_it_refuses(plan_2020, staff_client):
     ]
     plan_2020.refresh_from_db()
     assert plan_2020.status == WorkPlanStatus.ACTIVE
+
+
+def test_a_plan_over_two_years_moves_each_of_its_years_on_in_its_title(db):
+    plan = WorkPlanFactory(
+        slug="2020",
+        title_en="COGWG 2020-2021 work plan (priorities set in 2016)",
+        title_fr="Plan de travail 2020-2021 du GTGOC (priorités fixées en 2016)",
+        start_date=datetime.date(2020, 4, 1),
+        end_date=datetime.date(2021, 3, 31),
+    )
+
+    copied = work_plan_rollover(work_plan=plan)
+
+    # Not "2021-2021": both of the plan's years at once; a year it only names stays.
+    assert (copied.title_en, copied.title_fr) == (
+        "COGWG 2021-2022 work plan (priorities set in 2016)",
+        "Plan de travail 2021-2022 du GTGOC (priorités fixées en 2016)",
+    )
+    assert (copied.start_date, copied.end_date) == (datetime.date(2021, 4, 1), datetime.date(2022, 3, 31))

@@ -81,8 +81,8 @@ def test_a_report_as_of_tomorrow_is_refused_on_its_as_of_date_and_one_as_of_toda
     assert error.value.error_dict["as_of"][0].code == "as_of_in_future"
 
 
-def test_today_is_the_sites_day_not_utcs(monkeypatch, plan_2026):
-    # 03:00 UTC on 1 March 2026 is still 28 February in Toronto.
+def test_today_is_the_latest_day_in_canada_not_utcs(monkeypatch, plan_2026):
+    # 03:00 UTC on 1 March 2026 is still 28 February everywhere in Canada (23:30 in St. John's).
     monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 3, 1, 3, 0, tzinfo=datetime.UTC))
 
     with pytest.raises(ValidationError) as error:
@@ -90,6 +90,16 @@ def test_today_is_the_sites_day_not_utcs(monkeypatch, plan_2026):
     StatusReportFactory.build(work_plan=plan_2026, as_of=datetime.date(2026, 2, 28)).full_clean()
 
     assert error.value.error_dict["as_of"][0].code == "as_of_in_future"
+
+
+def test_a_report_may_be_as_of_st_johns_today_as_the_status_api_may(monkeypatch, plan_2026, client):
+    # 04:00 UTC on 1 March 2026: 23:00 on 28 February in Toronto, 00:30 on 1 March in St.
+    # John's, the latest day a progress update may bear: the status API answers for it, and
+    # a report as of it is accepted (one "today" for both).
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 3, 1, 4, 0, tzinfo=datetime.UTC))
+
+    StatusReportFactory.build(work_plan=plan_2026, as_of=datetime.date(2026, 3, 1)).full_clean()
+    assert client.get("/api/v1/work-plans/2026/status/", {"as_of": "2026-03-01"}).status_code == 200
 
 
 def test_freezing_a_report_as_of_tomorrow_is_refused_and_writes_nothing(future_draft):

@@ -85,6 +85,9 @@ def test_reminders_go_to_the_seats_of_milestones_due_in_the_next_30_days(plan):
     assert "Initial inventory" not in message.body
     assert "Existing resources" not in message.body
     assert len(message.to) == 1
+    # Each language writes the due date its own way, as the period reminders do.
+    assert "- March 31, 2020 · " in message.body
+    assert "- 31 mars 2020 · " in message.body
 
 
 def test_no_reminder_when_nothing_falls_due(plan):
