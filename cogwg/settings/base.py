@@ -361,12 +361,12 @@ from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # After midnight in Vancouver: a milestone is overdue once its due day is over
+    # everywhere in Canada (workplan.selectors.overdue_cutoff).
     "mark-overdue-milestones": {
         "task": "cogwg.reports.tasks.mark_overdue_milestones",
         "schedule": crontab(hour=3, minute=15),
     },
-    # After midnight in Vancouver: a milestone is overdue once its due day is over
-    # everywhere in Canada (workplan.selectors.overdue_cutoff).
     "remind-upcoming-milestones": {
         "task": "cogwg.reports.tasks.remind_upcoming_milestones",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
