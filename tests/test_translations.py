@@ -1,6 +1,6 @@
 """Every UI string in the source has a French translation: makemessages, run on a copy of
 the tree, finds no new (untranslated) or fuzzy entry in the committed catalogue, and no
-entry the source no longer uses."""
+entry the source no longer uses; and no translation is the English message itself."""
 
 import os
 import re
@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 
 from tests.conftest import skip_or_fail
+from tests.french import SAME_IN_BOTH, catalogue
 
 SKIPPED_DIRS = (".venv", ".git", "var", "staticfiles", "__pycache__", ".pytest_cache", ".ruff_cache", "tests", "bench")
 
@@ -57,3 +58,25 @@ def test_every_source_string_is_translated_into_french(tmp_path):
     # entry misleads whoever translates, and hides a string that lost its translation.
     obsolete = subprocess.run(["msgattrib", "--only-obsolete", str(po)], capture_output=True, text=True).stdout
     assert "#~ msgid" not in obsolete, obsolete
+
+
+def test_no_message_is_left_in_english_in_the_french_catalogue():
+    """A msgstr equal to its msgid is a message left in English, unless it is one of the
+    words reviewed as spelled and meant alike in both languages (tests/french.py), or a
+    marker the code reads back, whose context says "translate as is"."""
+    left = [
+        english
+        for entry in catalogue()
+        if not entry.context.endswith("translate as is")
+        for english, french in ((entry.msgid, entry.msgstrs[0]), (entry.msgid_plural, entry.msgstrs[-1]))
+        if english and english == french and english not in SAME_IN_BOTH
+    ]
+
+    assert left == []
+
+
+def test_every_word_allowed_alike_in_both_languages_is_in_the_catalogue_as_such():
+    """The allow-list holds no word the catalogue no longer keeps alike."""
+    alike = {entry.msgid for entry in catalogue() if entry.msgid == entry.msgstrs[0]}
+
+    assert SAME_IN_BOTH - alike == set()

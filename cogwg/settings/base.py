@@ -16,7 +16,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A .env beside manage.py supplies what the environment does not. COGWG_READ_DOT_ENV=false
+# turns that off, for a process that must see its own environment only (the tests that
+# start manage.py without a setting, to see it refused, whatever .env a developer keeps).
+if env.bool("COGWG_READ_DOT_ENV", default=True):
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY")

@@ -1,7 +1,6 @@
 """Anonymous readers are throttled per address; staff are not."""
 
 import pickle
-import uuid
 
 import pytest
 from django.core.cache import cache
@@ -11,6 +10,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from cogwg.api.throttling import AnonWindowRateThrottle
 from cogwg.cache import ResilientRedisCache
+from tests.api.conftest import REDIS_LOCATION, RUN_KEY_PREFIX, delete_run_keys
 from tests.ops.conftest import closed_port
 
 pytestmark = pytest.mark.django_db
@@ -79,12 +79,8 @@ def throttle_answers(cache, address, times):
 
 
 @pytest.mark.services
-def test_on_redis_each_request_is_one_atomic_increment(require_redis, two_per_minute):
-    cache = ResilientRedisCache("redis://127.0.0.1:6379/15", {})
-    # An address of its own, so that no earlier run's count is in this window.
-    address = f"2001:db8::{uuid.uuid4().hex[:4]}"
-
-    answers = throttle_answers(cache, address, 3)
+def test_on_redis_each_request_is_one_atomic_increment(redis_cache_backend, two_per_minute):
+    answers = throttle_answers(redis_cache_backend, "2001:db8::1", 3)
 
     assert answers == [True, True, False]
 
@@ -96,14 +92,9 @@ def test_with_the_cache_unreachable_readers_are_let_through(two_per_minute):
 
 
 @pytest.mark.services
-def test_through_the_api_a_redis_cache_is_counted_in_one_call(
-    require_redis, settings, api, two_per_minute, monkeypatch
-):
+def test_through_the_api_a_redis_cache_is_counted_in_one_call(redis_cache, api, two_per_minute, monkeypatch):
     # DRF's throttle holds django.core.cache.cache, a proxy: the throttle must reach the
     # configured backend to take the one-round-trip path, never the read-and-write one.
-    settings.CACHES = {
-        "default": {"BACKEND": "cogwg.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
-    }
     real_set = ResilientRedisCache.set
 
     def set_anything_but_a_count(self, key, *args, **kwargs):
@@ -111,37 +102,54 @@ def test_through_the_api_a_redis_cache_is_counted_in_one_call(
         return real_set(self, key, *args, **kwargs)
 
     monkeypatch.setattr(ResilientRedisCache, "set", set_anything_but_a_count)
-    address = f"2001:db8::{uuid.uuid4().hex[:4]}"
 
-    statuses = [api.get("/api/v1/jurisdictions/", REMOTE_ADDR=address).status_code for _ in range(3)]
+    statuses = [api.get("/api/v1/jurisdictions/", REMOTE_ADDR="2001:db8::1").status_code for _ in range(3)]
 
     assert isinstance(AnonWindowRateThrottle().cache, ResilientRedisCache)
     assert statuses == [200, 200, 429]
 
 
 @pytest.mark.services
-def test_a_redis_server_that_lost_the_script_is_sent_it_again(require_redis, two_per_minute):
-    cache = ResilientRedisCache("redis://127.0.0.1:6379/15", {})
-    throttle_answers(cache, f"2001:db8::{uuid.uuid4().hex[:4]}", 1)
+def test_a_redis_server_that_lost_the_script_is_sent_it_again(redis_cache_backend, two_per_minute):
+    cache = redis_cache_backend
+    throttle_answers(cache, "2001:db8::1", 1)
     cache._cache.get_client(write=True).script_flush()  # as after a restart
 
-    answers = throttle_answers(cache, f"2001:db8::{uuid.uuid4().hex[:4]}", 3)
+    answers = throttle_answers(cache, "2001:db8::2", 3)
 
     assert answers == [True, True, False]
 
 
 @pytest.mark.services
-def test_on_redis_a_window_count_expires(require_redis, two_per_minute):
-    cache = ResilientRedisCache("redis://127.0.0.1:6379/15", {})
-    address = f"2001:db8::{uuid.uuid4().hex[:4]}"
+def test_on_redis_a_window_count_expires(redis_cache_backend, two_per_minute):
+    cache = redis_cache_backend
+    address = "2001:db8::1"
     throttle_answers(cache, address, 2)
 
     client = cache._cache.get_client(write=True)
-    keys = [key for key in client.keys("*throttle*") if address.encode() in key]
+    keys = [key for key in client.keys(f"{RUN_KEY_PREFIX}:*throttle*") if address.encode() in key]
 
     assert len(keys) == 1
     assert client.get(keys[0]) == b"2"
     assert 0 < client.ttl(keys[0]) <= 61
+
+
+@pytest.mark.services
+def test_on_redis_another_run_s_keys_are_neither_counted_nor_deleted(redis_cache_backend, two_per_minute):
+    # Another run on the same Redis database, with the same address at its limit.
+    client = redis_cache_backend._cache.get_client(write=True)
+    other = ResilientRedisCache(REDIS_LOCATION, {"KEY_PREFIX": "another-run"})
+    throttle_answers(other, "2001:db8::1", 3)
+    others = client.keys("another-run:*")
+    try:
+        answers = throttle_answers(redis_cache_backend, "2001:db8::1", 3)
+        delete_run_keys()
+
+        assert answers == [True, True, False]
+        assert client.keys(f"{RUN_KEY_PREFIX}:*") == []
+        assert others and client.keys("another-run:*") == others
+    finally:
+        client.delete(*others)
 
 
 # What each counted request is told (RateLimit-Policy and RateLimit: tests/api/test_ratelimit_headers.py)
@@ -160,10 +168,10 @@ def rate_limits(cache, address, times, now=600.0):
 
 
 @pytest.mark.services
-def test_on_redis_the_quota_told_is_the_one_count_s(require_redis, two_per_minute):
+def test_on_redis_the_quota_told_is_the_one_count_s(redis_cache_backend, two_per_minute):
     # The count of the script's one round trip, and the window's end by the clock.
-    cache = ResilientRedisCache("redis://127.0.0.1:6379/15", {})
-    address = f"2001:db8::{uuid.uuid4().hex[:4]}"
+    cache = redis_cache_backend
+    address = "2001:db8::1"
 
     told = rate_limits(cache, address, 3, now=600.0 + 59.25)  # three quarters of a second before the end
     next_window = rate_limits(cache, address, 1, now=660.0)
