@@ -6,6 +6,8 @@ forged value is the form's "Select a valid choice", in the page's language
 (cogwg/admin_widgets.py). The accounts' filter by group names the roles in the page's
 language (cogwg/admin_accounts.py)."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -18,7 +20,7 @@ from cogwg.models import NextStep
 from cogwg.permissions import roles_sync
 from jurisdictions.models import Accomplishment, Challenge
 from stories.models import UserStory
-from tests.factories import AccomplishmentFactory, MeetingFactory, PriorityFactory
+from tests.factories import AccomplishmentFactory, MeetingFactory, MilestoneFactory, PriorityFactory
 from tests.permissions.conftest import roles, world  # noqa: F401 (fixtures)
 from tests.test_admin import form_data
 from workplan.models import Milestone, Priority
@@ -141,17 +143,31 @@ def test_a_huge_number_in_a_plain_filter_finds_nothing(staff_client, model, quer
 
 
 def test_a_huge_key_in_a_related_records_filter_is_no_error(staff_client):
-    AccomplishmentFactory()
+    # Two jurisdictions: with one, Django hides the filter (nothing to choose) and ignores it.
+    AccomplishmentFactory.create_batch(2)
 
+    unfiltered = staff_client.get(url(Accomplishment, "changelist"))
     response = staff_client.get(url(Accomplishment, "changelist"), {"jurisdiction__id__exact": HUGE})
 
+    assert unfiltered.context["cl"].result_count == 2
     assert response.status_code == 200
+    assert response.context["cl"].result_count == 0
 
 
 def test_a_good_date_hierarchy_still_filters(staff_client):
+    priority = PriorityFactory()
+    inside = [
+        MilestoneFactory(priority=priority, due_date=datetime.date(2020, 6, day), description_en=f"June {day}")
+        for day in (1, 30)
+    ]
+    for due_date in (datetime.date(2020, 5, 31), datetime.date(2020, 7, 1), datetime.date(2019, 6, 15)):
+        MilestoneFactory(priority=priority, due_date=due_date)
+
     response = staff_client.get(url(Milestone, "changelist"), {"due_date__year": "2020", "due_date__month": "6"})
 
     assert response.status_code == 200
+    assert response.context["cl"].result_count == 2
+    assert sorted(milestone.pk for milestone in response.context["cl"].result_list) == [m.pk for m in inside]
 
 
 # A search box's forged value

@@ -52,7 +52,8 @@ class Site:
 
 def build_site(size: int = 1) -> Site:
     """``size`` jurisdictions, priorities (two milestones each, updated), accomplishments,
-    challenges and stories, plus one draft of each kind."""
+    challenges, stories and published status reports, plus one draft of each kind; the
+    records of the detail pages grow with ``size`` too (``grow_measured_records``)."""
     plan = WorkPlanFactory(
         slug="2020",
         title_en="COGWG 2020 Work Plan",
@@ -198,12 +199,87 @@ def build_site(size: int = 1) -> Site:
     report.state, report.frozen_at = StatusReportState.PUBLISHED, timezone.now()
     report.save()
     for language in ("en", "fr"):
-        file = StatusReportFile(report=report, format=ReportFormat.PDF, language=language, status=RenderStatus.READY)
-        file.file.save(f"r-{language}.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+        ready_file(report, ReportFormat.PDF, language)
+    grow_measured_records(
+        size,
+        priority=priorities[0],
+        jurisdictions=jurisdictions,
+        story=stories[0],
+        report=report,
+        milestones=milestones,
+    )
     add_drafts(jurisdictions[0])
     return Site(
         plan=plan, priority=priorities[0], jurisdiction=jurisdictions[0], story=stories[0], milestones=milestones
     )
+
+
+def ready_file(report, format, language):
+    file = StatusReportFile(report=report, format=format, language=language, status=RenderStatus.READY)
+    file.file.save(f"r{report.pk}-{language}.{format}", ContentFile(b"%PDF-1.4\n"), save=True)
+
+
+def grow_measured_records(size, *, priority, jurisdictions, story, report, milestones):
+    """The records whose pages the query-count tests read (priority-1, j0, story-0, the
+    published report) get ``size - 1`` more of what they show, so that a query per row
+    of a detail page shows too: nothing more at size 1, which the other tests read."""
+    for index in range(1, size):
+        story.themes.add(ThemeFactory(slug=f"theme-extra-{index}", name_en=f"Topic {index}", name_fr=f"Sujet {index}"))
+        story.datasets.add(DatasetFactory(url=f"https://open.canada.ca/data/dataset/0-extra-{index}"))
+        AssignmentFactory(priority=priority, role=SeatRole.PARTNER, jurisdiction=jurisdictions[index])
+        milestone = MilestoneFactory(
+            priority=priority,
+            due_date=datetime.date(2020, 1 + index % 12, 15),
+            description_en=f"Extra step {index}",
+            description_fr=f"Étape de plus {index}",
+        )
+        milestones.append(milestone)
+        milestone_post_update(
+            milestone=milestone,
+            reported_on=datetime.date(2020, 2, 1),
+            status=MilestoneStatus.ON_TRACK,
+            progress=20,
+            note_en=f"Started {index}",
+            note_fr=f"Commencé {index}",
+        )
+        accomplishment = AccomplishmentFactory(
+            jurisdiction=jurisdictions[0],
+            priority=priority,
+            title_en=f"Opened a dataset {index}",
+            title_fr=f"Ouverture d'un jeu de données {index}",
+            description_en="Another step.",
+            description_fr="Une autre étape.",
+            date=datetime.date(2020, 1, 15),
+            meeting=MeetingFactory(
+                title_en=f"Meeting {index}",
+                title_fr=f"Réunion {index}",
+                # Before the factory's dates: none of its meetings falls on the same day.
+                date=datetime.date(2019, 1, 1) + datetime.timedelta(days=index),
+            ),
+            published_at=timezone.now(),
+        )
+        AccomplishmentLinkFactory(accomplishment=accomplishment, label_en="News", label_fr="Nouvelles")
+        # Published reports, each with its own meeting and a file, listed before the first.
+        earlier = StatusReportFactory(
+            work_plan=report.work_plan,
+            title_en=f"Status report {index}",
+            title_fr=f"Rapport d'étape {index}",
+            meeting=MeetingFactory(
+                title_en=f"Council {index}",
+                title_fr=f"Conseil {index}",
+                date=datetime.date(2019, 6, 1) + datetime.timedelta(days=index),
+            ),
+            as_of=report.as_of - datetime.timedelta(days=index),
+            content=report.content,
+            state=StatusReportState.PUBLISHED,
+            frozen_at=timezone.now(),
+        )
+        ready_file(earlier, ReportFormat.PDF, "en")
+    if size > 1:
+        # The published report: its files in every format, not only its PDFs.
+        for format in (ReportFormat.XLSX, ReportFormat.PPTX, ReportFormat.CSV):
+            for language in ("en", "fr"):
+                ready_file(report, format, language)
 
 
 def add_drafts(jurisdiction):
