@@ -4,8 +4,11 @@
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN python -m venv /opt/venv
-COPY requirements.txt /tmp/requirements.txt
-RUN /opt/venv/bin/pip install -r /tmp/requirements.txt
+# requirements.lock pins every package requirements.txt pulls in: the same commit builds
+# the same image (how to regenerate it: the lock's first lines).
+COPY requirements.txt requirements.lock /tmp/
+RUN /opt/venv/bin/pip install -r /tmp/requirements.txt -c /tmp/requirements.lock \
+    && /opt/venv/bin/pip check
 
 FROM python:3.11-slim-bookworm
 # Pango and HarfBuzz for WeasyPrint (PDF reports); fonts with French accents; gettext to
@@ -14,8 +17,12 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core fonts-liberation gettext \
     && rm -rf /var/lib/apt/lists/*
+# The app's user owns only what the app writes: the static files (the migrate service
+# copies a release's into the static volume), the media (report files) and var (beat's
+# schedule), and its home (caches, e.g. fontconfig's). The code stays root's: a flaw in
+# the app cannot rewrite it.
 RUN groupadd --system --gid 1000 cogwg \
-    && useradd --system --uid 1000 --gid cogwg --home-dir /app --shell /usr/sbin/nologin cogwg
+    && useradd --system --uid 1000 --gid cogwg --create-home --home-dir /home/cogwg --shell /usr/sbin/nologin cogwg
 COPY --from=build /opt/venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -24,7 +31,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     DJANGO_STATIC_ROOT=/app/staticfiles \
     DJANGO_MEDIA_ROOT=/app/media
 WORKDIR /app
-COPY --chown=cogwg:cogwg . .
+COPY . .
 # Catalogues, and static files with hashed names, in the image (WhiteNoise serves them even
 # without the nginx volume). The build needs settings that load, not real secrets.
 RUN export DJANGO_SECRET_KEY=build-only-not-a-secret DJANGO_ALLOWED_HOSTS=localhost \
@@ -33,6 +40,7 @@ RUN export DJANGO_SECRET_KEY=build-only-not-a-secret DJANGO_ALLOWED_HOSTS=localh
     && python manage.py compilemessages --ignore=/opt/venv --verbosity 0 \
     && python manage.py collectstatic --noinput --verbosity 0 \
     && mkdir -p /app/media /app/var \
+    && chmod -R a+rX,go-w /app \
     && chown -R cogwg:cogwg /app/staticfiles /app/media /app/var
 USER cogwg
 EXPOSE 8000

@@ -5,11 +5,14 @@ deploy/entrypoint.sh) refuses an e-mail set-up that delivers nothing: Django's c
 backend, the development default, writes every message to the log (with the addresses
 and what the public wrote in it), and the in-memory, dummy and file backends keep or drop
 them. It also refuses the placeholders of ``.env.example`` and sender or contact
-addresses nobody can write to. The retention periods (cogwg/retention.py) are checked
-always: a period of zero or less would dispose of everything at once.
+addresses nobody can write to, a site address (``COGWG_SITE_URL``) that e-mails could not
+link to, and security contacts that are not addresses (``/.well-known/security.txt``).
+The retention periods (cogwg/retention.py) are checked always: a period of zero or less
+would dispose of everything at once.
 """
 
 from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
@@ -111,4 +114,65 @@ def check_retention_periods(app_configs=None, **kwargs):
         )
         for name in RETENTION_SETTINGS
         if not isinstance(getattr(settings, name, None), int) or getattr(settings, name) < 1
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs=None, **kwargs):
+    """E-mails link to pages under COGWG_SITE_URL: without a scheme and a host (a typo such
+    as ``tracker.example.gc.ca``), every link of every e-mail is broken. Plain http is
+    accepted only for a trial without HTTPS (DJANGO_SECURE_SSL_REDIRECT=false)."""
+    url = settings.COGWG_SITE_URL or ""
+    allowed = ("https",) if settings.SECURE_SSL_REDIRECT else ("https", "http")
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in allowed and bool(parts.hostname) and not (parts.query or parts.fragment)
+    except ValueError:  # an unbalanced IPv6 bracket, a port out of range
+        valid = False
+    if valid:
+        return []
+    return [
+        Error(
+            f"COGWG_SITE_URL is {url!r}: the e-mails' links need the site's full address, "
+            f"{' or '.join(f'{scheme}://' for scheme in allowed)} and the host name.",
+            hint="Set COGWG_SITE_URL to e.g. https://tracker.example.gc.ca, or leave it empty for https:// and "
+            "the first of DJANGO_ALLOWED_HOSTS (docs/operations.md).",
+            id="cogwg.E006",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_security_contacts(app_configs=None, **kwargs):
+    """/.well-known/security.txt publishes each contact as a URI (RFC 9116): a bare e-mail
+    address is published with ``mailto:`` (cogwg/wellknown.py); anything else that is not
+    a ``mailto:``, ``https:`` or ``tel:`` URI cannot be written to."""
+    from .wellknown import security_contact_uri
+
+    return [
+        Error(
+            f"COGWG_SECURITY_CONTACTS names {contact!r}, which /.well-known/security.txt cannot publish: "
+            "RFC 9116 asks for a mailto:, https:// or tel: address.",
+            hint="E.g. mailto:security@example.gc.ca or https://example.gc.ca/security (comma-separated).",
+            id="cogwg.E007",
+        )
+        for contact in settings.COGWG_SECURITY_CONTACTS
+        if security_contact_uri(contact) is None
+    ]
+
+
+# The placeholders of .env.example's passwords.
+PLACEHOLDER_PASSWORDS = ("change-me", "change-me-too", "change-me-three")
+
+
+@register(Tags.security, deploy=True)
+def check_database_password(app_configs=None, **kwargs):
+    if (settings.DATABASES["default"].get("PASSWORD") or "") not in PLACEHOLDER_PASSWORDS:
+        return []
+    return [
+        Error(
+            "The database password is .env.example's placeholder.",
+            hint='Set DB_PASSWORD in .env to a random one (docs/operations.md, "Changing a database password").',
+            id="cogwg.E008",
+        )
     ]

@@ -6,6 +6,7 @@ site's icon, for browsers that ask for it before reading the page). None reads t
 database."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -41,15 +42,31 @@ def robots_txt(request):
     )
 
 
+def security_contact_uri(contact: str) -> str | None:
+    """A contact of COGWG_SECURITY_CONTACTS as security.txt publishes it: RFC 9116 asks
+    for a URI, so a bare e-mail address gets ``mailto:``; a ``mailto:``, ``https://`` or
+    ``tel:`` URI is kept as it is; anything else is None (``check --deploy`` refuses it:
+    cogwg.E007)."""
+    contact = contact.strip()
+    if contact.lower().startswith(("mailto:", "tel:")) and len(contact.split(":", 1)[1]) > 0:
+        return contact
+    if contact.lower().startswith("https://") and len(contact) > len("https://"):
+        return contact
+    if ":" not in contact and " " not in contact and re.fullmatch(r"[^@]+@[^@]+\.[^@]+", contact):
+        return f"mailto:{contact}"
+    return None
+
+
 @require_safe
 @cache_control(public=True, max_age=ONE_DAY)
 def security_txt(request):
-    if not settings.COGWG_SECURITY_CONTACTS:
+    contacts = [uri for uri in map(security_contact_uri, settings.COGWG_SECURITY_CONTACTS) if uri]
+    if not contacts:
         raise Http404("No security contact is configured.")
     expires = timezone.now() + SECURITY_TXT_LIFETIME  # in UTC
     return text(
         [
-            *(f"Contact: {contact}" for contact in settings.COGWG_SECURITY_CONTACTS),
+            *(f"Contact: {contact}" for contact in contacts),
             f"Expires: {expires:%Y-%m-%dT%H:%M:%SZ}",
             "Preferred-Languages: en, fr",
             f"Canonical: {request.build_absolute_uri(reverse('security-txt'))}",

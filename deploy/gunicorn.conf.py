@@ -37,6 +37,19 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 
 
+def client_address(environ):
+    """The client's address as Django resolves it (cogwg.security.client_ip: the
+    DJANGO_NUM_PROXIES-th address from the right of X-Forwarded-For, else the socket's),
+    the one the login lockout and the throttles count; never the whole forwarded chain,
+    whose first addresses the client wrote itself. Called in a worker, where Django is set
+    up; the WSGI environ is the request's META."""
+    from types import SimpleNamespace
+
+    from cogwg.security import client_ip
+
+    return client_ip(SimpleNamespace(META=environ))
+
+
 class JsonAccessLogger(Logger):
     """Access lines as structured records (cogwg.logging.JsonFormatter) rather than a
     format string: values with quotes cannot break the JSON."""
@@ -58,7 +71,7 @@ class JsonAccessLogger(Logger):
                 "status": int(status),
                 "bytes": getattr(resp, "sent", None),
                 "duration_ms": round(request_time.total_seconds() * 1000, 2),
-                "remote_addr": environ.get("HTTP_X_FORWARDED_FOR", environ.get("REMOTE_ADDR")),
+                "remote_addr": client_address(environ),
                 "user_agent": environ.get("HTTP_USER_AGENT"),
             },
         )

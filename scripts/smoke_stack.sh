@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Smoke test of the production stack, run natively (no Docker engine here): the processes
-# docker-compose.yml describes, on this machine's PostgreSQL and Redis. Migrates a fresh
-# database `cogwg_smoke` under cogwg.settings.production, collects the static files,
-# loads the 2020 demo data, starts gunicorn, the two Celery workers (the default queue and
-# the long one) and beat, then checks through gunicorn with curl: health, pages in both
+# docker-compose.yml describes, on this machine's PostgreSQL and Redis. Runs the migrate
+# service's command through deploy/entrypoint.sh (deploy checks, static files, migrations)
+# on a fresh database `cogwg_smoke` under cogwg.settings.production, with the settings of
+# a trial over plain HTTP, loads the 2020 demo data, starts gunicorn, the two Celery
+# workers (the default queue and the long one) and beat, then checks through gunicorn
+# with curl: health, pages in both
 # languages, a static file, the API, and a status report frozen through the API, rendered
 # by the worker and downloaded; and that beat is seen alive (/readyz, manage.py check_beat).
 #
@@ -112,14 +114,23 @@ ok "database $DB_NAME created"
 DJANGO_SECURE_SSL_REDIRECT=true "$PY" manage.py check --deploy --fail-level WARNING >"$WORK/check.log" 2>&1 ||
   fail "manage.py check --deploy"
 ok "manage.py check --deploy --fail-level WARNING"
-# As deploy/entrypoint.sh does: two at once, as two web containers starting together.
-"$PY" manage.py migrate_exclusive -v0 >"$WORK/migrate.log" 2>&1 &
+# The migrate service of docker-compose.yml, through the image's entrypoint (its deploy
+# check with the opt-outs of a trial over plain HTTP, the static files, the migrations),
+# and a second migrate_exclusive at once, which waits its turn. The entrypoint prints
+# nothing when all goes well (the logs are JSON lines) but, for the one that waits, that
+# it waits.
+(
+  export PATH="$(cd "$(dirname "$PY")" && pwd):$PATH" COGWG_COLLECTSTATIC=1
+  export DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS=false DJANGO_SECURE_HSTS_PRELOAD=false
+  exec sh deploy/entrypoint.sh python manage.py migrate_exclusive --verbosity 0
+) >"$WORK/migrate.log" 2>&1 &
 other=$!
 "$PY" manage.py migrate_exclusive -v0 >"$WORK/migrate-2.log" 2>&1 || fail "manage.py migrate_exclusive"
-wait "$other" || fail "manage.py migrate_exclusive (the other one)"
-ok "manage.py migrate_exclusive, two at once"
-"$PY" manage.py collectstatic --noinput -v0 >"$WORK/collectstatic.log" 2>&1 || fail "manage.py collectstatic"
-ok "manage.py collectstatic"
+wait "$other" || fail "the migrate service's command (deploy/entrypoint.sh)"
+printed=$(grep -v '^Another process is migrating the database: waiting for it\.$' "$WORK/migrate.log" || true)
+[ -z "$printed" ] || fail "deploy/entrypoint.sh prints nothing: $(head -c 300 <<<"$printed")"
+[ -f "$DJANGO_STATIC_ROOT/staticfiles.json" ] || fail "deploy/entrypoint.sh collected the static files"
+ok "the migrate service's command (deploy/entrypoint.sh: check, collectstatic, migrate), and a migrate_exclusive at once"
 "$PY" manage.py load_cogwg_2020 >"$WORK/load.log" 2>&1 || fail "manage.py load_cogwg_2020"
 ok "manage.py load_cogwg_2020"
 
@@ -135,7 +146,7 @@ PIDS+=($!)
 setsid "$PY" -m celery -A cogwg worker --queues long --loglevel INFO --concurrency 1 --hostname "smoke-long-$$@%h" \
   >"$WORK/worker-long.log" 2>&1 &
 PIDS+=($!)
-setsid "$PY" -m celery -A cogwg beat --loglevel INFO --schedule "$WORK/celerybeat-schedule" \
+setsid "$PY" -m celery -A cogwg --quiet beat --loglevel INFO --schedule "$WORK/celerybeat-schedule" \
   >"$WORK/beat.log" 2>&1 &
 BEAT_PID=$!
 PIDS+=($BEAT_PID)
@@ -274,5 +285,12 @@ ok "GET $pdf_path 200 (%PDF, $(wc -c <"$WORK/body") bytes)"
 log "==> Logs"
 if grep -q '"status": 500' "$WORK/gunicorn.log"; then fail "no 500 in the access log"; fi
 ok "no 500 in gunicorn's access log"
+# As in the containers: one JSON object a line (and so are the workers' there, where
+# --quiet leaves out Celery's banner).
+for name in gunicorn beat; do
+  "$PY" -c 'import json, sys; [json.loads(line) for line in open(sys.argv[1])]' "$WORK/$name.log" 2>/dev/null ||
+    fail "$name's log is JSON lines: $(grep -v '^{' "$WORK/$name.log" | head -n 3)"
+done
+ok "gunicorn's and beat's logs are JSON lines"
 
 log "smoke test passed"

@@ -1,12 +1,15 @@
 """Production settings, behind nginx (deploy/nginx.conf) under gunicorn, with PostgreSQL,
 Redis and Celery workers (docker-compose.yml).
 
-Secrets have no defaults: without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL,
-EMAIL_URL or CELERY_BROKER_URL the process refuses to start. ``manage.py check --deploy
---fail-level WARNING`` finds nothing to report with these settings
-(tests/ops/test_settings.py), and refuses an e-mail backend that delivers nothing
-(cogwg/checks.py).
+Secrets have no defaults: without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, the database
+(DATABASE_URL, or DB_NAME and the other DB_* variables), EMAIL_URL or CELERY_BROKER_URL
+the process refuses to start. ``manage.py check --deploy --fail-level WARNING`` finds
+nothing to report with these settings (tests/ops/test_settings.py), nor with the
+documented opt-outs (a trial over plain HTTP, HSTS without subdomains or preload), and
+refuses an e-mail backend that delivers nothing (cogwg/checks.py).
 """
+
+import os
 
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
@@ -19,7 +22,9 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # Where e-mails' links lead: by default the first allowed host, over HTTPS.
-COGWG_SITE_URL = env("COGWG_SITE_URL", default="") or f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+# A trailing slash is dropped: links are built as f"{COGWG_SITE_URL}/en/…". `check --deploy`
+# refuses an address that is not absolute (cogwg.E006).
+COGWG_SITE_URL = (env("COGWG_SITE_URL", default="") or f"https://{ALLOWED_HOSTS[0].lstrip('.')}").rstrip("/")
 # The API schema's contact, built in base.py from base's default address.
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
@@ -48,7 +53,24 @@ COGWG_REQUIRE_BROKER = True
 # Persistent connections, checked before reuse: after a database outage the first request
 # finds the dead connection, drops it and opens a new one, with no restart. A short
 # connect timeout makes an unreachable server a quick 503 (cogwg.middleware), not a hang.
-DATABASES = {"default": env.db("DATABASE_URL")}
+# The database from DB_NAME, DB_USER, DB_PASSWORD, DB_HOST and DB_PORT (what
+# docker-compose.yml passes), or else from DATABASE_URL (where `@ : / + = %` in a password
+# must be percent-encoded). The DB_* values are taken as they are, whatever their
+# characters: read without django-environ, which would take a leading `$` for the name of
+# another variable.
+if os.environ.get("DB_NAME", "").strip():
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": os.environ["DB_NAME"].strip(),
+            "USER": os.environ.get("DB_USER", ""),
+            "PASSWORD": os.environ.get("DB_PASSWORD", ""),
+            "HOST": os.environ.get("DB_HOST", ""),
+            "PORT": os.environ.get("DB_PORT", ""),
+        }
+    }
+else:
+    DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"].update(
     ATOMIC_REQUESTS=False,
     CONN_MAX_AGE=env.int("DJANGO_CONN_MAX_AGE", default=60),
@@ -72,6 +94,18 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+# What the operator turned off on purpose (.env.example, docs/operations.md) is not a
+# warning of `check --deploy`, which every container runs with --fail-level WARNING
+# (deploy/entrypoint.sh): only that check is silenced, every other still fails.
+SILENCED_SYSTEM_CHECKS = [
+    check
+    for check, turned_off in (
+        ("security.W008", not SECURE_SSL_REDIRECT),
+        ("security.W005", not SECURE_HSTS_INCLUDE_SUBDOMAINS),
+        ("security.W021", not SECURE_HSTS_PRELOAD),
+    )
+    if turned_off
+]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
