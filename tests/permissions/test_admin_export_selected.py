@@ -17,10 +17,10 @@ from tests.permissions.conftest import admin_client
 from tests.permissions.test_admin_export import (
     EXPORT_QUERIES,
     HEADERS,
-    TODAY,
     csv_rows,
     export_url,
     make_rows,
+    today,
     url,
     xlsx_rows,
 )
@@ -83,7 +83,7 @@ def test_the_csv_holds_the_ticked_rows_only_in_the_lists_order(staff_client, mil
     assert response.status_code == 200
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == f'attachment; filename="milestones-{TODAY}.csv"'
+    assert response["Content-Disposition"] == f'attachment; filename="milestones-{today()}.csv"'
     assert rows[0] == HEADERS["workplan_milestone"]
     assert [row[2:4] for row in rows[1:]] == [
         ["2021-03-31", "Review"],
@@ -101,7 +101,7 @@ def test_the_xlsx_holds_the_ticked_rows_only_with_dates_as_dates(staff_client, m
     sheet, rows = xlsx_rows(response)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert response["Content-Disposition"] == f'attachment; filename="milestones-{TODAY}.xlsx"'
+    assert response["Content-Disposition"] == f'attachment; filename="milestones-{today()}.xlsx"'
     assert sheet.title == "Milestones"
     assert rows[0] == HEADERS["workplan_milestone"]
     assert [row[2:4] for row in rows[1:]] == [
@@ -119,7 +119,7 @@ def test_the_export_of_the_ticked_rows_speaks_french(staff_client, milestones, f
     response = export_selected(staff_client, "workplan_milestone", [june], file_format, language="fr")
 
     rows = file_rows(response, file_format)
-    assert response["Content-Disposition"] == f'attachment; filename="jalons-{TODAY}.{file_format}"'
+    assert response["Content-Disposition"] == f'attachment; filename="jalons-{today()}.{file_format}"'
     assert rows[0] == [
         "Plan de travail",
         "Priorité",
