@@ -16,7 +16,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-from .base import DATABASES, VAR_DIR  # noqa: E402
+from .base import CACHES, DATABASES, VAR_DIR  # noqa: E402
+
+# The tests' cache is this process's memory whatever CACHE_URL a developer's environment
+# or .env names: each test clears it (tests/conftest.py, fresh_cache), which on a shared
+# Redis would empty the developer's own cache. Tests of the Redis cache name theirs.
+CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cogwg-tests"}
 
 # SQLite keeps the test database in a file (one per run), not in memory: the Celery worker
 # of the integration test (tests/reports/test_worker.py) is another process and shares it.

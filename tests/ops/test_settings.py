@@ -180,3 +180,12 @@ def test_outgoing_requests_name_the_organization_s_address_unless_told_otherwise
         result = manage("shell", "--no-imports", "-c", agent, env=production_env(COGWG_HTTP_USER_AGENT=value))
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip().splitlines()[-1] == "COGWG-Tracker/1.0 (+mailto:cogwg@tracker.example.gc.ca)"
+
+
+def test_the_test_settings_keep_their_cache_in_memory_whatever_cache_url_says():
+    """Every test clears the cache (tests/conftest.py): with a developer's CACHE_URL it would
+    empty their Redis."""
+    env = {**production_env(CACHE_URL="redis://127.0.0.1:6379/2"), "DJANGO_SETTINGS_MODULE": "cogwg.settings.test"}
+    backend = show('s.CACHES["default"]["BACKEND"]', env)
+
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
