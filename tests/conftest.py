@@ -59,12 +59,17 @@ def run_on_postgresql(*arguments, database: str, passed: int, env=None):
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database as migrations leave it: the suite runs without them
     (``--no-migrations``), so what a migration adds beyond the models' tables is added here
-    (PostgreSQL's unaccent extension, cogwg/migrations/0006_unaccent.py)."""
+    (PostgreSQL's unaccent extension, cogwg/migrations/0006_unaccent.py). SQLite's JSON
+    support is probed here too: Django probes it once per process, with queries of its own
+    (a savepoint, the probe, its release), in whichever test first reads JSON, and they must
+    not count in that test's ``django_assert_num_queries``."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        assert connection.features.supports_json_field
 
 
 @pytest.fixture(autouse=True)

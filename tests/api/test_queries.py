@@ -2,7 +2,6 @@
 with 50 (the ETag validator's included), the detail's record having more related rows at 50."""
 
 import pytest
-from django.db import connection
 
 from stories.choices import StoryState
 from tests import factories
@@ -35,14 +34,6 @@ GROWING = {
     "meetings": ("next_steps", lambda count: 2 * count),
     "status-reports": ("files", lambda count: 1 if count == 1 else 8),
 }
-
-
-@pytest.fixture(autouse=True)
-def json_support_probed(db):
-    """SQLite's JSON support is probed once per connection, by the first query that reads
-    JSON (workplan.selectors reads the latest updates so): a savepoint, the probe and its
-    release, not the endpoint's own queries, and outside the counts whatever runs first."""
-    assert connection.features.supports_json_field
 
 
 @pytest.mark.parametrize("count", [1, 50])
