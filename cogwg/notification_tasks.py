@@ -16,7 +16,9 @@ from .choices import EmailSkipReason
 def send_review_email(event: str, label: str, pk: int, job: int | None = None) -> bool | None:
     """E-mail ``event`` (submitted, published, returned) about the record ``label``/``pk``;
     False when the record is gone, has moved on since (``notifications.still_holds``: a
-    record submitted for review already published or returned…) or nobody is to be told,
+    record submitted for review already published or returned…), the same event happened
+    again since (a later job sends it: ``outbox.superseded``), nobody is to be told, or the
+    mail server refused every recipient for good (trying again would be refused again),
     its job then done with the reason. ``job``: its outbox row, claimed before sending and
     marked done after; None (sent nothing) when it was not pending."""
 

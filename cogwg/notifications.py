@@ -10,7 +10,10 @@ The job is written in the same transaction (cogwg/outbox.py): with the broker do
 change is kept and the message is sent once the broker is back. Sent late, a message
 goes out only while what it says still holds (``still_holds``): the secretariat is not
 asked to review a record already published, nor a contributor to change one published
-since; the job is then done without sending, saying why.
+since; nor twice to review a record returned and submitted again while the first message
+waited (the later job is sent: ``outbox.superseded``); the job is then done without
+sending, saying why. An address the mail server refuses for good ends the job the same
+way ("refused"), as a story's e-mail to its sender does, not as a failure.
 A message is written in English and French: its recipients' language is not known.
 """
 

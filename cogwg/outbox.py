@@ -11,16 +11,23 @@ The task does its work through ``deliver``: it claims its job (pending → being
 a conditional update before sending, and marks it done after. A job already claimed, done
 or failed sends nothing, so a job queued twice (by the sweeper and by a retry, or
 delivered again) goes out once. A job whose sending failed with an error that may pass
-(the mail server out of reach) is pending again, for the task's own retries and then the
-sweeper, up to ``MAX_ATTEMPTS``; then, or after any other error, it is failed. A job whose
-worker died while sending stays "being sent": the e-mail may have gone out, and is not
-sent again (as before the outbox). The admin shows the jobs (Queued e-mails).
+(the mail server out of reach, a recipient refused for now) is pending again, for the
+task's own retries and then the sweeper, up to ``MAX_ATTEMPTS``; then, or after any other
+error, it is failed. The mail server refusing every recipient for good (no such mailbox)
+is a final answer, not a failure: the job is done, not sent, "refused", as sending again
+would be refused again. A job whose worker died while sending stays "being sent": the
+e-mail may have gone out, and is not sent again (as before the outbox). The admin shows
+the jobs (Queued e-mails).
 
 A job may run long after its event (the broker down, the task's retries, the sweeper):
 its task looks at the record as it is then, and sends nothing when what the message
 would say no longer holds (a record "submitted for review" already published, returned
 or deleted), or when nobody is to be told. ``send`` then returns ``Skipped`` with the
 reason, and the job is done, not sent, with that reason (``EmailJob.skip_reason``).
+Nor is a job sent once the same event happened again while it waited (a record
+submitted, returned and submitted again; published, withdrawn and published again): a
+later job of the same task with the same arguments says it, and is the one sent; the
+earlier one is done, not sent, as outdated (``superseded``).
 """
 
 import datetime
@@ -29,6 +36,7 @@ import smtplib
 from dataclasses import dataclass
 
 from celery.exceptions import Retry
+from celery.utils.serialization import UnpickleableExceptionWrapper
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -121,19 +129,47 @@ def _error_text(error: BaseException) -> str:
     which may quote an address."""
     if isinstance(error, Retry) and isinstance(error.exc, BaseException):
         error = error.exc
+    if isinstance(error, UnpickleableExceptionWrapper):  # how a retry keeps an error it cannot pickle
+        return error.exc_cls_name
     code = getattr(error, "smtp_code", None)
     return type(error).__name__ + (f" {code}" if code else "")
+
+
+def superseded(job_id: int) -> bool:
+    """Whether a job of the same task with the same arguments (the same e-mail about the
+    same record) was written after the job ``job_id``: its event happened again before this
+    job was sent, and that later job is the one to send. Ids grow as jobs are written."""
+    job = EmailJob.objects.filter(pk=job_id).values("task", "args").first()
+    return job is not None and EmailJob.objects.filter(task=job["task"], args=job["args"], pk__gt=job_id).exists()
+
+
+def _sent(send, job_id: int | None):
+    """What ``send()`` returns, or ``Skipped`` (refused) when the mail server refused every
+    recipient for good: a final answer, logged without the addresses."""
+    try:
+        return send()
+    except Exception as error:
+        if not recipients_refused(error):
+            raise
+    logger.warning(
+        "E-mail job %s was not sent: the mail server refused every recipient",
+        job_id,
+        extra={"event": "email_refused", "job": job_id},
+    )
+    return Skipped(EmailSkipReason.REFUSED)
 
 
 def deliver(job_id: int | None, send, *, may_pass: tuple[type[BaseException], ...] = (OSError,)):
     """Run ``send()`` (the task's work) for the job ``job_id``, once: claimed before, done
     after. Returns what ``send`` returns (False for ``Skipped``: the job is done with its
     reason), or None when the job was not pending (claimed, done or failed: nothing is
-    sent). ``may_pass``: the errors after which the job is pending again (the task retries
-    it, else the sweeper will), a refusal of every recipient excepted. A task queued
-    without a job (before the outbox, or by hand) just runs ``send``."""
+    sent). A job a later one of the same e-mail supersedes (``superseded``) is done without
+    running ``send``, outdated; one whose every recipient the mail server refused for good
+    is done, refused. ``may_pass``: the errors after which the job is pending again (the
+    task retries it, else the sweeper will). A task queued without a job (before the
+    outbox, or by hand) just runs ``send``."""
     if job_id is None:
-        result = send()
+        result = _sent(send, None)
         return False if isinstance(result, Skipped) else result
     claimed = EmailJob.objects.filter(pk=job_id, state=EmailJobState.PENDING).update(
         state=EmailJobState.SENDING, attempts=F("attempts") + 1
@@ -142,9 +178,9 @@ def deliver(job_id: int | None, send, *, may_pass: tuple[type[BaseException], ..
         logger.info("E-mail job %s is not pending (sent, being sent or failed): nothing sent", job_id)
         return None
     try:
-        result = send()
+        result = Skipped(EmailSkipReason.OUTDATED) if superseded(job_id) else _sent(send, job_id)
     except Exception as error:
-        retried = isinstance(error, Retry) or (isinstance(error, may_pass) and not recipients_refused(error))
+        retried = isinstance(error, (Retry, *may_pass))
         again = EmailJob.objects.filter(pk=job_id, attempts__lt=MAX_ATTEMPTS) if retried else EmailJob.objects.none()
         if not again.update(state=EmailJobState.PENDING, queued_at=timezone.now(), error=_error_text(error)):
             EmailJob.objects.filter(pk=job_id).update(state=EmailJobState.FAILED, error=_error_text(error))

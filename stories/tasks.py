@@ -1,7 +1,6 @@
 """Thin Celery tasks: they load rows and call services."""
 
 import logging
-import smtplib
 
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
@@ -48,7 +47,7 @@ def send_submitter_email(self, kind: str, story_id: int, job: int | None = None)
     """E-mail ``kind`` (received, published, rejected) to the submitter of the story
     ``story_id`` (stories/notifications.py); False when the story is gone, has no
     submitter's address, its decision no longer stands, or the mail server refused that
-    address (trying again would be refused again): its job is then done with the reason.
+    address for good (trying again would be refused again): its job is then done with the reason.
     Any other failure of the mail server is tried again later. What is logged names the
     story, never the address. ``job``: its outbox row (cogwg/outbox.py), claimed before
     sending and marked done after; None (sent nothing) when it was not pending."""
@@ -63,7 +62,11 @@ def _send_submitter_email(task, kind: str, story_id: int) -> bool | outbox.Skipp
         return outbox.Skipped(EmailSkipReason.GONE)
     try:
         return notifications.send(kind=kind, story=story)
-    except smtplib.SMTPRecipientsRefused:
+    except OSError as error:
+        failed = error
+    # Refused for good (no such mailbox: cogwg/outbox.py judges it so for every e-mail), it
+    # would be refused again; refused for now (4xx), it is tried again, as any failure.
+    if outbox.recipients_refused(failed):
         logger.warning(
             "The %s e-mail to the submitter of story %s was not sent: the mail server refused the address",
             kind,
@@ -71,8 +74,6 @@ def _send_submitter_email(task, kind: str, story_id: int) -> bool | outbox.Skipp
             extra={"event": "submitter_email_refused", "story": story_id, "kind": kind},
         )
         return outbox.Skipped(EmailSkipReason.REFUSED)
-    except OSError as error:
-        failure = SubmitterEmailFailed(kind, story_id, error)
     # Raised outside the except block, so that the original error (and the address the
     # server's answer may quote) is not chained to it in a traceback.
     countdown = get_exponential_backoff_interval(
@@ -81,4 +82,4 @@ def _send_submitter_email(task, kind: str, story_id: int) -> bool | outbox.Skipp
         maximum=SUBMITTER_EMAIL_BACKOFF_MAX,
         full_jitter=True,
     )
-    raise task.retry(exc=failure, countdown=countdown)
+    raise task.retry(exc=SubmitterEmailFailed(kind, story_id, failed), countdown=countdown)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cogwg import cycles, outbox
-from cogwg.choices import EmailJobState, PublicationState
+from cogwg.choices import EmailJobState, EmailSkipReason, PublicationState
 from cogwg.models import EmailJob, PeriodSummary
 from cogwg.notification_tasks import send_review_email, sweep_pending_emails
 from cogwg.settings import base
@@ -264,26 +264,54 @@ def test_a_job_whose_mail_server_is_out_of_reach_is_pending_again_then_failed_af
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("error", "kept"),
-    [
-        (ValueError("a bug"), "ValueError"),
-        (smtplib.SMTPRecipientsRefused({"desk@example.org": (550, b"5.1.1 <desk@example.org> unknown")}), ""),
-    ],
-    ids=["an error that would come back", "every recipient refused"],
-)
-def test_a_job_that_sending_again_would_not_help_is_failed_at_once(desk, error, kept):
+def test_a_job_that_failed_with_an_error_that_would_come_back_is_failed_at_once(desk):
     record = AccomplishmentFactory(publication_state=PublicationState.SUBMITTED)
     job = review_job(record)
 
-    with pytest.raises(type(error)):
-        outbox.deliver(job.pk, failing(error))
+    with pytest.raises(ValueError):
+        outbox.deliver(job.pk, failing(ValueError("a bug")))
 
     job.refresh_from_db()
-    assert (job.state, job.attempts) == (EmailJobState.FAILED, 1)
+    assert (job.state, job.attempts, job.error) == (EmailJobState.FAILED, 1, "ValueError")
+
+
+REFUSED_FOR_GOOD = {"desk@example.org": (550, b"5.1.1 <desk@example.org> unknown")}
+REFUSED_FOR_NOW = {"desk@example.org": (450, b"4.2.1 <desk@example.org> busy")}
+
+
+@pytest.mark.django_db
+def test_a_job_whose_every_recipient_is_refused_for_good_is_done_refused_not_failed(desk):
+    # A final answer: sending again would be refused again, and nothing is wrong to alarm on.
+    record = AccomplishmentFactory(publication_state=PublicationState.SUBMITTED)
+    job = review_job(record)
+
+    assert outbox.deliver(job.pk, failing(smtplib.SMTPRecipientsRefused(REFUSED_FOR_GOOD))) is False
+
+    job.refresh_from_db()
+    assert (job.state, job.skip_reason, job.attempts, job.error) == (
+        EmailJobState.DONE,
+        EmailSkipReason.REFUSED,
+        1,
+        "",
+    )
+
+
+@pytest.mark.django_db
+def test_a_job_whose_recipient_is_refused_for_now_is_pending_again_its_error_without_the_address(desk):
+    record = AccomplishmentFactory(publication_state=PublicationState.SUBMITTED)
+    job = review_job(record)
+
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        outbox.deliver(job.pk, failing(smtplib.SMTPRecipientsRefused(REFUSED_FOR_NOW)))
+
+    job.refresh_from_db()
     # Its kind and code only: the server's answer may quote an address.
-    assert job.error == (kept or "SMTPRecipientsRefused")
-    assert "desk@" not in job.error
+    assert (job.state, job.skip_reason, job.attempts, job.error) == (
+        EmailJobState.PENDING,
+        "",
+        1,
+        "SMTPRecipientsRefused",
+    )
 
 
 # The sweeper
