@@ -117,8 +117,8 @@ ok "manage.py check --deploy --fail-level WARNING"
 # The migrate service of docker-compose.yml, through the image's entrypoint (its deploy
 # check with the opt-outs of a trial over plain HTTP, the static files, the migrations),
 # and a second migrate_exclusive at once, which waits its turn. The entrypoint prints
-# nothing when all goes well (the logs are JSON lines) but, for the one that waits, that
-# it waits.
+# nothing when all goes well (the logs are JSON lines) but, for the one that waits, a
+# JSON line that it waits.
 (
   export PATH="$(cd "$(dirname "$PY")" && pwd):$PATH" COGWG_COLLECTSTATIC=1
   export DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS=false DJANGO_SECURE_HSTS_PRELOAD=false
@@ -127,8 +127,12 @@ ok "manage.py check --deploy --fail-level WARNING"
 other=$!
 "$PY" manage.py migrate_exclusive -v0 >"$WORK/migrate-2.log" 2>&1 || fail "manage.py migrate_exclusive"
 wait "$other" || fail "the migrate service's command (deploy/entrypoint.sh)"
-printed=$(grep -v '^Another process is migrating the database: waiting for it\.$' "$WORK/migrate.log" || true)
-[ -z "$printed" ] || fail "deploy/entrypoint.sh prints nothing: $(head -c 300 <<<"$printed")"
+"$PY" -c '
+import json, sys
+for line in open(sys.argv[1]):
+    assert json.loads(line)["message"] == "Another process is migrating the database: waiting for it."
+' "$WORK/migrate.log" 2>/dev/null ||
+  fail "deploy/entrypoint.sh prints nothing but a JSON line if it waits: $(head -c 300 "$WORK/migrate.log")"
 [ -f "$DJANGO_STATIC_ROOT/staticfiles.json" ] || fail "deploy/entrypoint.sh collected the static files"
 ok "the migrate service's command (deploy/entrypoint.sh: check, collectstatic, migrate), and a migrate_exclusive at once"
 "$PY" manage.py load_cogwg_2020 >"$WORK/load.log" 2>&1 || fail "manage.py load_cogwg_2020"
@@ -139,12 +143,13 @@ setsid "$PY" -m tests.fakes.smtp_server --port "$SMTP_PORT" --maildir "$MAILDIR"
 PIDS+=($!)
 setsid "$PY" -m gunicorn --config deploy/gunicorn.conf.py cogwg.wsgi >"$WORK/gunicorn.log" 2>&1 &
 PIDS+=($!)
-# As docker-compose.yml's worker and worker-long: one for each queue (CELERY_TASK_ROUTES).
-setsid "$PY" -m celery -A cogwg worker --queues celery --loglevel INFO --concurrency 1 --hostname "smoke-$$@%h" \
-  >"$WORK/worker.log" 2>&1 &
+# As docker-compose.yml's worker and worker-long: one for each queue (CELERY_TASK_ROUTES),
+# quiet (no banner: the logs are JSON lines).
+setsid "$PY" -m celery -A cogwg --quiet worker --queues celery --loglevel INFO --concurrency 1 \
+  --hostname "smoke-$$@%h" >"$WORK/worker.log" 2>&1 &
 PIDS+=($!)
-setsid "$PY" -m celery -A cogwg worker --queues long --loglevel INFO --concurrency 1 --hostname "smoke-long-$$@%h" \
-  >"$WORK/worker-long.log" 2>&1 &
+setsid "$PY" -m celery -A cogwg --quiet worker --queues long --loglevel INFO --concurrency 1 \
+  --hostname "smoke-long-$$@%h" >"$WORK/worker-long.log" 2>&1 &
 PIDS+=($!)
 setsid "$PY" -m celery -A cogwg --quiet beat --loglevel INFO --schedule "$WORK/celerybeat-schedule" \
   >"$WORK/beat.log" 2>&1 &
@@ -285,12 +290,25 @@ ok "GET $pdf_path 200 (%PDF, $(wc -c <"$WORK/body") bytes)"
 log "==> Logs"
 if grep -q '"status": 500' "$WORK/gunicorn.log"; then fail "no 500 in the access log"; fi
 ok "no 500 in gunicorn's access log"
-# As in the containers: one JSON object a line (and so are the workers' there, where
-# --quiet leaves out Celery's banner).
+# As in the containers: one JSON object a line.
 for name in gunicorn beat; do
   "$PY" -c 'import json, sys; [json.loads(line) for line in open(sys.argv[1])]' "$WORK/$name.log" 2>/dev/null ||
     fail "$name's log is JSON lines: $(grep -v '^{' "$WORK/$name.log" | head -n 3)"
 done
 ok "gunicorn's and beat's logs are JSON lines"
+# The workers' too, with no banner (--quiet), and their "ready" as JSON. Only the lines of
+# Python's warning that a worker runs as root (CI runs this as root; the image runs them
+# as its own user) are not checked here.
+for name in worker worker-long; do
+  if grep -Eq '^\[(tasks|queues)\]|\.> (transport|concurrency):| -------------- \[queues\]' "$WORK/$name.log"; then
+    fail "$name's log has no Celery banner: $(grep -v '^{' "$WORK/$name.log" | head -n 3)"
+  fi
+  "$PY" -c '
+import json, sys
+records = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+assert any(r["logger"] == "celery.apps.worker" and r["message"].endswith(" ready.") for r in records)
+' "$WORK/$name.log" 2>/dev/null || fail "$name logs that it is ready, as JSON: $(head -n 3 "$WORK/$name.log")"
+done
+ok "the workers' logs have no banner, and JSON lines"
 
 log "smoke test passed"

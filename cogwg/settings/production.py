@@ -86,7 +86,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if env("CACHE_URL", default="").startswith(("redis://", "rediss://")):
     CACHES = {**CACHES, "default": env.cache_url("CACHE_URL", backend="cogwg.cache.ResilientRedisCache")}
 
-# HTTPS: nginx (or the load balancer before it) says which scheme the client used.
+# HTTPS: nginx says which scheme the client used, and it alone: its own, or that of the
+# load balancer in TRUSTED_PROXY_CIDR, never what a client sent (deploy/nginx.conf).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # Probes from inside the network speak plain HTTP.

@@ -1,6 +1,7 @@
 """``manage.py migrate_exclusive`` (deploy/entrypoint.sh): web processes that start
 together migrate one at a time on PostgreSQL, where two plain ``migrate`` runs collide."""
 
+import json
 import subprocess
 
 import psycopg2
@@ -14,6 +15,7 @@ from tests.ops.conftest import BASE_DIR, PYTHON, manage, production_env
 pytestmark = pytest.mark.services
 
 DATABASE = "cogwg_ops_migrate"
+WAITING = "Another process is migrating the database: waiting for it."
 
 
 def admin_connection(dbname="postgres"):
@@ -60,8 +62,9 @@ def test_three_processes_starting_together_migrate_once(empty_database):
     assert [run.returncode for run in runs] == [0, 0, 0], [err for _out, err in outputs]
     applied_by = [out for out, _err in outputs if "Applying " in out]
     assert len(applied_by) == 1
-    waited = [out for out, _err in outputs if out.startswith("Another process is migrating the database")]
+    waited = [out for out, err in outputs if WAITING in err]
     assert all("No migrations to apply." in out for out in waited)
+    assert not any(WAITING in out for out, _err in outputs)  # logged, not printed
     with admin_connection(DATABASE) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT count(*), count(DISTINCT (app, name)) FROM django_migrations")
         assert cursor.fetchone() == (migrations_on_disk(empty_database),) * 2
@@ -82,6 +85,29 @@ def test_it_gives_up_after_waiting_for_a_lock_never_released(empty_database):
     with admin_connection(DATABASE) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('django_migrations')")
         assert cursor.fetchone() == (None,)  # nothing was applied
+
+
+def test_that_it_waits_is_a_json_log_line_as_the_containers_logs(empty_database):
+    holder = admin_connection(DATABASE)
+    with holder.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+
+    # As the migrate service runs it (docker-compose.yml), production settings.
+    result = manage("migrate_exclusive", "--verbosity", "0", "--wait", "1", env=empty_database)
+
+    holder.close()
+    assert result.stdout == ""
+    first, *rest = result.stderr.splitlines()
+    record = json.loads(first)
+    assert {key: record[key] for key in ("level", "logger", "message", "wait_seconds")} == {
+        "level": "INFO",
+        "logger": "cogwg.management.commands.migrate_exclusive",
+        "message": WAITING,
+        "wait_seconds": 1.0,
+    }
+    assert "time" in record
+    assert not any(WAITING in line for line in rest)  # once, however long it waits
+    assert rest[-1] == "CommandError: Another process has been migrating the database for over 1 s."
 
 
 def test_on_sqlite_it_is_a_plain_migrate(tmp_path):

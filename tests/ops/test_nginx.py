@@ -3,6 +3,7 @@
 nginx-env.conf.template), with only its paths and ports changed, in front of a stand-in
 for gunicorn that answers with the headers it was sent."""
 
+import functools
 import http.client
 import json
 import os
@@ -117,11 +118,12 @@ def upstream():
 
 
 @pytest.fixture
-def serve(tmp_path, upstream):
-    """Start nginx with the given environment; stopped (its own process, by its id) at the end."""
+def start_nginx(tmp_path):
+    """Start nginx in front of an upstream (host:port) with the given environment; stopped
+    (its own process, by its id) at the end."""
     started = []
 
-    def start(**environment):
+    def start(upstream, **environment):
         directory = tmp_path / f"nginx-{len(started)}"
         port = configure(directory, upstream, **environment)
         process = subprocess.Popen(
@@ -142,6 +144,12 @@ def serve(tmp_path, upstream):
     for process in started:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def serve(start_nginx, upstream):
+    """nginx in front of the stand-in for gunicorn."""
+    return functools.partial(start_nginx, upstream)
 
 
 def get(port, path, headers=None):
@@ -238,3 +246,74 @@ def test_requests_reach_gunicorn_with_their_host_and_path(serve):
     assert seen["headers"]["host"] == "localhost:8080"
     assert seen["headers"]["x-request-id"] == "abc"
     assert seen["headers"]["x-forwarded-proto"] == "http"
+
+
+# The scheme: Django believes X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER), and gunicorn
+# takes its two other scheme headers for wsgi.url_scheme; nginx alone sets them.
+CLAIMS_HTTPS = {"X-Forwarded-Proto": "https", "X-Forwarded-Ssl": "on", "X-Forwarded-Protocol": "ssl"}
+
+
+def test_a_client_cannot_choose_its_scheme(serve):
+    port = serve(COGWG_TRUSTED_PROXY_CIDR="192.0.2.0/24")  # a balancer elsewhere: not this client
+
+    seen = seen_by_gunicorn(port, headers=CLAIMS_HTTPS)
+    static, _ = get(port, "/static/app.css", CLAIMS_HTTPS)
+
+    assert seen["headers"]["x-forwarded-proto"] == "http"
+    assert "x-forwarded-ssl" not in seen["headers"]
+    assert "x-forwarded-protocol" not in seen["headers"]
+    assert static.getheader("Strict-Transport-Security") is None  # nginx's own answer: http too
+
+
+@pytest.mark.parametrize(
+    ("sent", "passed"),
+    [
+        ("https", "https"),
+        ("HTTPS", "https"),
+        ("http", "http"),
+        ("https, http", "http"),
+        ("gopher", "http"),
+        (None, "http"),
+    ],
+)
+def test_the_trusted_balancer_tells_the_scheme_it_received(serve, sent, passed):
+    """http or https from the balancer; anything else, or nothing: the scheme nginx received."""
+    port = serve(COGWG_TRUSTED_PROXY_CIDR="127.0.0.1/32")  # the balancer is this peer
+
+    seen = seen_by_gunicorn(port, headers={"X-Forwarded-Proto": sent} if sent else {})
+
+    assert seen["headers"]["x-forwarded-proto"] == passed
+
+
+@pytest.fixture
+def django_behind_nginx(start_server, start_nginx, tmp_path):
+    """gunicorn with the production settings (tests/ops/conftest.py), HTTPS required, and
+    nginx in front of it with the given environment: nginx's port."""
+
+    def start(**environment):
+        server = start_server(DATABASE_URL=f"sqlite:///{tmp_path / 'ops.sqlite3'}")
+        return start_nginx(f"127.0.0.1:{server.port}", **environment)
+
+    return start
+
+
+def test_django_redirects_a_client_that_claims_https_over_plain_http(django_behind_nginx):
+    port = django_behind_nginx(COGWG_TRUSTED_PROXY_CIDR="192.0.2.0/24")  # not this client
+
+    response, _ = get(port, "/en/ops-probe/log/", {"Host": "example.org", **CLAIMS_HTTPS})
+
+    assert response.status == 301
+    assert response.getheader("Location") == "https://example.org/en/ops-probe/log/"
+    assert response.getheader("Strict-Transport-Security") is None
+
+
+def test_django_believes_the_trusted_balancer_s_scheme(django_behind_nginx):
+    port = django_behind_nginx(COGWG_TRUSTED_PROXY_CIDR="127.0.0.1/32")  # the balancer is this peer
+
+    over_https, body = get(port, "/en/ops-probe/log/", {"Host": "example.org", "X-Forwarded-Proto": "https"})
+    over_http, _ = get(port, "/en/ops-probe/log/", {"Host": "example.org", "X-Forwarded-Proto": "http"})
+
+    assert (over_https.status, body) == (200, b"logged")
+    assert over_https.getheader("Strict-Transport-Security") == "max-age=31536000; includeSubDomains; preload"
+    assert over_http.status == 301
+    assert over_http.getheader("Location") == "https://example.org/en/ops-probe/log/"

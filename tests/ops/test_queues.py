@@ -104,7 +104,7 @@ def test_the_native_smoke_stack_starts_the_same_workers():
     workers = [
         shlex.split(line.rstrip("\\"))
         for line in script.splitlines()
-        if line.startswith('setsid "$PY" -m celery -A cogwg worker ')
+        if line.startswith('setsid "$PY" -m celery -A cogwg --quiet worker ')
     ]
 
     assert sorted(option(words, "--queues") for words in workers) == [DEFAULT, LONG]

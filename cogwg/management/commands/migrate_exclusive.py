@@ -2,8 +2,12 @@
 scaled Compose service, the replicas of a deployment) each run it, and on PostgreSQL
 they take turns on an advisory lock. The first applies the migrations; the others then
 find nothing to do. Two plain ``migrate`` runs at once would both try to create the
-same tables, and one would fail."""
+same tables, and one would fail.
 
+That it waits is logged, a JSON line in production as the rest of the containers' logs,
+not printed with the command's plain-text report (which ``--verbosity 0`` silences)."""
+
+import logging
 import time
 
 from django.core.management import call_command
@@ -13,6 +17,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 # The advisory lock's key: any constant the project uses for nothing else ("cogw").
 LOCK_KEY = 0x636F6777
 POLL_SECONDS = 1.0
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -50,6 +56,6 @@ class Command(BaseCommand):
             if time.monotonic() >= deadline:
                 raise CommandError(f"Another process has been migrating the database for over {wait:g} s.")
             if not told:
-                self.stdout.write("Another process is migrating the database: waiting for it.")
+                logger.info("Another process is migrating the database: waiting for it.", extra={"wait_seconds": wait})
                 told = True
             time.sleep(POLL_SECONDS)
