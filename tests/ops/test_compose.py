@@ -251,3 +251,22 @@ def test_the_compose_file_renders_with_env_example(tmp_path):
     published = port if isinstance(port, str) else f"{port['host_ip']}:{port['published']}:{port['target']}"
     assert published.startswith("127.0.0.1:8080:80")
     assert rendered["web"]["environment"]["DB_PASSWORD"] == "change-me-three"
+
+
+def test_beat_keeps_its_schedule_in_the_database_and_mounts_no_volume():
+    """django-celery-beat's scheduler keeps the schedule and each task's last run in the
+    database, and writes no file (the shelve file is PersistentScheduler's): a volume for
+    beat would hold nothing, and its media volume is none of its business."""
+    stack = compose()
+    beat = stack["services"]["beat"]
+
+    assert settings.CELERY_BEAT_SCHEDULER == "django_celery_beat.schedulers:DatabaseScheduler"
+    assert beat["volumes"] == []
+    assert "--schedule" not in beat["command"]
+    mounted = {
+        volume.split(":")[0]
+        for service in stack["services"].values()
+        for volume in service.get("volumes", [])
+        if not volume.startswith(".")
+    }
+    assert set(stack["volumes"]) == mounted  # no volume that nothing mounts
