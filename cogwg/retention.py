@@ -17,11 +17,13 @@ retention"; the privacy notice states them) is deleted or blanked:
   server's refusal, which may quote an address) once done or failed, as long after;
 - the name and e-mail address of whoever sent a story the secretariat rejected:
   ``COGWG_RETENTION_REJECTED_STORY_DAYS`` after it was rejected (its last change), blanked
-  in the story and in every row of its history; those of a deleted story, as long after
-  its deletion, in its history. The story itself stays, and so does the language of its
+  in the story and in every row of its history; those of a deleted story are blanked in
+  its history as it is deleted (``stories_delete``), and, for one deleted another way, as
+  long after its deletion. The story itself stays, and so does the language of its
   form (``submitter_language``): it still marks a public submission, which contributors
   do not see (cogwg/permissions.py). What the secretariat erases from a story on request
-  (in its change form) is blanked in its history the same night.
+  is blanked in its history at once with the admin's action ("Erase the submitter's
+  personal information"), or the same night when blanked by hand in its change form.
 
 Each disposal is one statement on the rows its rule selects, so that a second run finds
 nothing to do, and nothing else is touched: a blanked story keeps its ``modified_at`` and

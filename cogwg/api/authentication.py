@@ -1,6 +1,8 @@
 """How the API knows who calls: a session (the browsable API, the admin's user) or a
 token from POST /api/v1/auth/token/ (cogwg.security), which lasts COGWG_API_TOKEN_HOURS,
-or until its client ends it with DELETE /api/v1/auth/token/ (``revoke_token``)."""
+or until its client ends it with DELETE /api/v1/auth/token/ (``revoke_token``). A staff
+session counts only while its second factor does (``VerifiedSessionAuthentication``), as
+in the admin."""
 
 import datetime
 import logging
@@ -12,7 +14,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 
 # (A module, not a name: cogwg.security imports DRF's views, whose settings import this module.)
@@ -30,6 +32,29 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         if token.created < timezone.now() - datetime.timedelta(hours=settings.COGWG_API_TOKEN_HOURS):
             raise exceptions.AuthenticationFailed(_("This token has expired: ask for a new one."))
         return user, token
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """DRF's session authentication, for a staff member only while the session's second
+    factor still stands (django-otp's ``is_verified``), as the admin requires: a session
+    whose authenticator was replaced or removed (``manage.py add_totp_device --replace``,
+    after a loss or a compromise) is no one's to the API, which then answers as to the
+    public, as the admin sends it to its sign-in page."""
+
+    def authenticate(self, request):
+        found = super().authenticate(request)
+        if found is None:
+            return None
+        user = found[0]
+        if security.staff_otp_required(user) and not _verified(request._request):
+            return None
+        return found
+
+
+def _verified(request) -> bool:
+    """Whether django-otp's middleware found the session's device (the user's, still there)."""
+    is_verified = getattr(request.user, "is_verified", None)
+    return bool(is_verified and is_verified())
 
 
 def revoke_token(*, token: Token, request) -> bool:

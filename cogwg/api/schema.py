@@ -8,7 +8,7 @@ Optional query parameters carry no ``example``: Swagger UI would send it with ev
 
 import inspect
 
-from drf_spectacular.authentication import TokenScheme
+from drf_spectacular.authentication import SessionScheme, TokenScheme
 from drf_spectacular.drainage import has_override
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
@@ -371,6 +371,23 @@ class ExpiringTokenScheme(TokenScheme):
                 f"`Authorization: {self.target.keyword} <token>`. `POST /api/v1/auth/token/` with `username` and "
                 "`password` (and `otp_token` for staff) answers a token and when it expires; "
                 "`DELETE /api/v1/auth/token/` with the token ends it at once (204)."
+            ),
+        }
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """drf-spectacular's session scheme (the admin's signed-in browser), saying that a staff
+    session counts only with its second factor."""
+
+    target_class = "cogwg.api.authentication.VerifiedSessionAuthentication"
+    priority = 0
+
+    def get_security_definition(self, auto_schema):
+        return {
+            **super().get_security_definition(auto_schema),
+            "description": (
+                "The session of a browser signed in to the admin; a staff member's counts only while "
+                "the authenticator its sign-in proved is still theirs."
             ),
         }
 

@@ -215,7 +215,7 @@ REST_FRAMEWORK = {
     # Token first: an anonymous write is answered 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "cogwg.api.authentication.ExpiringTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "cogwg.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["cogwg.api.permissions.PublicReadStaffWrite"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "cogwg.api.renderers.CSVRenderer"],
@@ -416,8 +416,9 @@ COGWG_RETENTION_ACCESS_LOG_DAYS = env.int("COGWG_RETENTION_ACCESS_LOG_DAYS", def
 # Who was reminded (period reminders' and upcoming milestones' addresses), counted from the
 # reporting period's close (from the day sent for upcoming milestones).
 COGWG_RETENTION_REMINDER_DAYS = env.int("COGWG_RETENTION_REMINDER_DAYS", default=365)
-# The name and e-mail address of whoever sent a story the secretariat rejected (or
-# deleted), counted from the rejection, in the story and its history.
+# The name and e-mail address of whoever sent a story the secretariat rejected, counted
+# from the rejection, in the story and its history (a deleted story's are blanked in its
+# history as it is deleted; this long after, for one deleted another way).
 COGWG_RETENTION_REJECTED_STORY_DAYS = env.int("COGWG_RETENTION_REJECTED_STORY_DAYS", default=180)
 # Where the privacy notice invites questions, requests and complaints: by default the
 # address e-mails come from (DEFAULT_FROM_EMAIL), which is where submitters reply.
