@@ -2,9 +2,10 @@
 through ``cycles.period_open``), follows it on the period's dashboard (who has submitted,
 reminders sent), and approves and closes it (``cycles.period_close``). On the same
 dashboard a contributor downloads their jurisdiction's pre-filled sheet and uploads it
-back (cogwg/cycle_sheets.py). The list of periods warns the secretariat of the weekly
-upcoming milestones' reminders the mail server refused (``upcoming_reminders_refused``),
-as the dashboard does of the period's own."""
+back (cogwg/cycle_sheets.py). A period opened by mistake is deleted while open
+(``cycles.period_delete``, which refuses one closed since its page was read). The list of
+periods warns the secretariat of the weekly upcoming milestones' reminders the mail server
+refused (``upcoming_reminders_refused``), as the dashboard does of the period's own."""
 
 import datetime
 from collections import defaultdict
@@ -163,6 +164,19 @@ class ReportingPeriodAdmin(TrackedTranslationAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def delete_model(self, request, obj):
+        # Locked after its plan and checked again (cycles.period_delete): a period closed
+        # since the confirmation page was read is not deleted.
+        cycles.period_delete(period=obj, by=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as refusal:
+            # Nothing was deleted (the deletion's transaction is rolled back): say why.
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            return HttpResponseRedirect(self._url("change", unquote(object_id)))
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

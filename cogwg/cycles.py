@@ -31,6 +31,13 @@ more reminders, and closing it publishes none of its updates (each is left, with
 Reminders go weekly to the jurisdictions that have not submitted everything until the
 deadline; once it has passed, each is sent one last reminder that says the updates are
 overdue, and no more (the secretariat closes the period, or chases them itself).
+
+A period's writes lock its plan, then the period (``_locked_period``), before the
+priorities, milestones and updates they touch: the lock order of writes
+(workplan/services.py), where a period comes right after its plan. Opening one locks
+the plan first; closing, a sheet's upload, a reminder's claim and the deletion lock the
+plan, then the period, and check it as it then is: a closing and a deletion, or a
+closing and a reminder, wait for each other and never both act on an open period.
 """
 
 import datetime
@@ -50,7 +57,7 @@ from django.utils.translation import gettext as _
 
 from jurisdictions.models import Jurisdiction
 from workplan.choices import CLOSED_STATUSES, MilestoneStatus, SeatRole, WorkPlanStatus
-from workplan.models import Assignment, Milestone, ProgressUpdate
+from workplan.models import Assignment, Milestone, ProgressUpdate, WorkPlan
 from workplan.services import (
     milestone_post_update,
     plan_closed_message,
@@ -333,12 +340,35 @@ def _milestones_to_cover(work_plan, period_end):
     )
 
 
+def _locked_plan(work_plan) -> WorkPlan:
+    """``work_plan`` read again once locked (``records_lock``: with every plan); a
+    ValidationError when it was deleted meanwhile."""
+    records_lock(model=WorkPlan, pks=[work_plan.pk])
+    locked = WorkPlan.objects.filter(pk=work_plan.pk).first()
+    if locked is None:
+        raise ValidationError(_("This work plan has just been deleted."), code="deleted")
+    return locked
+
+
+def _locked_period(period) -> ReportingPeriod:
+    """``period`` read again, with its plan, once locked after its plan (``records_lock``,
+    the lock order of writes); a ValidationError when it was deleted meanwhile."""
+    records_lock(model=ReportingPeriod, pks=[period.pk])
+    locked = ReportingPeriod.objects.select_related("work_plan").filter(pk=period.pk).first()
+    if locked is None:
+        raise ValidationError(_("This reporting period has just been deleted."), code="deleted")
+    return locked
+
+
 @transaction.atomic
 def period_open(
     *, work_plan, title_en: str, title_fr: str, period_end: datetime.date, deadline: datetime.date, by=None
 ) -> ReportingPeriod:
     """Open a call for updates on the plan's unfinished milestones due on or before
-    ``period_end``; which milestones it covers is fixed now."""
+    ``period_end``; which milestones it covers is fixed now. The plan is locked first and
+    checked as it then is (``period_open_validate``): one closed, deleted or given an open
+    period meanwhile is refused (ValidationError), and nothing is written."""
+    work_plan = _locked_plan(work_plan)
     period_open_validate(work_plan=work_plan, period_end=period_end)
     period = ReportingPeriod(
         work_plan=work_plan,
@@ -368,11 +398,16 @@ def period_close(*, period: ReportingPeriod, by=None, on: datetime.date | None =
     cancellation of its milestone, say, once those before it are published) is not
     published and does not keep the others from being: it is left submitted, unlocked
     (``period_updates_left`` lists them, the admin names them to the secretariat), and its
-    submitter is told why in the summary."""
+    submitter is told why in the summary.
+
+    Its plan, the period, then the updates to publish (their priorities and milestones
+    first) are locked before anything is read (the lock order of writes): a plan closed,
+    or an update posted, at the same time is waited for and seen (the update then left,
+    with why), and a deletion of the period waits for the closing, then is refused."""
     # The deadline day is over once it is over everywhere in Canada (dates.is_over):
     # British Columbia and Yukon still have its evening after Toronto's midnight.
     on = on or dates.earliest_today()
-    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period = _locked_period(period)
     if not period.is_open:
         raise ValidationError(_("This reporting period is already closed."))
     if on <= period.deadline:
@@ -385,6 +420,7 @@ def period_close(*, period: ReportingPeriod, by=None, on: datetime.date | None =
         .filter(publication_state=PublicationState.SUBMITTED)
         .order_by("reported_on", "created_at", "pk")
     )
+    records_lock(model=ProgressUpdate, pks=[update.pk for update in submitted])  # all of them, in the lock order
     # One that may not be published is left submitted, the others published all the same;
     # one summary per submitter once this commits, rather than an e-mail per update.
     published, left = [], []
@@ -406,6 +442,26 @@ def period_close(*, period: ReportingPeriod, by=None, on: datetime.date | None =
             send_period_closed_summaries, period.pk, [update.pk for update in published], [u.pk for u in left]
         )
     return published
+
+
+@transaction.atomic
+def period_delete(*, period: ReportingPeriod, by=None) -> None:
+    """Delete an open period (a call for updates opened by mistake), with its reminders
+    and the links to the milestones it covers; its updates stay. A closed one is refused
+    (ValidationError): deleting it would unlock its updates. The period is locked after
+    its plan and read again first (``_locked_period``): a closing at the same time is
+    waited for, and the deletion then refused."""
+    period = _locked_period(period)
+    if not period.is_open:
+        raise ValidationError(
+            _(
+                "This reporting period was closed meanwhile: a closed period is not deleted, as its updates would "
+                "then no longer be locked."
+            ),
+            code="closed",
+        )
+    period._history_user = by
+    period.delete()
 
 
 def period_updates_left(period: ReportingPeriod) -> QuerySet:
@@ -522,7 +578,12 @@ def period_closed_notify(*, period: ReportingPeriod, updates, left=None) -> int:
     retry after the mail server failed part way, a second run) skips the address, so that
     nobody is sent their summary twice. One the mail server refuses for good (an unknown
     mailbox) keeps its claim, marked refused, and the others are sent; any other failure
-    (the server out of reach) gives its claim back and stops the run, for the retry."""
+    (the server out of reach) gives its claim back and stops the run, for the retry.
+
+    A claim locks nothing else (its period is closed for good, and a closed period is not
+    deleted): only the key of its period, which the insert shares, and which waits for
+    nothing but a write of that period (the lock order of writes: a period before what
+    hangs from it)."""
     messages = period_closed_summaries(period=period, updates=updates, left=left)
     claimed = set(PeriodSummary.objects.filter(period=period).values_list("address", flat=True))
     due = [message for message in messages if message.to[0] not in claimed]
@@ -557,7 +618,7 @@ def period_summaries_refused(period: ReportingPeriod) -> list[str]:
 
 
 def _locked_open_period(period):
-    period = ReportingPeriod.objects.select_for_update().select_related("work_plan").get(pk=period.pk)
+    period = _locked_period(period)
     if not period.is_open:
         raise ValidationError(_("This reporting period is closed: it takes no more updates."))
     if period.work_plan.status == WorkPlanStatus.CLOSED:
@@ -747,6 +808,8 @@ def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = No
     transaction of its own, under the next number of the jurisdiction's reminders for the
     period. Two runs at the same time (beat and a manual run, a redelivered task) claim
     the same number, which the database takes once: the other run skips the jurisdiction.
+    A claim locks the plan and the period first, and the run stops once the period no
+    longer sends reminders (``_reminding``: closed, or its plan, since the run read it).
     A message the mail server refuses for good (every address unknown) keeps its claim,
     marked refused, and the run goes on; one that could not be sent for another reason
     (the server out of reach) gives its claim back and stops the run, for the retry, which
@@ -783,6 +846,8 @@ def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = No
             continue
         try:
             with transaction.atomic():
+                if not _reminding(period):
+                    break  # closed, deleted or its plan closed since this run read it: no more
                 claim = PeriodReminder.objects.create(
                     period=period,
                     jurisdiction=row.jurisdiction,
@@ -806,6 +871,17 @@ def period_remind(*, period: ReportingPeriod, now: datetime.datetime | None = No
             continue
         sent += 1
     return sent
+
+
+def _reminding(period) -> bool:
+    """Whether ``period`` still sends reminders, read again once locked after its plan (the
+    lock order of writes), in a reminder's claim: open, of an active plan. A closing, or
+    the plan's, at the same time is waited for and seen."""
+    try:
+        period = _locked_period(period)
+    except ValidationError:  # deleted meanwhile
+        return False
+    return period.is_open and period.work_plan.status == WorkPlanStatus.ACTIVE
 
 
 def periods_remind(*, now: datetime.datetime | None = None) -> int:

@@ -6,9 +6,9 @@ the secretariat publishes or returns it (the submitter is e-mailed). Progress up
 published through ``workplan.services.progress_update_publish``, which moves their
 milestone.
 
-Their rows are locked in one order (``rows_lock``): a work plan's, priority's, milestone's
-or progress update's after their ancestors (workplan/services.py's lock order), others by
-primary key.
+Their rows are locked in one order (``rows_lock``): those of the work plan's tables (a
+work plan, reporting period, priority, seat, milestone or progress update) after their
+ancestors (workplan/services.py's lock order, documented there), others by primary key.
 """
 
 from django.core.exceptions import ValidationError
@@ -26,8 +26,9 @@ def rows_lock(queryset) -> None:
     """Lock the rows of ``queryset`` (a plain filter of a model's rows: PostgreSQL refuses
     ``SELECT … FOR UPDATE`` on a DISTINCT or on the nullable side of an outer join) until
     the transaction ends, in the lock order of writes: those of the work plan's tables
-    after their ancestors (``workplan.services.records_lock``: an update after its plan,
-    priority and milestone), others by primary key."""
+    (``workplan.services.LOCK_ORDER``) after their ancestors (``records_lock``: an update
+    after its plan, priority and milestone, a seat after its plan and priority, a
+    reporting period after its plan), others by primary key."""
     from workplan.services import LOCK_ORDER, records_lock  # workplan/services.py imports this module
 
     if queryset.model in LOCK_ORDER:
@@ -39,7 +40,9 @@ def rows_lock(queryset) -> None:
 def row_locked(queryset):
     """The first row of ``queryset`` (a plain filter), None if none, read locked until the
     transaction ends in the lock order of writes (``rows_lock``): in one query but for the
-    work plan's tables, whose rows are locked after their ancestors'."""
+    work plan's tables (periods and seats included), whose rows are locked after their
+    ancestors'. (In one query, an ordering that joins a row's parents locks them too,
+    after the row: a seat's, by its priority and plan, did before seats had their place.)"""
     from workplan.services import LOCK_ORDER  # workplan/services.py imports this module
 
     if queryset.model in LOCK_ORDER:

@@ -142,7 +142,12 @@ class PriorityFormSet(LabelledFormSet):
 class SeatFormSet(LabelledFormSet):
     """A jurisdiction holds one seat of each role on a priority: checked across the
     table's rows, new ones included (Django checks a conditional uniqueness per row, against
-    what is stored)."""
+    what is stored).
+
+    Saved under the locks its page took as it checked the form's version
+    (cogwg/admin_concurrency.py): the plan, the priority, then its seats by primary key,
+    before its milestones (workplan/services.py's lock order), as a seat's own page and
+    the API lock a seat after its plan and priority."""
 
     def clean(self):
         super().clean()

@@ -11,18 +11,34 @@ reason; the permissions offer no posting on it to a contributor
 Lock order. A write that locks rows of the work plan's tables (``SELECT … FOR UPDATE`` on
 PostgreSQL) takes them parent first, and within a table by primary key:
 
-    work plan → priority → milestone → progress update
+    work plan → reporting period → priority → seat → milestone → progress update
 
 A record is locked after its ancestors (``records_lock``: an update after its plan,
-priority and milestone), and a work plan with every plan, as making one active closes
-another (``work_plan_close_previous``); a deletion then locks what it takes with it, table
-by table (``records_ensure_deletable``), before Django deletes the children first. The
+priority and milestone, a seat after its plan and priority, a reporting period after its
+plan), and a work plan with every plan, as making one active closes another
+(``work_plan_close_previous``); a deletion then locks what it takes with it, table by
+table (``records_ensure_deletable``), before Django deletes the children first. The
 API's writes (``ApiViewSetMixin.lock_record``), the admin's change forms
 (cogwg/admin_concurrency.py), posting, publishing, withdrawing, the review's submit and
 return, and the deletions all lock so: two writes of one plan wait for each other, and
 never deadlock (which would answer 503, cogwg/middleware.py). Locking a child, then
 calling a service here that locks its parent, breaks the order: lock with
 ``records_lock`` first.
+
+Where the two side tables sit:
+- A reporting period (cogwg/cycles.py) belongs to its plan and comes right after it:
+  opening one locks the plan, then checks it; closing one locks its plan, then the
+  period, then the updates it publishes (their priorities and milestones after it); a
+  sheet's upload, a reminder's claim, the period's admin page and its deletion lock the
+  plan, then the period. What hangs from a period alone (its reminders and closing
+  summaries, the links to the milestones it covers) is written after it: a reminder is
+  claimed with its plan and period locked; a summary is claimed in a transaction of its
+  own that locks nothing else.
+- A seat (``Assignment``, a priority's lead or partner) comes after its priority and
+  before the priority's milestones, as a priority's admin page locks its tables (seats,
+  then milestones): its own admin page, the API's write of a priority's seats
+  (workplan/api/serializers.py) and a priority's or plan's deletion lock it after its
+  plan and priority. Trading seats (``seats_vacate``) is done under those locks.
 """
 
 import calendar
@@ -40,7 +56,7 @@ from django.utils.translation import gettext_noop, ngettext
 from cogwg import dates, notifications
 from cogwg.choices import PublicationState
 from cogwg.dates import date_format
-from cogwg.models import REPORT_DAYS_AFTER_PLAN_END
+from cogwg.models import REPORT_DAYS_AFTER_PLAN_END, ReportingPeriod
 from cogwg.services import publication_refusals
 
 from .choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
@@ -115,24 +131,32 @@ def _plan(milestone) -> WorkPlan | None:
     return milestone.priority.work_plan
 
 
-# The work plan's tables in the lock order (the module's docstring), and the paths from a
-# row of each to its ancestors', in the same order.
-LOCK_ORDER = (WorkPlan, Priority, Milestone, ProgressUpdate)
+# The work plan's tables in the lock order (the module's docstring), and for a row of each
+# its ancestors' tables, with the path to them, in the same order.
+LOCK_ORDER = (WorkPlan, ReportingPeriod, Priority, Assignment, Milestone, ProgressUpdate)
 _ANCESTORS = {
     WorkPlan: (),
-    Priority: ("work_plan",),
-    Milestone: ("priority__work_plan", "priority"),
-    ProgressUpdate: ("milestone__priority__work_plan", "milestone__priority", "milestone"),
+    ReportingPeriod: ((WorkPlan, "work_plan"),),
+    Priority: ((WorkPlan, "work_plan"),),
+    Assignment: ((WorkPlan, "priority__work_plan"), (Priority, "priority")),
+    Milestone: ((WorkPlan, "priority__work_plan"), (Priority, "priority")),
+    ProgressUpdate: (
+        (WorkPlan, "milestone__priority__work_plan"),
+        (Priority, "milestone__priority"),
+        (Milestone, "milestone"),
+    ),
 }
 # What deleting a record of each takes with it (``on_delete=CASCADE``), table by table in
-# the lock order: the path from those rows to the record.
+# the lock order: the path from those rows to the record. (A plan's reporting periods
+# keep it from being deleted: ``on_delete=PROTECT``.)
 _CASCADED = {
     WorkPlan: (
         (Priority, "work_plan"),
+        (Assignment, "priority__work_plan"),
         (Milestone, "priority__work_plan"),
         (ProgressUpdate, "milestone__priority__work_plan"),
     ),
-    Priority: ((Milestone, "priority"), (ProgressUpdate, "milestone__priority")),
+    Priority: ((Assignment, "priority"), (Milestone, "priority"), (ProgressUpdate, "milestone__priority")),
     Milestone: ((ProgressUpdate, "milestone"),),
     ProgressUpdate: (),
 }
@@ -145,25 +169,26 @@ def _lock_rows(model, **lookups) -> None:
 
 
 def records_lock(*, model, pks: Collection) -> None:
-    """Lock the records ``pks`` of ``model`` (work plans, priorities, milestones or progress
-    updates) until the transaction ends, after their ancestors, in the lock order (the
-    module's docstring): an update after its plan, its priority and its milestone, each
-    table by primary key. A work plan is locked with every plan. A record moved to another
-    parent between the read of its ancestors and its lock (a milestone given another
-    priority) has its new ones locked too, the only rows then taken out of order. None
-    outside a transaction (a lock would end at once); records deleted meanwhile are not
-    locked, and the caller finds them gone."""
+    """Lock the records ``pks`` of ``model`` (one of ``LOCK_ORDER``: work plans, reporting
+    periods, priorities, seats, milestones or progress updates) until the transaction
+    ends, after their ancestors, in the lock order (the module's docstring): an update
+    after its plan, its priority and its milestone, a seat after its plan and its
+    priority, a period after its plan, each table by primary key. A work plan is locked
+    with every plan. A record moved to another parent between the read of its ancestors
+    and its lock (a milestone given another priority) has its new ones locked too, the
+    only rows then taken out of order. None outside a transaction (a lock would end at
+    once); records deleted meanwhile are not locked, and the caller finds them gone."""
     pks = sorted(set(pks))
     if not pks or not transaction.get_connection().in_atomic_block:
         return
     if model is WorkPlan:
         _lock_rows(WorkPlan)
         return
-    paths = _ANCESTORS[model]
+    ancestors = _ANCESTORS[model]
     records = model._default_manager.filter(pk__in=pks)
     locked = None
-    while (chain := set(records.values_list("pk", *paths))) != locked:
-        for index, ancestor in enumerate(LOCK_ORDER[: len(paths)], start=1):
+    while (chain := set(records.values_list("pk", *(path for _model, path in ancestors)))) != locked:
+        for index, (ancestor, _path) in enumerate(ancestors, start=1):
             _lock_rows(ancestor, pk__in={row[index] for row in chain})
         _lock_rows(model, pk__in=pks)
         locked = chain
@@ -735,5 +760,10 @@ def seats_vacate(*, priority: Priority, seat_ids: Collection[int]) -> None:
     """Free the seats ``seat_ids`` of ``priority`` (no jurisdiction): seats that trade
     jurisdictions or roles are then saved one at a time, a jurisdiction holding one seat of
     each role at every step. The caller saves them in the same transaction; no ``by``, and
-    no history, for the reason ``priorities_make_room`` gives."""
+    no history, for the reason ``priorities_make_room`` gives.
+
+    The caller holds ``priority`` (its admin page and the API lock it, after its plan, as
+    they read it: the module's lock order); the seats are locked here after it, by
+    primary key, rather than in the order the update would meet them."""
+    _lock_rows(Assignment, priority=priority, pk__in=seat_ids)
     Assignment.objects.filter(priority=priority, pk__in=seat_ids).update(jurisdiction=None)

@@ -31,6 +31,7 @@ from cogwg.api.summaries import (
     iso_date,
 )
 from cogwg.choices import PublicationState
+from cogwg.services import rows_lock
 from jurisdictions.models import Jurisdiction
 
 from ..choices import MilestoneKind, MilestoneStatus, SeatRole
@@ -213,10 +214,15 @@ class PrioritySerializer(ApiModelSerializer):
         save (new, or changed) in their order, the stored seats not sent, and the ids of
         the stored seats that change role. Judged as the admin's table judges them
         (``SeatFormSet``, the model's fields): a 400 with each seat's errors under its
-        index in the list."""
+        index in the list. The stored seats are read locked, after the priority's plan and
+        the priority (the viewset's ``lock_record``), in the lock order of writes
+        (``rows_lock``): a seat's own admin page, or a deletion, waits for the write, or is
+        waited for and seen."""
         stored = []
         if self.instance is not None:
-            stored = list(Assignment.objects.filter(priority=self.instance).order_by("role", "order", "pk"))
+            seats = Assignment.objects.filter(priority=self.instance)
+            rows_lock(seats)
+            stored = list(seats.order_by("role", "order", "pk"))
         errors, given = {}, set()
         for index, values in enumerate(sent):
             if (jurisdiction := values.get("jurisdiction")) is None:
@@ -314,7 +320,8 @@ def priority_seats_save(*, priority, seats, by):
     history by ``by``: the seats not sent deleted, the seats that change role freed
     (``seats_vacate``, as ``SeatFormSet.save`` frees those that trade jurisdictions or
     roles), then the new and changed seats saved. A 403 when ``by`` lacks the model
-    permission a change needs (``rows_rights_check``)."""
+    permission a change needs (``rows_rights_check``). The stored seats were locked as
+    they were read (``validate_seats``), after the priority and its plan."""
     saved, removed, moved = seats
     rows_rights_check(
         by,
