@@ -251,7 +251,7 @@ def test_a_report_reissued_for_the_same_date_covers_the_same_period(plan, draft_
     ]
     with translation.override("en"):
         label = report_view(reissued.content, "en")["report"]["period_label"]
-    assert label == "Reported from Jan. 1, 2020 to Feb. 27, 2020."
+    assert label == "Reported from January 1, 2020 to February 27, 2020."
 
 
 def test_a_later_report_and_its_reissue_start_the_day_after_the_earlier_date(plan, draft_report):
@@ -269,7 +269,7 @@ def test_the_draft_preview_of_a_reissue_shows_the_same_period(staff_client, plan
 
     page = staff_client.get(reverse("reports:detail", args=[draft.pk])).content.decode()
 
-    assert "Reported from Jan. 1, 2020 to Feb. 27, 2020." in page
+    assert "Reported from January 1, 2020 to February 27, 2020." in page
 
 
 @pytest.mark.parametrize("earlier", [1, 5])

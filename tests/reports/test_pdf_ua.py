@@ -1,13 +1,17 @@
 """The report's PDF as PDF/UA-1 asks, read back with pypdf: every table header cell has its
 scope, the data cells name their headers, and the running footer (the report's title and
 the page number, in the page's margin boxes) is a pagination artifact, while every other
-text belongs to the structure tree (cogwg.reports.render.pdf.finish_pdf_ua)."""
+text belongs to the structure tree (cogwg.reports.render.pdf.finish_pdf_ua); and each table
+is one table, its caption with its rows."""
 
+import datetime
 import io
 
 import pypdf
 import pytest
 
+from cogwg.demo.loader import load_cogwg_2020
+from cogwg.models import StatusReport
 from cogwg.reports.content import build_content
 from cogwg.reports.render import render_file
 from tests.reports.story_inventory import AS_OF, make_stories
@@ -143,3 +147,23 @@ def test_a_finishing_step_that_fails_leaves_the_pdf_as_weasyprint_made_it(conten
 
     assert len(document.pages) > 1
     assert "PDF/UA finishing step broken failed" in caplog.text
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_table_is_tagged_once_with_its_caption_and_rows(language):
+    """A caption left alone at the foot of a page is a table of its own in the tagged PDF,
+    holding no row, and its rows another one, with no caption, on the next page (the demo
+    report's English annex did, on page 10)."""
+    load_cogwg_2020()
+    content = StatusReport.objects.get(as_of=datetime.date(2020, 2, 27)).content
+    elements = structure(reader(content, language))
+
+    def children(element, tag):
+        return [kid.get_object() for kid in kids(element) if kid.get_object().get("/S") == tag]
+
+    tables = [element for element in elements.values() if element["/S"] == "/Table"]
+    # The priorities, the user stories, and each priority's work plan in the annex.
+    assert len(tables) == 2 + len(content["priorities"])
+    for table in tables:
+        assert len(children(table, "/Caption")) == 1
+        assert [len(children(body, "/TR")) > 0 for body in children(table, "/TBody")] == [True]

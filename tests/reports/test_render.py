@@ -1,6 +1,7 @@
 """Each renderer's output, opened and read back, in both languages."""
 
 import csv
+import datetime
 import io
 import re
 
@@ -146,7 +147,9 @@ def test_xlsx_in_french(content):
     assert french("On track") in summary
     literacy = cells[workbook.sheetnames[2]]
     assert "Groupe de travail multiadministrations établi." in literacy
-    assert "mars 2020" in literacy
+    # Its month a date, shown in French ("mars 2020").
+    month = workbook[workbook.sheetnames[2]]["A7"]
+    assert (month.value, month.number_format) == (datetime.datetime(2020, 3, 31), "[$-C0C]mmmm yyyy")
 
 
 def test_pptx_has_one_slide_per_section_like_the_deck(content):

@@ -168,7 +168,7 @@ def test_the_preview_of_a_draft_as_of_9999_is_shown(staff_client, late_draft):
     response = staff_client.get(reverse("reports:detail", args=[late_draft.pk]))
 
     assert response.status_code == 200
-    assert "Status as of Dec. 31, 9999" in response.content.decode()
+    assert "Status as of December 31, 9999" in response.content.decode()
 
 
 @pytest.mark.parametrize(("language", "message"), [("en", AS_OF_EN), ("fr", AS_OF_FR)])
@@ -241,7 +241,7 @@ def test_the_french_report_document_puts_a_non_breaking_space_before_each_colon(
 def test_the_english_report_keeps_its_colons_tight(content):
     html = render_html(content, language="en")
 
-    assert "<li>Feb. 10, 2020 (March 2020): Inventory started with five stories.</li>" in html
+    assert "<li>February 10, 2020 (March 2020): Inventory started with five stories.</li>" in html
     assert "<strong>Yukon</strong>: Yukon has launched its open data portal" in html
     assert "<strong>March 2020</strong>: Initial inventory of user stories established." in html
     assert "\u00a0:" not in html
@@ -266,7 +266,7 @@ def test_the_french_draft_banner_puts_a_non_breaking_space_before_its_colon(staf
 # 6. Every format leaves out an empty purpose, says when nothing was reported, and states
 # the period reported on.
 
-PERIOD = "Reported from Jan. 1, 2020 to Feb. 27, 2020."
+PERIOD = "Reported from January 1, 2020 to February 27, 2020."
 
 
 @pytest.fixture
@@ -302,7 +302,7 @@ def test_the_xlsx_states_the_period_then_the_accomplishments_and_challenges(cont
         "Jurisdiction",
         "Accomplishment",
         "Category",
-        "Links",
+        "Links",  # one a cell; "Link 1", "Link 2"… where an accomplishment has several
     ]
     assert "None reported." not in cells
 

@@ -34,7 +34,7 @@ HEADERS = {
     "en": [
         "User stories",
         "This report's period (March 1, 2020 to June 30, 2020)",
-        "Since the work plan began (Jan. 1, 2020)",
+        "Since the work plan began (January 1, 2020)",
         "In all",
     ],
     "fr": [

@@ -44,8 +44,19 @@ def choice_label(choices, code):
         return code
 
 
-def date_label(iso, format_name="DATE_FORMAT"):
-    return dates.date_format(datetime.date.fromisoformat(iso), format_name) if iso else ""
+# A report writes its dates with the month in full, as its titles and its months do
+# ("February 27, 2020", "March 2020"): Django's English DATE_FORMAT abbreviates it ("Feb. 27,
+# 2020"), its French one does not ("27 février 2020").
+FULL_DATE_FORMATS = {"en": "F j, Y"}
+
+
+def date_label(iso):
+    """An ISO date ("2020-02-27") as the report writes it in the active language; empty for none."""
+    if not iso:
+        return ""
+    return dates.date_format(
+        datetime.date.fromisoformat(iso), FULL_DATE_FORMATS.get(translation.get_language(), "DATE_FORMAT")
+    )
 
 
 def percent(value):

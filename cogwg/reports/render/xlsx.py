@@ -1,10 +1,16 @@
 """The report as an XLSX workbook: a summary sheet (the plan, the priorities, the user
 stories inventory, the accomplishments, the challenges and the next steps), then one sheet
 per priority (its activities with their status, under a header that stays in view, then
-its work plan table)."""
+its work plan table).
 
+Dates are dates (a spreadsheet sorts and filters them), shown in the file's language
+whatever the reader's settings; an accomplishment's links are links, each in a cell of its
+own under its label."""
+
+import datetime
 import io
 import re
+from urllib.parse import urlsplit
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -27,6 +33,13 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_LENGTH = 31
 ELLIPSIS = "\u2026"
+# Number formats of dates in the file's language: the bracketed locale ([$-1009] English
+# (Canada), [$-C0C] French (Canada)) names the months in it, whatever the reader's own.
+DATE_FORMATS = {"en": "[$-1009]mmmm d, yyyy", "fr": "[$-C0C]d mmmm yyyy"}
+MONTH_FORMATS = {"en": "[$-1009]mmmm yyyy", "fr": "[$-C0C]mmmm yyyy"}
+# The addresses a link's cell opens; any other is shown as text only.
+LINK_SCHEMES = frozenset({"http", "https"})
+LINK_WIDTH = 40
 
 
 def shorten(text, length):
@@ -61,6 +74,11 @@ def percent_format():
     return '0"\u00a0%"' if translation.get_language() == "fr" else '0"%"'
 
 
+def day(iso):
+    """An ISO date of the content ("2020-02-27") as a date; None for none."""
+    return datetime.date.fromisoformat(iso) if iso else None
+
+
 # The types openpyxl gives some text: a formula ("=…") and an error code ("#N/A", "#REF!").
 TEXT_READ_AS_OTHER = frozenset({"f", "e"})
 
@@ -87,18 +105,31 @@ class SheetWriter:
         self.cell(1, text).font = font
         self.row += 1
 
-    def line(self, *values, bold_first=False, percent_columns=()):
+    def line(self, *values, bold_first=False, percent_columns=(), month_columns=()):
         """A row of values; a progress figure in one of ``percent_columns`` is written
-        as its whole percent (``whole_percent``), a number shown with a percent sign."""
+        as its whole percent (``whole_percent``), a number shown with a percent sign; a
+        date is shown as the language writes it, its month only in ``month_columns``."""
+        language = translation.get_language()
         for column, value in enumerate(values, 1):
             percent = column in percent_columns
             cell = self.cell(column, whole_percent(value) if percent else value)
             cell.alignment = WRAP
             if percent:
                 cell.number_format = percent_format()
+            elif isinstance(value, datetime.date):
+                cell.number_format = (MONTH_FORMATS if column in month_columns else DATE_FORMATS)[language]
             if bold_first and column == 1:
                 cell.font = Font(bold=True)
         self.row += 1
+
+    def link(self, column, url, label):
+        """A link's cell: its label (its address when it has none), opening the address."""
+        cell = self.cell(column, label or url)
+        if urlsplit(url).scheme.lower() in LINK_SCHEMES:
+            cell.hyperlink = url
+            cell.style = "Hyperlink"
+        cell.alignment = WRAP
+        return cell
 
     def header(self, *labels, freeze=False):
         """A table's header row; ``freeze`` keeps it (and the rows above) in view as the
@@ -119,7 +150,7 @@ def _summary(writer, r):
     writer.line(_("Canada Open Government Working Group"))
     if r["meeting"]:
         writer.line(_("Meeting"), r["meeting"]["title"], bold_first=True)
-    writer.line(_("As of"), r["report"]["as_of_label"], bold_first=True)
+    writer.line(_("As of"), day(r["report"]["as_of"]), bold_first=True)
     writer.line(_("Work plan"), r["work_plan"]["title"], bold_first=True)
     writer.line(_("Overall status"), r["work_plan"]["status_label"], bold_first=True)
     writer.line(_("Progress (%)"), r["work_plan"]["progress"], bold_first=True, percent_columns=[2])
@@ -153,16 +184,9 @@ def _summary(writer, r):
     writer.line(r["report"]["period_label"])
     writer.heading(_("Jurisdictional accomplishments"), SUBHEADING)
     if r["accomplishments"]:
-        writer.header(_("Jurisdiction"), _("Accomplishment"), _("Category"), _("Links"))
+        _accomplishments(writer, r["accomplishments"])
     else:
         writer.line(_("None reported."))
-    for item in r["accomplishments"]:
-        writer.line(
-            item["jurisdiction_name"],
-            item["title"],
-            item["category_label"],
-            "\n".join(link["url"] for link in item["links"]),
-        )
     writer.gap()
 
     writer.heading(_("Ongoing challenges"), SUBHEADING)
@@ -180,6 +204,23 @@ def _summary(writer, r):
             writer.line(step["text"])
             for child in step["children"]:
                 writer.line(f"    • {child['text']}")
+
+
+def _accomplishments(writer, accomplishments):
+    """A row per accomplishment, its links after its category, one a cell: "Links" above
+    them, or "Link 1", "Link 2"… when one has several."""
+    columns = max(len(item["links"]) for item in accomplishments)
+    if columns == 1:
+        links = [_("Links")]
+    else:
+        links = [_("Link %(number)s") % {"number": number} for number in range(1, columns + 1)]
+    writer.header(_("Jurisdiction"), _("Accomplishment"), _("Category"), *links)
+    for column in range(5, 4 + columns):  # the first link's column is wide already
+        writer.sheet.column_dimensions[get_column_letter(column)].width = LINK_WIDTH
+    for item in accomplishments:
+        for column, link in enumerate(item["links"], 4):
+            writer.link(column, link["url"], link["label"])
+        writer.line(item["jurisdiction_name"], item["title"], item["category_label"])
 
 
 def _stories(writer, r):
@@ -201,17 +242,26 @@ def _priority(writer, priority):
     writer.gap()
     writer.heading(_("Activities"), SUBHEADING)
     writer.header(
-        _("Month"), _("Activity"), _("Status"), _("Progress (%)"), _("Overdue"), _("Latest note"), freeze=True
+        _("Month"),
+        _("Activity"),
+        _("Status"),
+        _("Progress (%)"),
+        _("Overdue"),
+        _("Latest note"),
+        _("Reported on"),
+        freeze=True,
     )
     for activity in priority["activities"]:
         writer.line(
-            activity["month"],
+            day(activity["due_date"]),
             activity["description"],
             activity["status_label"],
             activity["progress"],
             _("Yes") if activity["overdue"] else _("No"),
             activity["note"],
+            day(activity["reported_on"]),
             percent_columns=[4],
+            month_columns=[1],
         )
     writer.gap()
     writer.line(
@@ -234,8 +284,9 @@ def render(content: dict, *, language: str) -> bytes:
     _summary(SheetWriter(summary, [38, 60, 18, 40, 12, 12]), r)
     for priority in r["priorities"]:
         sheet = workbook.create_sheet(sheet_name(priority["heading"], taken))
-        _priority(SheetWriter(sheet, [24, 70, 16, 14, 12, 50]), priority)
+        _priority(SheetWriter(sheet, [24, 70, 16, 14, 12, 50, 20]), priority)
     workbook.properties.title = r["report"]["title"]
+    workbook.properties.creator = _("COGWG Work-Plan Tracker")
     workbook.properties.language = language
     output = io.BytesIO()
     workbook.save(output)
