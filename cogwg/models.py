@@ -435,6 +435,35 @@ class StatusReportFile(TimeStampedModel):
         return f"{self.report} — {self.get_format_display()} ({self.language})"
 
 
+class StatusReportItem(models.Model):
+    """A record a frozen report took (one of its accomplishments or challenges), written by
+    the freeze, in its transaction, from the content it froze: the later reports of its plan
+    do not take it again (``cogwg.reports.selectors.not_yet_reported``), whatever its
+    ``published_at`` says since. By the id its frozen content gives, with no foreign key: like
+    that content, it outlives the record (one deleted, then restored from its history with
+    its id, is not taken again)."""
+
+    class Kind(models.TextChoices):
+        ACCOMPLISHMENT = "accomplishment", _("accomplishment")
+        CHALLENGE = "challenge", _("challenge")
+
+    report = models.ForeignKey(StatusReport, on_delete=models.CASCADE, related_name="items", verbose_name=_("report"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    record_id = models.PositiveBigIntegerField(_("record"))
+
+    class Meta:
+        ordering = ["report", "kind", "record_id"]
+        verbose_name = _("record a status report took")
+        verbose_name_plural = _("records status reports took")
+        constraints = [
+            # Also the index the later reports look a record up by (kind, record).
+            models.UniqueConstraint(fields=["kind", "record_id", "report"], name="%(app_label)s_%(class)s_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.report} — {self.get_kind_display()} {self.record_id}"
+
+
 class LinkCheckQuerySet(models.QuerySet):
     def failing(self):
         return self.exclude(status__in=REACHABLE_LINK_STATUSES)

@@ -5,8 +5,9 @@ Its structure follows the Joint Councils deck of 27 February 2020: purpose; back
 progress on each priority (status, progress, milestones completed / due / overdue, the
 latest notes); the open data user stories inventory (stories received and published);
 the jurisdictions' accomplishments and the challenges reported since the
-previous report (or since the plan's start for the first one); next steps; and, as an
-annex, the work plan table of each priority.
+previous report (or since the plan's start for the first one), and those dated before
+that no report took (``selectors.in_period``); next steps; and, as an annex, the work
+plan table of each priority.
 
 Progress comes from ``workplan.selectors.work_plan_status``, the numbers the pages and the
 API show: nothing here computes progress. Every text is kept in both languages
@@ -36,14 +37,14 @@ import datetime
 
 from django.utils import formats, translation
 
-from cogwg.models import InfoSection, NextStep, StatusReport, lines
+from cogwg.models import InfoSection, NextStep, StatusReport, StatusReportItem, lines
 from cogwg.selectors import next_steps_by_parent
 from jurisdictions.selectors import challenge_state_as_of
 from stories.selectors import StoryInventory, story_inventory
 from workplan.choices import MilestoneStatus
 from workplan.selectors import DUE_SOON_DAYS, MilestoneState, PriorityStatus, tenth_percent, work_plan_status
 
-from .selectors import accomplishments_reported, challenges_reported, last_reported, previous_frozen_report
+from .selectors import accomplishments_reported, challenges_reported, last_day_reported, previous_frozen_report
 
 SCHEMA_VERSION = 2
 LANGUAGES = ("en", "fr")
@@ -52,6 +53,15 @@ LANGUAGES = ("en", "fr")
 DUE_WINDOW_DAYS = DUE_SOON_DAYS
 # How many of a priority's latest progress notes the report shows.
 LATEST_NOTES = 3
+# The sections that list records by id, and the kind a freeze records each as
+# (``StatusReportItem``): the later reports do not take them again.
+ITEM_SECTIONS = {StatusReportItem.Kind.ACCOMPLISHMENT: "accomplishments", StatusReportItem.Kind.CHALLENGE: "challenges"}
+
+
+def items_taken(content: dict) -> list[tuple[str, int]]:
+    """The records a frozen ``content`` shows in its lists, as (kind, id): what its report
+    took (``selectors.not_yet_reported``)."""
+    return [(kind, item["id"]) for kind, section in ITEM_SECTIONS.items() for item in content.get(section) or []]
 
 
 def progress_figure(progress) -> float | None:
@@ -187,22 +197,17 @@ def _accomplishment(accomplishment, *, work_plan) -> dict:
     }
 
 
-def _challenge(
-    challenge, *, start: datetime.date, end: datetime.date, published_after: datetime.datetime | None = None
-) -> dict:
+def _challenge(challenge, *, end: datetime.date) -> dict:
+    """A challenge of ``selectors.challenges_reported``, as of ``end``: ``new`` to the
+    reports when no report before took it, as the selector says."""
     state = challenge_state_as_of(challenge, as_of=end)
-    # New to the reports: reported in the period, or published since the previous report
-    # was frozen (dated back to an earlier period, it was in none).
-    new = challenge.reported_on >= start or (
-        published_after is not None and challenge.published_at is not None and challenge.published_at > published_after
-    )
     return {
         "id": challenge.pk,
         "title": text(challenge, "title"),
         "description": text(challenge, "description"),
         "category": challenge.category,
         "status": state.status,
-        "new": new,
+        "new": bool(challenge.new),
         "jurisdictions": [_jurisdiction(jurisdiction) for jurisdiction in challenge.jurisdictions.all()],
         "mitigation": text(challenge, "mitigation"),
         "reported_on": iso(challenge.reported_on),
@@ -239,13 +244,14 @@ def build_content(*, report: StatusReport, previous: StatusReport | None = None)
     """Everything ``report`` shows as of its date. ``previous`` is the frozen report it is
     compared with (default: the previous frozen report of the same plan, which may be one
     it re-issues, as of the same date). Its period starts the day after the latest report
-    dated before it (``selectors.last_reported``), or when the plan starts; its
-    accomplishments and challenges are those of the period and those published since that
-    report was frozen, dated back before the period (``selectors.in_period``)."""
+    dated before it (``selectors.last_day_reported``), or when the plan starts; its
+    accomplishments and challenges are those of the period and those dated back before it
+    that no report before it took (``selectors.in_period``): the freeze records what it
+    took (``services.report_freeze``)."""
     if previous is None:
         previous = previous_frozen_report(report)
     work_plan, meeting, as_of = report.work_plan, report.meeting, report.as_of
-    reported_until, published_after = last_reported(report)
+    reported_until = last_day_reported(report)
     start = reported_until + datetime.timedelta(days=1) if reported_until else work_plan.start_date
     plan = work_plan_status(work_plan=work_plan, as_of=as_of)
     return {
@@ -290,11 +296,10 @@ def build_content(*, report: StatusReport, previous: StatusReport | None = None)
         "stories": _stories(story_inventory(work_plan=work_plan, as_of=as_of, period_start=start)),
         "accomplishments": [
             _accomplishment(item, work_plan=work_plan)
-            for item in accomplishments_reported(start=start, end=as_of, published_after=published_after)
+            for item in accomplishments_reported(start=start, end=as_of, report=report)
         ],
         "challenges": [
-            _challenge(item, start=start, end=as_of, published_after=published_after)
-            for item in challenges_reported(start=start, end=as_of, published_after=published_after)
+            _challenge(item, end=as_of) for item in challenges_reported(start=start, end=as_of, report=report)
         ],
         "next_steps": _next_steps(meeting),
     }

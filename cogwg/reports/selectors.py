@@ -2,14 +2,13 @@
 API and the pages."""
 
 import datetime
-from typing import NamedTuple
 
-from django.db.models import DateField, F, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, DateField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
 from cogwg import permissions
 from cogwg.choices import RenderStatus, StatusReportState
-from cogwg.models import StatusReport, StatusReportFile
+from cogwg.models import StatusReport, StatusReportFile, StatusReportItem
 from jurisdictions.models import Accomplishment, Challenge
 
 FROZEN_STATES = (StatusReportState.FINAL, StatusReportState.PUBLISHED)
@@ -36,49 +35,58 @@ def previous_frozen_report(report: StatusReport) -> StatusReport | None:
     )
 
 
-class LastReported(NamedTuple):
-    """What the reports before a report covered (``last_reported``)."""
+def last_day_reported(report: StatusReport) -> datetime.date | None:
+    """The as-of date of the latest report of the same plan before ``report``
+    (``reports_before``: dated before it; for a frozen report, frozen before it); None for a
+    plan's first report. ``report``'s period starts the day after. A report re-issued for
+    the same date is not counted, so that the re-issue covers the same period as the report
+    it re-issues."""
+    return reports_before(report).order_by("-as_of").values_list("as_of", flat=True).first()
 
-    day: datetime.date | None  # the last day of their periods
-    frozen_at: datetime.datetime | None  # when the one that covered that day was frozen
 
-
-def last_reported(report: StatusReport) -> LastReported:
-    """The as-of date of the latest frozen report of the same plan dated before ``report``
-    (for a frozen report, among those frozen before it), and when it was frozen (the latest
-    such report's, should it have been re-issued); (None, None) for a plan's first report.
-    ``report``'s period starts the day after, and takes in what was published after that
-    freezing, whatever its date (``accomplishments_reported``): what is dated back to a
-    period already reported comes in the next report. A report re-issued for the same date
-    is not counted, so that the re-issue covers the same period as the report it re-issues."""
+def reports_before(report: StatusReport) -> QuerySet:
+    """The frozen reports of ``report``'s plan whose records it does not take again: those
+    dated before it (for a frozen report, frozen before it). Not one of the same date: a
+    re-issue takes again what the report it re-issues took."""
     earlier = Q(as_of__lt=report.as_of)
     if report.frozen_at is not None:
         earlier &= Q(frozen_at__lt=report.frozen_at)
-    found = (
-        frozen_reports()
-        .filter(earlier, work_plan_id=report.work_plan_id)
-        .order_by("-as_of", "-frozen_at")
-        .values_list("as_of", "frozen_at")
-        .first()
+    return frozen_reports().filter(earlier, work_plan_id=report.work_plan_id)
+
+
+def other_plans_reports(report: StatusReport) -> QuerySet:
+    """The frozen reports of the other plans (for a frozen report, frozen before it)."""
+    reports = frozen_reports().exclude(work_plan_id=report.work_plan_id)
+    if report.frozen_at is not None:
+        reports = reports.filter(frozen_at__lt=report.frozen_at)
+    return reports
+
+
+def not_yet_reported(report: StatusReport, *, kind: StatusReportItem.Kind) -> Q:
+    """Records of ``kind``, annotated with ``reported_on``, that no report before ``report``
+    took, as the freezes recorded it (``StatusReportItem``): none of the reports of its plan
+    dated before it (``reports_before``), nor, for a record dated before the plan starts,
+    one of another plan's (what the plan before showed is not shown again; what no report
+    showed is). Whatever ``published_at`` says: a record published again after a
+    withdrawal, or while a report was being frozen (its publication committed after the
+    freeze read the records), is judged by what the reports took, not by when. Two
+    subqueries, whatever the number of records and reports."""
+    taken = StatusReportItem.objects.filter(kind=kind, record_id=OuterRef("pk"))
+    return ~Exists(taken.filter(report__in=reports_before(report))) & (
+        Q(reported_on__gte=report.work_plan.start_date) | ~Exists(taken.filter(report__in=other_plans_reports(report)))
     )
-    return LastReported(*found) if found else LastReported(None, None)
 
 
-def last_day_reported(report: StatusReport) -> datetime.date | None:
-    """The last day the reports before ``report`` covered (``last_reported``)."""
-    return last_reported(report).day
-
-
-def in_period(*, start: datetime.date, end: datetime.date, published_after: datetime.datetime | None) -> Q:
-    """Records annotated with ``reported_on`` that a report's period, ``start`` to ``end``,
-    takes in: those reported then, and those reported before it but published after
-    ``published_after``, the freezing of the report that covered the day before ``start``
-    (``last_reported``), which could not show them. So that each published record, whatever
-    the day it is dated back to, is in one report of the plan: the first one frozen after it
-    was published whose date is on or after its own. Never one dated after ``end``."""
-    taken = Q(reported_on__gte=start)
-    if published_after is not None:
-        taken |= Q(published_at__gt=published_after)
+def in_period(*, start: datetime.date, end: datetime.date, report: StatusReport | None, kind) -> Q:
+    """Records annotated with ``reported_on`` that ``report``, whose period runs from
+    ``start`` to ``end``, takes: those dated up to ``end`` that no report before it took
+    (``not_yet_reported``); those of its period, and those dated back before it that no
+    report could show (published after the previous report was frozen, or while it was
+    being frozen, or dated before the plan's first report's period). So that each published
+    record is in exactly one report of the plan: the first one frozen after it was published
+    whose date is on or after its own. Never one dated after ``end``. Without a report, the
+    period's own records."""
+    taken = Q(reported_on__gte=start) if report is None else not_yet_reported(report, kind=kind)
     return Q(reported_on__lte=end) & taken
 
 
@@ -123,45 +131,45 @@ def report_files(report: StatusReport) -> QuerySet:
 
 
 def accomplishments_reported(
-    *, start: datetime.date, end: datetime.date, published_after: datetime.datetime | None = None
+    *, start: datetime.date, end: datetime.date, report: StatusReport | None = None
 ) -> QuerySet:
-    """Published accomplishments reported between two dates, both included, and those
-    reported before them but published after ``published_after`` (``in_period``), the
-    latest first. An accomplishment is dated by the meeting it was reported at, else by
-    when it happened, else by when it was published."""
+    """Published accomplishments a report of the period from ``start`` to ``end`` takes
+    (``in_period``): those reported then, and for ``report``, those dated before it that no
+    report before it took; the latest first. An accomplishment is dated by the meeting it
+    was reported at, else by when it happened, else by when it was published."""
     reported_on = Coalesce(F("meeting__date"), F("date"), TruncDate("published_at"), output_field=DateField())
     return (
         Accomplishment.objects.published()
         .for_listing()
         .annotate(reported_on=reported_on)
-        .filter(in_period(start=start, end=end, published_after=published_after))
+        .filter(in_period(start=start, end=end, report=report, kind=StatusReportItem.Kind.ACCOMPLISHMENT))
         # Latest first, as the home page lists them: the order they were reported in, not the
         # jurisdictions' (which put the deck's first two, Yukon and NWT, last).
         .order_by("-reported_on", F("date").desc(nulls_last=True), "-published_at", "-pk")
     )
 
 
-def challenges_reported(
-    *, start: datetime.date, end: datetime.date, published_after: datetime.datetime | None = None
-) -> QuerySet:
+def challenges_reported(*, start: datetime.date, end: datetime.date, report: StatusReport | None = None) -> QuerySet:
     """Published challenges known by ``end`` and not resolved before ``start``: those still
-    holding jurisdictions back, and those resolved during the period; and those resolved
-    before it but published after ``published_after``, which no report could show
-    (``in_period``). A challenge is dated by when it was first reported, else by the
-    meeting, else by its publication. Each comes with the status its history shows at
-    ``end`` (``with_recorded_status``), which ``jurisdictions.selectors.challenge_state_as_of``
-    reads."""
-    not_yet_shown = Q(resolved_on__isnull=True) | Q(resolved_on__gte=start)
-    if published_after is not None:
-        not_yet_shown |= Q(published_at__gt=published_after)
+    holding jurisdictions back, and those resolved during the period; and for ``report``,
+    those resolved before it that no report before it took (``in_period``). Each is ``new``
+    when no report before took it (without a report: when reported in the period). A
+    challenge is dated by when it was first reported, else by the meeting, else by its
+    publication. Each comes with the status its history shows at ``end``
+    (``with_recorded_status``), which ``jurisdictions.selectors.challenge_state_as_of`` reads."""
     reported_on = Coalesce(
         F("first_reported_on"), F("first_reported_at__date"), TruncDate("published_at"), output_field=DateField()
     )
+    new = in_period(start=start, end=end, report=report, kind=StatusReportItem.Kind.CHALLENGE)
+    still_shown = Q(resolved_on__isnull=True) | Q(resolved_on__gte=start)
+    if report is not None:
+        still_shown |= new
     return (
         Challenge.objects.published()
         .for_listing()
         .with_recorded_status(end)
         .annotate(reported_on=reported_on)
-        .filter(not_yet_shown, reported_on__lte=end)
+        .annotate(new=ExpressionWrapper(new, output_field=BooleanField()))
+        .filter(still_shown, reported_on__lte=end)
         .order_by("reported_on", "pk")
     )

@@ -24,14 +24,14 @@ from simple_history.utils import update_change_reason
 
 from cogwg import dates, outbox
 from cogwg.choices import RenderStatus, ReportFormat, StatusReportState
-from cogwg.models import StatusReport, StatusReportFile, UpcomingReminder
+from cogwg.models import StatusReport, StatusReportFile, StatusReportItem, UpcomingReminder
 from cogwg.versioning import data_changed
 from workplan.choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
 from workplan.models import Milestone
 from workplan.selectors import closed_as_of
 from workplan.services import UPDATE_DAYS_AFTER_PLAN_END, milestone_post_update, records_lock
 
-from .content import LANGUAGES, build_content
+from .content import LANGUAGES, build_content, items_taken
 from .diff import compare
 from .render import render_file
 from .selectors import previous_frozen_report, report_baseline
@@ -139,8 +139,10 @@ def _ensure_titled(report: StatusReport) -> None:
 @transaction.atomic
 def report_freeze(*, report: StatusReport, by=None) -> StatusReport:
     """Compute the report's content once, as of its date, and keep it for good: content,
-    checksum, who froze it and when; the report becomes final. One file per format and
-    language is created pending, and its rendering is enqueued once the freeze commits."""
+    checksum, who froze it and when, and the records it took (``StatusReportItem``, which
+    the later reports of its plan do not take again); the report becomes final. One file
+    per format and language is created pending, and its rendering is enqueued once the
+    freeze commits."""
     # Locks the report row only: the meeting is an outer join, which PostgreSQL cannot lock.
     locked = StatusReport.objects.select_for_update(of=("self",)).select_related("work_plan", "meeting")
     report = locked.get(pk=report.pk)
@@ -158,6 +160,12 @@ def report_freeze(*, report: StatusReport, by=None) -> StatusReport:
     report.state = StatusReportState.FINAL
     report._history_user = by
     report.save(update_fields=["content", "checksum", "frozen_at", "frozen_by", "state", "modified_at"])
+    # What it took, from the content just read: a record whose publication commits after
+    # that read (stamped before ``frozen_at`` all the same) is not in it, and the next
+    # report takes it (``selectors.not_yet_reported``).
+    StatusReportItem.objects.bulk_create(
+        [StatusReportItem(report=report, kind=kind, record_id=pk) for kind, pk in items_taken(content)]
+    )
     files = StatusReportFile.objects.bulk_create(
         [StatusReportFile(report=report, format=format, language=language) for format, language in REPORT_FILES]
     )

@@ -156,7 +156,8 @@ def plan(db):
         date=datetime.date(2020, 3, 10),
     )
     AccomplishmentFactory(jurisdiction=ontario, meeting=meeting, publication_state=PublicationState.DRAFT)
-    AccomplishmentFactory(jurisdiction=ontario, date=datetime.date(2019, 11, 1))
+    # Dated before the plan, and in no report: the plan's first report takes it.
+    before_plan = AccomplishmentFactory(jurisdiction=ontario, date=datetime.date(2019, 11, 1))
 
     resources_challenge = ChallengeFactory(
         title_en="Lack of resources (HR and funding)",
@@ -187,6 +188,7 @@ def plan(db):
         meeting=meeting,
         portal=portal,
         later=later,
+        before_plan=before_plan,
         resources_challenge=resources_challenge,
         transition=transition,
         legal=legal,

@@ -62,7 +62,7 @@ def reported(as_of):
     return {
         challenge.pk: (entry["status"], entry["resolved_on"])
         for challenge in challenges_reported(start=START, end=as_of)
-        for entry in [_challenge(challenge, start=START, end=as_of)]
+        for entry in [_challenge(challenge, end=as_of)]
     }
 
 
@@ -172,9 +172,7 @@ def test_the_challenges_of_a_report_are_read_in_a_constant_number_of_queries(siz
 
     # The challenges with their status then, and their jurisdictions.
     with django_assert_num_queries(2):
-        entries = [
-            _challenge(item, start=START, end=APRIL_30) for item in challenges_reported(start=START, end=APRIL_30)
-        ]
+        entries = [_challenge(item, end=APRIL_30) for item in challenges_reported(start=START, end=APRIL_30)]
 
     assert sorted(entry["status"] for entry in entries) == sorted(
         [ChallengeStatus.OPEN] * size + [ChallengeStatus.RESOLVED] * size

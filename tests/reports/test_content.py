@@ -113,8 +113,9 @@ def test_first_report_covers_the_plan_year_up_to_its_date(plan, draft_report):
 
     assert content["report"]["period_start"] == "2020-01-01"
     assert content["report"]["previous_report"] is None
-    # Reported at the meeting; not the one after the date, the draft, nor the one of 2019.
-    assert [item["id"] for item in content["accomplishments"]] == [plan.portal.pk]
+    # Reported at the meeting, and the one of 2019, which no report took; not the one after
+    # the date, nor the draft.
+    assert [item["id"] for item in content["accomplishments"]] == [plan.portal.pk, plan.before_plan.pk]
     assert content["accomplishments"][0]["links"] == [
         {"url": "https://open.yukon.ca/data/", "label": {"en": "", "fr": ""}}
     ]

@@ -81,7 +81,7 @@ def test_first_report_shows_everything_as_new(plan, draft_report, staff):
 
     assert changes["previous_report"] is None
     assert changes["milestones_completed"] == []
-    assert ids(changes["accomplishments"]) == [plan.portal.pk]
+    assert ids(changes["accomplishments"]) == [plan.portal.pk, plan.before_plan.pk]
     assert sorted(ids(changes["challenges_opened"])) == sorted([plan.resources_challenge.pk, plan.transition.pk])
 
 

@@ -233,7 +233,7 @@ def test_the_csv_gives_a_priority_without_milestones_one_row(plan, draft_report,
 
 # Freezing a report that follows another, with a meeting, accomplishments and challenges
 # in its period (the savepoint and its release included).
-QUERIES_TO_FREEZE = 18
+QUERIES_TO_FREEZE = 19
 
 
 def period(report):
@@ -283,7 +283,7 @@ def test_freezing_a_report_or_its_reissue_runs_the_same_queries_whatever_came_be
 
     # The report locked, the one it follows, the day its period starts after; the plan's
     # status, the background, stories, accomplishments and their links, challenges and
-    # theirs, next steps; the report, its history and its files written.
+    # theirs, next steps; the report, its history, what it took and its files written.
     with django_assert_num_queries(QUERIES_TO_FREEZE):
         april = report_freeze(report=april)
     with django_assert_num_queries(QUERIES_TO_FREEZE):

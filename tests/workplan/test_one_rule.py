@@ -162,7 +162,7 @@ def test_a_challenges_state_as_of_a_date(status, resolved_on, expected):
     (challenge,) = challenges_reported(start=start, end=end)
 
     state = challenge_state_as_of(challenge, as_of=end)
-    entry = _challenge(challenge, start=start, end=end)
+    entry = _challenge(challenge, end=end)
 
     assert state == expected
     assert (entry["status"], entry["resolved_on"]) == (
