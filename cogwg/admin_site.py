@@ -6,6 +6,7 @@ secretariat's audit page (admin/audit/, cogwg/admin_audit.py), linked from its i
 
 import functools
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import AdminSite as DjangoAdminSite
@@ -26,6 +27,11 @@ from .security import log_refusal, otp_failed
 
 
 class OTPLoginForm(OTPAdminAuthenticationForm):
+    # The code is typed (or filled in by the browser) as a one-time code, on a numeric keypad.
+    otp_token = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    )
+
     def _chosen_device(self, user):
         # Most staff have one authenticator: no need to pick it from a list first.
         device = super()._chosen_device(user)
@@ -37,11 +43,16 @@ class OTPLoginForm(OTPAdminAuthenticationForm):
     def clean_otp(self, user):
         try:
             super().clean_otp(user)
-        except ValidationError:
+        except ValidationError as error:
             # Only a wrong token counts as a failure, not the first step that asks for one.
             if user is not None and self.cleaned_data.get("otp_token"):
                 otp_failed(user=user, request=self.request)
-            raise
+            if user is None:
+                raise
+            # The password is accepted: the error is the code's, which takes the focus.
+            self.add_error("otp_token", error)
+            self.fields["username"].widget.attrs.pop("autofocus", None)
+            self.fields["otp_token"].widget.attrs.update(required=True, autofocus=True)
 
 
 class LabelledAutocompleteJsonView(AutocompleteJsonView):
@@ -200,7 +211,7 @@ class AdminSite(OTPAdminSite):
 
     @property
     def login_template(self):
-        return OTPAdminSite.login_template if settings.COGWG_REQUIRE_STAFF_OTP else None
+        return "admin/cogwg/login.html" if settings.COGWG_REQUIRE_STAFF_OTP else None
 
     def has_permission(self, request):
         allowed = DjangoAdminSite.has_permission(self, request)

@@ -33,11 +33,26 @@ class KeyCheckedMixin:
         return super().optgroups(name, value, attr)
 
 
-class KeyCheckedAutocompleteSelect(KeyCheckedMixin, AutocompleteSelect):
+class AccessibleMixin:
+    """Django's search box named and described for assistive technologies (select2 names
+    its combobox after the choice shown, empty until one is picked, and leaves the error
+    state on the hidden select), its highlighted option's colour readable (WCAG 1.4.3):
+    cogwg/static/cogwg/admin/autocomplete_a11y.{js,css}, run after Django's script."""
+
+    @property
+    def media(self):
+        # Django's scripts named again so that merging the pages' media keeps this one after them.
+        return super().media + forms.Media(
+            js=["admin/js/jquery.init.js", "admin/js/autocomplete.js", "cogwg/admin/autocomplete_a11y.js"],
+            css={"screen": ["admin/css/autocomplete.css", "cogwg/admin/autocomplete_a11y.css"]},
+        )
+
+
+class KeyCheckedAutocompleteSelect(KeyCheckedMixin, AccessibleMixin, AutocompleteSelect):
     pass
 
 
-class KeyCheckedAutocompleteSelectMultiple(KeyCheckedMixin, AutocompleteSelectMultiple):
+class KeyCheckedAutocompleteSelectMultiple(KeyCheckedMixin, AccessibleMixin, AutocompleteSelectMultiple):
     pass
 
 
