@@ -782,8 +782,12 @@ class EmailJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     # Done without sending, and why (cogwg/outbox.py ``Skipped``): what it would announce no
     # longer holds when it runs (a record deleted, or published before "submitted for
-    # review" left), or nobody is to be told.
-    skip_reason = models.CharField(_("not sent because"), max_length=8, choices=EmailSkipReason.choices, blank=True)
+    # review" left), or nobody is to be told. Empty in the database by default too
+    # (cogwg/0014): a release before it, still running while migrations are applied, writes
+    # jobs without it.
+    skip_reason = models.CharField(
+        _("not sent because"), max_length=8, choices=EmailSkipReason.choices, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
