@@ -11,6 +11,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import NotRegistered, translator
 
+from workplan.choices import WorkPlanStatus
+
 from . import dates
 from .choices import (
     REACHABLE_LINK_STATUSES,
@@ -294,7 +296,10 @@ class InfoSection(TimeStampedModel):
 
 class StatusReportQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(state=StatusReportState.PUBLISHED)
+        """What the public may see: published reports of plans that are public too (a report
+        of a draft plan is refused publication, ``report_publish``; this holds it for one
+        published before that rule)."""
+        return self.filter(state=StatusReportState.PUBLISHED).exclude(work_plan__status=WorkPlanStatus.DRAFT)
 
 
 # A plan's closing report may be given at a meeting some months after the plan ends.

@@ -27,7 +27,7 @@ from cogwg.choices import RenderStatus, ReportFormat, StatusReportState
 from cogwg.models import StatusReport, StatusReportFile, StatusReportItem, UpcomingReminder
 from cogwg.versioning import data_changed
 from workplan.choices import CLOSED_STATUSES, MilestoneStatus, WorkPlanStatus
-from workplan.models import Milestone
+from workplan.models import Milestone, WorkPlan
 from workplan.selectors import closed_as_of
 from workplan.services import UPDATE_DAYS_AFTER_PLAN_END, milestone_post_update, records_lock
 
@@ -175,10 +175,19 @@ def report_freeze(*, report: StatusReport, by=None) -> StatusReport:
 
 @transaction.atomic
 def report_publish(*, report: StatusReport, by=None) -> StatusReport:
-    """Make a frozen report public. A draft must be frozen first."""
-    report = StatusReport.objects.select_for_update().get(pk=report.pk)
+    """Make a frozen report public. A draft must be frozen first, and its plan public: a
+    report shows its plan's priorities and status, which the public may not see while the
+    plan is a draft (nor may the plan go back to draft once a report of it is public:
+    ``WorkPlan.clean``). The plan is locked first (workplan/services.py's lock order), so
+    that it cannot go back to draft meanwhile."""
+    records_lock(model=WorkPlan, pks=[report.work_plan_id])
+    report = StatusReport.objects.select_for_update(of=("self",)).select_related("work_plan").get(pk=report.pk)
     if report.state == StatusReportState.DRAFT:
         raise ValidationError(_("Freeze the report before publishing it."))
+    if report.state != StatusReportState.PUBLISHED and report.work_plan.status == WorkPlanStatus.DRAFT:
+        raise ValidationError(
+            _("This report's work plan is a draft, which the public does not see: make the plan active first.")
+        )
     if report.state != StatusReportState.PUBLISHED:
         report.state = StatusReportState.PUBLISHED
         report._history_user = by
