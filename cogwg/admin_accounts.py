@@ -62,6 +62,24 @@ def _role_name(group) -> str:
     return str(ROLE_NAMES.get(group.name, group.name))
 
 
+class GroupCheckboxes(CheckboxSelectMultiple):
+    """An account's roles as a group of checkboxes named by the field's label (``label``),
+    as a fieldset's legend names its fields: the admin's own label for them is tied to
+    none. The group's id is the field's, so the admin gives its help text the id each
+    checkbox's aria-describedby names (cogwg/templates/cogwg/widgets/group_checkboxes.html)."""
+
+    template_name = "cogwg/widgets/group_checkboxes.html"
+    label = ""
+
+    def id_for_label(self, id_, index=None):
+        return id_ if index is None else super().id_for_label(id_, index)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["label"] = self.label
+        return context
+
+
 def _superuser(request) -> bool:
     return request.user.is_active and request.user.is_superuser
 
@@ -181,9 +199,11 @@ class AccountAdmin(OptimisticConcurrencyMixin, UserAdmin):
             return super().formfield_for_manytomany(db_field, request, **kwargs)
         kwargs["queryset"] = permissions.account_groups(request.user, db_field.remote_field.model.objects.all())
         if not _superuser(request):
-            kwargs["widget"] = CheckboxSelectMultiple
+            kwargs["widget"] = GroupCheckboxes
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         formfield.label_from_instance = _role_name
+        if isinstance(formfield.widget, GroupCheckboxes):
+            formfield.widget.label = formfield.label
         return formfield
 
     def save_related(self, request, form, formsets, change):

@@ -127,3 +127,104 @@ def test_a_wrong_password_leaves_the_focus_on_the_username(client, staff, otp_de
     page = response.content.decode()
     assert "autofocus" in re.search(r"<input[^>]*name=\"username\"[^>]*>", page).group(0)
     assert "autofocus" not in re.search(r"<input[^>]*name=\"otp_token\"[^>]*>", page).group(0)
+
+
+# Custom form pages sent back with errors: "Error: " first in the title (Django's msgid,
+# so French reads Django's "Erreur :"), and the error summary at the top of the content,
+# as Django's change form says them (cogwg/templates/admin/cogwg/form_errornote.html).
+
+ERROR_TITLE = {"en": "Error: ", "fr": "Erreur\u00a0: "}
+ERRORNOTE = {"en": "Please correct the error below.", "fr": "Corrigez l\u2019erreur ci-dessous."}  # Django's own
+from tests.cycles.conftest import cycle  # noqa: E402, F401  (the reporting period's fixture)
+
+
+def assert_errors_announced(response, language):
+    assert response.status_code == 200
+    page = response.content.decode().replace("&#x27;", "'")
+    title = re.search(r"<title>([^<]*)</title>", page).group(1)
+    assert title.startswith(ERROR_TITLE[language]), title
+    content = page[page.index('id="content"') :]
+    note = re.search(r'<p class="errornote">\s*([^<]*?)\s*</p>', content)
+    assert note, "no error summary"
+    assert note.start() < content.index("<form"), "the error summary is not first"
+    return note.group(1)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_return_for_changes_announces_its_errors_and_describes_the_comment(staff_client, language):
+    from cogwg.choices import PublicationState
+    from tests.factories import AccomplishmentFactory
+
+    record = AccomplishmentFactory(publication_state=PublicationState.SUBMITTED)
+    data = {"action": "return_selected", "_selected_action": [record.pk], "apply": "1", "comment": ""}
+    response = staff_client.post(f"/{language}/admin/jurisdictions/accomplishment/", data)
+    assert assert_errors_announced(response, language) == ERRORNOTE[language]
+    page = controls(response)
+    comment = next(c for c in page.controls if c.get("name") == "comment")
+    assert comment["aria-describedby"].split() and all(ref in page.ids for ref in comment["aria-describedby"].split())
+    assert '<div class="form-row errors">' in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_reject_stories_announces_its_errors(staff_client, language):
+    from stories.choices import StoryState
+    from tests.factories import UserStoryFactory
+
+    story = UserStoryFactory(state=StoryState.SUBMITTED)
+    data = {"action": "reject_selected", "_selected_action": [story.pk], "apply": "1", "rejection_reason": ""}
+    response = staff_client.post(f"/{language}/admin/stories/userstory/", data)
+    assert assert_errors_announced(response, language) == ERRORNOTE[language]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_add_from_portal_announces_its_errors(staff_client, language):
+    response = staff_client.post(f"/{language}/admin/stories/dataset/add-from-portal/", {"url": ""})
+    assert assert_errors_announced(response, language) == ERRORNOTE[language]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_audit_announces_a_wrong_filter(staff_client, language):
+    response = staff_client.get(f"/{language}/admin/audit/?kind=nonsense")
+    assert assert_errors_announced(response, language) == ERRORNOTE[language]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_dashboard_announces_a_failed_upload_first(cycle, staff_client, language):  # noqa: F811
+    response = staff_client.post(f"/{language}/admin/cogwg/reportingperiod/{cycle.period.pk}/dashboard/", {})
+    note = assert_errors_announced(response, language)
+    assert note in ("Please correct the errors below.", "Corrigez les erreurs ci-dessous.")
+
+
+def test_the_dashboard_says_first_that_a_sheet_was_refused(cycle, staff_client):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sheet = SimpleUploadedFile("updates.xlsx", b"not a workbook")
+    url = f"/en/admin/cogwg/reportingperiod/{cycle.period.pk}/dashboard/"
+    response = staff_client.post(url, {"jurisdiction": cycle.on.pk, "sheet": sheet})
+    assert response.context["sheet_errors"] or response.context["form"].errors
+    assert_errors_announced(response, "en")
+
+
+def test_a_page_without_errors_has_no_error_title(staff_client):
+    response = staff_client.get("/en/admin/audit/")
+    assert "Error:" not in re.search(r"<title>([^<]*)</title>", response.content.decode()).group(1)
+    assert 'class="errornote"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_an_accounts_groups_are_a_named_group_and_their_help_found(client, language):
+    from django.contrib.auth.models import Group
+
+    from cogwg.permissions import SECRETARIAT, roles_sync
+
+    roles_sync()
+    secretariat = UserFactory(username="sec", is_staff=True)
+    secretariat.groups.add(Group.objects.get(name=SECRETARIAT))
+    client.force_login(secretariat)
+    response = client.get(f"/{language}/admin/auth/user/{UserFactory().pk}/change/")
+    page = controls(response)
+    boxes = [c for c in page.controls if c.get("name") == "groups"]
+    assert boxes
+    assert all(ref in page.ids for box in boxes for ref in box.get("aria-describedby", "").split())
+    group = re.search(r'<div id="id_groups" role="group" aria-label="([^"]+)"', response.content.decode())
+    assert group and group.group(1) == {"en": "Groups", "fr": "Groupes"}[language]

@@ -147,3 +147,25 @@ def test_inlines_and_history_pass_axe(browser_context, live_server, world, langu
         response = page.goto(f"/{language}{address}")
         assert response.status == 200, address
         assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_form_pages_sent_back_with_errors_pass_axe(browser_context, live_server, world, language):
+    """The error summary first and the title's "Error: " (cogwg/templates/admin/cogwg/form_errornote.html),
+    and an account's groups a named group of checkboxes whose help is found."""
+    page = signed_in(browser_context, live_server, world["users"]["sec"])
+    page.goto(f"/{language}/admin/audit/?kind=nonsense")
+    assert page.title().startswith({"en": "Error: ", "fr": "Erreur\u00a0: "}[language])
+    assert page.locator("#content-main > .errornote").count() == 1
+    assert_accessible(page)
+
+    page.goto(f"/{language}/admin/stories/dataset/add-from-portal/")
+    page.locator("#content-main form input[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#content-main > .errornote").count() == 1
+    assert_accessible(page)
+
+    page.goto(f"/{language}/admin/auth/user/{world['users']['alice'].pk}/change/")
+    label = {"en": "Groups", "fr": "Groupes"}[language]
+    assert page.get_by_role("group", name=label, exact=True).get_by_role("checkbox").count() >= 1
+    assert_accessible(page)
