@@ -2,15 +2,19 @@
 kept (who, when, which fields) and revertible (cogwg/admin_history.py), no save over
 another's change made since the form was read (cogwg/admin_concurrency.py), publication
 moved only by the services (cogwg/admin_publication.py), each user's rights on each row
-asked of cogwg/permissions.py (as the API does), and a deletion's confirmation that names
-a many-to-many field's links by the record at their other end."""
+asked of cogwg/permissions.py (as the API does), a save refused by a service or by the
+database (another save got there first) shown as a form error, never a 500, and a
+deletion's confirmation that names a many-to-many field's links by the record at their
+other end."""
 
 import copy
+import re
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.db import IntegrityError, models
 from django.forms import Textarea
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
@@ -49,6 +53,66 @@ def add_errors_where_shown(form, error: ValidationError) -> None:
         said = form.errors.get(where or NON_FIELD_ERRORS, [])
         if new := [message for message in messages if message not in said]:
             form.add_error(where, new)
+
+
+# SQLite's words for a rule it refused: a uniqueness by its columns, a check by its name.
+SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<columns>\S+(?:, \S+)*)$")
+SQLITE_CHECK = re.compile(r"CHECK constraint failed: (?P<name>\w+)$")
+
+
+class DatabaseRefusal(ValidationError):
+    """A save the database refused (``database_refusal``)."""
+
+
+def database_refusal(error: IntegrityError, model) -> DatabaseRefusal:
+    """Why the database refused to save a record of ``model`` (or a row of its page's
+    tables), said as a form says it: a rule of the models' ``Meta.constraints`` that
+    another save, made since the form was checked, got to first (two adds of one number)
+    has its own message, the one the model's validation gives (Django's, naming the
+    fields by their labels, for a uniqueness without one of its own), where that
+    validation puts it: next to the field of a uniqueness of one field of ``model``, else
+    over the form. Another refusal (of a rule the models do not name: a key, a field's
+    ``unique``) has the API's words (cogwg/api/viewsets.py)."""
+    found = _broken_constraint(error)
+    if found is None:
+        return DatabaseRefusal(gettext("This conflicts with an existing record."), code="conflict")
+    owner, constraint = found
+    fields = getattr(constraint, "fields", ())
+    if fields and constraint.violation_error_message == constraint.default_violation_error_message:
+        message = owner().unique_error_message(owner, fields)
+        reason = DatabaseRefusal(message, code=message.code)
+    else:
+        reason = DatabaseRefusal(constraint.get_violation_error_message(), code=constraint.violation_error_code)
+    if reason.code == "unique" and len(fields) == 1 and owner is model:
+        return DatabaseRefusal({fields[0]: [reason]})
+    return reason
+
+
+def _broken_constraint(error: IntegrityError):
+    """(model, constraint) of the ``Meta.constraints`` rule the database names in
+    ``error``: PostgreSQL names it and its table; SQLite names a check, and a uniqueness
+    by its columns. None for another rule."""
+    diagnosis = getattr(error.__cause__, "diag", None)
+    if diagnosis is not None:
+        table, name, columns = diagnosis.table_name, diagnosis.constraint_name, None
+    elif found := SQLITE_UNIQUE.search(str(error)):
+        qualified = [column.split(".", 1) for column in found["columns"].split(", ")]
+        table, name, columns = qualified[0][0], None, {column for _table, column in qualified}
+    elif found := SQLITE_CHECK.search(str(error)):
+        table, name, columns = None, found["name"], None
+    else:
+        return None
+    for model in apps.get_models():
+        if table is not None and model._meta.db_table != table:
+            continue
+        for constraint in model._meta.constraints:
+            if constraint.name == name or (
+                columns is not None
+                and getattr(constraint, "fields", ())
+                and {model._meta.get_field(field).column for field in constraint.fields} == columns
+            ):
+                return model, constraint
+    return None
 
 
 class VisibleRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -233,7 +297,12 @@ class TrackedTranslationAdmin(
         class RefusableForm(form):
             def _post_clean(self):
                 super()._post_clean()
-                if (refusal := getattr(request, SAVE_REFUSAL, None)) is not None:
+                if (refusal := getattr(request, SAVE_REFUSAL, None)) is None:
+                    return
+                # The database's refusal: the form's own check, read again, sees the
+                # record that got there first, and says so in its words where it shows
+                # them; the database's reason is for when it does not.
+                if not (isinstance(refusal, DatabaseRefusal) and self.errors):
                     add_errors_where_shown(self, refusal)
 
         return RefusableForm
@@ -270,17 +339,18 @@ class TrackedTranslationAdmin(
             request, super().changeform_view, request, object_id, form_url, extra_context
         )
 
-    @staticmethod
-    def _refusals_as_form_errors(request, view, *args):
+    def _refusals_as_form_errors(self, request, view, *args):
         """``view`` (a change form or a version's page), with a ValidationError raised
-        while saving a form it accepted (a service's refusal) shown as a form error rather
-        than a 500: the save's transaction is rolled back, and the same post is read again
-        and refused with the reason (``_refusable_form``)."""
+        while saving a form it accepted (a service's refusal), or an IntegrityError (the
+        database's, when another save got there first: ``database_refusal``), shown as a
+        form error rather than a 500: the save's transaction is rolled back, and the same
+        post is read again and refused with the reason (``_refusable_form``)."""
         try:
             return view(*args)
-        except ValidationError as refusal:
+        except (ValidationError, IntegrityError) as error:
             if request.method != "POST" or hasattr(request, SAVE_REFUSAL):
                 raise
+            refusal = error if isinstance(error, ValidationError) else database_refusal(error, self.model)
             setattr(request, SAVE_REFUSAL, refusal)
             return view(*args)
 
