@@ -175,6 +175,14 @@ class TrackedTranslationAdmin(
     # Set only by those who may publish: read-only for others, and kept as stored.
     publisher_fields = ()
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """modeltranslation's field, which says its language (WCAG 3.1.2, language of parts):
+        on a French page, ``title_en`` is read as English."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and (language := getattr(db_field, "language", None)):
+            field.widget.attrs.setdefault("lang", language)
+        return field
+
     # Rows: cogwg.permissions
 
     def get_queryset(self, request):

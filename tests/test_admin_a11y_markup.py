@@ -228,3 +228,16 @@ def test_an_accounts_groups_are_a_named_group_and_their_help_found(client, langu
     assert all(ref in page.ids for box in boxes for ref in box.get("aria-describedby", "").split())
     group = re.search(r'<div id="id_groups" role="group" aria-label="([^"]+)"', response.content.decode())
     assert group and group.group(1) == {"en": "Groups", "fr": "Groupes"}[language]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_each_language_s_field_says_its_language(staff_client, language):
+    """WCAG 3.1.2: the English fields of a French page (and the French ones of an English
+    page) say their language, so that they are read in it."""
+    priority = PriorityFactory()
+    page = controls(staff_client.get(f"/{language}/admin/workplan/priority/{priority.pk}/change/"))
+    by_name = {c.get("name"): c for c in page.controls}
+
+    assert by_name["title_en"].get("lang") == "en"
+    assert by_name["title_fr"].get("lang") == "fr"
+    assert by_name["issue_fr"].get("lang") == "fr"
